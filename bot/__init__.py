@@ -1,0 +1,1 @@
+"""Sportello: book an appointment at a municipal one-stop counter, in Telegram."""

@@ -1,0 +1,1 @@
+"""Everything that reads a Telegram update and answers it."""

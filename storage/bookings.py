@@ -1,0 +1,197 @@
+"""Bookings: the race-free insert, reads, and status changes."""
+
+from __future__ import annotations
+
+import enum
+import json
+import secrets
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from bot.model import Booking, Status, from_ts
+from storage import closures, holds
+from storage.occupancy import OCCUPYING_SQL, is_free
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+"""No 0/O, no 1/I: a code read over the phone or from a screen is never ambiguous."""
+CODE_LENGTH = 6
+OVERLAP_MESSAGE = "overlapping booking at the same desk"
+
+
+class Refusal(enum.StrEnum):
+    TAKEN = "taken"
+    CLOSED = "closed"
+    LIMIT_ACCOUNT = "limit_account"
+    LIMIT_CODICE_FISCALE = "limit_codice_fiscale"
+
+
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    """A message the bot will send on its own about the new booking (a reminder, a deadline)."""
+
+    kind: str
+    due: int
+    expires: int | None = None
+    payload: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    user_id: int | None
+    service: str
+    desks: Sequence[str]
+    """In preference order; a desk held for the citizen comes first whatever its place here."""
+    start: int
+    end: int
+    day: date
+    """The day of `start` in office time, to check run-time closures."""
+    name: str | None
+    codice_fiscale: str | None
+    note: str | None
+    max_per_account: int | None = None
+    max_per_codice_fiscale: int | None = None
+    created_by: int | None = None
+    replaces: int | None = None
+    """A booking being rescheduled: cancelled in the same transaction, not counted in limits."""
+    scheduled: Sequence[Scheduled] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    id: int
+    code: str
+    desk: str
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _active_count(conn: sqlite3.Connection, column: str, value: object, now: int,
+                  replaces: int | None) -> int:
+    return conn.execute(
+        f"SELECT count(*) FROM bookings WHERE {column} = ? AND status = 'booked'"
+        " AND start_ts > ? AND id IS NOT ?",
+        (value, now, replaces),
+    ).fetchone()[0]
+
+
+def _refusal_for_limits(conn: sqlite3.Connection, request: Request, now: int) -> Refusal | None:
+    if request.user_id is not None and request.max_per_account is not None and _active_count(
+        conn, "user_id", request.user_id, now, request.replaces
+    ) >= request.max_per_account:
+        return Refusal.LIMIT_ACCOUNT
+    if request.codice_fiscale and request.max_per_codice_fiscale is not None and _active_count(
+        conn, "codice_fiscale", request.codice_fiscale, now, request.replaces
+    ) >= request.max_per_codice_fiscale:
+        return Refusal.LIMIT_CODICE_FISCALE
+    return None
+
+
+def _insert(conn: sqlite3.Connection, request: Request, desk: str, now: int) -> Booked | None:
+    """Insert at `desk`; None when the database refuses it as overlapping."""
+    while True:
+        code = new_code()
+        try:
+            cursor = conn.execute(
+                "INSERT INTO bookings (code, user_id, service, desk, start_ts, end_ts, name,"
+                " codice_fiscale, note, created_ts, created_by, rescheduled_from)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (code, request.user_id, request.service, desk, request.start, request.end,
+                 request.name, request.codice_fiscale, request.note, now, request.created_by,
+                 request.replaces),
+            )
+        except sqlite3.IntegrityError as error:
+            if OVERLAP_MESSAGE in str(error):
+                return None
+            if "bookings.code" in str(error):
+                continue  # one chance in a billion: draw another code
+            raise
+        assert cursor.lastrowid is not None
+        return Booked(cursor.lastrowid, code, desk)
+
+
+def book(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
+    """Book the first desk free for the whole time, or say why not.
+
+    Runs inside one IMMEDIATE transaction (`Database.write`), so the checks and the insert see
+    the same state; the overlap trigger refuses what a concurrent connection slipped in anyway.
+    """
+    refusal = _refusal_for_limits(conn, request, now)
+    if refusal:
+        return refusal
+    hold = holds.live(conn, request.user_id, now) if request.user_id is not None else None
+    desks = list(request.desks)
+    if hold and (hold.start, hold.end) == (request.start, request.end) and hold.desk in desks:
+        desks.remove(hold.desk)
+        desks.insert(0, hold.desk)
+    booked = None
+    open_desks = [d for d in desks if not closures.covering(conn, request.day, d)]
+    if not open_desks:
+        return Refusal.CLOSED
+    for desk in open_desks:
+        if is_free(conn, desk, request.start, request.end, now, request.user_id):
+            booked = _insert(conn, request, desk, now)
+            if booked:
+                break
+    if booked is None:
+        return Refusal.TAKEN
+    if request.user_id is not None:
+        holds.release(conn, request.user_id)
+    if request.replaces is not None:
+        cancel(conn, request.replaces, now, by="citizen", reason="rescheduled")
+    conn.executemany(
+        "INSERT INTO outbox (chat_id, kind, booking_id, payload, due_ts, expires_ts, created_ts)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(request.user_id, item.kind, booked.id, json.dumps(item.payload), item.due,
+          item.expires, now) for item in request.scheduled if request.user_id is not None],
+    )
+    return booked
+
+
+def _booking(row: sqlite3.Row) -> Booking:
+    def at(column: str) -> datetime | None:
+        return from_ts(row[column], UTC) if row[column] is not None else None
+
+    return Booking(
+        id=row["id"], code=row["code"], user_id=row["user_id"], service=row["service"],
+        desk=row["desk"], start=from_ts(row["start_ts"], UTC), end=from_ts(row["end_ts"], UTC),
+        status=Status(row["status"]), name=row["name"], codice_fiscale=row["codice_fiscale"],
+        note=row["note"], created=from_ts(row["created_ts"], UTC), confirmed=at("confirmed_ts"),
+        checked_in=at("checked_in_ts"), started=at("started_ts"), served=at("served_ts"),
+        cancelled=at("cancelled_ts"), cancel_reason=row["cancel_reason"],
+    )
+
+
+def get(conn: sqlite3.Connection, booking_id: int) -> Booking | None:
+    row = conn.execute("SELECT * FROM bookings WHERE id = ?", (booking_id,)).fetchone()
+    return _booking(row) if row else None
+
+
+def upcoming_for_user(conn: sqlite3.Connection, user_id: int, now: int) -> list[Booking]:
+    rows = conn.execute(
+        f"SELECT * FROM bookings WHERE user_id = ? AND status IN {OCCUPYING_SQL}"
+        " AND end_ts > ? ORDER BY start_ts",
+        (user_id, now),
+    ).fetchall()
+    return [_booking(row) for row in rows]
+
+
+def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, by: str,
+           reason: str = "") -> Booking | None:
+    """Cancel a booking that is still 'booked', drop its pending messages; None if it was not."""
+    row = conn.execute(
+        "UPDATE bookings SET status = 'cancelled', cancelled_ts = ?, cancelled_by = ?,"
+        " cancel_reason = ? WHERE id = ? AND status = 'booked' RETURNING *",
+        (now, by, reason, booking_id),
+    ).fetchone()
+    if row is None:
+        return None
+    conn.execute(
+        "UPDATE outbox SET state = 'cancelled', finished_ts = ?"
+        " WHERE booking_id = ? AND state = 'pending'",
+        (now, booking_id),
+    )
+    return _booking(row)
