@@ -6,10 +6,12 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bot.config import ConfigError, load_office, read_settings
+from bot import console, logs, runner
+from bot.config import ConfigError, Settings, load_office, read_settings
 from bot.model import Office
 from storage.db import Database
 
@@ -62,9 +64,49 @@ def backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def run(args: argparse.Namespace) -> int:
+    settings = read_settings()
+    if not settings.token:
+        print("TELEGRAM_BOT_TOKEN is not set: the bot cannot reach Telegram. "
+              "To try it offline, run: sportello console", file=sys.stderr)
+        return 2
+    logs.configure(settings.log_level, settings.token)
+    office = load_office(settings.config_path)
+    asyncio.run(runner.serve(settings, with_admins(office, settings)))
+    return 0
+
+
+def console_command(args: argparse.Namespace) -> int:
+    settings = read_settings()
+    logs.configure("WARNING", None)
+    office = with_admins(load_office(settings.config_path), settings)
+    asyncio.run(console.chat(office, args.db or settings.db_path, args.user, args.language))
+    return 0
+
+
+def default(args: argparse.Namespace) -> int:
+    """No command: the bot for real when a token is set, otherwise the console."""
+    if read_settings().token:
+        return run(args)
+    print("TELEGRAM_BOT_TOKEN is not set: starting the offline console.", file=sys.stderr)
+    return console_command(args)
+
+
+def with_admins(office: Office, settings: Settings) -> Office:
+    return replace(office, admins=tuple(dict.fromkeys((*office.admins, *settings.admins))))
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="sportello", description=__doc__)
+    root.set_defaults(handler=default, user=1, language="it", db=None)
     commands = root.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)"
+                        ).set_defaults(handler=run)
+    chat = commands.add_parser("console", help="talk to the bot offline, in this terminal")
+    chat.add_argument("--user", type=int, default=1, help="your Telegram user id (default 1)")
+    chat.add_argument("--language", default="it", help="your client's language (default it)")
+    chat.add_argument("--db", type=Path, help="database file (default: $SPORTELLO_DB)")
+    chat.set_defaults(handler=console_command)
     check = commands.add_parser("check-config", help="validate an office TOML and summarise it")
     check.add_argument("file", nargs="?", type=Path,
                        help="the TOML file (default: $SPORTELLO_CONFIG, else the sample)")
@@ -77,9 +119,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if not hasattr(args, "handler"):
-        parser().print_help()
-        return 2
     try:
         return args.handler(args)
     except ConfigError as error:

@@ -5,6 +5,7 @@ Every mistake raises `ConfigError`, whose text is one line naming the file, the 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tomllib
@@ -79,7 +80,7 @@ class _Reader:
                 raise self.fail(name, Placeholder("<missing>"), "required")
             return default
         value = self.table[name]
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
             raise self.fail(name, value, f"expected {_KIND_NAMES.get(kind, kind.__name__)}")
         return value
 
@@ -103,6 +104,16 @@ class _Reader:
             raise self.fail(name, value, "must not be empty")
         return value
 
+    def tables(self, name: str) -> list[_Reader]:
+        """A list of tables (`ranges = [{...}, ...]`), each read with its index in the key."""
+        out = []
+        for index, entry in enumerate(self.get(name, list, [])):
+            key = f"{self.key(name)}[{index}]"
+            if not isinstance(entry, dict):
+                raise ConfigError(self.file, key, entry, "expected a table")
+            out.append(_Reader(self.file, entry, key))
+        return out
+
     def items(self, name: str) -> list[tuple[str, _Reader]]:
         table = self.sub(name, required=True)
         out = []
@@ -122,9 +133,10 @@ _KIND_NAMES = {int: "a whole number", str: "a string", dict: "a table", list: "a
 
 def parse_time(reader: _Reader, name: str, text: str) -> int:
     match = _TIME.match(text.strip())
-    if not match or int(match[1]) > 24 or int(match[2]) > 59 or (int(match[1]) == 24 and match[2] != "00"):
+    hours, minutes = (int(match[1]), int(match[2])) if match else (99, 99)
+    if hours > 24 or minutes > 59 or (hours == 24 and minutes):
         raise reader.fail(name, text, f"impossible time {text!r} (use HH:MM)")
-    return int(match[1]) * 60 + int(match[2])
+    return hours * 60 + minutes
 
 
 def parse_intervals(reader: _Reader, name: str) -> tuple[Interval, ...]:
@@ -139,7 +151,7 @@ def parse_intervals(reader: _Reader, name: str) -> tuple[Interval, ...]:
             raise reader.fail(name, span, "the interval ends before it starts")
         out.append(Interval(start, end))
     out.sort(key=lambda i: i.start)
-    for before, after in zip(out, out[1:], strict=False):
+    for before, after in itertools.pairwise(out):
         if after.start < before.end:
             raise reader.fail(name, spans, "overlapping intervals")
     return tuple(out)
@@ -172,7 +184,8 @@ def _desks(root: _Reader) -> dict[str, Desk]:
     for code, body in root.items("desks"):
         hours = body.sub("hours")
         if not hours.table and default is None:
-            raise body.fail("hours", Placeholder("<missing>"), "no hours here and no [opening_hours]")
+            raise body.fail("hours", Placeholder("<missing>"),
+                            "no hours here and no [opening_hours]")
         exceptions_reader = body.sub("exceptions")
         exceptions = {
             parse_date(exceptions_reader, day, day): parse_intervals(exceptions_reader, day)
@@ -238,8 +251,7 @@ def _rules(reader: _Reader) -> Rules:
 def _closures(reader: _Reader, desks: Mapping[str, Desk]) -> tuple[Closure, ...]:
     closures = [Closure(parse_date(reader, "dates", d), parse_date(reader, "dates", d))
                 for d in reader.get("dates", list, [])]
-    for index, entry in enumerate(reader.get("ranges", list, [])):
-        item = _Reader(reader.file, entry if isinstance(entry, dict) else {}, f"{reader.key('ranges')}[{index}]")
+    for item in reader.tables("ranges"):
         first = parse_date(item, "from", item.table.get("from"))
         last = parse_date(item, "to", item.table.get("to"))
         if last < first:
@@ -253,15 +265,15 @@ def _closures(reader: _Reader, desks: Mapping[str, Desk]) -> tuple[Closure, ...]
 
 def _reminders(reader: _Reader) -> tuple[Reminder, ...]:
     out = []
-    for index, entry in enumerate(reader.get("offsets", list, [])):
-        item = _Reader(reader.file, entry if isinstance(entry, dict) else {}, f"{reader.key('offsets')}[{index}]")
+    for item in reader.tables("offsets"):
         if "hours_before" in item.table:
             out.append(Reminder(hours_before=item.positive("hours_before")))
         elif "days_before" in item.table:
             at = parse_time(item, "at", item.string("at"))
             out.append(Reminder(days_before=item.positive("days_before"), at=at))
         else:
-            raise item.fail("hours_before", entry, "give hours_before, or days_before with at")
+            raise item.fail("hours_before", Placeholder("<missing>"),
+                            "give hours_before, or days_before with at")
     return tuple(out)
 
 
@@ -308,7 +320,8 @@ def _syntax_error(file: str, text: str, error: tomllib.TOMLDecodeError) -> Confi
     lines = text.splitlines()
     if found and 0 < int(found[1]) <= len(lines):
         line = int(found[1])
-        return ConfigError(file, f"line {line}", lines[line - 1].strip(), f"TOML syntax error: {error}")
+        return ConfigError(file, f"line {line}", lines[line - 1].strip(),
+                           f"TOML syntax error: {error}")
     return ConfigError(file, "<syntax>", Placeholder("<toml>"), f"TOML syntax error: {error}")
 
 
@@ -320,7 +333,8 @@ def load_office(path: str | Path | None = None) -> Office:
     except FileNotFoundError:
         raise ConfigError(name, "<file>", Placeholder("<missing>"), "file not found") from None
     except OSError as error:
-        raise ConfigError(name, "<file>", Placeholder("<unreadable>"), error.strerror or "cannot read") from None
+        raise ConfigError(name, "<file>", Placeholder("<unreadable>"),
+                          error.strerror or "cannot read") from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -97,7 +97,8 @@ class Reminder:
     def due(self, start: datetime, tz: ZoneInfo) -> datetime:
         if self.hours_before is not None:
             return start - timedelta(hours=self.hours_before)
-        assert self.days_before is not None and self.at is not None
+        assert self.days_before is not None
+        assert self.at is not None
         day = start.astimezone(tz).date() - timedelta(days=self.days_before)
         return local_datetime(day, self.at, tz)
 
@@ -171,6 +172,17 @@ class Busy:
 class Slot:
     start: datetime
     desk: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    """A message the bot will send on its own about a booking (a reminder, a deadline)."""
+
+    kind: str
+    due: int
+    expires: int | None = None
+    """Unix seconds; pointless after this instant (the appointment has begun)."""
+    payload: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import enum
-import json
 import secrets
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from bot.model import Booking, Status, from_ts
-from storage import closures, holds
+from bot.model import Booking, Scheduled, Status, from_ts
+from storage import closures, holds, outbox
 from storage.occupancy import OCCUPYING_SQL, is_free
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -25,16 +24,6 @@ class Refusal(enum.StrEnum):
     CLOSED = "closed"
     LIMIT_ACCOUNT = "limit_account"
     LIMIT_CODICE_FISCALE = "limit_codice_fiscale"
-
-
-@dataclass(frozen=True, slots=True)
-class Scheduled:
-    """A message the bot will send on its own about the new booking (a reminder, a deadline)."""
-
-    kind: str
-    due: int
-    expires: int | None = None
-    payload: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,12 +131,10 @@ def book(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refus
         holds.release(conn, request.user_id)
     if request.replaces is not None:
         cancel(conn, request.replaces, now, by="citizen", reason="rescheduled")
-    conn.executemany(
-        "INSERT INTO outbox (chat_id, kind, booking_id, payload, due_ts, expires_ts, created_ts)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(request.user_id, item.kind, booked.id, json.dumps(item.payload), item.due,
-          item.expires, now) for item in request.scheduled if request.user_id is not None],
-    )
+    if request.user_id is not None:
+        for item in request.scheduled:
+            outbox.enqueue(conn, request.user_id, item.kind, item.due, now, booking_id=booked.id,
+                           expires=item.expires, payload=item.payload)
     return booked
 
 

@@ -1,0 +1,48 @@
+"""build_application: the one place that knows every part and wires them together."""
+
+from __future__ import annotations
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.clock import Clock, SystemClock
+from bot.context import Context, Deps
+from bot.i18n import I18n
+from bot.local_api import OFFLINE_TOKEN
+from bot.model import Office
+from handlers import errors, menu, start
+from storage.db import Database
+
+
+def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKEN,
+                      request: BaseRequest | None = None, base_url: str | None = None,
+                      clock: Clock | None = None, i18n: I18n | None = None) -> Application:
+    deps = Deps(office=office, db=db, i18n=i18n or I18n(), clock=clock or SystemClock())
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .context_types(ContextTypes(context=Context))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=office.tz,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(AIORateLimiter())
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if base_url:
+        builder = builder.base_url(f"{base_url.rstrip('/')}/bot")
+    application = builder.build()
+    application.bot_data["deps"] = deps
+
+    application.add_handlers(start.group_guard(), group=-1)
+    application.add_handlers(start.handlers())
+    application.add_handlers(start.fallbacks())
+    application.add_error_handler(errors.on_error)
+    return application
+
+
+async def announce(application: Application) -> None:
+    """What the bot tells Telegram about itself once started: its command menus."""
+    deps: Deps = application.bot_data["deps"]
+    await menu.set_menus(application, deps.i18n)

@@ -1,0 +1,108 @@
+"""Translations (gettext catalogues under `locales/`, read with babel) and dates in the user's
+language.
+
+Messages are HTML (`parse_mode=HTML`); every value formatted into one is escaped here, so a
+citizen's `<b>` or `&` can never break a message. A value that is already HTML is passed as `Html`.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import resources
+
+from babel.dates import format_date, format_time
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from bot.model import DEFAULT_LANGUAGE, LANGUAGES
+
+
+class Html(str):
+    """A string that is already HTML: formatted into a message as it is."""
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogues where it is defined; translated where it is shown."""
+    return message
+
+
+def language_for(code: str | None) -> str:
+    """The language for a Telegram client's `language_code`: Italian if Italian or unknown."""
+    if not code or code.lower().startswith("it"):
+        return DEFAULT_LANGUAGE
+    return "en"
+
+
+def _escape(value: object) -> str:
+    return value if isinstance(value, Html) else html.escape(str(value), quote=False)
+
+
+@dataclass(frozen=True)
+class Translator:
+    lang: str
+    translations: Translations
+
+    def gettext(self, message: str, **values: object) -> Html:
+        text = self.translations.gettext(message)
+        return Html(text.format(**{k: _escape(v) for k, v in values.items()}) if values else text)
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> Html:
+        text = self.translations.ngettext(singular, plural, n)
+        return Html(text.format(n=n, **{k: _escape(v) for k, v in values.items()}))
+
+    def date(self, day: date | datetime) -> str:
+        """`giovedì 3 dicembre 2026`."""
+        return format_date(day, "EEEE d MMMM y", locale=self.lang)
+
+    def short_date(self, day: date) -> str:
+        """`gio 3 dic`: fits on a button."""
+        return format_date(day, "EEE d MMM", locale=self.lang)
+
+    def month(self, day: date) -> str:
+        return format_date(day, "LLLL y", locale=self.lang)
+
+    def time(self, moment: datetime) -> str:
+        return format_time(moment, "HH:mm", locale=self.lang)
+
+    def when(self, moment: datetime) -> str:
+        """`giovedì 3 dicembre 2026, 09:30`, in the time zone `moment` carries."""
+        return f"{self.date(moment)}, {self.time(moment)}"
+
+
+def catalogue_files(lang: str) -> list[resources.abc.Traversable]:
+    folder = resources.files("locales") / lang / "LC_MESSAGES"
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".po")), key=lambda f: f.name)
+
+
+def read_catalogue(lang: str) -> Catalog:
+    """Every `.po` file of `lang` merged into one catalogue (one file per part of the bot)."""
+    merged = Catalog(locale=lang)
+    for file in catalogue_files(lang):
+        with file.open("rb") as stream:
+            for message in read_po(stream, locale=lang):
+                if message.id:
+                    merged[message.id] = message
+    return merged
+
+
+def _translations(lang: str) -> Translations:
+    buffer = io.BytesIO()
+    write_mo(buffer, read_catalogue(lang))
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+class I18n:
+    def __init__(self) -> None:
+        self._translators: Mapping[str, Translator] = {
+            lang: Translator(lang, _translations(lang)) for lang in LANGUAGES
+        }
+
+    def __call__(self, lang: str | None) -> Translator:
+        return self._translators.get(lang or DEFAULT_LANGUAGE, self._translators[DEFAULT_LANGUAGE])

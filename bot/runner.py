@@ -1,0 +1,39 @@
+"""`sportello run`: the bot for real, by long polling, until SIGTERM or Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from bot.app import announce, build_application
+from bot.config import Settings
+from bot.model import Office
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+async def serve(settings: Settings, office: Office) -> None:
+    assert settings.token is not None
+    db = await Database.open(settings.db_path)
+    application = build_application(office, db, token=settings.token,
+                                    base_url=settings.api_base_url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with application:
+            await announce(application)
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(allowed_updates=["message",
+                                                                     "callback_query"])
+            log.info("Sportello is running for %s", office.name)
+            await stop.wait()
+            log.info("stopping")
+            await application.updater.stop()
+            await application.stop()
+    finally:
+        await db.close()

@@ -1,0 +1,76 @@
+"""What every handler needs: who is talking and in which language, and safe ways to answer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+
+from bot.context import Context
+from bot.i18n import Translator, language_for
+from bot.model import to_ts
+from storage import citizens
+from storage.citizens import Citizen
+
+log = logging.getLogger(__name__)
+
+Keyboard = Sequence[Sequence[InlineKeyboardButton]]
+
+
+def button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+async def citizen(update: Update, context: Context) -> tuple[Citizen, Translator]:
+    """The citizen behind `update` (created on first contact) and their translator."""
+    user = update.effective_user
+    assert user is not None
+    deps = context.deps
+    found = await deps.db.write(citizens.ensure, user.id, language_for(user.language_code),
+                                to_ts(deps.clock.now()))
+    return found, deps.i18n(found.lang)
+
+
+async def send(update: Update, context: Context, text: str,
+               keyboard: Keyboard | None = None) -> Message:
+    chat = update.effective_chat
+    assert chat is not None
+    markup = InlineKeyboardMarkup(keyboard) if keyboard else None
+    return await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def edit(message: Message, text: str, keyboard: Keyboard | None = None) -> None:
+    """Replace a message's text and buttons; the same content again is not an error."""
+    markup = InlineKeyboardMarkup(keyboard) if keyboard else None
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in str(error):
+            raise
+
+
+async def drop_buttons(context: Context, chat_id: int, message_id: int) -> None:
+    """Take the buttons off a message the conversation has moved past (gone already: fine)."""
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest as error:
+        log.debug("buttons of message %s not removed: %s", message_id, error)
+
+
+def callback_data(update: Update) -> str:
+    """The data of the pressed button: untrusted, whatever a client chose to send."""
+    query = update.callback_query
+    return (query.data or "") if query else ""
+
+
+async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a callback query; a query too old to answer is not an error."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as error:
+        log.debug("callback query not answered: %s", error)

@@ -1,0 +1,57 @@
+"""The citizens' commands: names in each language, the list shown in /start and in the menu."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import BotCommand
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.i18n import N_, I18n, Translator
+from bot.model import DEFAULT_LANGUAGE, LANGUAGES
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    en: str
+    it: str
+    description: str
+
+    def name(self, lang: str) -> str:
+        return self.it if lang == "it" else self.en
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.en, self.it) if self.en != self.it else (self.en,)
+
+
+BOOK = Command("book", "prenota", N_("book an appointment"))
+MY_BOOKINGS = Command("mybookings", "appuntamenti", N_("your bookings: move or cancel"))
+LANGUAGE = Command("language", "lingua", N_("change language"))
+PRIVACY = Command("privacy", "privacy", N_("how your data is used"))
+DELETE_MY_DATA = Command("deletemydata", "cancelladati", N_("erase your personal data"))
+CANCEL = Command("cancel", "annulla", N_("stop what you are doing"))
+HELP = Command("help", "aiuto", N_("what I can do"))
+START = Command("start", "start", N_("start again"))
+
+CITIZEN_COMMANDS = (BOOK, MY_BOOKINGS, LANGUAGE, PRIVACY, DELETE_MY_DATA, CANCEL, HELP)
+
+
+def command_list(t: Translator) -> str:
+    return "\n".join(f"/{c.name(t.lang)} — {t.gettext(c.description)}" for c in CITIZEN_COMMANDS)
+
+
+async def set_menus(application: Application, i18n: I18n) -> None:
+    """The command menu in each language; a Bot API that refuses it only costs the menu."""
+    for lang in (None, *LANGUAGES):
+        t = i18n(lang or DEFAULT_LANGUAGE)
+        commands = [BotCommand(c.name(t.lang), t.gettext(c.description))
+                    for c in CITIZEN_COMMANDS]
+        try:
+            await application.bot.set_my_commands(commands, language_code=lang)
+        except TelegramError as error:
+            log.warning("command menu for %s not set: %s", lang or "default", error)

@@ -1,0 +1,21 @@
+"""Test doubles (the in-process Bot API itself lives in bot/local_api.py: the console uses it)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+
+class FakeClock:
+    """A clock that moves only when the test says so."""
+
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+    def set(self, moment: datetime) -> None:
+        self.current = moment
