@@ -42,7 +42,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     return application
 
 
-async def announce(application: Application) -> None:
-    """What the bot tells Telegram about itself once started: its command menus."""
+async def prepare(application: Application) -> None:
+    """Once, before the first update: the command menus (and what else start-up needs)."""
     deps: Deps = application.bot_data["deps"]
     await menu.set_menus(application, deps.i18n)

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.app import announce, build_application
+from bot.app import prepare, build_application
 from bot.local_api import ChatMessage, LocalBotAPI, LocalUser
 from bot.model import Office
 from storage.db import Database
@@ -70,7 +70,7 @@ async def chat(office: Office, db_path: Path, user_id: int, language: str,
     application = build_application(office, db, request=api)
     try:
         async with application:
-            await announce(application)
+            await prepare(application)
             await application.start()  # the job queue: reminders and notices show up here too
             user = LocalUser(api, application, user_id, language_code=language)
             screen = Screen(user, out)

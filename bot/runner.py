@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 
-from bot.app import announce, build_application
+from bot.app import prepare, build_application
 from bot.config import Settings
 from bot.model import Office
 from storage.db import Database
@@ -25,7 +25,7 @@ async def serve(settings: Settings, office: Office) -> None:
         loop.add_signal_handler(signum, stop.set)
     try:
         async with application:
-            await announce(application)
+            await prepare(application)
             await application.start()
             assert application.updater is not None
             await application.updater.start_polling(allowed_updates=["message",

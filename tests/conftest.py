@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import build_application, prepare
 from bot.config import load_office
 from bot.local_api import LocalBotAPI, LocalUser
 from bot.model import Office
@@ -50,6 +50,7 @@ async def app(office: Office, db: Database, clock: FakeClock,
               api: LocalBotAPI) -> AsyncIterator[Application]:
     application = build_application(office, db, request=api, clock=clock)
     async with application:
+        await prepare(application)
         yield application
 
 
