@@ -7,12 +7,14 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot import outbox
+from bot import waitlist as offers
 from bot.clock import Clock, SystemClock
 from bot.context import Context, Deps
 from bot.i18n import I18n
 from bot.local_api import OFFLINE_TOKEN
 from bot.model import Office
-from handlers import errors, menu, start
+from handlers import errors, menu, reminders, start, waitlist
 from storage.db import Database
 
 
@@ -37,8 +39,12 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
 
     application.add_handlers(start.group_guard(), group=-1)
     application.add_handlers(start.handlers())
+    application.add_handlers(reminders.handlers())
+    application.add_handlers(waitlist.handlers())
     application.add_handlers(start.fallbacks())
     application.add_error_handler(errors.on_error)
+    outbox.install(application)
+    offers.install(application)
     return application
 
 
@@ -46,3 +52,4 @@ async def prepare(application: Application) -> None:
     """Once, before the first update: the command menus (and what else start-up needs)."""
     deps: Deps = application.bot_data["deps"]
     await menu.set_menus(application, deps.i18n)
+    await outbox.dispatcher(application).recover()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,8 @@ class Deps:
     db: Database
     i18n: I18n
     clock: Clock
+    nudge: Callable[[], None] = lambda: None
+    """Messages were queued in the outbox for now: deliver them soon (set by bot.outbox)."""
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

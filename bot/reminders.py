@@ -11,12 +11,23 @@ CONFIRM_DEADLINE = "confirm_deadline"
 
 
 def schedule(office: Office, service: Service, start: datetime, now: datetime) -> list[Scheduled]:
-    """Reminders at the configured offsets, and the confirm-or-lose deadline if the service
-    has one; only those still in the future."""
-    items = [Scheduled(REMINDER, to_ts(due), expires=to_ts(start))
-             for due in sorted({r.due(start, office.tz) for r in office.reminders}) if due > now]
+    """Reminders at the configured offsets, and the confirm-or-lose deadline if the service has
+    one; only those still in the future.
+
+    For a confirm-or-lose service the offsets count from the deadline, not from the start, so
+    that the reminders (which ask to confirm) arrive while there is time to; if none of them
+    would come before the deadline any more, one goes at once.
+    """
+    deadline = None
     if service.confirm_hours is not None:
         deadline = start - timedelta(hours=service.confirm_hours)
-        if deadline > now:
-            items.append(Scheduled(CONFIRM_DEADLINE, to_ts(deadline), expires=to_ts(start)))
+        if deadline <= now:
+            deadline = None  # booked after the deadline: nothing to confirm
+    anchor = deadline or start
+    dues = sorted(due for due in {r.due(anchor, office.tz) for r in office.reminders} if due > now)
+    if deadline and not dues:
+        dues = [now]
+    items = [Scheduled(REMINDER, to_ts(due), expires=to_ts(start)) for due in dues]
+    if deadline:
+        items.append(Scheduled(CONFIRM_DEADLINE, to_ts(deadline), expires=to_ts(start)))
     return items

@@ -30,6 +30,8 @@ async def citizen(update: Update, context: Context) -> tuple[Citizen, Translator
     deps = context.deps
     found = await deps.db.write(citizens.ensure, user.id, language_for(user.language_code),
                                 to_ts(deps.clock.now()))
+    if found.unreachable:  # who writes to the bot has unblocked it: reminders may go again
+        await deps.db.write(citizens.mark_reachable, user.id)
     return found, deps.i18n(found.lang)
 
 
@@ -63,6 +65,13 @@ def callback_data(update: Update) -> str:
     """The data of the pressed button: untrusted, whatever a client chose to send."""
     query = update.callback_query
     return (query.data or "") if query else ""
+
+
+def callback_number(update: Update, prefix: str) -> int | None:
+    """The id after `prefix` in the pressed button's data; None unless it is one (1-12 digits)."""
+    data = callback_data(update)
+    rest = data[len(prefix):] if data.startswith(prefix) else ""
+    return int(rest) if rest.isascii() and rest.isdigit() and len(rest) <= 12 else None
 
 
 async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:

@@ -31,6 +31,7 @@ class Command:
 
 BOOK = Command("book", "prenota", N_("book an appointment"))
 MY_BOOKINGS = Command("mybookings", "appuntamenti", N_("your bookings: move or cancel"))
+WAITLIST = Command("waitlist", "attesa", N_("your places on waiting lists"))
 LANGUAGE = Command("language", "lingua", N_("change language"))
 PRIVACY = Command("privacy", "privacy", N_("how your data is used"))
 DELETE_MY_DATA = Command("deletemydata", "cancelladati", N_("erase your personal data"))
@@ -38,7 +39,7 @@ CANCEL = Command("cancel", "annulla", N_("stop what you are doing"))
 HELP = Command("help", "aiuto", N_("what I can do"))
 START = Command("start", "start", N_("start again"))
 
-CITIZEN_COMMANDS = (BOOK, MY_BOOKINGS, LANGUAGE, PRIVACY, DELETE_MY_DATA, CANCEL, HELP)
+CITIZEN_COMMANDS = (BOOK, MY_BOOKINGS, WAITLIST, LANGUAGE, PRIVACY, DELETE_MY_DATA, CANCEL, HELP)
 
 
 def command_list(t: Translator) -> str:

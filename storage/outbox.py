@@ -1,12 +1,30 @@
 """The outbox: every message the bot sends on its own initiative, as a row with a due time.
 
 Kinds and their payloads are rendered by bot/notices.py; the delivering job is bot/outbox.py.
+A row goes pending -> sending -> sent, or ends dropped (pointless now), failed (given up) or
+cancelled (its booking was). Only one row is ever 'sending': the one in flight.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: int
+    chat_id: int
+    kind: str
+    booking_id: int | None
+    payload: dict[str, Any]
+    due: int
+    expires: int | None
+    attempts: int
+    """How many times the row was taken to be sent, this time included."""
 
 
 def enqueue(conn: sqlite3.Connection, chat_id: int, kind: str, due: int, now: int, *,
@@ -19,3 +37,70 @@ def enqueue(conn: sqlite3.Connection, chat_id: int, kind: str, due: int, now: in
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
+
+
+def recover(conn: sqlite3.Connection) -> int:
+    """Put back what a crash left in flight: it may or may not have reached the citizen."""
+    return conn.execute("UPDATE outbox SET state = 'pending' WHERE state = 'sending'").rowcount
+
+
+def drop_expired(conn: sqlite3.Connection, now: int) -> int:
+    """Drop, all at once, what fell due but is pointless now (the appointment has begun)."""
+    return conn.execute(
+        "UPDATE outbox SET state = 'dropped', last_error = 'expired', finished_ts = ?"
+        " WHERE state = 'pending' AND due_ts <= ? AND expires_ts <= ?",
+        (now, now, now),
+    ).rowcount
+
+
+def _next(conn: sqlite3.Connection, now: int, avoid: Collection[int]) -> int | None:
+    marks = ", ".join("?" * len(avoid))
+    row = conn.execute(
+        f"SELECT id FROM outbox WHERE state = 'pending' AND due_ts <= ?"
+        f" AND chat_id NOT IN ({marks}) ORDER BY due_ts, id LIMIT 1",
+        (now, *avoid),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def claim(conn: sqlite3.Connection, now: int, avoid: Collection[int] = ()) -> Message | None:
+    """The message due first, marked in flight; one to a chat in `avoid` (written to a moment
+    ago) only when nothing else is due."""
+    found = _next(conn, now, avoid)
+    if found is None and avoid:
+        found = _next(conn, now, ())
+    if found is None:
+        return None
+    row = conn.execute(
+        "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?"
+        " RETURNING id, chat_id, kind, booking_id, payload, due_ts, expires_ts, attempts",
+        (found,),
+    ).fetchone()
+    return Message(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
+
+
+def finish(conn: sqlite3.Connection, message_id: int, state: str, now: int,
+           error: str | None = None) -> None:
+    """End a row: 'sent', 'dropped' or 'failed' (with why)."""
+    conn.execute("UPDATE outbox SET state = ?, finished_ts = ?, last_error = ? WHERE id = ?",
+                 (state, now, error, message_id))
+
+
+def retry(conn: sqlite3.Connection, message_id: int, due: int, error: str | None) -> None:
+    """Back to pending, due again at `due` (a failed attempt: with why; a deferred one: None)."""
+    conn.execute(
+        "UPDATE outbox SET state = 'pending', due_ts = ?, last_error = coalesce(?, last_error)"
+        " WHERE id = ?",
+        (due, error, message_id),
+    )
+
+
+
+def superseded(conn: sqlite3.Connection, message: Message, now: int) -> bool:
+    """Whether a later message of the same kind about the same booking is due too (after some
+    downtime): then only that later one is worth sending."""
+    return message.booking_id is not None and conn.execute(
+        "SELECT 1 FROM outbox WHERE booking_id = ? AND kind = ? AND state = 'pending'"
+        " AND due_ts <= ? AND (due_ts, id) > (?, ?)",
+        (message.booking_id, message.kind, now, message.due, message.id),
+    ).fetchone() is not None

@@ -13,8 +13,11 @@ from telegram.ext import Application
 
 from bot.app import build_application, prepare
 from bot.config import load_office
+from bot.context import Deps
 from bot.local_api import LocalBotAPI, LocalUser
 from bot.model import Office
+from bot.outbox import Dispatcher
+from bot.pacing import Pace
 from storage.db import Database
 from tests.doubles import FakeClock
 
@@ -63,3 +66,15 @@ def make_user(api: LocalBotAPI, app: Application) -> UserFactory:
         return LocalUser(api, app, user_id, **kwargs)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def deps(app: Application) -> Deps:
+    return app.bot_data["deps"]
+
+
+@pytest.fixture
+def courier(app: Application, clock: FakeClock) -> Dispatcher:
+    """The outbox dispatcher, pacing on the test's clock: its waits move the clock, never sleep."""
+    return Dispatcher(app.bot_data["deps"], app.bot,
+                      Pace(monotonic=clock.monotonic, sleep=clock.sleep))

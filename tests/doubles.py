@@ -19,3 +19,10 @@ class FakeClock:
 
     def set(self, moment: datetime) -> None:
         self.current = moment
+
+    def monotonic(self) -> float:
+        """For bot.pacing.Pace: its waits move this clock instead of taking time."""
+        return self.current.timestamp()
+
+    async def sleep(self, seconds: float) -> None:
+        self.advance(seconds=seconds)

@@ -1,0 +1,128 @@
+"""What the bot says on its own: one renderer per outbox kind, in the citizen's language of the
+moment it is sent, with the buttons to act on it.
+
+Outbox kinds and payloads:
+- `reminder` (booking_id): the appointment, what to bring, and "I'll be there", "Cancel", "Move".
+- `confirm_deadline` (booking_id): not a message; bot/triage.py acts on it (confirm-or-lose).
+- `booking_cancelled` (booking_id, payload {"reason": str, "by": "operator" | "closure" |
+  "unconfirmed"}): why the office cancelled it, and "Book another time".
+- `waitlist_offer` (payload {"offer": id}): a freed time held for a citizen on the waiting list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton
+
+from bot.i18n import Html, Translator
+from bot.model import Booking, Office, from_ts
+from bot.reminders import CONFIRM_DEADLINE, REMINDER
+from storage.waitlist import Offer
+
+BOOKING_CANCELLED = "booking_cancelled"
+WAITLIST_OFFER = "waitlist_offer"
+KINDS = (REMINDER, CONFIRM_DEADLINE, BOOKING_CANCELLED, WAITLIST_OFFER)
+
+I_WILL_BE_THERE = "rm:ok:"
+"""+ booking id: handlers/reminders.py."""
+CANCEL = "my:c:"
+MOVE = "my:r:"
+"""+ booking id: handlers/my_bookings.py (cancel after asking; move, or book again)."""
+TAKE_OFFER = "wl:take:"
+DECLINE_OFFER = "wl:no:"
+"""+ offer id: handlers/waitlist.py."""
+REASON_LIMIT = 500
+"""Characters of an operator's reason shown, so that a notice never exceeds Telegram's limit."""
+
+Keyboard = list[list[InlineKeyboardButton]]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A due outbox row with what it speaks of, read when it is sent."""
+
+    kind: str
+    payload: Mapping[str, Any]
+    booking: Booking | None
+    offer: Offer | None
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+def _service(office: Office, code: str, t: Translator) -> str:
+    found = office.services.get(code)
+    return found.name.get(t.lang) if found else code
+
+
+def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Html, Keyboard]:
+    service = office.services.get(booking.service)
+    start = booking.start.astimezone(office.tz)
+    text = t.gettext(
+        "<b>Reminder of your appointment</b>\n\n{service}\n{when}\n{address}\n"
+        "Booking code: <b>{code}</b>",
+        service=_service(office, booking.service, t), when=t.when(start),
+        address=office.address, code=booking.code,
+    )
+    if service and service.documents.get(t.lang).strip():
+        text += "\n\n" + t.gettext("<b>Bring with you:</b> {documents}",
+                                   documents=service.documents.get(t.lang))
+    keyboard: Keyboard = []
+    if booking.confirmed:
+        text += "\n\n" + t.gettext("You have told us you will come: thank you.")
+    else:
+        if service and service.confirm_hours is not None:
+            deadline = start - timedelta(hours=service.confirm_hours)
+            text += "\n\n" + t.gettext(
+                "<b>Please confirm by {deadline}</b> with the button below: a booking not "
+                "confirmed by then is cancelled, and the time offered to others.",
+                deadline=t.when(deadline.astimezone(office.tz)))
+        keyboard.append([_button(t.gettext("✅ I'll be there"), f"{I_WILL_BE_THERE}{booking.id}")])
+    keyboard.append([_button(t.gettext("❌ Cancel"), f"{CANCEL}{booking.id}"),
+                     _button(t.gettext("🔁 Move"), f"{MOVE}{booking.id}")])
+    return Html(text), keyboard
+
+
+def booking_cancelled(t: Translator, office: Office, booking: Booking,
+                      payload: Mapping[str, Any]) -> tuple[Html, Keyboard]:
+    values = {"code": booking.code, "service": _service(office, booking.service, t),
+              "when": t.when(booking.start.astimezone(office.tz))}
+    reason = str(payload.get("reason") or "").strip()[:REASON_LIMIT]
+    if payload.get("by") == "unconfirmed":
+        text = t.gettext("<b>Booking cancelled</b>\n\nYour booking {code} for {service} on {when} "
+                         "was cancelled because it was not confirmed in time, and the time was "
+                         "offered to others.", **values)
+    elif reason:
+        text = t.gettext("<b>Booking cancelled</b>\n\nYour booking {code} for {service} on {when} "
+                         "was cancelled by the office: {reason}", reason=reason, **values)
+    else:
+        text = t.gettext("<b>Booking cancelled</b>\n\nYour booking {code} for {service} on {when} "
+                         "was cancelled by the office.", **values)
+    text += "\n\n" + t.gettext("We are sorry. You can choose another time:")
+    return Html(text), [[_button(t.gettext("📅 Book another time"), f"{MOVE}{booking.id}")]]
+
+
+def waitlist_offer(t: Translator, office: Office, offer: Offer) -> tuple[Html, Keyboard]:
+    text = t.gettext(
+        "<b>A time has become free for you</b>\n\n{service}\n{when}\n{address}\n\n"
+        "It is kept for you until {until}. Do you want it?",
+        service=_service(office, offer.service, t), when=t.when(from_ts(offer.start, office.tz)),
+        address=office.address, until=t.time(from_ts(offer.expires, office.tz)),
+    )
+    return text, [[_button(t.gettext("✅ Book it"), f"{TAKE_OFFER}{offer.id}"),
+                   _button(t.gettext("No, thank you"), f"{DECLINE_OFFER}{offer.id}")]]
+
+
+def render(t: Translator, office: Office, notice: Notice) -> tuple[Html, Keyboard]:
+    if notice.kind == REMINDER and notice.booking:
+        return reminder(t, office, notice.booking)
+    if notice.kind == BOOKING_CANCELLED and notice.booking:
+        return booking_cancelled(t, office, notice.booking, notice.payload)
+    if notice.kind == WAITLIST_OFFER and notice.offer:
+        return waitlist_offer(t, office, notice.offer)
+    raise ValueError(f"nothing to render for a {notice.kind!r} message")

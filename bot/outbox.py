@@ -1,0 +1,209 @@
+"""The outbox dispatcher: delivers what the bot sends on its own, once, at Telegram's pace.
+
+A repeating job, and a nudge whenever something is queued for now, run `Dispatcher.drain`: it
+claims the message due first and decides about it in one transaction (bot/triage.py), renders it
+in the citizen's current language (bot/notices.py), sends it and marks it sent. Strictly one
+message is in flight at a time, so a crash can repeat at most that one: `recover`, at start-up,
+puts it back. What fell due while the bot was down goes out at the first run, unless pointless
+by then (dropped, with the reason recorded).
+
+Errors: Forbidden (the citizen blocked the bot) marks the citizen unreachable, and nothing more
+is attempted to them; RetryAfter pauses every send for the time Telegram asks; a network error
+reschedules the message with back-off (up to MAX_ATTEMPTS, then it is given up, with the error)
+and ends the run, since the next messages would meet the same network; any other refusal
+(BadRequest) gives the message up at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+from telegram.warnings import PTBDeprecationWarning
+
+from bot import notices, triage
+from bot.context import Context, Deps
+from bot.model import to_ts
+from bot.pacing import Pace
+from bot.triage import DROPPED, FAILED, SENT, Outgoing, Settled
+from bot.waitlist import offer_free_times
+from storage import citizens, outbox
+
+log = logging.getLogger(__name__)
+
+INTERVAL = 30
+"""Seconds between two runs of the repeating job (a nudge starts one at once)."""
+MAX_ATTEMPTS = 5
+BACKOFF = 60
+"""Seconds before the second attempt after a network error, doubled for each further one."""
+FLOOD_WAITS = 5
+"""RetryAfter answers in a row for one message before the run gives up until the next."""
+KEY = "outbox"
+
+
+@dataclass
+class Tally:
+    sent: int = 0
+    dropped: int = 0
+    failed: int = 0
+    deferred: int = 0
+    """Back to pending, for a later attempt."""
+
+    def add(self, state: str, count: int = 1) -> None:
+        setattr(self, state, getattr(self, state) + count)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{getattr(self, f.name)} {f.name}" for f in fields(self))
+
+
+def _retry_seconds(error: RetryAfter) -> float:
+    # python-telegram-bot 22 warns that retry_after will become a timedelta; accept both.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _blocked(conn: sqlite3.Connection, message: outbox.Message, now: int, error: str) -> None:
+    citizens.mark_unreachable(conn, message.chat_id, now)
+    outbox.finish(conn, message.id, FAILED, now, error)
+
+
+def _always() -> bool:
+    return True
+
+
+class Dispatcher:
+    def __init__(self, deps: Deps, bot: Bot, pace: Pace | None = None) -> None:
+        self.deps, self.bot = deps, bot
+        self.pace = pace or Pace()
+        self._lock = asyncio.Lock()
+        self._again = False
+
+    def _now(self) -> int:
+        return to_ts(self.deps.clock.now())
+
+    async def recover(self) -> int:
+        """Put back the message a crash left in flight; at start-up, before the first run."""
+        found = await self.deps.db.write(outbox.recover)
+        if found:
+            log.warning("outbox: %d message left in flight by a crash goes out again", found)
+        return found
+
+    async def drain(self, keep_going: Callable[[], bool] = _always) -> Tally:
+        """Deliver everything due, one message at a time, while `keep_going()`. If a run is
+        already going, it is asked to look again before it ends, and this one returns."""
+        tally = Tally()
+        if self._lock.locked():
+            self._again = True
+            return tally
+        async with self._lock:
+            tally.add(DROPPED, await self.deps.db.write(outbox.drop_expired, self._now()))
+            while keep_going():
+                await self.pace.ready()
+                step = await self.deps.db.write(triage.next_due, self._now(),
+                                                self.pace.recent_chats())
+                if step is None:
+                    if not self._again:
+                        break
+                    self._again = False
+                elif isinstance(step, Settled):
+                    tally.add(step.state)
+                    if step.freed:
+                        await offer_free_times(self.deps)
+                elif not await self._deliver(step, keep_going, tally):
+                    break
+        if tally.sent or tally.dropped or tally.failed or tally.deferred:
+            log.info("outbox: %s", tally)
+        return tally
+
+    async def _deliver(self, item: Outgoing, keep_going: Callable[[], bool],
+                       tally: Tally) -> bool:
+        """Send one claimed message and record the outcome; False when the run should end."""
+        message = item.message
+        try:
+            text, keyboard = notices.render(self.deps.i18n(item.lang), self.deps.office,
+                                            item.notice)
+        except Exception as error:  # one notice that cannot be shown must not stop the others
+            log.exception("outbox: message %d cannot be rendered", message.id)
+            await self._end(message, FAILED, repr(error), tally)
+            return True
+        for _ in range(FLOOD_WAITS):
+            await self.pace.ready(message.chat_id)
+            try:
+                await self.bot.send_message(message.chat_id, text,
+                                            reply_markup=InlineKeyboardMarkup(keyboard))
+            except RetryAfter as error:
+                self.pace.pause(_retry_seconds(error))
+                if keep_going():
+                    continue
+                break
+            except Forbidden as error:
+                await self.deps.db.write(_blocked, message, self._now(), str(error))
+                tally.add(FAILED)
+                return True
+            except BadRequest as error:  # this message will never go: Telegram refuses it
+                await self._end(message, FAILED, str(error), tally)
+                return True
+            except NetworkError as error:  # TimedOut too
+                await self._later(message, str(error), tally)
+                return False
+            except TelegramError as error:
+                await self._end(message, FAILED, str(error), tally)
+                return True
+            self.pace.sent(message.chat_id)
+            await self._end(message, SENT, None, tally)
+            return True
+        await self.deps.db.write(outbox.retry, message.id, self._now(), None)
+        tally.add("deferred")
+        return False
+
+    async def _end(self, message: outbox.Message, state: str, error: str | None,
+                   tally: Tally) -> None:
+        await self.deps.db.write(outbox.finish, message.id, state, self._now(), error)
+        tally.add(state)
+
+    async def _later(self, message: outbox.Message, error: str, tally: Tally) -> None:
+        if message.attempts >= MAX_ATTEMPTS:
+            await self._end(message, FAILED, error, tally)
+            return
+        due = self._now() + BACKOFF * 2 ** (message.attempts - 1)
+        await self.deps.db.write(outbox.retry, message.id, due, error)
+        tally.add("deferred")
+
+
+def dispatcher(application: Application) -> Dispatcher:
+    found: Dispatcher = application.bot_data[KEY]
+    return found
+
+
+def install(application: Application) -> Dispatcher:
+    """The dispatcher for `application`: its repeating job (first run at start: the catch-up)
+    and the nudge in `Deps`, which starts a run at once while the application is running."""
+    deps: Deps = application.bot_data["deps"]
+    found = application.bot_data[KEY] = Dispatcher(deps, application.bot)
+
+    def running() -> bool:
+        return application.running
+
+    async def run(context: Context) -> None:
+        await found.drain(running)
+
+    def nudge() -> None:
+        if application.running:
+            application.create_task(found.drain(running), name="outbox nudge")
+
+    deps.nudge = nudge
+    assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
+    # A second instance may start while a long run goes on: it only asks that run to look again.
+    application.job_queue.run_repeating(run, interval=INTERVAL, first=0, name=KEY,
+                                        job_kwargs={"max_instances": 2})
+    return found

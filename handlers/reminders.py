@@ -1,0 +1,55 @@
+"""The reminder's "I'll be there": recorded on the booking, where the operators see it.
+
+Pressing it again, or on an older reminder, changes nothing; a booking that is not the citizen's
+is refused like a button that does not exist.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Message, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import Context
+from bot.model import Status, to_ts
+from bot.notices import I_WILL_BE_THERE, reminder
+from handlers.common import answer, callback_number, citizen, edit
+from handlers.menu import BOOK
+from storage import attendance
+
+
+async def will_be_there(update: Update, context: Context) -> None:
+    found, t = await citizen(update, context)
+    deps = context.deps
+    now = deps.clock.now()
+    booking_id = callback_number(update, I_WILL_BE_THERE)
+    result = None
+    if booking_id is not None:
+        result = await deps.db.write(attendance.confirm, booking_id, found.user_id, to_ts(now))
+    if result is None:
+        await answer(update, t.gettext("That button is not valid."), alert=True)
+        return
+    booking, recorded = result
+    when = t.when(booking.start.astimezone(deps.office.tz))
+    if booking.status == Status.CANCELLED:
+        await answer(update, t.gettext("This booking was cancelled. To choose another time: "
+                                       "/{book}", book=BOOK.name(t.lang)), alert=True)
+        return
+    if booking.status != Status.BOOKED or booking.start <= now:
+        await answer(update, t.gettext("This appointment is no longer ahead of you."),
+                     alert=True)
+        return
+    if recorded:
+        await answer(update, t.gettext("Thank you: we expect you on {when}.", when=when))
+    else:
+        await answer(update, t.gettext("You had already told us: we expect you on {when}.",
+                                       when=when))
+    query = update.callback_query
+    if query and isinstance(query.message, Message):
+        text, keyboard = reminder(t, deps.office, booking)
+        await edit(query.message, text, keyboard)
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(will_be_there, pattern=f"^{re.escape(I_WILL_BE_THERE)}")]

@@ -1,0 +1,232 @@
+"""The waiting list, for the citizen: join it for some days, see and leave one's places, take or
+let go a time offered.
+
+Callback data, untrusted and re-checked on every press:
+- `wl:join:<service>`: shown by the /book flow when no time fits; asks which days suit.
+- `wl:in:<service>:<days>`: join for today to today + days (7, 14, or the booking horizon).
+- `wl:leave:<entry id>`: leave that place.
+- `wl:take:<offer id>`, `wl:no:<offer id>`: the offer's buttons (bot/notices.py).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from datetime import datetime, timedelta
+
+from telegram import Message, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.context import Context
+from bot.i18n import Html, Translator
+from bot.model import Office, from_ts, to_ts
+from bot.notices import DECLINE_OFFER, TAKE_OFFER
+from bot.waitlist import offer_free_times
+from handlers.common import (
+    Keyboard,
+    answer,
+    button,
+    callback_data,
+    callback_number,
+    citizen,
+    drop_buttons,
+    edit,
+    send,
+)
+from handlers.menu import BOOK, WAITLIST
+from storage import waitlist
+from storage.waitlist import Place, Refusal
+
+JOIN = "wl:join:"
+DAYS = "wl:in:"
+LEAVE = "wl:leave:"
+SPANS = (7, 14)
+"""Days a citizen may wait for, besides the whole booking horizon."""
+
+
+def spans(office: Office) -> list[int]:
+    horizon = office.rules.horizon_days
+    return [*(days for days in SPANS if days < horizon), horizon]
+
+
+def _service_name(office: Office, code: str, t: Translator) -> str:
+    return office.services[code].name.get(t.lang) if code in office.services else code
+
+
+async def join(update: Update, context: Context) -> None:
+    _, t = await citizen(update, context)
+    office = context.deps.office
+    code = callback_data(update).removeprefix(JOIN)
+    if code not in office.services:
+        await answer(update, t.gettext("That button is not valid."), alert=True)
+        return
+    await answer(update)
+    today = context.deps.clock.now().astimezone(office.tz).date()
+    keyboard = []
+    for days in spans(office):
+        until = t.short_date(today + timedelta(days=days))
+        label = (t.gettext("Any day until {day}", day=until) if days == office.rules.horizon_days
+                 else t.gettext("The next {n} days, until {day}", n=days, day=until))
+        keyboard.append([button(label, f"{DAYS}{code}:{days}")])
+    await send(update, context, t.gettext(
+        "<b>Waiting list: {service}</b>\n\nWhen a time becomes free on the days you choose, I "
+        "offer it to you here and keep it for you for {minutes} minutes. Which days can you come?",
+        service=_service_name(office, code, t), minutes=office.waitlist_offer_minutes), keyboard)
+
+
+async def join_days(update: Update, context: Context) -> None:
+    found, t = await citizen(update, context)
+    deps = context.deps
+    code, _, days = callback_data(update).removeprefix(DAYS).rpartition(":")
+    if code not in deps.office.services or not days.isdigit() or (
+            int(days) not in spans(deps.office)):
+        await answer(update, t.gettext("That button is not valid."), alert=True)
+        return
+    now = deps.clock.now()
+    today = now.astimezone(deps.office.tz).date()
+    entry, new = await deps.db.write(waitlist.join, found.user_id, code, today,
+                                     today + timedelta(days=int(days)), to_ts(now))
+    place = next(p for p in await deps.db.read(waitlist.places, found.user_id)
+                 if p.entry.id == entry.id)
+    values = {"service": _service_name(deps.office, code, t), "position": place.position,
+              "first": t.short_date(entry.first), "last": t.short_date(entry.last),
+              "command": WAITLIST.name(t.lang)}
+    text = (t.gettext("You are on the waiting list for {service}, from {first} to {last}: "
+                      "number {position} in the queue. When a time becomes free I offer it to "
+                      "you here. /{command} shows your places.", **values) if new
+            else t.gettext("You were already on the waiting list for {service}: you keep your "
+                           "place (number {position}), and the days are now from {first} to "
+                           "{last}. /{command} shows your places.", **values))
+    await answer(update)
+    await _replace(update, context, text, [])
+    await offer_free_times(deps)
+
+
+def listing(t: Translator, office: Office, places: list[Place]) -> tuple[Html, Keyboard]:
+    if not places:
+        return t.gettext("You are not on any waiting list. When /{book} finds no free time for "
+                         "a service, you can join its waiting list there.",
+                         book=BOOK.name(t.lang)), []
+    lines = [t.gettext("<b>Your places on waiting lists</b>")]
+    leave_label = t.gettext("Leave")
+    keyboard = []
+    for number, place in enumerate(places, 1):
+        name = _service_name(office, place.entry.service, t)
+        lines.append(t.gettext(
+            "{number}. {service}, from {first} to {last}: number {position} in the queue.",
+            number=number, service=name, first=t.short_date(place.entry.first),
+            last=t.short_date(place.entry.last), position=place.position))
+        if place.offer:
+            lines.append(t.gettext("A time is offered to you until {until}: see the message "
+                                   "with the offer.",
+                                   until=t.time(from_ts(place.offer.expires, office.tz))))
+        keyboard.append([button(f"{leave_label}: {name}", f"{LEAVE}{place.entry.id}")])
+    return Html("\n\n".join(lines)), keyboard
+
+
+async def show(update: Update, context: Context) -> None:
+    found, t = await citizen(update, context)
+    places = await context.deps.db.read(waitlist.places, found.user_id)
+    await send(update, context, *listing(t, context.deps.office, places))
+
+
+async def leave(update: Update, context: Context) -> None:
+    found, t = await citizen(update, context)
+    deps = context.deps
+    entry_id = callback_number(update, LEAVE)
+    left = None
+    if entry_id is not None:
+        left = await deps.db.write(waitlist.leave, entry_id, found.user_id,
+                                   to_ts(deps.clock.now()))
+    if left is None:
+        await answer(update, t.gettext("You are not on that waiting list."), alert=True)
+    else:
+        await answer(update, t.gettext("You have left the waiting list for {service}.",
+                                       service=_service_name(deps.office, left.service, t)))
+    places = await deps.db.read(waitlist.places, found.user_id)
+    await _replace(update, context, *listing(t, deps.office, places))
+    if left:
+        await offer_free_times(deps)
+
+
+def _refusal(t: Translator, refusal: Refusal) -> str:
+    if refusal is Refusal.TAKEN:
+        return t.gettext("You have already accepted this time: go on with the booking below.")
+    if refusal is Refusal.DECLINED:
+        return t.gettext("You let this time go, and it was offered to someone else.")
+    if refusal is Refusal.EXPIRED:
+        return t.gettext("This offer has expired and the time was offered to someone else. You "
+                         "keep your place on the waiting list.")
+    return t.gettext("That button is not valid.")
+
+
+async def _refused(update: Update, context: Context, t: Translator, refusal: Refusal) -> None:
+    await answer(update, _refusal(t, refusal), alert=True)
+    query = update.callback_query
+    if refusal is not Refusal.INVALID and query and query.message:
+        await drop_buttons(context, query.message.chat.id, query.message.message_id)
+
+
+async def _replace(update: Update, context: Context, text: str, keyboard: Keyboard) -> None:
+    """Show `text` in place of the message whose button was pressed (or below it)."""
+    query = update.callback_query
+    if query and isinstance(query.message, Message):
+        await edit(query.message, text, keyboard)
+    else:
+        await send(update, context, text, keyboard)
+
+
+async def continue_booking(update: Update, context: Context, service: str,
+                           start: datetime) -> None:
+    """Hand over to the /book flow at the time now held for the citizen. Imported when first
+    needed: handlers.booking shows this module's join button, so importing it up front would
+    make the two modules import each other."""
+    booking = importlib.import_module("handlers.booking")
+    await booking.continue_with_time(update, context, service, start)
+
+
+async def take(update: Update, context: Context) -> None:
+    found, t = await citizen(update, context)
+    deps = context.deps
+    offer_id = callback_number(update, TAKE_OFFER)
+    now = to_ts(deps.clock.now())
+    result = Refusal.INVALID if offer_id is None else await deps.db.write(
+        waitlist.take, offer_id, found.user_id, now, now + deps.office.rules.hold_minutes * 60)
+    if isinstance(result, Refusal):
+        await _refused(update, context, t, result)
+        return
+    await answer(update)
+    query = update.callback_query
+    if query and query.message:
+        await drop_buttons(context, query.message.chat.id, query.message.message_id)
+    await continue_booking(update, context, result.service, from_ts(result.start, deps.office.tz))
+
+
+async def decline(update: Update, context: Context) -> None:
+    found, t = await citizen(update, context)
+    deps = context.deps
+    offer_id = callback_number(update, DECLINE_OFFER)
+    result = Refusal.INVALID if offer_id is None else await deps.db.write(
+        waitlist.decline, offer_id, found.user_id, to_ts(deps.clock.now()))
+    if isinstance(result, Refusal):
+        await _refused(update, context, t, result)
+        return
+    await answer(update)
+    await _replace(update, context, t.gettext(
+        "You let this time go. You keep your place on the waiting list."), [])
+    await offer_free_times(deps)
+
+
+def _starting(prefix: str) -> str:
+    return f"^{re.escape(prefix)}"
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler(WAITLIST.names, show, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(join, pattern=_starting(JOIN)),
+        CallbackQueryHandler(join_days, pattern=_starting(DAYS)),
+        CallbackQueryHandler(leave, pattern=_starting(LEAVE)),
+        CallbackQueryHandler(take, pattern=_starting(TAKE_OFFER)),
+        CallbackQueryHandler(decline, pattern=_starting(DECLINE_OFFER)),
+    ]
