@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import timedelta
@@ -27,7 +26,6 @@ from datetime import timedelta
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
-from telegram.warnings import PTBDeprecationWarning
 
 from bot import notices, triage
 from bot.context import Context, Deps
@@ -65,10 +63,7 @@ class Tally:
 
 
 def _retry_seconds(error: RetryAfter) -> float:
-    # python-telegram-bot 22 warns that retry_after will become a timedelta; accept both.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
+    value = error.retry_after  # seconds; a timedelta with PTB_TIMEDELTA=true, the future default
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
