@@ -37,7 +37,7 @@ async def will_be_there(update: Update, context: Context) -> None:
                                        "/{book}", book=BOOK.name(t.lang)), alert=True)
         return
     if booking.status != Status.BOOKED or booking.start <= now:
-        await answer(update, t.gettext("This appointment is no longer ahead of you."),
+        await answer(update, t.gettext("This appointment is already under way or over."),
                      alert=True)
         return
     if recorded:

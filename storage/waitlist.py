@@ -56,7 +56,7 @@ class Refusal(enum.StrEnum):
     EXPIRED = "expired"
 
 
-_ENTRY = "SELECT id, user_id, service, first_day, last_day FROM waitlist w"
+_ENTRY = "SELECT w.id, w.user_id, w.service, w.first_day, w.last_day FROM waitlist w"
 _OFFER = ("SELECT o.id, o.entry_id, w.user_id, w.service, o.desk, o.start_ts, o.end_ts,"
           " o.expires_ts, o.state FROM waitlist_offers o JOIN waitlist w ON w.id = o.entry_id")
 

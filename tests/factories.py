@@ -47,3 +47,10 @@ def tiny_office(office: Office) -> Office:
 
 async def rows(db: Database, sql: str, *args: Any) -> list[tuple[Any, ...]]:
     return await db.read(lambda conn: [tuple(r) for r in conn.execute(sql, args).fetchall()])
+
+
+async def fill(db: Database, office: Office, service: str, starts: list[datetime], now: datetime,
+               first_user: int = 9001) -> list[Booked]:
+    """Book each of `starts`, each for another citizen."""
+    return [await book(db, office, first_user + n, service, start, now)
+            for n, start in enumerate(starts)]

@@ -1,0 +1,80 @@
+"""Confirm-or-lose: a booking not confirmed by the deadline is cancelled, the citizen told why,
+and the time offered to the waiting list."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import load_office
+from bot.model import Office, to_ts
+from bot.outbox import Dispatcher
+from storage import citizens, waitlist
+from storage.db import Database
+from tests.conftest import UserFactory
+from tests.doubles import FakeClock
+from tests.factories import book, rows, tiny_office
+
+ROME = ZoneInfo("Europe/Rome")
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=ROME)
+
+
+@pytest.fixture
+def office() -> Office:
+    return tiny_office(load_office())
+
+
+async def test_an_unconfirmed_booking_is_cancelled_at_the_deadline_and_its_time_offered(
+        db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
+        make_user: UserFactory) -> None:
+    keen, forgetful, waiting = make_user(1001), make_user(1002), make_user(1003)
+    kept = await book(db, office, keen.id, "contrassegno", MONDAY, clock.now())
+    lost = await book(db, office, forgetful.id, "contrassegno", MONDAY + timedelta(minutes=30),
+                      clock.now())
+    now = to_ts(clock.now())
+    await db.write(citizens.ensure, waiting.id, "it", now)
+    await db.write(waitlist.join, waiting.id, "contrassegno", date(2026, 11, 26),
+                   date(2026, 12, 3), now)
+
+    clock.set(datetime(2026, 11, 28, 18, 0, tzinfo=ROME))
+    await courier.drain()
+    assert "Confermi entro domenica 29 novembre 2026, 09:00" in keen.last.text
+    assert "Confermi entro domenica 29 novembre 2026, 09:30" in forgetful.last.text
+    await keen.press("Ci sarò")
+
+    clock.set(datetime(2026, 11, 29, 9, 30, tzinfo=ROME))
+    await courier.drain()
+
+    assert await rows(db, "SELECT id, status, cancelled_by FROM bookings ORDER BY id") == [
+        (kept.id, "booked", None), (lost.id, "cancelled", "unconfirmed")]
+    assert "non è stata confermata in tempo" in forgetful.last.text
+    assert forgetful.last.buttons() == ["📅 Prenoti un altro orario"]
+    assert "lunedì 30 novembre 2026, 09:30" in waiting.last.text
+    assert await rows(db, "SELECT kind, state, last_error FROM outbox WHERE booking_id = ?"
+                          " ORDER BY id", kept.id) == [
+        ("reminder", "sent", None), ("reminder", "sent", None),
+        ("confirm_deadline", "dropped", "confirmed")]
+    assert await rows(db, "SELECT kind, state FROM outbox WHERE booking_id = ? ORDER BY id",
+                      lost.id) == [("reminder", "sent"), ("reminder", "sent"),
+                                   ("confirm_deadline", "sent"), ("booking_cancelled", "sent")]
+
+
+async def test_booked_shortly_before_the_deadline_the_reminder_comes_at_once(
+        db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
+        make_user: UserFactory) -> None:
+    user = make_user(1001)
+    clock.set(datetime(2026, 11, 29, 8, 0, tzinfo=ROME))  # the deadline is at 09:00
+    await book(db, office, user.id, "contrassegno", MONDAY, clock.now())
+    await courier.drain()
+    assert "Confermi entro domenica 29 novembre 2026, 09:00" in user.last.text
+
+
+async def test_booked_after_the_deadline_there_is_nothing_to_confirm(
+        db: Database, office: Office, clock: FakeClock, make_user: UserFactory) -> None:
+    user = make_user(1001)
+    clock.set(datetime(2026, 11, 29, 10, 0, tzinfo=ROME))
+    await book(db, office, user.id, "contrassegno", MONDAY, clock.now())
+    assert await rows(db, "SELECT kind FROM outbox ORDER BY due_ts") == [
+        ("reminder",), ("reminder",)]

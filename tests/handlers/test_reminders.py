@@ -1,0 +1,85 @@
+"""The reminder's "I'll be there": recorded once, refused when forged, honest when too late."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.local_api import LocalUser
+from bot.model import Office, to_ts
+from bot.outbox import Dispatcher
+from storage import bookings
+from storage.bookings import Booked
+from storage.db import Database
+from tests.conftest import UserFactory
+from tests.doubles import FakeClock
+from tests.factories import book, rows
+
+ROME = ZoneInfo("Europe/Rome")
+THURSDAY_18 = datetime(2026, 11, 26, 18, 0, tzinfo=ROME)
+FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=ROME)
+
+
+@pytest.fixture
+async def reminded(db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
+                   make_user: UserFactory) -> tuple[LocalUser, Booked]:
+    """A citizen who has just received the reminder of Friday's appointment."""
+    user = make_user(1001)
+    booked = await book(db, office, user.id, "certificati", FRIDAY, clock.now())
+    clock.set(THURSDAY_18)
+    await courier.drain()
+    return user, booked
+
+
+async def confirmed_ts(db: Database, booking_id: int) -> int | None:
+    return (await rows(db, "SELECT confirmed_ts FROM bookings WHERE id = ?", booking_id))[0][0]
+
+
+async def test_i_will_be_there_is_recorded_and_the_reminder_shows_it(
+        db: Database, clock: FakeClock, reminded: tuple[LocalUser, Booked]) -> None:
+    user, booked = reminded
+    toast = await user.press("Ci sarò")
+    assert toast == "Grazie: la aspettiamo venerdì 27 novembre 2026, 10:00."
+    assert await confirmed_ts(db, booked.id) == to_ts(THURSDAY_18)
+    assert "Ci ha confermato che verrà: grazie." in user.last.text
+    assert user.last.buttons() == ["❌ Disdici", "🔁 Sposta"]
+
+
+async def test_pressed_again_it_changes_nothing(
+        db: Database, clock: FakeClock, reminded: tuple[LocalUser, Booked]) -> None:
+    user, booked = reminded
+    reminder = user.last
+    await user.press("Ci sarò")
+    clock.advance(minutes=5)
+    toast = await user.press_data(f"rm:ok:{booked.id}", reminder)
+    assert toast == "Ce lo aveva già detto: la aspettiamo venerdì 27 novembre 2026, 10:00."
+    assert await confirmed_ts(db, booked.id) == to_ts(THURSDAY_18)
+
+
+async def test_someone_elses_booking_or_a_forged_button_is_refused(
+        db: Database, make_user: UserFactory, reminded: tuple[LocalUser, Booked]) -> None:
+    user, booked = reminded
+    stranger = make_user(2002)
+    await stranger.send("/start")
+    for data in (f"rm:ok:{booked.id}", "rm:ok:abc", "rm:ok:", "rm:ok:" + "9" * 40, "rm:ok:-1"):
+        assert await stranger.press_data(data, user.last) == "Questo pulsante non è valido."
+    assert await confirmed_ts(db, booked.id) is None
+
+
+async def test_a_cancelled_booking_cannot_be_confirmed(
+        db: Database, clock: FakeClock, reminded: tuple[LocalUser, Booked]) -> None:
+    user, booked = reminded
+    await db.write(bookings.cancel, booked.id, to_ts(clock.now()), by="citizen")
+    toast = await user.press("Ci sarò")
+    assert toast == "Questa prenotazione è stata annullata. Per scegliere un altro orario: /prenota"
+    assert await confirmed_ts(db, booked.id) is None
+
+
+async def test_too_late_once_the_appointment_has_begun(
+        db: Database, clock: FakeClock, reminded: tuple[LocalUser, Booked]) -> None:
+    user, booked = reminded
+    clock.set(FRIDAY + timedelta(minutes=1))
+    assert await user.press("Ci sarò") == "Questo appuntamento è già in corso o concluso."
+    assert await confirmed_ts(db, booked.id) is None

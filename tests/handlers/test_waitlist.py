@@ -1,0 +1,237 @@
+"""The waiting list as the citizen sees it: joining, the places, leaving, taking or letting go
+an offer; every button re-checked, whoever presses it and however old the message."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import Application
+
+from bot.config import load_office
+from bot.context import Deps
+from bot.local_api import LocalUser
+from bot.model import Office, to_ts
+from bot.outbox import Dispatcher
+from bot.waitlist import offer_free_times
+from handlers import waitlist as waitlist_handlers
+from storage import bookings, citizens, waitlist
+from storage.db import Database
+from tests.conftest import NOW, UserFactory
+from tests.doubles import FakeClock
+from tests.factories import fill, rows, tiny_office
+
+ROME = ZoneInfo("Europe/Rome")
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=ROME)
+TODAY = NOW.date()
+CIE = "Carta d'identità elettronica — richiesta"
+NOT_VALID = "Questo pulsante non è valido."
+
+
+@pytest.fixture
+def office() -> Office:
+    return tiny_office(load_office())
+
+
+@pytest.fixture
+async def two_full_mondays(db: Database, office: Office, clock: FakeClock) -> list[Any]:
+    week = timedelta(days=7)
+    starts = [MONDAY, MONDAY + timedelta(minutes=30), MONDAY + week,
+              MONDAY + week + timedelta(minutes=30)]
+    return await fill(db, office, "cie", starts, clock.now())
+
+
+async def no_free_time(app: Application, user: LocalUser, service: str = "cie") -> None:
+    """What the /book flow shows when nothing fits: a button to join the waiting list."""
+    await app.bot.send_message(user.id, "Nessun orario libero.", reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton("⏳ Lista d'attesa", callback_data=f"wl:join:{service}")]]))
+
+
+async def wait(db: Database, clock: FakeClock, user_id: int, service: str = "cie",
+               days: int = 7) -> int:
+    now = to_ts(clock.now())
+    await db.write(citizens.ensure, user_id, "it", now)
+    entry, _ = await db.write(waitlist.join, user_id, service, TODAY,
+                              TODAY + timedelta(days=days), now)
+    clock.advance(seconds=1)
+    return entry.id
+
+
+@pytest.mark.usefixtures("two_full_mondays")
+async def test_joining_from_the_booking_flow_for_the_days_chosen(
+        app: Application, db: Database, make_user: UserFactory) -> None:
+    first, second = make_user(1001), make_user(1002)
+    await no_free_time(app, first)
+    await first.press("Lista d'attesa")
+    assert f"Lista d'attesa: {CIE}" in first.last.text
+    assert "lo tengo per lei per 30 minuti" in first.last.text
+    assert first.last.buttons() == ["I prossimi 7 giorni, fino a gio 3 dic",
+                                    "I prossimi 14 giorni, fino a gio 10 dic",
+                                    "Qualsiasi giorno fino a lun 25 gen"]
+    await first.press("I prossimi 7 giorni")
+    assert first.last.text == (f"È nella lista d'attesa per {CIE}, da gio 26 nov a gio 3 dic: "
+                               "numero 1 in coda. Quando si libera un orario glielo offro qui. "
+                               "/attesa mostra i suoi posti.")
+    assert first.last.buttons() == []
+
+    await no_free_time(app, second)
+    await second.press("Lista d'attesa")
+    await second.press("I prossimi 14 giorni")
+    assert "numero 2 in coda" in second.last.text
+    assert await rows(db, "SELECT user_id, first_day, last_day, state FROM waitlist") == [
+        (first.id, "2026-11-26", "2026-12-03", "waiting"),
+        (second.id, "2026-11-26", "2026-12-10", "waiting")]
+    assert await rows(db, "SELECT count(*) FROM holds") == [(0,)]  # nothing free to offer
+
+
+@pytest.mark.usefixtures("two_full_mondays")
+async def test_joining_when_a_time_fits_already_brings_the_offer(
+        app: Application, db: Database, courier: Dispatcher, make_user: UserFactory) -> None:
+    user = make_user(1001)
+    await no_free_time(app, user)
+    await user.press("Lista d'attesa")
+    await user.press("Qualsiasi giorno")
+    await courier.drain()
+    assert "lunedì 14 dicembre 2026, 09:00" in user.last.text
+    assert user.last.buttons() == ["✅ Lo prenoto", "No, grazie"]
+
+
+@pytest.mark.usefixtures("two_full_mondays")
+async def test_joining_again_keeps_the_place_and_changes_the_days(
+        app: Application, db: Database, clock: FakeClock, make_user: UserFactory) -> None:
+    first = make_user(1001)
+    await wait(db, clock, first.id)
+    await wait(db, clock, 1002)
+    await no_free_time(app, first)
+    await first.press("Lista d'attesa")
+    await first.press("I prossimi 14 giorni")
+    assert "Era già nella lista d'attesa" in first.last.text
+    assert "(numero 1), e i giorni ora vanno da gio 26 nov a gio 10 dic" in first.last.text
+    assert await rows(db, "SELECT count(*) FROM waitlist") == [(2,)]
+
+
+async def test_forged_join_buttons_are_refused(
+        app: Application, db: Database, make_user: UserFactory) -> None:
+    user = make_user(1001)
+    await no_free_time(app, user)
+    for data in ("wl:join:nope", "wl:join:", "wl:in:cie:30", "wl:in:cie:abc", "wl:in:nope:7",
+                 "wl:in:cie:", "wl:in:cie:7:7"):
+        assert await user.press_data(data) == NOT_VALID, data
+    assert await rows(db, "SELECT count(*) FROM waitlist") == [(0,)]
+
+
+@pytest.mark.usefixtures("two_full_mondays")
+async def test_the_places_are_listed_and_can_be_left(
+        db: Database, clock: FakeClock, make_user: UserFactory) -> None:
+    user = make_user(1001)
+    await wait(db, clock, 1002)
+    mine = await wait(db, clock, user.id)
+    other = await wait(db, clock, 1003, service="contrassegno", days=14)
+    await wait(db, clock, user.id, service="contrassegno", days=14)
+    listing = await user.send("/attesa")
+    assert listing.text == (
+        "I suoi posti nelle liste d'attesa\n\n"
+        f"1. {CIE}, da gio 26 nov a gio 3 dic: numero 2 in coda.\n\n"
+        "2. Contrassegno di parcheggio per disabili, da gio 26 nov a gio 10 dic: "
+        "numero 2 in coda.")
+    assert listing.buttons() == [f"Esci: {CIE}", "Esci: Contrassegno di parcheggio per disabili"]
+
+    assert await user.press(f"Esci: {CIE}") == f"È uscito dalla lista d'attesa per {CIE}."
+    assert CIE not in user.last.text
+    assert await user.press_data(f"wl:leave:{mine}", listing) == \
+        "Non è in quella lista d'attesa."
+    assert await user.press_data(f"wl:leave:{other}", listing) == \
+        "Non è in quella lista d'attesa."
+    assert await rows(db, "SELECT user_id, state FROM waitlist ORDER BY id") == [
+        (1002, "waiting"), (user.id, "left"), (1003, "waiting"), (user.id, "waiting")]
+
+
+async def test_with_no_place_the_list_says_how_to_join(make_user: UserFactory) -> None:
+    reply = await make_user(1001, language_code="en").send("/waitlist")
+    assert reply.text == ("You are not on any waiting list. When /book finds no free time for a "
+                          "service, you can join its waiting list there.")
+
+
+@pytest.fixture
+async def offered(db: Database, clock: FakeClock, deps: Deps, courier: Dispatcher,
+                  make_user: UserFactory,
+                  two_full_mondays: list[Any]) -> tuple[LocalUser, LocalUser]:
+    """Two waiting, one time freed: the first has the offer in their chat."""
+    first, second = make_user(1001), make_user(1002)
+    await wait(db, clock, first.id)
+    await wait(db, clock, second.id)
+    await db.write(bookings.cancel, two_full_mondays[0].id, to_ts(clock.now()), by="citizen")
+    await offer_free_times(deps)
+    await courier.drain()
+    assert "Si è liberato un orario per lei" in first.last.text
+    return first, second
+
+
+@pytest.fixture
+def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, datetime]]:
+    """Where the /book flow (handlers.booking.continue_with_time) would take over."""
+    calls: list[tuple[str, datetime]] = []
+
+    async def continue_booking(update: Any, context: Any, service: str,
+                               start: datetime) -> None:
+        calls.append((service, start))
+
+    monkeypatch.setattr(waitlist_handlers, "continue_booking", continue_booking)
+    return calls
+
+
+async def test_taking_an_offer_holds_the_time_for_booking_and_hands_over(
+        db: Database, clock: FakeClock, offered: tuple[LocalUser, LocalUser],
+        handed_over: list[tuple[str, datetime]]) -> None:
+    first, second = offered
+    offer = first.last
+    listing = await first.send("/attesa")
+    assert "Le è offerto un orario fino alle 09:30" in listing.text
+    await first.press("Lo prenoto", offer)
+    assert handed_over == [("cie", MONDAY)]
+    assert await rows(db, "SELECT owner, purpose, start_ts, expires_ts FROM holds") == [
+        (first.id, "booking", to_ts(MONDAY), to_ts(clock.now()) + 600)]
+    assert await rows(db, "SELECT state FROM waitlist_offers") == [("taken",)]
+    assert await rows(db, "SELECT state FROM waitlist ORDER BY id") == [("booked",),
+                                                                      ("waiting",)]
+    assert first.api.messages[first.id][offer.message_id].keyboard == []
+
+    offer_id = (await rows(db, "SELECT id FROM waitlist_offers"))[0][0]
+    assert await first.press_data(f"wl:take:{offer_id}", offer) == \
+        "Ha già accettato questo orario: prosegua con la prenotazione qui sotto."
+    assert await second.press_data(f"wl:take:{offer_id}", offer) == NOT_VALID
+    assert await second.press_data("wl:take:x", offer) == NOT_VALID
+    assert handed_over == [("cie", MONDAY)]
+
+
+async def test_letting_an_offer_go_passes_it_to_the_next_at_once(
+        db: Database, courier: Dispatcher, offered: tuple[LocalUser, LocalUser],
+        handed_over: list[tuple[str, datetime]]) -> None:
+    first, second = offered
+    offer = first.last
+    await first.press("No, grazie")
+    assert first.last.text == ("Ha rinunciato a questo orario. Mantiene il suo posto nella "
+                               "lista d'attesa.")
+    await courier.drain()
+    assert "lunedì 30 novembre 2026, 09:00" in second.last.text
+    offer_id = (await rows(db, "SELECT min(id) FROM waitlist_offers"))[0][0]
+    assert await first.press_data(f"wl:take:{offer_id}", offer) == \
+        "Ha rinunciato a questo orario, che è stato offerto a qualcun altro."
+    assert handed_over == []
+
+
+async def test_an_offer_pressed_after_it_expired_is_refused(
+        db: Database, office: Office, clock: FakeClock, offered: tuple[LocalUser, LocalUser],
+        handed_over: list[tuple[str, datetime]]) -> None:
+    first, _ = offered
+    offer = first.last
+    clock.advance(minutes=office.waitlist_offer_minutes)
+    assert await first.press("Lo prenoto", offer) == (
+        "Questa offerta è scaduta e l'orario è stato offerto a qualcun altro. Mantiene il suo "
+        "posto nella lista d'attesa.")
+    assert first.api.messages[first.id][offer.message_id].keyboard == []
+    assert handed_over == []
+    assert await rows(db, "SELECT count(*) FROM holds WHERE purpose = 'booking'") == [(0,)]
