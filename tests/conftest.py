@@ -74,7 +74,12 @@ def deps(app: Application) -> Deps:
 
 
 @pytest.fixture
-def courier(app: Application, clock: FakeClock) -> Dispatcher:
-    """The outbox dispatcher, pacing on the test's clock: its waits move the clock, never sleep."""
-    return Dispatcher(app.bot_data["deps"], app.bot,
-                      Pace(monotonic=clock.monotonic, sleep=clock.sleep))
+def pace(clock: FakeClock) -> Pace:
+    """Telegram's limits kept on the test's clock: waiting moves the clock, never sleeps."""
+    return Pace(monotonic=clock.monotonic, sleep=clock.sleep)
+
+
+@pytest.fixture
+def courier(app: Application, pace: Pace) -> Dispatcher:
+    """The outbox dispatcher, as the repeating job runs it, paced on the test's clock."""
+    return Dispatcher(app.bot_data["deps"], app.bot, pace)

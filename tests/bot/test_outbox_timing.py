@@ -12,6 +12,7 @@ from telegram import Bot
 from telegram.ext import Application
 
 from bot.context import Deps
+from bot.local_api import LocalUser
 from bot.model import Office, to_ts
 from bot.outbox import Dispatcher
 from bot.pacing import Pace
@@ -25,6 +26,17 @@ ROME = ZoneInfo("Europe/Rome")
 UTC = ZoneInfo("UTC")
 THURSDAY_18 = datetime(2026, 11, 26, 18, 0, tzinfo=ROME)
 FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=ROME)
+
+
+async def reminded_at_18(db: Database, office: Office, clock: FakeClock,
+                         make_user: UserFactory, count: int) -> list[LocalUser]:
+    """`count` citizens booked on Friday, and Thursday 18:00: their reminders are due."""
+    users = [make_user(1001 + n) for n in range(count)]
+    for n, user in enumerate(users):
+        await book(db, office, user.id, "certificati", FRIDAY + timedelta(minutes=10 * n),
+                   clock.now())
+    clock.set(THURSDAY_18)
+    return users
 
 
 async def states(db: Database, user_id: int) -> list[tuple[str, str, str | None]]:
@@ -96,16 +108,11 @@ async def test_a_reminder_whose_appointment_has_begun_is_dropped_and_recorded(
 
 async def test_nothing_is_sent_twice_after_a_clean_restart(
         app: Application, db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
-        make_user: UserFactory) -> None:
-    users = [make_user(1001 + n) for n in range(3)]
-    for n, user in enumerate(users):
-        await book(db, office, user.id, "certificati", FRIDAY + timedelta(minutes=10 * n),
-                   clock.now())
-    clock.set(THURSDAY_18)
+        pace: Pace, make_user: UserFactory) -> None:
+    users = await reminded_at_18(db, office, clock, make_user, 3)
     assert (await courier.drain()).sent == 3
 
-    restarted = Dispatcher(app.bot_data["deps"], app.bot,
-                           Pace(monotonic=clock.monotonic, sleep=clock.sleep))
+    restarted = Dispatcher(app.bot_data["deps"], app.bot, pace)
     assert await restarted.recover() == 0
     assert (await restarted.drain()).sent == 0
     assert [len(user.messages) for user in users] == [1, 1, 1]
@@ -128,15 +135,9 @@ class CrashingBot:
 
 
 async def test_a_crash_repeats_at_most_the_one_message_in_flight(
-        app: Application, db: Database, office: Office, clock: FakeClock,
-        make_user: UserFactory) -> None:
-    users = [make_user(1001 + n) for n in range(5)]
-    for n, user in enumerate(users):
-        await book(db, office, user.id, "certificati", FRIDAY + timedelta(minutes=10 * n),
-                   clock.now())
-    clock.set(THURSDAY_18)
-    deps: Deps = app.bot_data["deps"]
-    pace = Pace(monotonic=clock.monotonic, sleep=clock.sleep)
+        app: Application, deps: Deps, db: Database, office: Office, clock: FakeClock,
+        pace: Pace, make_user: UserFactory) -> None:
+    users = await reminded_at_18(db, office, clock, make_user, 5)
     crashing = Dispatcher(deps, CrashingBot(app.bot, after=3), pace)  # type: ignore[arg-type]
     with pytest.raises(Crash):
         await crashing.drain()
@@ -183,16 +184,11 @@ class GatedBot:
 
 
 async def test_one_message_in_flight_even_when_runs_overlap(
-        app: Application, db: Database, office: Office, clock: FakeClock,
-        make_user: UserFactory) -> None:
-    users = [make_user(1001 + n) for n in range(3)]
-    for n, user in enumerate(users):
-        await book(db, office, user.id, "certificati", FRIDAY + timedelta(minutes=10 * n),
-                   clock.now())
-    clock.set(THURSDAY_18)
+        app: Application, deps: Deps, db: Database, office: Office, clock: FakeClock,
+        pace: Pace, make_user: UserFactory) -> None:
+    users = await reminded_at_18(db, office, clock, make_user, 3)
     gated = GatedBot(app.bot)
-    dispatcher = Dispatcher(app.bot_data["deps"], gated,  # type: ignore[arg-type]
-                            Pace(monotonic=clock.monotonic, sleep=clock.sleep))
+    dispatcher = Dispatcher(deps, gated, pace)  # type: ignore[arg-type]
     first = asyncio.create_task(dispatcher.drain())
     await gated.entered.wait()
     assert (await dispatcher.drain()).sent == 0  # the run going on is asked to look again

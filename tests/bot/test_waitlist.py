@@ -9,6 +9,7 @@ import pytest
 
 from bot.config import load_office
 from bot.context import Deps
+from bot.local_api import LocalUser
 from bot.model import Office, to_ts
 from bot.outbox import Dispatcher
 from bot.waitlist import offer_free_times
@@ -48,13 +49,21 @@ async def cancel(db: Database, clock: FakeClock, booked: Booked) -> None:
     await db.write(bookings.cancel, booked.id, to_ts(clock.now()), by="citizen")
 
 
-async def test_a_freed_time_is_offered_to_the_first_waiting_and_held_for_them(
-        db: Database, office: Office, clock: FakeClock, deps: Deps, courier: Dispatcher,
-        make_user: UserFactory) -> None:
+@pytest.fixture
+async def two_waiting(db: Database, office: Office, clock: FakeClock, make_user: UserFactory,
+                      ) -> tuple[LocalUser, LocalUser, list[Booked]]:
+    """Monday's two times taken; then two citizens wait for one, for the next seven days."""
     first, second = make_user(1001), make_user(1002)
     taken = await fill(db, office, "cie", [MONDAY, MONDAY + timedelta(minutes=30)], clock.now())
     await wait(db, clock, first.id)
     await wait(db, clock, second.id)
+    return first, second, taken
+
+
+async def test_a_freed_time_is_offered_to_the_first_waiting_and_held_for_them(
+        db: Database, clock: FakeClock, deps: Deps, courier: Dispatcher,
+        two_waiting: tuple[LocalUser, LocalUser, list[Booked]]) -> None:
+    first, second, taken = two_waiting
     assert await offer_free_times(deps) == 0
 
     await cancel(db, clock, taken[0])
@@ -76,11 +85,8 @@ async def test_a_freed_time_is_offered_to_the_first_waiting_and_held_for_them(
 
 async def test_an_offer_not_taken_in_time_expires_and_goes_to_the_next(
         db: Database, office: Office, clock: FakeClock, deps: Deps, courier: Dispatcher,
-        make_user: UserFactory) -> None:
-    first, second = make_user(1001), make_user(1002)
-    taken = await fill(db, office, "cie", [MONDAY, MONDAY + timedelta(minutes=30)], clock.now())
-    await wait(db, clock, first.id)
-    await wait(db, clock, second.id)
+        two_waiting: tuple[LocalUser, LocalUser, list[Booked]]) -> None:
+    first, second, taken = two_waiting
     await cancel(db, clock, taken[0])
     await offer_free_times(deps)
     await courier.drain()
@@ -132,12 +138,9 @@ async def test_a_time_too_soon_to_take_and_still_book_is_not_offered(
 
 
 async def test_places_end_with_their_days_and_the_unreachable_are_passed_over(
-        db: Database, office: Office, clock: FakeClock, deps: Deps,
-        make_user: UserFactory) -> None:
-    blocked, waiting = make_user(1001), make_user(1002)
-    taken = await fill(db, office, "cie", [MONDAY, MONDAY + timedelta(minutes=30)], clock.now())
-    await wait(db, clock, blocked.id)
-    await wait(db, clock, waiting.id)
+        db: Database, clock: FakeClock, deps: Deps,
+        two_waiting: tuple[LocalUser, LocalUser, list[Booked]]) -> None:
+    blocked, waiting, taken = two_waiting
     await db.write(citizens.mark_unreachable, blocked.id, to_ts(clock.now()))
     await cancel(db, clock, taken[0])
     await offer_free_times(deps)
