@@ -103,7 +103,6 @@ class Dispatcher:
         async with self._lock:
             tally.add(DROPPED, await self.deps.db.write(outbox.drop_expired, self._now()))
             while keep_going():
-                await self.pace.ready()
                 step = await self.deps.db.write(triage.next_due, self._now(),
                                                 self.pace.recent_chats())
                 if step is None:
