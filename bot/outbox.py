@@ -58,6 +58,9 @@ class Tally:
     def add(self, state: str, count: int = 1) -> None:
         setattr(self, state, getattr(self, state) + count)
 
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
     def __str__(self) -> str:
         return ", ".join(f"{getattr(self, f.name)} {f.name}" for f in fields(self))
 
@@ -115,7 +118,7 @@ class Dispatcher:
                         await offer_free_times(self.deps)
                 elif not await self._deliver(step, keep_going, tally):
                     break
-        if tally.sent or tally.dropped or tally.failed or tally.deferred:
+        if tally:
             log.info("outbox: %s", tally)
         return tally
 
@@ -180,8 +183,8 @@ def dispatcher(application: Application) -> Dispatcher:
 
 
 def install(application: Application) -> Dispatcher:
-    """The dispatcher for `application`: its repeating job (first run at start: the catch-up)
-    and the nudge in `Deps`, which starts a run at once while the application is running."""
+    """The dispatcher for `application`: a run at start (the catch-up), a repeating one, and
+    the nudge in `Deps`, which starts a run at once while the application is running."""
     deps: Deps = application.bot_data["deps"]
     found = application.bot_data[KEY] = Dispatcher(deps, application.bot)
 
@@ -197,7 +200,10 @@ def install(application: Application) -> Dispatcher:
 
     deps.nudge = nudge
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
+    # The catch-up runs as soon as the application starts, however long after it was built.
+    application.job_queue.run_once(run, when=0, name=f"{KEY} catch-up",
+                                   job_kwargs={"misfire_grace_time": None})
     # A second instance may start while a long run goes on: it only asks that run to look again.
-    application.job_queue.run_repeating(run, interval=INTERVAL, first=0, name=KEY,
+    application.job_queue.run_repeating(run, interval=INTERVAL, first=INTERVAL, name=KEY,
                                         job_kwargs={"max_instances": 2})
     return found

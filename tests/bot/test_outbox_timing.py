@@ -218,3 +218,10 @@ async def test_a_nudge_delivers_a_notice_at_once_while_the_bot_runs(
         await asyncio.gather(*nudged)
     assert len(nudged) == 1
     assert "annullata dall'ufficio: Guasto" in user.last.text
+
+
+def test_the_catch_up_run_waits_for_the_start_however_long_it_takes(app: Application) -> None:
+    assert app.job_queue is not None
+    (catch_up,) = app.job_queue.get_jobs_by_name("outbox catch-up")
+    assert catch_up.job.misfire_grace_time is None  # APScheduler would skip it after 1 s
+    assert {"outbox", "waitlist"} <= {job.name for job in app.job_queue.jobs()}
