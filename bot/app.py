@@ -12,7 +12,7 @@ from bot.context import Context, Deps
 from bot.i18n import I18n
 from bot.local_api import OFFLINE_TOKEN
 from bot.model import Office
-from handlers import errors, menu, start
+from handlers import booking, errors, menu, start
 from storage.db import Database
 
 
@@ -37,6 +37,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
 
     application.add_handlers(start.group_guard(), group=-1)
     application.add_handlers(start.handlers())
+    application.add_handlers(booking.handlers())
     application.add_handlers(start.fallbacks())
     application.add_error_handler(errors.on_error)
     return application

@@ -67,6 +67,11 @@ def _active_count(conn: sqlite3.Connection, column: str, value: object, now: int
     ).fetchone()[0]
 
 
+def active_for_codice_fiscale(conn: sqlite3.Connection, codice_fiscale: str, now: int,
+                              excluding: int | None = None) -> int:
+    return _active_count(conn, "codice_fiscale", codice_fiscale, now, excluding)
+
+
 def _refusal_for_limits(conn: sqlite3.Connection, request: Request, now: int) -> Refusal | None:
     if request.user_id is not None and request.max_per_account is not None and _active_count(
         conn, "user_id", request.user_id, now, request.replaces
