@@ -7,12 +7,13 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot import housekeeping
 from bot.clock import Clock, SystemClock
 from bot.context import Context, Deps
 from bot.i18n import I18n
 from bot.local_api import OFFLINE_TOKEN
 from bot.model import Office
-from handlers import booking, errors, menu, start
+from handlers import booking, errors, menu, my_bookings, privacy, start
 from storage.db import Database
 
 
@@ -38,8 +39,12 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application.add_handlers(start.group_guard(), group=-1)
     application.add_handlers(start.handlers())
     application.add_handlers(booking.handlers())
+    application.add_handlers(my_bookings.handlers())
+    application.add_handlers(privacy.handlers())
     application.add_handlers(start.fallbacks())
     application.add_error_handler(errors.on_error)
+    assert application.job_queue is not None
+    housekeeping.schedule(application.job_queue, deps)
     return application
 
 

@@ -60,14 +60,13 @@ async def show(update: Update, context: Context, who: Citizen, t: Translator, dr
     moving = await deps.db.read(bookings.get, draft.replaces) if draft.replaces else None
     view = await render(deps, draft, who, t, moving)
     text = Html(f"{prefix}\n\n{view.text}") if prefix else view.text
-    query = update.callback_query
-    if new or query is None or query.message is None:
+    if new or update.callback_query is None:
         if draft.message_id is not None and update.effective_chat:
             await drop_buttons(context, update.effective_chat.id, draft.message_id)
         message = await send(update, context, text, view.keyboard)
         draft.message_id = message.message_id
     else:
-        await edit(query.message, text, view.keyboard)  # type: ignore[arg-type]
+        await edit(update, text, view.keyboard)
     await deps.db.write(drafts.save, who.user_id, draft, to_ts(deps.clock.now()))
 
 
@@ -135,8 +134,7 @@ async def on_button(update: Update, context: Context) -> None:
     if action == "quit":
         await context.deps.db.write(drafts.delete, who.user_id)
         await answer(update)
-        await edit(query.message, t.gettext(  # type: ignore[union-attr, arg-type]
-            "Booking stopped: nothing was saved. /book to start over."))
+        await edit(update, t.gettext("Booking stopped: nothing was saved. /book to start over."))
         return
     if action == "ok":
         await answer(update)

@@ -153,7 +153,8 @@ def _booking(row: sqlite3.Row) -> Booking:
         status=Status(row["status"]), name=row["name"], codice_fiscale=row["codice_fiscale"],
         note=row["note"], created=from_ts(row["created_ts"], UTC), confirmed=at("confirmed_ts"),
         checked_in=at("checked_in_ts"), started=at("started_ts"), served=at("served_ts"),
-        cancelled=at("cancelled_ts"), cancel_reason=row["cancel_reason"],
+        cancelled=at("cancelled_ts"), cancelled_by=row["cancelled_by"],
+        cancel_reason=row["cancel_reason"],
     )
 
 
@@ -172,12 +173,14 @@ def upcoming_for_user(conn: sqlite3.Connection, user_id: int, now: int) -> list[
 
 
 def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, by: str,
-           reason: str = "") -> Booking | None:
-    """Cancel a booking that is still 'booked', drop its pending messages; None if it was not."""
+           reason: str = "", owner: int | None = None) -> Booking | None:
+    """Cancel a booking that is still 'booked' (and `owner`'s, if given), and drop its pending
+    messages; None if there was no such booking."""
     row = conn.execute(
         "UPDATE bookings SET status = 'cancelled', cancelled_ts = ?, cancelled_by = ?,"
-        " cancel_reason = ? WHERE id = ? AND status = 'booked' RETURNING *",
-        (now, by, reason, booking_id),
+        " cancel_reason = ? WHERE id = ? AND status = 'booked'"
+        " AND (? IS NULL OR user_id = ?) RETURNING *",
+        (now, by, reason, booking_id, owner, owner),
     ).fetchone()
     if row is None:
         return None
