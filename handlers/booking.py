@@ -14,6 +14,7 @@ from datetime import date, datetime
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.availability import booking_window
 from bot.context import Context
 from bot.draft import TEXT_STEPS, Draft, Step
 from bot.i18n import Html, Translator
@@ -34,6 +35,8 @@ ACTIONS = {
     Step.SUMMARY: {"ok"},
 }
 ANYWHERE = {"back", "quit"}
+SECONDS_DIGITS = 10
+"""Unix seconds have 10 digits until the year 2286: a longer number is no time at all."""
 BACK = {Step.SERVICE: Step.CATEGORY, Step.DAY: Step.SERVICE, Step.TIME: Step.DAY,
         Step.NAME: Step.TIME, Step.CODICE_FISCALE: Step.NAME, Step.NOTE: Step.CODICE_FISCALE}
 
@@ -144,6 +147,13 @@ async def on_button(update: Update, context: Context) -> None:
             return
         await show(update, context, who, t, draft, prefix, new=True)
         return
+    if action == "cf":
+        # the codice fiscale used last time, checked as if typed: what is wrong with it (a
+        # limit reached) is too long for a toast, so it goes above the step, as when typed
+        await answer(update)
+        problem = await booking_details.accept(context, who, t, draft, action)
+        await show(update, context, who, t, draft, problem or "")
+        return
     toast = await act(context, who, t, draft, action, arg)
     await answer(update, toast)
     await show(update, context, who, t, draft)
@@ -175,12 +185,14 @@ async def act(context: Context, who: Citizen, t: Translator, draft: Draft, actio
         draft.page = int(arg)
     elif action == "day":
         return await choose_day(context, who, t, draft, parse_day(arg))
-    elif action in ("first", "t"):
-        return await choose_time(context, who, t, draft, int(arg) if arg.isdigit() else None)
+    elif action == "first":
+        return await choose_time(context, who, t, draft, None)
+    elif action == "t" and arg.isdigit() and len(arg) <= SECONDS_DIGITS:
+        return await choose_time(context, who, t, draft, int(arg))
     elif action == "name" and who.last_name:
         draft.name = who.last_name
         draft.step = draft.next_detail()
-    elif action in ("cf", "skip"):
+    elif action == "skip":
         return await booking_details.accept(context, who, t, draft, action)
     else:
         return t.gettext("This button is no longer valid.")
@@ -209,8 +221,10 @@ async def choose_day(context: Context, who: Citizen, t: Translator, draft: Draft
     service = context.deps.office.services[draft.service]
     if day is None:
         return t.gettext("This button is no longer valid.")
-    cal = await calendar.load(context.deps, service, day, day, who.user_id)
-    if not cal.slots(day):
+    # a day outside the window (forged: year 1, year 9999) never reaches the calendar
+    window = booking_window(context.deps.office, context.deps.clock.now())
+    if day not in window or not (
+            await calendar.load(context.deps, service, day, day, who.user_id)).slots(day):
         return t.gettext("No free times on that day: please choose another, or join the waiting "
                          "list.")
     draft.day, draft.step = day.isoformat(), Step.TIME

@@ -74,8 +74,9 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
     assert draft.start is not None
     start = from_ts(draft.start, office.tz)
     if draft.step is Step.NAME:
-        rows = [[button(t.gettext("Use “{name}”", name=_cut(who.last_name)), data(draft, "name"))]
-                ] if who.last_name else []
+        # a button's label is plain text, not HTML: the name goes in unescaped, as typed
+        rows = [[button(t.gettext("Use “{name}”", name=Html(_cut(who.last_name))),
+                        data(draft, "name"))]] if who.last_name else []
         return View(header + "\n" + t.when(start) + "\n" + t.gettext(
             "This time is kept for you for {minutes} minutes.\n\nPlease type the <b>name and "
             "surname</b> of the person who will come.", minutes=office.rules.hold_minutes),
@@ -130,7 +131,7 @@ async def _days(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: H
         paging.append(button(t.gettext("Later ▶"), data(draft, "pg", draft.page + 1)))
     first = [button(t.gettext("⏩ First available time"), data(draft, "first"))]
     return View(text, [first, *_rows(grid, DAYS_PER_ROW), paging, waitlist,
-                       _nav(t, draft, back=draft.replaces is None)])
+                       _nav(t, draft, back=not draft.fixed)])  # a fixed service: no way back
 
 
 async def _times(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: Html) -> View:

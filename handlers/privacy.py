@@ -10,6 +10,7 @@ from bot.context import Context
 from bot.model import Status, to_ts
 from handlers.common import answer, button, callback_data, citizen, edit, send
 from handlers.menu import DELETE_MY_DATA, PRIVACY
+from handlers.start import unknown_button
 from storage import bookings, privacy
 
 
@@ -52,10 +53,13 @@ async def ask(update: Update, context: Context) -> None:
 
 
 async def on_button(update: Update, context: Context) -> None:
-    who, t = await citizen(update, context)
     action = callback_data(update)
+    if action not in ("pv:erase", "pv:keep"):
+        await unknown_button(update, context)
+        return
+    who, t = await citizen(update, context)
     await answer(update)
-    if action != "pv:erase":
+    if action == "pv:keep":
         await edit(update, t.gettext("Nothing was erased."))
         return
     deps = context.deps

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot.local_api import LocalBotAPI
 from storage.db import Database
 from tests.conftest import UserFactory
-
-CODE = re.compile(r"\b[A-HJ-NP-Z2-9]{6}\b")
-
-
-async def rows(db: Database, sql: str, *args: object) -> list[tuple]:
-    return await db.read(lambda conn: [tuple(r) for r in conn.execute(sql, args).fetchall()])
+from tests.handlers.conftest import CODE, rows
 
 
 @pytest.mark.parametrize(
