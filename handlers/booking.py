@@ -41,18 +41,28 @@ BACK = {Step.SERVICE: Step.CATEGORY, Step.DAY: Step.SERVICE, Step.TIME: Step.DAY
         Step.NAME: Step.TIME, Step.CODICE_FISCALE: Step.NAME, Step.NOTE: Step.CODICE_FISCALE}
 
 
-async def current(context: Context, who: Citizen) -> Draft | None:
-    """The citizen's draft, unless it was abandoned longer ago than the conversation timeout."""
+async def current(update: Update, context: Context, who: Citizen,
+                  t: Translator) -> tuple[Draft | None, bool]:
+    """The citizen's draft, and whether the citizen has just been told it expired: a draft
+    abandoned longer than the conversation timeout is discarded, and its hold released."""
     deps = context.deps
     found = await deps.db.read(drafts.get, who.user_id)
     if found is None:
-        return None
+        return None, False
     draft, updated = found
-    timeout = deps.office.rules.conversation_timeout_minutes * 60
-    if to_ts(deps.clock.now()) - updated > timeout:
-        await deps.db.write(drafts.delete, who.user_id)
-        return None
-    return draft
+    minutes = deps.office.rules.conversation_timeout_minutes
+    if to_ts(deps.clock.now()) - updated <= minutes * 60:
+        return draft, False
+    await deps.db.write(drafts.delete, who.user_id)
+    if draft.message_id and update.effective_chat:
+        await drop_buttons(context, update.effective_chat.id, draft.message_id)
+    await answer(update)
+    await send(update, context, t.ngettext(
+        "The booking you started was left unfinished for more than {n} minute, so it was "
+        "discarded and its time is free again. /book to start over.",
+        "The booking you started was left unfinished for more than {n} minutes, so it was "
+        "discarded and its time is free again. /book to start over.", minutes))
+    return None, True
 
 
 async def show(update: Update, context: Context, who: Citizen, t: Translator, draft: Draft,
@@ -109,7 +119,9 @@ async def continue_with_time(update: Update, context: Context, service: str,
 
 async def cancel(update: Update, context: Context) -> None:
     who, t = await citizen(update, context)
-    draft = await current(context, who)
+    draft, told = await current(update, context, who, t)
+    if told:
+        return
     if draft is None:
         await send(update, context, t.gettext("There is nothing to cancel.") + "\n\n"
                    + command_list(t))
@@ -124,7 +136,9 @@ async def cancel(update: Update, context: Context) -> None:
 async def on_button(update: Update, context: Context) -> None:
     who, t = await citizen(update, context)
     match = _DATA.match(callback_data(update))
-    draft = await current(context, who)
+    draft, told = await current(update, context, who, t)
+    if told:
+        return
     query = update.callback_query
     pressed = query.message.message_id if query and query.message else None
     if match is None or draft is None or match[1] != draft.nonce or pressed != draft.message_id:
@@ -259,7 +273,9 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
 async def on_message(update: Update, context: Context) -> None:
     """Any private message that is not a command: a detail being typed, or a hint."""
     who, t = await citizen(update, context)
-    draft = await current(context, who)
+    draft, told = await current(update, context, who, t)
+    if told:
+        return
     message = update.effective_message
     text = message.text if message else None
     if draft is None:
@@ -282,5 +298,5 @@ def handlers() -> list[BaseHandler]:
         CommandHandler(BOOK.names, book, private),
         CommandHandler(CANCEL.names, cancel, private),
         CallbackQueryHandler(on_button, pattern=r"^b:"),
-        MessageHandler(private & ~filters.COMMAND, on_message),
+        MessageHandler(private & ~filters.COMMAND & filters.UpdateType.MESSAGE, on_message),
     ]

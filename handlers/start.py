@@ -13,7 +13,7 @@ from telegram.ext import (
 )
 
 from bot.context import Context
-from bot.i18n import Html, Translator
+from bot.i18n import Html, Translator, language_for
 from bot.model import LANGUAGES
 from handlers.common import answer, button, callback_data, citizen, send
 from handlers.menu import HELP, LANGUAGE, START, command_list
@@ -79,7 +79,8 @@ async def in_group(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None or chat.type == chat.PRIVATE:
         return
-    _, t = await citizen(update, context)
+    user = update.effective_user
+    t = context.deps.i18n(language_for(user.language_code if user else None))
     link = f"https://t.me/{context.bot.username}"
     if update.callback_query:
         await answer(update, t.gettext("Please write to me in a private chat."))

@@ -176,9 +176,24 @@ async def test_an_abandoned_conversation_ends_at_the_next_press(make_user: UserF
     await steps.to_name(user, "matrimonio")
     clock.advance(minutes=31)  # no tidying job ran meanwhile
     assert await holds(db) == [(1001, "2026-11-27 08:00:00")]
-    toast = await user.press("Indietro")
-    assert toast == "Questo pulsante non è più valido."
-    assert user.last.text.startswith("Quella conversazione è conclusa. /prenota")
+    name_step = user.last
+    await user.press("Indietro")
+    assert user.last.text.startswith("La prenotazione che aveva iniziato è rimasta in sospeso "
+                                     "per più di 30 minuti")
+    assert name_step.keyboard == []
     assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
     assert await holds(db) == []
+    no_errors(user)
+
+
+async def test_a_name_typed_after_the_timeout_is_told_the_booking_expired(
+        make_user: UserFactory, steps: Steps, db: Database, clock: FakeClock) -> None:
+    user = make_user(language_code="en")
+    await steps.to_name(user, "matrimonio")
+    clock.advance(minutes=45)
+    reply = await user.send("Mario Rossi")
+    assert reply.text == ("The booking you started was left unfinished for more than 30 minutes, "
+                          "so it was discarded and its time is free again. /book to start over.")
+    assert await holds(db) == []
+    assert await rows(db, "SELECT count(*) FROM bookings") == [(0,)]
     no_errors(user)
