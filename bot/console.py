@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.app import prepare, build_application
+from bot.app import build_application, prepare
 from bot.local_api import ChatMessage, LocalBotAPI, LocalUser
 from bot.model import Office
 from storage.db import Database

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 
-from bot.app import prepare, build_application
+from bot.app import build_application, prepare
 from bot.config import Settings
 from bot.model import Office
 from storage.db import Database
