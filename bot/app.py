@@ -7,12 +7,14 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot.calibration import with_durations
 from bot.clock import Clock, SystemClock
 from bot.context import Context, Deps
 from bot.i18n import I18n
 from bot.local_api import OFFLINE_TOKEN
 from bot.model import Office
-from handlers import errors, menu, start
+from handlers import errors, menu, operators, start
+from storage import service_durations
 from storage.db import Database
 
 
@@ -36,7 +38,10 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application.bot_data["deps"] = deps
 
     application.add_handlers(start.group_guard(), group=-1)
+    application.add_handlers(operators.first(), group=-1)
+    application.add_handlers(operators.before_start())
     application.add_handlers(start.handlers())
+    application.add_handlers(operators.handlers())
     application.add_handlers(start.fallbacks())
     application.add_error_handler(errors.on_error)
     return application
@@ -45,4 +50,6 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
 async def prepare(application: Application) -> None:
     """Once, before the first update: the command menus (and what else start-up needs)."""
     deps: Deps = application.bot_data["deps"]
+    deps.office = with_durations(deps.office, await deps.db.read(service_durations.all_durations))
     await menu.set_menus(application, deps.i18n)
+    await operators.set_menus(application)
