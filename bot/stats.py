@@ -144,11 +144,11 @@ def render(stats: Stats, office: Office, t: Translator) -> Html:
                                median=number(stats.lead_median), p90=number(stats.lead_p90)))
     lines += ["", t.gettext("<b>Service time at the desk</b> (median · 90th percentile · "
                             "configured, minutes)")]
+    unmeasured = []
     for item in stats.services:
         name = office.services[item.service].name.get(t.lang)
         if item.median is None or item.p90 is None:
-            lines.append(t.gettext("{name}: not measured yet · {configured}",
-                                   name=name, configured=item.configured))
+            unmeasured.append(name)
             continue
         line = t.ngettext("{name}: {median} · {p90} · {configured} ({n} visit timed)",
                           "{name}: {median} · {p90} · {configured} ({n} visits timed)",
@@ -158,4 +158,6 @@ def render(stats: Stats, office: Office, t: Translator) -> Html:
             line += " " + t.gettext("→ suggested: <b>{minutes}</b> (code {code})",
                                     minutes=item.suggested, code=item.service)
         lines.append(line)
+    if unmeasured:
+        lines.append(t.gettext("Not measured yet: {services}", services="; ".join(unmeasured)))
     return Html("\n".join(lines))

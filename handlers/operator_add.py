@@ -66,9 +66,11 @@ async def pressed(update: Update, context: Context, staff: Staff) -> None:
     services = context.deps.office.services
     code = r"([A-Za-z0-9_-]{1,24})"
     if (found := matched(update, rf"op:a:s:{code}")) and found[1] in services:
+        await answer(update)
         await offer_days(update, context, staff, services[found[1]])
     elif ((found := matched(update, rf"op:a:d:{code}:(\d{{8}})")) and found[1] in services
           and (day := day_in(found[2]))):
+        await answer(update)
         await offer_times(update, context, staff, services[found[1]], day)
     elif (found := matched(update, rf"op:a:t:{code}:(\d{{1,12}})")) and found[1] in services:
         await time_chosen(update, context, staff, services[found[1]], int(found[2]))
@@ -86,7 +88,6 @@ async def offer_days(update: Update, context: Context, staff: Staff, service: Se
     busy, closures = await deps.db.read(taken, service.desks, start, end, to_ts(now), days[0])
     states = day_states(office, service, days, busy, closures, now)
     free = [day for day in days if states[day] == DayState.FREE][:DAYS_SHOWN]
-    await answer(update)
     if not free:
         await show(update, context, t.gettext("{service}: no free time in the next {n} days.",
                                               service=service.name.get(t.lang), n=DAYS_AHEAD))
@@ -104,7 +105,6 @@ async def offer_times(update: Update, context: Context, staff: Staff, service: S
     start, end = Period(day, day).bounds(office.tz)
     busy, closures = await deps.db.read(taken, service.desks, start, end, to_ts(now), day)
     slots = free_slots(office, service, day, busy, closures, now)[:MAX_TIMES]
-    await answer(update)
     if not slots:
         await show(update, context, heading + t.gettext("No free time left on {day}.",
                                                         day=t.date(day)))

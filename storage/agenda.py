@@ -6,6 +6,7 @@ import sqlite3
 
 from bot.model import Status
 from bot.visit import Step, Visit
+from storage import audit
 
 _COLUMNS = (
     "id, code, user_id, service, desk, start_ts, end_ts, status, name, codice_fiscale, note,"
@@ -46,15 +47,19 @@ def next_at(conn: sqlite3.Connection, desk: str, start: int, end: int) -> Visit 
     return _visit(row) if row else None
 
 
-def take_step(conn: sqlite3.Connection, booking_id: int, step: Step, now: int) -> Visit | None:
-    """Move the visit on, only if it is still in one of the step's source statuses."""
+def take_step(conn: sqlite3.Connection, booking_id: int, step: Step, actor: int,
+              now: int) -> Visit | None:
+    """Move the visit on (and audit it), only if it is still in one of the step's sources."""
     sources = ", ".join("?" * len(step.sources))
     row = conn.execute(
         f"UPDATE bookings SET status = ?, {step.column} = ?"
         f" WHERE id = ? AND status IN ({sources}) RETURNING {_COLUMNS}",
         (step.target, now, booking_id, *step.sources),
     ).fetchone()
-    return _visit(row) if row else None
+    if row is None:
+        return None
+    audit.record(conn, now, actor, step.target, booking_id)
+    return _visit(row)
 
 
 def cancellable(conn: sqlite3.Connection, start: int, end: int, desk: str | None,
