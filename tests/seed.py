@@ -3,6 +3,7 @@ and benchmarks that need a day, or a year, already booked."""
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ def _desk_times(office: Office, desk: str, service: str, day: date) -> Iterator[
 
 
 def plan_day(office: Office, day: date, count: int) -> list[Planned]:
-    """`count` appointments on `day`, spread over the desks open then, in turn."""
+    """Up to `count` appointments on `day`, spread over the desks open then, in turn."""
     queues = []
     for desk in office.desks:
         service = next(s.code for s in office.services.values() if desk in s.desks)
@@ -75,14 +76,15 @@ def plan_day(office: Office, day: date, count: int) -> list[Planned]:
                 queues.remove(queue)
             elif len(planned) < count:
                 planned.append(found)
-    assert len(planned) == count, f"only {len(planned)} times on {day}"
     return planned
 
 
 async def fill_day(db: Database, office: Office, day: date, count: int, now: datetime,
                    name: str = "Cittadino {n}", note: str | None = None) -> list[int]:
+    planned = plan_day(office, day, count)
+    assert len(planned) == count, f"only {len(planned)} times on {day}"
     requests = [request(office, p.service, p.start, desk=p.desk, name=name.format(n=n),
-                        note=note) for n, p in enumerate(plan_day(office, day, count))]
+                        note=note) for n, p in enumerate(planned)]
     return await db.write(book_all, requests, to_ts(now - timedelta(days=2)))
 
 
@@ -94,3 +96,38 @@ async def rows(db: Database, sql: str, *args: object) -> list[tuple]:
 async def value(db: Database, sql: str, *args: object) -> object:
     [[found]] = await rows(db, sql, *args)
     return found
+
+
+def insert_history(conn: sqlite3.Connection, office: Office, first: date, last: date,
+                   per_day: int, seed: int = 1) -> int:
+    """A past of `per_day` visits on each open day in [first, last], already run: most served
+    (timed around each service's duration), some no-shows, some cancelled. Written row by row
+    for speed, as a year would take too long through the booking flow; returns the count."""
+    rng = random.Random(seed)
+    rows = []
+    day = first
+    while day <= last:
+        if day not in office.holidays:
+            for n, item in enumerate(plan_day(office, day, per_day)):
+                start = to_ts(item.start)
+                duration = office.services[item.service].duration
+                end = start + duration * 60
+                created = start - rng.randint(1800, 30 * 86400)
+                fate = rng.random()
+                status, began, served, no_show, cancelled = "served", None, None, None, None
+                if fate < 0.05:
+                    status, cancelled = "cancelled", created + (start - created) // 2
+                elif fate < 0.11:
+                    status, no_show = "no_show", start + 900
+                else:
+                    began = start + rng.randint(0, 300)
+                    served = began + max(60, int(rng.gauss(duration * 1.1, duration / 4) * 60))
+                rows.append((f"H{day:%y%m%d}{n:04d}", item.service, item.desk, start, end,
+                             status, f"Cittadino {n}", CODICE_FISCALE, created, began, served,
+                             no_show, cancelled))
+        day += timedelta(days=1)
+    conn.executemany(
+        "INSERT INTO bookings (code, service, desk, start_ts, end_ts, status, name,"
+        " codice_fiscale, created_ts, started_ts, served_ts, no_show_ts, cancelled_ts)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)
