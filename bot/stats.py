@@ -96,7 +96,7 @@ def compute(facts: Facts, office: Office, period: Period) -> Stats:
         counts[status] += 1
         if status == Status.NO_SHOW:
             no_shows[index] += 1
-        leads.append((start - created) / 86400)
+        leads.append(max(0, start - created) / 86400)  # a walk-in may be booked late
         if started is not None and served is not None and service in timed:
             timed[service].append((served - started) / 60)
     resolved = counts[Status.NO_SHOW] + sum(counts[s] for s in ATTENDED)

@@ -16,7 +16,7 @@ from datetime import date
 
 from telegram import BotCommandScopeChat, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ExtBot
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ExtBot, filters
 
 from bot.context import Context, Deps
 from bot.i18n import N_, Translator
@@ -104,6 +104,16 @@ async def draft_of(context: Context, user_id: int, action: str | None = None) ->
     since = now_ts(deps) - deps.office.rules.conversation_timeout_minutes * 60
     draft = await deps.db.read(operator_drafts.get, user_id, since)
     return draft if draft is not None and action in (None, draft.action) else None
+
+
+def staff_command(command: Command, handler: StaffHandler, *,
+                  admin: bool = False) -> CommandHandler:
+    return CommandHandler(command.names, for_staff(handler, admin=admin), filters.ChatType.PRIVATE)
+
+
+def staff_button(pattern: str, handler: StaffHandler, *,
+                 admin: bool = False) -> CallbackQueryHandler:
+    return CallbackQueryHandler(for_staff(handler, admin=admin), pattern=pattern)
 
 
 def today(deps: Deps) -> date:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler
 
 from bot.agenda import desk_name, service_name
 from bot.arguments import Period
@@ -31,10 +31,11 @@ from handlers.operator_access import (
     ADD,
     Staff,
     draft_of,
-    for_staff,
     invalid_button,
     matched,
     show,
+    staff_button,
+    staff_command,
     today,
 )
 from handlers.operator_agenda import day_in
@@ -245,8 +246,5 @@ async def book(update: Update, context: Context, staff: Staff, data: dict) -> No
 
 
 def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler(ADD.names, for_staff(add_command), filters.ChatType.PRIVATE),
-        CallbackQueryHandler(for_staff(pressed), pattern=r"^op:a:"),
-    ]
+    return [staff_command(ADD, add_command), staff_button(r"^op:a:", pressed)]
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler
 
 from bot.agenda import desk_name, pages
 from bot.arguments import ALL_DESKS, Period, find_desk, parse_day
@@ -20,11 +20,12 @@ from handlers.operator_access import (
     DESK,
     NEXT,
     Staff,
-    for_staff,
     invalid_button,
     matched,
     now_ts,
     show,
+    staff_button,
+    staff_command,
     today,
 )
 from storage import agenda, audit, closures, operators
@@ -185,11 +186,10 @@ async def set_desk(update: Update, context: Context, staff: Staff, desk: str) ->
 
 
 def handlers() -> list[BaseHandler]:
-    private = filters.ChatType.PRIVATE
     return [
-        CommandHandler(AGENDA.names, for_staff(agenda_command), private),
-        CommandHandler(DESK.names, for_staff(desk_command), private),
-        CallbackQueryHandler(for_staff(page_pressed), pattern=r"^op:ag:"),
-        CallbackQueryHandler(for_staff(desks_pressed), pattern=r"^op:dc:"),
-        CallbackQueryHandler(for_staff(desk_pressed), pattern=r"^op:dk:"),
+        staff_command(AGENDA, agenda_command),
+        staff_command(DESK, desk_command),
+        staff_button(r"^op:ag:", page_pressed),
+        staff_button(r"^op:dc:", desks_pressed),
+        staff_button(r"^op:dk:", desk_pressed),
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler
 
 from bot import waitlist
 from bot.agenda import desk_name
@@ -26,11 +26,12 @@ from handlers.operator_access import (
     REOPEN,
     Staff,
     draft_of,
-    for_staff,
     invalid_button,
     matched,
     now_ts,
     show,
+    staff_button,
+    staff_command,
     today,
 )
 from handlers.operator_agenda import date_examples
@@ -184,10 +185,9 @@ async def lift_pressed(update: Update, context: Context, staff: Staff) -> None:
 
 
 def handlers() -> list[BaseHandler]:
-    private = filters.ChatType.PRIVATE
     return [
-        CommandHandler(CLOSE.names, for_staff(close_command), private),
-        CommandHandler(REOPEN.names, for_staff(reopen_command), private),
-        CallbackQueryHandler(for_staff(close_confirmed), pattern=r"^op:c:ok$"),
-        CallbackQueryHandler(for_staff(lift_pressed), pattern=r"^op:r:"),
+        staff_command(CLOSE, close_command),
+        staff_command(REOPEN, reopen_command),
+        staff_button(r"^op:c:ok$", close_confirmed),
+        staff_button(r"^op:r:", lift_pressed),
     ]

@@ -13,14 +13,13 @@ from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
-    CallbackQueryHandler,
     MessageHandler,
     filters,
 )
 
 from bot.context import Context
 from handlers.common import answer
-from handlers.operator_access import Staff, draft_of, for_staff, show, staff_of
+from handlers.operator_access import Staff, draft_of, show, staff_button, staff_of
 from handlers.operator_add import ADD_DRAFT, text_typed
 from handlers.operator_visit import CANCEL, reason_typed
 from storage import operator_drafts
@@ -60,4 +59,4 @@ def input_handlers() -> list[BaseHandler]:
 
 
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(for_staff(stop_pressed), pattern=r"^op:stop$")]
+    return [staff_button(r"^op:stop$", stop_pressed)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot import invites
 from bot.context import Context
@@ -16,12 +16,13 @@ from handlers.operator_access import (
     OPERATORS,
     Staff,
     drop_menu,
-    for_staff,
     invalid_button,
     matched,
     now_ts,
     set_menu,
     show,
+    staff_button,
+    staff_command,
     staff_commands,
     staff_of,
 )
@@ -116,8 +117,7 @@ def start_handlers() -> list[BaseHandler]:
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler(INVITE.names, for_staff(invite, admin=True), filters.ChatType.PRIVATE),
-        CommandHandler(OPERATORS.names, for_staff(list_operators, admin=True),
-                       filters.ChatType.PRIVATE),
-        CallbackQueryHandler(for_staff(remove, admin=True), pattern=r"^op:rm:"),
+        staff_command(INVITE, invite, admin=True),
+        staff_command(OPERATORS, list_operators, admin=True),
+        staff_button(r"^op:rm:", remove, admin=True),
     ]

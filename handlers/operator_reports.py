@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import BaseHandler
 
 from bot import charts
 from bot.agenda_csv import to_csv
@@ -20,8 +20,8 @@ from handlers.operator_access import (
     EXPORT,
     STATS,
     Staff,
-    for_staff,
     now_ts,
+    staff_command,
     today,
 )
 from handlers.operator_agenda import date_examples
@@ -118,10 +118,9 @@ async def export_command(update: Update, context: Context, staff: Staff) -> None
 
 
 def handlers() -> list[BaseHandler]:
-    private = filters.ChatType.PRIVATE
     return [
-        CommandHandler(STATS.names, for_staff(stats_command), private),
-        CommandHandler(CALIBRATE.names, for_staff(calibrate_command, admin=True), private),
-        CommandHandler(EXPORT.names, for_staff(export_command), private),
+        staff_command(STATS, stats_command),
+        staff_command(CALIBRATE, calibrate_command, admin=True),
+        staff_command(EXPORT, export_command),
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot import waitlist
 from bot.agenda import desk_name, detail, service_name
@@ -24,6 +24,8 @@ from handlers.operator_access import (
     matched,
     now_ts,
     show,
+    staff_button,
+    staff_command,
     today,
 )
 from handlers.operator_agenda import agenda_data, desk_keyboard, unknown_desk
@@ -40,8 +42,8 @@ async def view(context: Context, staff: Staff, visit: Visit) -> tuple[Html, Keyb
     deps, t = context.deps, staff.t
     booked_by = None
     if visit.created_by is not None:
-        booked_by = await deps.db.read(operators.name_of, visit.created_by) or str(
-            visit.created_by)
+        booked_by = (await deps.db.read(operators.name_of, visit.created_by)
+                     or t.gettext("operator {id}", id=visit.created_by))
     rows = [[button(t.gettext(STEPS[action].label), f"op:v:{action}:{visit.id}")
              for action in actions(visit, deps.clock.now(), deps.office.tz)]]
     if visit.status == Status.BOOKED:
@@ -205,12 +207,12 @@ def _when(staff: Staff, context: Context, visit: Visit) -> str:
 
 
 def handlers() -> list[BaseHandler]:
-    private = filters.ChatType.PRIVATE
     return [
-        MessageHandler(private & filters.Regex(DETAIL), for_staff(detail_command)),
-        CommandHandler(NEXT.names, for_staff(next_command), private),
-        CallbackQueryHandler(for_staff(next_pressed), pattern=r"^op:n$"),
-        CallbackQueryHandler(for_staff(step_pressed), pattern=r"^op:v:"),
-        CallbackQueryHandler(for_staff(ask_reason), pattern=r"^op:x:"),
-        CallbackQueryHandler(for_staff(cancel_confirmed), pattern=r"^op:xk:"),
+        MessageHandler(filters.ChatType.PRIVATE & filters.Regex(DETAIL),
+                       for_staff(detail_command)),
+        staff_command(NEXT, next_command),
+        staff_button(r"^op:n$", next_pressed),
+        staff_button(r"^op:v:", step_pressed),
+        staff_button(r"^op:x:", ask_reason),
+        staff_button(r"^op:xk:", cancel_confirmed),
     ]

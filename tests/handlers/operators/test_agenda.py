@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.local_api import MESSAGE_LIMIT, LocalUser
-from bot.model import Office
+from bot.model import Office, to_ts
+from storage import operators
 from storage.db import Database
-from tests.conftest import NOW, ROME
+from tests.conftest import NOW, ROME, UserFactory
 from tests.doubles import FakeClock
 from tests.handlers.operators.conftest import OPERATOR
 from tests.seed import book, fill_day, rows
@@ -150,3 +151,17 @@ async def test_agenda_views_are_audited(operator: LocalUser, db: Database) -> No
     await operator.send("/agenda domani")
     assert await rows(db, "SELECT actor, action, detail FROM audit WHERE action = 'agenda'") == [
         (OPERATOR, "agenda", "2026-11-27 *")]
+
+
+async def test_in_english_for_an_english_operator(db: Database, office: Office,
+                                                  make_user: UserFactory,
+                                                  clock: FakeClock) -> None:
+    now = to_ts(clock.now())
+    await db.write(operators.invite, "h", 1, now, now + 60)
+    await db.write(operators.redeem, "h", 4242, "Emma", now)
+    emma = make_user(4242, language_code="en")
+    booking = await book(db, office, "cie", NOW.replace(hour=10), NOW, desk="S01", name="Ugo")
+    text = (await emma.send("/agenda S01")).text
+    assert "Agenda, Thursday 26 November 2026" in text
+    assert f"10:00 /b{booking} Ugo · Electronic identity card — application · booked" in text
+    assert emma.last.buttons()[-2:] == ["◀ Wed 25 Nov", "Fri 27 Nov ▶"]
