@@ -7,13 +7,14 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot import housekeeping
 from bot.calibration import with_durations
 from bot.clock import Clock, SystemClock
 from bot.context import Context, Deps
 from bot.i18n import I18n
 from bot.local_api import OFFLINE_TOKEN
 from bot.model import Office
-from handlers import errors, menu, operators, start
+from handlers import booking, errors, menu, my_bookings, operators, privacy, start
 from storage import service_durations
 from storage.db import Database
 
@@ -41,9 +42,14 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application.add_handlers(operators.first(), group=-1)
     application.add_handlers(operators.before_start())
     application.add_handlers(start.handlers())
+    application.add_handlers(booking.handlers())
+    application.add_handlers(my_bookings.handlers())
+    application.add_handlers(privacy.handlers())
     application.add_handlers(operators.handlers())
     application.add_handlers(start.fallbacks())
     application.add_error_handler(errors.on_error)
+    assert application.job_queue is not None
+    housekeeping.schedule(application.job_queue, deps)
     return application
 
 

@@ -204,6 +204,8 @@ class Booking:
     started: datetime | None = None
     served: datetime | None = None
     cancelled: datetime | None = None
+    cancelled_by: str | None = None
+    """citizen, operator, closure, unconfirmed or erasure."""
     cancel_reason: str | None = None
 
 

@@ -41,11 +41,14 @@ async def send(update: Update, context: Context, text: str,
     return await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
-async def edit(message: Message, text: str, keyboard: Keyboard | None = None) -> None:
-    """Replace a message's text and buttons; the same content again is not an error."""
+async def edit(update: Update, text: str, keyboard: Keyboard | None = None) -> None:
+    """Replace the text and buttons of the message whose button was pressed; the same content
+    again is not an error."""
+    query = update.callback_query
+    assert query is not None
     markup = InlineKeyboardMarkup(keyboard) if keyboard else None
     try:
-        await message.edit_text(text, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
         if "not modified" not in str(error):
             raise

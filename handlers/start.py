@@ -107,6 +107,14 @@ def group_guard() -> list[BaseHandler]:
     ]
 
 
+async def unknown_button(update: Update, context: Context) -> None:
+    """Callback data no handler recognises: garbage, or forged by a modified client."""
+    _, t = await citizen(update, context)
+    await answer(update, t.gettext("This button is no longer valid."))
+    await send(update, context, t.gettext("This is what I can do:") + "\n\n" + command_list(t))
+
+
 def fallbacks() -> list[BaseHandler]:
     """Registered after every other handler."""
-    return [MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command)]
+    return [MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command),
+            CallbackQueryHandler(unknown_button)]
