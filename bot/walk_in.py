@@ -28,7 +28,7 @@ def counter_now(office: Office, now: datetime) -> datetime:
 
 def clean_name(text: str) -> str | None:
     name = " ".join(text.split())
-    return name if 0 < len(name) <= NAME_LIMIT else None
+    return name if any(c.isalpha() for c in name) and len(name) <= NAME_LIMIT else None
 
 
 def clean_codice_fiscale(text: str) -> str | None:

@@ -23,7 +23,7 @@ from bot.i18n import N_, Translator
 from bot.model import DEFAULT_LANGUAGE, to_ts
 from handlers.common import Keyboard, answer, citizen, edit, send
 from handlers.menu import CITIZEN_COMMANDS, Command, bot_commands, command_list
-from handlers.start import unknown_command
+from handlers.start import unknown_button, unknown_command
 from storage import citizens, operator_drafts, operators
 from storage.operator_drafts import Draft
 
@@ -74,7 +74,8 @@ async def staff_of(update: Update, context: Context) -> Staff | None:
 
 
 def for_staff(handler: StaffHandler, *, admin: bool = False) -> Handler:
-    """Run `handler` for staff only; anyone else gets the unknown-command answer.
+    """Run `handler` for staff only; anyone else gets the answer to an unknown command, or to an
+    unknown button, and nothing more.
 
     A command also abandons whatever the operator was in the middle of typing.
     """
@@ -82,8 +83,7 @@ def for_staff(handler: StaffHandler, *, admin: bool = False) -> Handler:
     async def guarded(update: Update, context: Context) -> None:
         staff = await staff_of(update, context)
         if staff is None:
-            await answer(update)
-            await unknown_command(update, context)
+            await (unknown_button if update.callback_query else unknown_command)(update, context)
             return
         if admin and not staff.admin:
             await answer(update)
@@ -136,7 +136,7 @@ async def show(update: Update, context: Context, text: str,
     to edit is answered with a new one)."""
     query = update.callback_query
     if query is not None and isinstance(query.message, Message):
-        await edit(query.message, text, keyboard)
+        await edit(update, text, keyboard)
     else:
         await send(update, context, text, keyboard)
 

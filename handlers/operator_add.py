@@ -183,7 +183,7 @@ async def text_typed(update: Update, context: Context, staff: Staff, draft: Draf
 def _problem(staff: Staff, step: str) -> Html:
     t = staff.t
     return {
-        "name": t.gettext("Write the name and surname, in at most 100 characters."),
+        "name": t.gettext("Write the name and surname, in letters, in at most 100 characters."),
         "cf": t.gettext("That is not a valid codice fiscale: 16 characters, like "
                         "RSSMRA85T10A562S. Write it again."),
         "note": t.gettext("Write the note in at most 300 characters, or press No note."),

@@ -29,6 +29,7 @@ async def test_a_walk_in_is_booked_now_with_a_valid_codice_fiscale(
     assert operator.last.buttons()[0] == "09:00"
     await operator.press("09:00")
     assert "Nome e cognome del cittadino?" in operator.last.text
+    assert "in lettere" in (await operator.send("12345")).text
     await operator.send("  Giuseppe   <Verdi>  ")
     assert operator.last.text == "Il codice fiscale?"
     bad = await operator.send("RSSMRA85T10A562X")
