@@ -75,6 +75,7 @@ async def agenda_command(update: Update, context: Context, staff: Staff) -> None
             return
     if desk is None and not every_desk:
         desk = await deps.db.read(operators.desk_on, staff.user_id, day)
+        desk = desk if desk in deps.office.desks else None  # gone from the office file
     await deps.db.write(audit.record, now_ts(deps), staff.user_id, "agenda",
                         detail=f"{day.isoformat()} {desk or '*'}")
     await show_page(update, context, staff, day, desk, 0)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.local_api import LocalUser
+from bot.app import build_application, prepare
+from bot.local_api import LocalBotAPI, LocalUser
 from bot.model import Office, to_ts
 from storage.db import Database
 from tests.conftest import NOW, UserFactory
@@ -110,3 +111,19 @@ async def test_a_draft_left_too_long_is_forgotten(operator: LocalUser, clock: Fa
     await operator.send("Ada Lovelace")
     assert "Il codice fiscale?" not in operator.last.text
     assert await value(db, "SELECT count(*) FROM bookings") == 0
+
+
+async def test_a_restart_in_the_middle_loses_nothing(
+        operator: LocalUser, db: Database, office: Office, clock: FakeClock,
+        api: LocalBotAPI) -> None:
+    await choose_time(operator, "10:00")
+    await operator.send("Ada Lovelace")
+    restarted = build_application(office, db, request=api, clock=clock)
+    async with restarted:
+        await prepare(restarted)
+        again = LocalUser(api, restarted, OPERATOR)
+        assert "Nessuna nota" in (await again.send("RSSMRA85T10A562S")).buttons()
+        await again.press("Nessuna nota")
+        await again.press("Prenota")
+    assert await rows(db, "SELECT name, codice_fiscale FROM bookings") == [
+        ("Ada Lovelace", "RSSMRA85T10A562S")]
