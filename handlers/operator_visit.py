@@ -109,13 +109,26 @@ async def show_next(update: Update, context: Context, staff: Staff, desk: str | 
                      t.gettext("<b>Next at {desk}</b>", desk=name) + "\n\n")
 
 
-async def step_pressed(update: Update, context: Context, staff: Staff) -> None:
-    found = matched(update, rf"op:v:({'|'.join(Action)}):(\d{{1,12}})")
-    deps, t = context.deps, staff.t
-    visit = await deps.db.read(agenda.visit, int(found[2])) if found else None
+async def _pressed_visit(update: Update, context: Context, staff: Staff,
+                         pattern: str) -> tuple[re.Match[str], Visit] | None:
+    """The button's data, whose last group is a booking id, and that booking; None (answered
+    as invalid) if either is not there."""
+    found = matched(update, pattern)
+    visit = None
+    if found is not None:
+        visit = await context.deps.db.read(agenda.visit, int(found[found.lastindex or 0]))
     if found is None or visit is None:
         await invalid_button(update, staff)
+        return None
+    return found, visit
+
+
+async def step_pressed(update: Update, context: Context, staff: Staff) -> None:
+    pressed = await _pressed_visit(update, context, staff,
+                                   rf"op:v:({'|'.join(Action)}):(\d{{1,12}})")
+    if pressed is None:
         return
+    (found, visit), deps, t = pressed, context.deps, staff.t
     action, now = Action(found[1]), deps.clock.now()
     moved = None
     if allowed(visit, action, now, deps.office.tz):
@@ -131,12 +144,10 @@ async def step_pressed(update: Update, context: Context, staff: Staff) -> None:
 
 
 async def ask_reason(update: Update, context: Context, staff: Staff) -> None:
-    found = matched(update, r"op:x:(\d{1,12})")
-    deps, t = context.deps, staff.t
-    visit = await deps.db.read(agenda.visit, int(found[1])) if found else None
-    if visit is None:
-        await invalid_button(update, staff)
+    pressed = await _pressed_visit(update, context, staff, r"op:x:(\d{1,12})")
+    if pressed is None:
         return
+    (_, visit), deps, t = pressed, context.deps, staff.t
     if visit.status != Status.BOOKED:
         await answer(update, t.gettext("It can no longer be cancelled."), alert=True)
         await show_visit(update, context, staff, visit)

@@ -42,3 +42,16 @@ async def operator(db: Database, clock: FakeClock, make_user: UserFactory) -> Lo
 @pytest.fixture
 def stranger(make_user: UserFactory) -> LocalUser:
     return make_user(STRANGER, first_name="Sam")
+
+
+@pytest.fixture
+def offers(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Each call of the waiting list's offer_free_times (its deps), in place of the real one."""
+    calls: list[object] = []
+
+    async def offer(deps: object) -> int:
+        calls.append(deps)
+        return 0
+
+    monkeypatch.setattr("bot.waitlist.offer_free_times", offer)
+    return calls

@@ -110,14 +110,7 @@ async def test_wrong_closures_are_explained(operator: LocalUser, db: Database) -
 
 
 async def test_reopen_lifts_a_closure(operator: LocalUser, db: Database, office: Office,
-                                      monkeypatch) -> None:
-    offered = []
-
-    async def offer(deps: object) -> int:
-        offered.append(deps)
-        return 0
-
-    monkeypatch.setattr("bot.waitlist.offer_free_times", offer)
+                                      offers: list[object]) -> None:
     await operator.press("Chiudi", await operator.send("/chiudi 3/12 S01 Formazione"))
     listing = await operator.send("/riapri")
     assert "Quale chiusura vuole revocare?" in listing.text
@@ -127,7 +120,7 @@ async def test_reopen_lifts_a_closure(operator: LocalUser, db: Database, office:
     assert "Revocata:" in operator.last.text
     assert "Nessuna chiusura fatta qui è in vigore" in operator.last.text
     assert await value(db, "SELECT count(*) FROM closures WHERE lifted_ts IS NOT NULL") == 1
-    assert len(offered) == 1
+    assert len(offers) == 1
     assert await operator.press_data("op:r:1", listing) == "Già revocata."
-    assert len(offered) == 1
+    assert len(offers) == 1
     assert "Chiuso" not in (await operator.send("/agenda 3/12 S01")).text
