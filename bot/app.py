@@ -8,12 +8,14 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 from bot import housekeeping
+from bot.calibration import with_durations
 from bot.clock import Clock, SystemClock
 from bot.context import Context, Deps
 from bot.i18n import I18n
 from bot.local_api import OFFLINE_TOKEN
 from bot.model import Office
-from handlers import booking, errors, menu, my_bookings, privacy, start
+from handlers import booking, errors, menu, my_bookings, operators, privacy, start
+from storage import service_durations
 from storage.db import Database
 
 
@@ -37,10 +39,13 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application.bot_data["deps"] = deps
 
     application.add_handlers(start.group_guard(), group=-1)
+    application.add_handlers(operators.first(), group=-1)
+    application.add_handlers(operators.before_start())
     application.add_handlers(start.handlers())
     application.add_handlers(booking.handlers())
     application.add_handlers(my_bookings.handlers())
     application.add_handlers(privacy.handlers())
+    application.add_handlers(operators.handlers())
     application.add_handlers(start.fallbacks())
     application.add_error_handler(errors.on_error)
     assert application.job_queue is not None
@@ -51,4 +56,6 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
 async def prepare(application: Application) -> None:
     """Once, before the first update: the command menus (and what else start-up needs)."""
     deps: Deps = application.bot_data["deps"]
+    deps.office = with_durations(deps.office, await deps.db.read(service_durations.all_durations))
     await menu.set_menus(application, deps.i18n)
+    await operators.set_menus(application)
