@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.model import Office, Scheduled, Service, to_ts
 
@@ -16,7 +16,7 @@ def schedule(office: Office, service: Service, start: datetime, now: datetime) -
     items = [Scheduled(REMINDER, to_ts(due), expires=to_ts(start))
              for due in sorted({r.due(start, office.tz) for r in office.reminders}) if due > now]
     if service.confirm_hours is not None:
-        deadline = start - timedelta(hours=service.confirm_hours)
+        deadline = start.astimezone(UTC) - timedelta(hours=service.confirm_hours)
         if deadline > now:
             items.append(Scheduled(CONFIRM_DEADLINE, to_ts(deadline), expires=to_ts(start)))
     return items

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
 
 from telegram import InputFile, Update
 
@@ -83,7 +82,7 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
     text += "\n\n" + t.gettext("Show the booking code at the counter. I will remind you before "
                                "the appointment; to move or cancel it: /mybookings.")
     await send(update, context, text)
-    end = start + timedelta(minutes=service.duration)
+    end = from_ts(draft.start + service.duration * 60, office.tz)
     event = ics.booking_event(office, service, result.code, start, end, t.lang, now)
     chat_id = update.effective_chat.id if update.effective_chat else who.user_id
     await context.bot.send_document(chat_id, InputFile(event, filename=f"{result.code}.ics"),
