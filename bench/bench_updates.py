@@ -1,11 +1,13 @@
 """Updates per second through the real Application, next to a bare python-telegram-bot echo bot.
 
-Many citizens book at once, interleaved: in each round every citizen sends their next update
-(/book, category, service, day, time, name, codice fiscale, note, confirm), so every update
-finds the others' conversations, holds and bookings in the database. Citizens are spread over
-services, days and times so that their bookings succeed. The echo bot gets as many text
-updates, from as many users, over the same in-process Bot API. Both run in this process, one
-after the other; the ratio is real / echo (target: at least 0.5).
+Many citizens book at once: each goes through their updates one after the other (/book,
+category, service, day, time, name, codice fiscale, note, confirm), all at the same time, handed
+to the application's update processor as polling would hand them; every update finds the
+others' conversations, holds and bookings in the database. Citizens are spread over services,
+days and times so that their bookings succeed. The echo bot (handling updates concurrently
+too) gets as many text updates, from as many users, over the same in-process Bot API. Both run
+in this process, one after the other; the ratio is real / echo (target: at least 0.5).
+`--latency-ms` adds a network round trip to every Bot API call, for both.
 
 The application as built paces what it sends with AIORateLimiter, at Telegram's 30 messages a
 second overall: against an instant Bot API that pacing, not the application, sets the rate. So
@@ -13,6 +15,7 @@ the ratio is measured with the limiter swapped for one that sends at once (the a
 own cost); a shorter run as built shows the paced rate too.
 
     python bench/bench_updates.py [--citizens 300] [--repeat 3] [--paced-citizens 20]
+                                  [--latency-ms 0]
 """
 
 from __future__ import annotations
@@ -40,7 +43,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot import app as wiring
 from bot.app import build_application, prepare
 from bot.config import load_office
 from bot.local_api import OFFLINE_TOKEN, LocalBotAPI, LocalUser
@@ -137,34 +139,35 @@ class Run:
                 f"{self.calls / self.updates:.1f} Bot API calls each")
 
 
-async def timed(api: LocalBotAPI, steps: list[Callable[[], Awaitable[object]]]) -> Run:
+async def timed(api: LocalBotAPI, users: list[list[Callable[[], Awaitable[object]]]]) -> Run:
+    """Every user goes through their steps one after the other, all users at the same time,
+    as citizens do: the application's update processor decides what runs concurrently."""
+    async def go(steps: list[Callable[[], Awaitable[object]]]) -> None:
+        for step in steps:
+            await step()
+
     calls = len(api.calls)
     started = time.perf_counter()
-    for step in steps:
-        await step()
-    return Run(len(steps), time.perf_counter() - started, len(api.calls) - calls)
+    await asyncio.gather(*(go(steps) for steps in users))
+    updates = sum(len(steps) for steps in users)
+    return Run(updates, time.perf_counter() - started, len(api.calls) - calls)
 
 
 async def run_sportello(office: Office, count: int, cfs: list[str], folder: Path, *,
-                        paced: bool) -> Run:
-    api = LocalBotAPI()
+                        paced: bool, latency: float = 0.0) -> Run:
+    api = LocalBotAPI(latency=latency)
     db = await Database.open(folder / "bench.db")
-    built_with = wiring.AIORateLimiter
     try:
-        if not paced:
-            wiring.AIORateLimiter = Unpaced  # type: ignore[misc,assignment]
-        application = build_application(office, db, request=api, clock=FixedClock())
-        wiring.AIORateLimiter = built_with
+        application = build_application(office, db, request=api, clock=FixedClock(),
+                                        rate_limiter=None if paced else Unpaced())
         async with application:
             await prepare(application)
             citizens = [Citizen(LocalUser(api, application, FIRST_USER + n), office, n, cfs[n])
                         for n in range(count)]
-            rounds = zip(*(c.steps() for c in citizens), strict=True)
-            run = await timed(api, [step for steps in rounds for step in steps])
+            run = await timed(api, [c.steps() for c in citizens])
         booked = await db.read(lambda conn: conn.execute(
             "SELECT count(*) FROM bookings WHERE status = 'booked'").fetchone()[0])
     finally:
-        wiring.AIORateLimiter = built_with
         await db.close()
     return replace(run, booked=booked)
 
@@ -174,18 +177,19 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.message.reply_text(update.message.text or "")
 
 
-async def run_echo(count: int, updates: int) -> Run:
-    api = LocalBotAPI()
+async def run_echo(count: int, updates: int, latency: float = 0.0) -> Run:
+    """The bare bot handles updates concurrently too (an echo needs no order)."""
+    api = LocalBotAPI(latency=latency)
     application: Application = (ApplicationBuilder().token(OFFLINE_TOKEN).request(api)
-                                .get_updates_request(api).build())
+                                .get_updates_request(api).concurrent_updates(True).build())
     application.add_handler(MessageHandler(filters.TEXT, echo))
     async with application:
         users = [LocalUser(api, application, FIRST_USER + n) for n in range(count)]
-        return await timed(api, [partial(users[n % count].send, f"messaggio {n}")
-                                 for n in range(updates)])
+        return await timed(api, [[partial(user.send, f"messaggio {n}")
+                                  for n in range(updates // count)] for user in users])
 
 
-async def main(count: int, repeat: int, paced_count: int) -> None:
+async def main(count: int, repeat: int, paced_count: int, latency: float) -> None:
     office = load_office()
     cfs = codici_fiscali(max(count, paced_count))
     if paced_count:
@@ -196,12 +200,14 @@ async def main(count: int, repeat: int, paced_count: int) -> None:
     best_real = best_echo = 0.0
     for attempt in range(1, repeat + 1):
         with tempfile.TemporaryDirectory() as folder:
-            real = await run_sportello(office, count, cfs, Path(folder), paced=False)
-        bare = await run_echo(count, real.updates)
+            real = await run_sportello(office, count, cfs, Path(folder), paced=False,
+                                       latency=latency)
+        bare = await run_echo(count, real.updates, latency)
         best_real, best_echo = max(best_real, real.rate), max(best_echo, bare.rate)
         print(f"run {attempt}: sportello {real.describe()} ({real.booked} of {count} citizens "
               f"booked); echo {bare.describe()}; ratio {real.rate / bare.rate:.2f}")
-    print(f"best of {repeat}: sportello {best_real:,.0f} updates/s, bare echo {best_echo:,.0f} "
+    where = f" with {latency * 1000:g} ms per Bot API call" if latency else ", Bot API instant"
+    print(f"best of {repeat}{where}: sportello {best_real:,.0f} updates/s, bare echo {best_echo:,.0f} "
           f"updates/s, ratio {best_real / best_echo:.2f} (target >= 0.5)")
 
 
@@ -211,5 +217,7 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--paced-citizens", type=int, default=20,
                         help="citizens for the run as built, paced (0: skip it)")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="a network round trip added to every Bot API call (default 0)")
     args = parser.parse_args()
-    asyncio.run(main(args.citizens, args.repeat, args.paced_citizens))
+    asyncio.run(main(args.citizens, args.repeat, args.paced_citizens, args.latency_ms / 1000))

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    ContextTypes,
+    Defaults,
+)
 from telegram.request import BaseRequest
 
 from bot import housekeeping
@@ -14,6 +21,7 @@ from bot.context import Context, Deps
 from bot.i18n import I18n
 from bot.local_api import OFFLINE_TOKEN
 from bot.model import Office
+from bot.updates import PerChatUpdateProcessor
 from handlers import booking, errors, menu, my_bookings, operators, privacy, start
 from storage import service_durations
 from storage.db import Database
@@ -21,7 +29,8 @@ from storage.db import Database
 
 def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKEN,
                       request: BaseRequest | None = None, base_url: str | None = None,
-                      clock: Clock | None = None, i18n: I18n | None = None) -> Application:
+                      clock: Clock | None = None, i18n: I18n | None = None,
+                      rate_limiter: BaseRateLimiter | None = None) -> Application:
     deps = Deps(office=office, db=db, i18n=i18n or I18n(), clock=clock or SystemClock())
     builder = (
         ApplicationBuilder()
@@ -29,7 +38,8 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
         .context_types(ContextTypes(context=Context))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=office.tz,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(AIORateLimiter())
+        .rate_limiter(rate_limiter or AIORateLimiter())
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

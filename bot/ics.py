@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 import icalendar
@@ -24,7 +25,13 @@ def booking_event(office: Office, service: Service, code: str, start: datetime, 
     calendar.add("prodid", "-//Sportello//Sportello bot//IT")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
+    calendar.add_component(_timezone(office.rules.timezone, start.year))
     calendar.add_component(event)
-    year = start.year  # the time zone's rules around the appointment only: a small file
-    calendar.add_missing_timezones(first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1))
     return calendar.to_ical()
+
+
+@functools.lru_cache(maxsize=16)
+def _timezone(tzid: str, year: int) -> icalendar.Timezone:
+    """The VTIMEZONE of the appointment's years only (a small file), built once: it is slow."""
+    return icalendar.Timezone.from_tzid(tzid, first_date=date(year - 1, 1, 1),
+                                        last_date=date(year + 2, 1, 1))

@@ -10,6 +10,7 @@ Telegram user: sends text, presses buttons.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import re
@@ -120,7 +121,7 @@ class Fault:
 
 
 class LocalBotAPI(BaseRequest):
-    def __init__(self, *, rate_limit: int | None = None) -> None:
+    def __init__(self, *, rate_limit: int | None = None, latency: float = 0.0) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.chats: dict[int, dict[str, Any]] = {}
         self.messages: dict[int, dict[int, ChatMessage]] = {}
@@ -129,6 +130,8 @@ class LocalBotAPI(BaseRequest):
         self.refused: set[str] = set()
         self.faults: list[Fault] = []
         self.rate_limit = rate_limit
+        self.latency = latency
+        """Seconds each call takes, as a network round trip would (benchmarks only)."""
         self.sent_times: deque[float] = deque()
         self.rejected_for_rate = 0
         self._ids: dict[int, Iterator[int]] = {}
@@ -147,6 +150,8 @@ class LocalBotAPI(BaseRequest):
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if self.latency:
+            await asyncio.sleep(self.latency)
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = request_data.multipart_data if request_data and request_data.contains_files else {}
@@ -334,7 +339,9 @@ class LocalUser:
     async def _process(self, payload: dict[str, Any]) -> None:
         payload["update_id"] = self.api.next_update_id()
         update = Update.de_json(payload, self.application.bot)
-        await self.application.process_update(update)
+        # the way polling hands an update over: through the application's update processor
+        await self.application.update_processor.process_update(
+            update, self.application.process_update(update))
 
     def _message(self, **content: Any) -> dict[str, Any]:
         sent = self.api.add_user_message(self.chat_id)

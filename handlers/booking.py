@@ -53,7 +53,7 @@ async def current(update: Update, context: Context, who: Citizen,
     minutes = deps.office.rules.conversation_timeout_minutes
     if to_ts(deps.clock.now()) - updated <= minutes * 60:
         return draft, False
-    await deps.db.write(drafts.delete, who.user_id)
+    await deps.db.write_relaxed(drafts.delete, who.user_id)
     if draft.message_id and update.effective_chat:
         await drop_buttons(context, update.effective_chat.id, draft.message_id)
     await answer(update)
@@ -80,7 +80,7 @@ async def show(update: Update, context: Context, who: Citizen, t: Translator, dr
         draft.message_id = message.message_id
     else:
         await edit(update, text, view.keyboard)
-    await deps.db.write(drafts.save, who.user_id, draft, to_ts(deps.clock.now()))
+    await deps.db.write_relaxed(drafts.save, who.user_id, draft, to_ts(deps.clock.now()))
 
 
 async def begin(update: Update, context: Context, who: Citizen, t: Translator,
@@ -89,7 +89,7 @@ async def begin(update: Update, context: Context, who: Citizen, t: Translator,
     old = await context.deps.db.read(drafts.get, who.user_id)
     if old and old[0].message_id and update.effective_chat:
         await drop_buttons(context, update.effective_chat.id, old[0].message_id)
-    await context.deps.db.write(drafts.delete, who.user_id)
+    await context.deps.db.write_relaxed(drafts.delete, who.user_id)
     await show(update, context, who, t, draft, prefix, new=True)
 
 
@@ -126,7 +126,7 @@ async def cancel(update: Update, context: Context) -> None:
         await send(update, context, t.gettext("There is nothing to cancel.") + "\n\n"
                    + command_list(t))
         return
-    await context.deps.db.write(drafts.delete, who.user_id)
+    await context.deps.db.write_relaxed(drafts.delete, who.user_id)
     if draft.message_id and update.effective_chat:
         await drop_buttons(context, update.effective_chat.id, draft.message_id)
     await send(update, context, t.gettext("Booking stopped: nothing was saved, and the time "
@@ -149,7 +149,7 @@ async def on_button(update: Update, context: Context) -> None:
         await stale(update, context, who, t, draft)
         return
     if action == "quit":
-        await context.deps.db.write(drafts.delete, who.user_id)
+        await context.deps.db.write_relaxed(drafts.delete, who.user_id)
         await answer(update)
         await edit(update, t.gettext("Booking stopped: nothing was saved. /book to start over."))
         return
@@ -260,7 +260,7 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
         wanted = to_ts(first[0].start)
     start = from_ts(wanted, office.tz)
     desks = cal.desks_at(start)
-    held = desks and await deps.db.write(
+    held = desks and await deps.db.write_relaxed(
         holds.place, who.user_id, service.code, desks, wanted, wanted + service.duration * 60,
         to_ts(now), to_ts(now) + office.rules.hold_minutes * 60)
     if not held:

@@ -66,7 +66,7 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
     result = (await deps.db.write(_book_and_remember, request, to_ts(now)) if desks
               else Refusal.TAKEN)
     if result in (Refusal.LIMIT_ACCOUNT, Refusal.LIMIT_CODICE_FISCALE):
-        await deps.db.write(drafts.delete, who.user_id)
+        await deps.db.write_relaxed(drafts.delete, who.user_id)
         limit = (rules.max_active_per_account if result is Refusal.LIMIT_ACCOUNT
                  else rules.max_active_per_codice_fiscale)
         await send(update, context, limit_message(t, Refusal(result), limit))

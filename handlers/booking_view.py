@@ -111,13 +111,13 @@ async def _days(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: H
     pages = max(1, -(-len(days) // DAYS_PER_PAGE))
     draft.page = min(max(draft.page, 0), pages - 1)
     shown = days[draft.page * DAYS_PER_PAGE:(draft.page + 1) * DAYS_PER_PAGE]
-    states = cal.states(days)
+    states = cal.states(shown)
     text = Html(header + "\n" + t.ngettext("It takes about {n} minute.",
                                            "It takes about {n} minutes.", service.duration)
                 + "\n\n" + documents(t, service) + "\n\n")
     waitlist = [button(t.gettext("None of these days: waiting list"),
                        f"wl:join:{service.code}")]
-    if DayState.FREE not in states.values():
+    if DayState.FREE not in states.values() and not cal.first_free(days[0]):
         text += t.ngettext("There are no free times in the next {n} day.",
                            "There are no free times in the next {n} days.", len(days))
         return View(text, [waitlist, _nav(t, draft)])

@@ -41,7 +41,8 @@ class Calendar:
         """The earliest free times from `since` on, across days."""
         found: list[Slot] = []
         days = [d for d in self.window.days() if d >= since]
-        for day, state in self.states(days).items():
+        for day, state in availability.iter_day_states(self.office, self.service, days,
+                                                       self.busy, self.closures, self.now):
             if state is DayState.FREE:
                 found += self.slots(day)[: count - len(found)]
             if len(found) >= count:

@@ -28,8 +28,8 @@ async def citizen(update: Update, context: Context) -> tuple[Citizen, Translator
     user = update.effective_user
     assert user is not None
     deps = context.deps
-    found = await deps.db.write(citizens.ensure, user.id, language_for(user.language_code),
-                                to_ts(deps.clock.now()))
+    found = await deps.db.read(citizens.get, user.id) or await deps.db.write_relaxed(
+        citizens.ensure, user.id, language_for(user.language_code), to_ts(deps.clock.now()))
     return found, deps.i18n(found.lang)
 
 

@@ -154,6 +154,19 @@ class Database:
                                          lambda: work(conn, *args, **kwargs))
         )
 
+    async def write_relaxed(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Like `write`, but the commit does not wait for the disk: it survives the process
+        crashing, not a power cut. For conversation state, which a citizen can type again;
+        never for a booking."""
+        def relaxed(conn: sqlite3.Connection) -> T:
+            conn.execute("PRAGMA synchronous = NORMAL")
+            try:
+                return _in_transaction(conn, "BEGIN IMMEDIATE", lambda: work(conn, *args, **kwargs))
+            finally:
+                conn.execute("PRAGMA synchronous = FULL")
+
+        return await self._run(relaxed)
+
     async def backup(self, target: str | Path) -> None:
         await self._run(lambda conn: copy_to(conn, Path(target)))
 
