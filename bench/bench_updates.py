@@ -207,8 +207,9 @@ async def main(count: int, repeat: int, paced_count: int, latency: float) -> Non
         print(f"run {attempt}: sportello {real.describe()} ({real.booked} of {count} citizens "
               f"booked); echo {bare.describe()}; ratio {real.rate / bare.rate:.2f}")
     where = f" with {latency * 1000:g} ms per Bot API call" if latency else ", Bot API instant"
-    print(f"best of {repeat}{where}: sportello {best_real:,.0f} updates/s, bare echo {best_echo:,.0f} "
-          f"updates/s, ratio {best_real / best_echo:.2f} (target >= 0.5)")
+    print(f"best of {repeat}{where}: sportello {best_real:,.0f} updates/s, "
+          f"bare echo {best_echo:,.0f} updates/s, ratio {best_real / best_echo:.2f} "
+          f"(target >= 0.5)")
 
 
 if __name__ == "__main__":
