@@ -2,41 +2,38 @@
 
 from __future__ import annotations
 
-from codicefiscale import codicefiscale
-
+from bot import identity
 from bot.context import Context
 from bot.draft import Draft, Step
 from bot.i18n import Html, Translator
+from bot.identity import NAME_LIMIT, NOTE_LIMIT
 from bot.model import to_ts
 from handlers.booking_confirm import limit_message
-from handlers.booking_view import NOTE_LIMIT
 from storage import bookings
 from storage.bookings import Refusal
 from storage.citizens import Citizen
-
-NAME_LIMIT = 500
 
 
 async def typed(context: Context, who: Citizen, t: Translator, draft: Draft,
                 text: str) -> Html | None:
     """Take `text` for the draft's step; the problem with it, or None once accepted."""
     if draft.step is Step.NAME:
-        name = " ".join(text.split())
-        if not any(char.isalpha() for char in name):
-            return t.gettext("Please type a name and surname, in letters.")
-        if len(name) > NAME_LIMIT:
+        name = identity.clean_name(text)
+        if name is None and len(text.strip()) > NAME_LIMIT:
             return t.gettext("That is {n} characters long; a name can have at most {limit}.",
-                             n=len(name), limit=NAME_LIMIT)
+                             n=len(text.strip()), limit=NAME_LIMIT)
+        if name is None:
+            return t.gettext("Please type a name and surname, in letters.")
         draft.name = name
         draft.step = draft.next_detail()
         return None
     if draft.step is Step.CODICE_FISCALE:
-        return await _codice_fiscale(context, t, draft, "".join(text.split()).upper())
-    note = text.strip()
-    if len(note) > NOTE_LIMIT:
+        return await _codice_fiscale(context, t, draft, text)
+    note = identity.clean_note(text)
+    if note is None and text.strip():
         return t.gettext("Your note is {n} characters long; the most is {limit}. Please shorten "
-                         "it.", n=len(note), limit=NOTE_LIMIT)
-    draft.note, draft.note_done, draft.step = note or None, True, Step.SUMMARY
+                         "it.", n=len(text.strip()), limit=NOTE_LIMIT)
+    draft.note, draft.note_done, draft.step = note, True, Step.SUMMARY
     return None
 
 
@@ -52,8 +49,9 @@ async def accept(context: Context, who: Citizen, t: Translator, draft: Draft,
 
 
 async def _codice_fiscale(context: Context, t: Translator, draft: Draft,
-                          value: str) -> Html | None:
-    if not codicefiscale.is_valid(value):
+                          typed: str) -> Html | None:
+    value = identity.clean_codice_fiscale(typed)
+    if value is None:
         return t.gettext("That codice fiscale is not valid. It has 16 letters and digits, like "
                          "RSSMRA85T10A562S: please type it again.")
     deps = context.deps

@@ -11,6 +11,7 @@ from bot.availability import DayState
 from bot.context import Deps
 from bot.draft import Draft, Step
 from bot.i18n import Html, Translator
+from bot.identity import NOTE_LIMIT
 from bot.model import Booking, Slot, from_ts, mask_codice_fiscale
 from handlers import calendar
 from handlers.booking_card import card, documents
@@ -21,7 +22,6 @@ DAYS_PER_PAGE = 12
 DAYS_PER_ROW = 3
 TIMES_PER_ROW = 4
 ALTERNATIVES = 8
-NOTE_LIMIT = 300
 MARKS = {DayState.FREE: "", DayState.FULL: "▪ ", DayState.CLOSED: "✖ "}
 
 

@@ -18,14 +18,9 @@ from bot.arguments import Period
 from bot.availability import DayState, day_states, desks_free_at, free_slots
 from bot.context import Context
 from bot.i18n import Html
+from bot.identity import clean_codice_fiscale, clean_name, clean_note
 from bot.model import Service, from_ts, to_ts
-from bot.walk_in import (
-    clean_codice_fiscale,
-    clean_name,
-    clean_note,
-    counter_now,
-    counter_office,
-)
+from bot.walk_in import counter_now, counter_office
 from handlers.common import answer, button, send
 from handlers.operator_access import (
     ADD,
