@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import enum
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -122,25 +122,31 @@ def free_slots(office: Office, service: Service, day: date, busy: Iterable[Busy]
     return [Slot(from_ts(start, office.tz), desk) for start, desk in sorted(first_desk.items())]
 
 
-def day_states(office: Office, service: Service, days: Iterable[date], busy: Iterable[Busy],
-               closures: Sequence[Closure], now: datetime) -> dict[date, DayState]:
-    """For each day: free (at least one time), full, or closed (or outside the window)."""
+def iter_day_states(office: Office, service: Service, days: Iterable[date],
+                    busy: Iterable[Busy], closures: Sequence[Closure],
+                    now: datetime) -> Iterator[tuple[date, DayState]]:
+    """Each day, in order, with its state, worked out only when asked for: the search for the
+    first free day stops there."""
     window = booking_window(office, now)
     taken = _Taken(busy)
-    states = {}
     for day in days:
         if day not in window or closure_reason(office, closures, day):
-            states[day] = DayState.CLOSED
+            yield day, DayState.CLOSED
             continue
         slots = _desk_slots(office, service, day, closures, taken, window.earliest)
         if next(iter(slots), None) is not None:
-            states[day] = DayState.FREE
+            yield day, DayState.FREE
         elif any(office.desks[d].hours_on(day) and not closure_reason(office, closures, day, d)
                  for d in service.desks):
-            states[day] = DayState.FULL
+            yield day, DayState.FULL
         else:
-            states[day] = DayState.CLOSED
-    return states
+            yield day, DayState.CLOSED
+
+
+def day_states(office: Office, service: Service, days: Iterable[date], busy: Iterable[Busy],
+               closures: Sequence[Closure], now: datetime) -> dict[date, DayState]:
+    """For each day: free (at least one time), full, or closed (or outside the window)."""
+    return dict(iter_day_states(office, service, days, busy, closures, now))
 
 
 def desks_free_at(office: Office, service: Service, start: datetime, busy: Iterable[Busy],

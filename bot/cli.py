@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bot import console, logs, runner
+from bot import console, invites, logs, runner
 from bot.config import ConfigError, Settings, load_office, read_settings
 from bot.model import Office
+from storage.audit import COMMAND_LINE
 from storage.db import Database
 
 
@@ -92,6 +94,30 @@ def default(args: argparse.Namespace) -> int:
     return console_command(args)
 
 
+def invite(args: argparse.Namespace) -> int:
+    """A single-use link that registers whoever opens it first as an operator."""
+    username = (args.bot_username or os.environ.get("SPORTELLO_BOT_USERNAME", "")).lstrip("@")
+    if not username:
+        print("The link needs the bot's username: give --bot-username or set "
+              "SPORTELLO_BOT_USERNAME.", file=sys.stderr)
+        return 2
+
+    settings = read_settings()
+    tz = load_office(settings.config_path).tz
+
+    async def create() -> tuple[str, datetime]:
+        db = await Database.open(args.db or settings.db_path)
+        try:
+            return await invites.create(db, COMMAND_LINE, datetime.now(tz))
+        finally:
+            await db.close()
+
+    token, expires = asyncio.run(create())
+    print(invites.link(username, token))
+    print(f"single use, valid until {expires.isoformat(timespec='minutes')}")
+    return 0
+
+
 def with_admins(office: Office, settings: Settings) -> Office:
     return replace(office, admins=tuple(dict.fromkeys((*office.admins, *settings.admins))))
 
@@ -114,6 +140,11 @@ def parser() -> argparse.ArgumentParser:
     copy = commands.add_parser("backup", help="write a consistent copy of the live database")
     copy.add_argument("path", type=Path)
     copy.set_defaults(handler=backup)
+    link = commands.add_parser("invite", help="print a single-use link that registers an operator")
+    link.add_argument("--bot-username", help="the bot's username (default: "
+                      "$SPORTELLO_BOT_USERNAME)")
+    link.add_argument("--db", type=Path, help="database file (default: $SPORTELLO_DB)")
+    link.set_defaults(handler=invite)
     return root
 
 

@@ -11,7 +11,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,7 +45,12 @@ class Placeholder(str):
 class ConfigError(Exception):
     def __init__(self, file: str, key: str, value: object, problem: str) -> None:
         self.file, self.key, self.value, self.problem = file, key, value, problem
-        super().__init__(f"{file}: {key} = {_show(value)}: {problem}")
+        super().__init__(f"{_printable(file)}: {_printable(key)} = {_show(value)}: {problem}")
+
+
+def _printable(text: str) -> str:
+    """`text` kept on one line: a TOML key may hold any character, even a line break."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _show(value: object) -> str:
@@ -158,7 +163,7 @@ def parse_intervals(reader: _Reader, name: str) -> tuple[Interval, ...]:
 
 
 def parse_date(reader: _Reader, name: str, value: object) -> date:
-    if isinstance(value, date):
+    if isinstance(value, date) and not isinstance(value, datetime):  # a TOML date, not a time
         return value
     if isinstance(value, str):
         try:
@@ -213,7 +218,7 @@ def _services(root: _Reader, desks: Mapping[str, Desk], categories: set[str], st
         if not desk_codes:
             raise body.fail("desks", desk_codes, "at least one desk is required")
         for desk in desk_codes:
-            if desk not in desks:
+            if not isinstance(desk, str) or desk not in desks:
                 raise body.fail("desks", desk, "unknown desk")
         confirm = body.table.get("confirm_hours_before")
         services[code] = Service(
@@ -257,7 +262,7 @@ def _closures(reader: _Reader, desks: Mapping[str, Desk]) -> tuple[Closure, ...]
         if last < first:
             raise item.fail("to", str(last), "ends before it starts")
         desk = item.table.get("desk")
-        if desk is not None and desk not in desks:
+        if desk is not None and (not isinstance(desk, str) or desk not in desks):
             raise item.fail("desk", desk, "unknown desk")
         closures.append(Closure(first, last, desk, item.string("reason", "")))
     return tuple(closures)

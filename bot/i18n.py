@@ -7,6 +7,7 @@ citizen's `<b>` or `&` can never break a message. A value that is already HTML i
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -58,21 +59,29 @@ class Translator:
 
     def date(self, day: date | datetime) -> str:
         """`giovedì 3 dicembre 2026`."""
-        return format_date(day, "EEEE d MMMM y", locale=self.lang)
+        return _format_date(_day(day), "EEEE d MMMM y", self.lang)
 
     def short_date(self, day: date) -> str:
         """`gio 3 dic`: fits on a button."""
-        return format_date(day, "EEE d MMM", locale=self.lang)
-
-    def month(self, day: date) -> str:
-        return format_date(day, "LLLL y", locale=self.lang)
+        return _format_date(_day(day), "EEE d MMM", self.lang)
 
     def time(self, moment: datetime) -> str:
-        return format_time(moment, "HH:mm", locale=self.lang)
+        """`09:30`: the same in every language we speak."""
+        return f"{moment:%H:%M}"
 
     def when(self, moment: datetime) -> str:
         """`giovedì 3 dicembre 2026, 09:30`, in the time zone `moment` carries."""
         return f"{self.date(moment)}, {self.time(moment)}"
+
+
+def _day(moment: date | datetime) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_date(day: date, pattern: str, lang: str) -> str:
+    """Babel's formatting is slow and a calendar page asks for the same days again and again."""
+    return format_date(day, pattern, locale=lang)
 
 
 def catalogue_files(lang: str) -> list[resources.abc.Traversable]:

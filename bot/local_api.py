@@ -2,13 +2,15 @@
 
 `LocalBotAPI` is a `telegram.request.BaseRequest`: python-telegram-bot talks to it as it would to
 Telegram, and it answers as Telegram does, including the errors that shape the code: HTML that
-does not parse, a message over 4096 characters, callback data over 64 bytes, editing a message
-to the same text, a blocked user (403), flood control (429). It keeps every chat's messages as a
-client would show them. `LocalUser` plays a Telegram user: sends text, presses buttons.
+does not parse, a message over 4096 characters, callback data over 64 bytes, a callback answer
+over 200 characters, editing a message to the same text, a blocked user (403), flood control
+(429). It keeps every chat's messages as a client would show them. `LocalUser` plays a
+Telegram user: sends text, presses buttons.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import re
@@ -29,6 +31,8 @@ BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Sportello",
 OFFLINE_TOKEN = "0:offline"
 MESSAGE_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
+ANSWER_LIMIT = 200
+"""Characters of the notification that answers a callback query."""
 
 _TAG = re.compile(r"<(/?)([a-z-]+)((?:\s+[a-z-]+=\"[^\"<>]*\")*)\s*>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
@@ -117,7 +121,7 @@ class Fault:
 
 
 class LocalBotAPI(BaseRequest):
-    def __init__(self, *, rate_limit: int | None = None) -> None:
+    def __init__(self, *, rate_limit: int | None = None, latency: float = 0.0) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.chats: dict[int, dict[str, Any]] = {}
         self.messages: dict[int, dict[int, ChatMessage]] = {}
@@ -126,6 +130,8 @@ class LocalBotAPI(BaseRequest):
         self.refused: set[str] = set()
         self.faults: list[Fault] = []
         self.rate_limit = rate_limit
+        self.latency = latency
+        """Seconds each call takes, as a network round trip would (benchmarks only)."""
         self.sent_times: deque[float] = deque()
         self.rejected_for_rate = 0
         self._ids: dict[int, Iterator[int]] = {}
@@ -144,6 +150,8 @@ class LocalBotAPI(BaseRequest):
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if self.latency:
+            await asyncio.sleep(self.latency)
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = request_data.multipart_data if request_data and request_data.contains_files else {}
@@ -172,6 +180,8 @@ class LocalBotAPI(BaseRequest):
         if name == "getUpdates":
             return []
         if name == "answerCallbackQuery":
+            if len(str(params.get("text", ""))) > ANSWER_LIMIT:
+                raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
             self.callback_answers[params["callback_query_id"]] = params
             return True
         if chat_id is None or int(chat_id) not in self.chats:
@@ -248,13 +258,13 @@ class LocalBotAPI(BaseRequest):
         message = self.messages.get(chat_id, {}).get(int(params.get("message_id", 0)))
         if message is None or not message.from_bot:
             raise ApiError(400, "Bad Request: message to edit not found")
-        before = (message.text, message.keyboard)
+        before = (message.text, message.markup, message.keyboard)  # formatting counts too
         if name == "editMessageText":
             self._render(message, params, "text")
         elif name == "editMessageCaption":
             self._render(message, params, "caption")
         message.keyboard = self._keyboard(params)
-        if (message.text, message.keyboard) == before:
+        if (message.text, message.markup, message.keyboard) == before:
             raise ApiError(400, "Bad Request: message is not modified: specified new message "
                                 "content and reply markup are exactly the same as a current "
                                 "content and reply markup of the message")
@@ -329,7 +339,9 @@ class LocalUser:
     async def _process(self, payload: dict[str, Any]) -> None:
         payload["update_id"] = self.api.next_update_id()
         update = Update.de_json(payload, self.application.bot)
-        await self.application.process_update(update)
+        # the way polling hands an update over: through the application's update processor
+        await self.application.update_processor.process_update(
+            update, self.application.process_update(update))
 
     def _message(self, **content: Any) -> dict[str, Any]:
         sent = self.api.add_user_message(self.chat_id)

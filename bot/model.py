@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -95,8 +95,8 @@ class Reminder:
     hours_before: int | None = None
 
     def due(self, start: datetime, tz: ZoneInfo) -> datetime:
-        if self.hours_before is not None:
-            return start - timedelta(hours=self.hours_before)
+        if self.hours_before is not None:  # real hours, whatever the clock does meanwhile
+            return (start.astimezone(UTC) - timedelta(hours=self.hours_before)).astimezone(tz)
         assert self.days_before is not None
         assert self.at is not None
         day = start.astimezone(tz).date() - timedelta(days=self.days_before)
@@ -204,6 +204,8 @@ class Booking:
     started: datetime | None = None
     served: datetime | None = None
     cancelled: datetime | None = None
+    cancelled_by: str | None = None
+    """citizen, operator, closure, unconfirmed or erasure."""
     cancel_reason: str | None = None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.model import Office, Scheduled, Service, to_ts
 
@@ -20,7 +20,7 @@ def schedule(office: Office, service: Service, start: datetime, now: datetime) -
     """
     deadline = None
     if service.confirm_hours is not None:
-        deadline = start - timedelta(hours=service.confirm_hours)
+        deadline = start.astimezone(UTC) - timedelta(hours=service.confirm_hours)  # real hours
         if deadline <= now:
             deadline = None  # booked after the deadline: nothing to confirm
     anchor = deadline or start

@@ -103,8 +103,7 @@ async def offer_free_times(deps: Deps) -> int:
     repeating job.
     """
     made = await deps.db.write(make_offers, deps.office, deps.clock.now())
-    if made:
-        deps.nudge()
+    deps.nudge()  # the offers, and any notice queued by what freed the time, go out now
     return made
 
 

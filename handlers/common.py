@@ -28,8 +28,8 @@ async def citizen(update: Update, context: Context) -> tuple[Citizen, Translator
     user = update.effective_user
     assert user is not None
     deps = context.deps
-    found = await deps.db.write(citizens.ensure, user.id, language_for(user.language_code),
-                                to_ts(deps.clock.now()))
+    found = await deps.db.read(citizens.get, user.id) or await deps.db.write_relaxed(
+        citizens.ensure, user.id, language_for(user.language_code), to_ts(deps.clock.now()))
     if found.unreachable:  # who writes to the bot has unblocked it: reminders may go again
         await deps.db.write(citizens.mark_reachable, user.id)
     return found, deps.i18n(found.lang)
@@ -43,11 +43,14 @@ async def send(update: Update, context: Context, text: str,
     return await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
-async def edit(message: Message, text: str, keyboard: Keyboard | None = None) -> None:
-    """Replace a message's text and buttons; the same content again is not an error."""
+async def edit(update: Update, text: str, keyboard: Keyboard | None = None) -> None:
+    """Replace the text and buttons of the message whose button was pressed; the same content
+    again is not an error."""
+    query = update.callback_query
+    assert query is not None
     markup = InlineKeyboardMarkup(keyboard) if keyboard else None
     try:
-        await message.edit_text(text, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
         if "not modified" not in str(error):
             raise

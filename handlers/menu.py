@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from telegram import BotCommand
@@ -42,17 +43,19 @@ START = Command("start", "start", N_("start again"))
 CITIZEN_COMMANDS = (BOOK, MY_BOOKINGS, WAITLIST, LANGUAGE, PRIVACY, DELETE_MY_DATA, CANCEL, HELP)
 
 
-def command_list(t: Translator) -> str:
-    return "\n".join(f"/{c.name(t.lang)} — {t.gettext(c.description)}" for c in CITIZEN_COMMANDS)
+def command_list(t: Translator, commands: Sequence[Command] = CITIZEN_COMMANDS) -> str:
+    return "\n".join(f"/{c.name(t.lang)} — {t.gettext(c.description)}" for c in commands)
+
+
+def bot_commands(t: Translator, commands: Sequence[Command] = CITIZEN_COMMANDS) -> list[BotCommand]:
+    return [BotCommand(c.name(t.lang), t.gettext(c.description)) for c in commands]
 
 
 async def set_menus(application: Application, i18n: I18n) -> None:
     """The command menu in each language; a Bot API that refuses it only costs the menu."""
     for lang in (None, *LANGUAGES):
         t = i18n(lang or DEFAULT_LANGUAGE)
-        commands = [BotCommand(c.name(t.lang), t.gettext(c.description))
-                    for c in CITIZEN_COMMANDS]
         try:
-            await application.bot.set_my_commands(commands, language_code=lang)
+            await application.bot.set_my_commands(bot_commands(t), language_code=lang)
         except TelegramError as error:
             log.warning("command menu for %s not set: %s", lang or "default", error)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
@@ -45,10 +45,7 @@ async def will_be_there(update: Update, context: Context) -> None:
     else:
         await answer(update, t.gettext("You had already told us: we expect you on {when}.",
                                        when=when))
-    query = update.callback_query
-    if query and isinstance(query.message, Message):
-        text, keyboard = reminder(t, deps.office, booking)
-        await edit(query.message, text, keyboard)
+    await edit(update, *reminder(t, deps.office, booking))
 
 
 def handlers() -> list[BaseHandler]:

@@ -13,7 +13,7 @@ from telegram.ext import (
 )
 
 from bot.context import Context
-from bot.i18n import Html, Translator
+from bot.i18n import Html, Translator, language_for
 from bot.model import LANGUAGES
 from handlers.common import answer, button, callback_data, citizen, send
 from handlers.menu import HELP, LANGUAGE, START, command_list
@@ -79,7 +79,8 @@ async def in_group(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None or chat.type == chat.PRIVATE:
         return
-    _, t = await citizen(update, context)
+    user = update.effective_user
+    t = context.deps.i18n(language_for(user.language_code if user else None))
     link = f"https://t.me/{context.bot.username}"
     if update.callback_query:
         await answer(update, t.gettext("Please write to me in a private chat."))
@@ -107,6 +108,14 @@ def group_guard() -> list[BaseHandler]:
     ]
 
 
+async def unknown_button(update: Update, context: Context) -> None:
+    """Callback data no handler recognises: garbage, or forged by a modified client."""
+    _, t = await citizen(update, context)
+    await answer(update, t.gettext("This button is no longer valid."))
+    await send(update, context, t.gettext("This is what I can do:") + "\n\n" + command_list(t))
+
+
 def fallbacks() -> list[BaseHandler]:
     """Registered after every other handler."""
-    return [MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command)]
+    return [MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command),
+            CallbackQueryHandler(unknown_button)]

@@ -10,11 +10,10 @@ Callback data, untrusted and re-checked on every press:
 
 from __future__ import annotations
 
-import importlib
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context
@@ -22,6 +21,7 @@ from bot.i18n import Html, Translator
 from bot.model import Office, from_ts, to_ts
 from bot.notices import DECLINE_OFFER, TAKE_OFFER
 from bot.waitlist import offer_free_times
+from handlers.booking import continue_with_time
 from handlers.common import (
     Keyboard,
     answer,
@@ -98,7 +98,7 @@ async def join_days(update: Update, context: Context) -> None:
                            "place (number {position}), and the days are now from {first} to "
                            "{last}. /{command} shows your places.", **values))
     await answer(update)
-    await _replace(update, context, text, [])
+    await edit(update, text)
     await offer_free_times(deps)
 
 
@@ -144,7 +144,7 @@ async def leave(update: Update, context: Context) -> None:
         await answer(update, t.gettext("You have left the waiting list for {service}.",
                                        service=_service_name(deps.office, left.service, t)))
     places = await deps.db.read(waitlist.places, found.user_id)
-    await _replace(update, context, *listing(t, deps.office, places))
+    await edit(update, *listing(t, deps.office, places))
     if left:
         await offer_free_times(deps)
 
@@ -167,31 +167,13 @@ async def _refused(update: Update, context: Context, t: Translator, refusal: Ref
         await drop_buttons(context, query.message.chat.id, query.message.message_id)
 
 
-async def _replace(update: Update, context: Context, text: str, keyboard: Keyboard) -> None:
-    """Show `text` in place of the message whose button was pressed (or below it)."""
-    query = update.callback_query
-    if query and isinstance(query.message, Message):
-        await edit(query.message, text, keyboard)
-    else:
-        await send(update, context, text, keyboard)
-
-
-async def continue_booking(update: Update, context: Context, service: str,
-                           start: datetime) -> None:
-    """Hand over to the /book flow at the time now held for the citizen. Imported when first
-    needed: handlers.booking shows this module's join button, so importing it up front would
-    make the two modules import each other."""
-    booking = importlib.import_module("handlers.booking")
-    await booking.continue_with_time(update, context, service, start)
-
-
 async def take(update: Update, context: Context) -> None:
     found, t = await citizen(update, context)
     deps = context.deps
     offer_id = callback_number(update, TAKE_OFFER)
     now = to_ts(deps.clock.now())
     result = Refusal.INVALID if offer_id is None else await deps.db.write(
-        waitlist.take, offer_id, found.user_id, now, now + deps.office.rules.hold_minutes * 60)
+        waitlist.take, offer_id, found.user_id, now)
     if isinstance(result, Refusal):
         await _refused(update, context, t, result)
         return
@@ -199,7 +181,11 @@ async def take(update: Update, context: Context) -> None:
     query = update.callback_query
     if query and query.message:
         await drop_buttons(context, query.message.chat.id, query.message.message_id)
-    await continue_booking(update, context, result.service, from_ts(result.start, deps.office.tz))
+    await continue_with_time(update, context, result.service,
+                             from_ts(result.start, deps.office.tz))
+    # Only now: starting the booking conversation lets go of any hold for an earlier one.
+    await deps.db.write(waitlist.hold_for_booking, result, now,
+                        now + deps.office.rules.hold_minutes * 60)
 
 
 async def decline(update: Update, context: Context) -> None:
@@ -212,8 +198,7 @@ async def decline(update: Update, context: Context) -> None:
         await _refused(update, context, t, result)
         return
     await answer(update)
-    await _replace(update, context, t.gettext(
-        "You let this time go. You keep your place on the waiting list."), [])
+    await edit(update, t.gettext("You let this time go. You keep your place on the waiting list."))
     await offer_free_times(deps)
 
 

@@ -67,6 +67,11 @@ def _active_count(conn: sqlite3.Connection, column: str, value: object, now: int
     ).fetchone()[0]
 
 
+def active_for_codice_fiscale(conn: sqlite3.Connection, codice_fiscale: str, now: int,
+                              excluding: int | None = None) -> int:
+    return _active_count(conn, "codice_fiscale", codice_fiscale, now, excluding)
+
+
 def _refusal_for_limits(conn: sqlite3.Connection, request: Request, now: int) -> Refusal | None:
     if request.user_id is not None and request.max_per_account is not None and _active_count(
         conn, "user_id", request.user_id, now, request.replaces
@@ -148,7 +153,8 @@ def _booking(row: sqlite3.Row) -> Booking:
         status=Status(row["status"]), name=row["name"], codice_fiscale=row["codice_fiscale"],
         note=row["note"], created=from_ts(row["created_ts"], UTC), confirmed=at("confirmed_ts"),
         checked_in=at("checked_in_ts"), started=at("started_ts"), served=at("served_ts"),
-        cancelled=at("cancelled_ts"), cancel_reason=row["cancel_reason"],
+        cancelled=at("cancelled_ts"), cancelled_by=row["cancelled_by"],
+        cancel_reason=row["cancel_reason"],
     )
 
 
@@ -167,12 +173,14 @@ def upcoming_for_user(conn: sqlite3.Connection, user_id: int, now: int) -> list[
 
 
 def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, by: str,
-           reason: str = "") -> Booking | None:
-    """Cancel a booking that is still 'booked', drop its pending messages; None if it was not."""
+           reason: str = "", owner: int | None = None) -> Booking | None:
+    """Cancel a booking that is still 'booked' (and `owner`'s, if given), and drop its pending
+    messages; None if there was no such booking."""
     row = conn.execute(
         "UPDATE bookings SET status = 'cancelled', cancelled_ts = ?, cancelled_by = ?,"
-        " cancel_reason = ? WHERE id = ? AND status = 'booked' RETURNING *",
-        (now, by, reason, booking_id),
+        " cancel_reason = ? WHERE id = ? AND status = 'booked'"
+        " AND (? IS NULL OR user_id = ?) RETURNING *",
+        (now, by, reason, booking_id, owner, owner),
     ).fetchone()
     if row is None:
         return None

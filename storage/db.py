@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -38,10 +39,24 @@ def migrations() -> list[tuple[int, str, str]]:
 def configure(conn: sqlite3.Connection) -> None:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
+    _switch_to_wal(conn)
     # A confirmed booking must survive a power cut: the WAL is synced at every commit.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> None:
+    """When two connections switch a new file to WAL at once, the loser is told "locked" at once,
+    without waiting (SQLite's rule against deadlocks), so it tries again until the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def migrate(conn: sqlite3.Connection) -> list[int]:
@@ -57,14 +72,18 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
         if version in done:
             continue
         try:
+            # The version is recorded first: if another connection applied this migration since
+            # `done` was read, the primary key refuses it under the lock, before any DDL runs.
             conn.executescript(
-                f"BEGIN IMMEDIATE;\n{sql}\n;"
+                "BEGIN IMMEDIATE;\n"
                 f"INSERT INTO schema_migrations (version, name) VALUES ({version}, '{name}');\n"
-                "COMMIT;"
+                f"{sql}\n;COMMIT;"
             )
-        except sqlite3.Error:
+        except sqlite3.Error as error:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if "schema_migrations.version" in str(error):
+                continue
             raise
         applied.append(version)
     return applied
@@ -107,8 +126,12 @@ class Database:
     async def open(cls, path: str | Path) -> Database:
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         db = cls(conn, Path(path))
-        await db._run(configure)
-        await db._run(migrate)
+        try:
+            await db._run(configure)
+            await db._run(migrate)
+        except BaseException:
+            await conn.close()  # else its worker thread keeps the process alive
+            raise
         return db
 
     async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -130,6 +153,19 @@ class Database:
             lambda conn: _in_transaction(conn, "BEGIN IMMEDIATE",
                                          lambda: work(conn, *args, **kwargs))
         )
+
+    async def write_relaxed(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Like `write`, but the commit does not wait for the disk: it survives the process
+        crashing, not a power cut. For conversation state, which a citizen can type again;
+        never for a booking."""
+        def relaxed(conn: sqlite3.Connection) -> T:
+            conn.execute("PRAGMA synchronous = NORMAL")
+            try:
+                return _in_transaction(conn, "BEGIN IMMEDIATE", lambda: work(conn, *args, **kwargs))
+            finally:
+                conn.execute("PRAGMA synchronous = FULL")
+
+        return await self._run(relaxed)
 
     async def backup(self, target: str | Path) -> None:
         await self._run(lambda conn: copy_to(conn, Path(target)))

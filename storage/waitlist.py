@@ -189,20 +189,24 @@ def _close(conn: sqlite3.Connection, found: Offer, state: str) -> None:
     holds.release(conn, found.user_id, "offer")
 
 
-def take(conn: sqlite3.Connection, offer_id: int, user_id: int, now: int,
-         hold_until: int) -> Offer | Refusal:
-    """Accept an offer: its time is held for the citizen to finish booking (purpose 'booking',
-    until `hold_until`), and the place is left as served."""
+def take(conn: sqlite3.Connection, offer_id: int, user_id: int, now: int) -> Offer | Refusal:
+    """Accept an offer: the place is left as served; the time stays held (purpose 'offer')
+    until `hold_for_booking`."""
     found = _open_offer(conn, offer_id, user_id, now)
     if isinstance(found, Refusal):
         return found
-    _close(conn, found, "taken")
-    held = holds.place(conn, user_id, found.service, (found.desk,), found.start, found.end,
-                       now, hold_until)
-    assert held is not None, "the offer's own hold kept the time free"
+    conn.execute("UPDATE waitlist_offers SET state = 'taken' WHERE id = ?", (found.id,))
     conn.execute("UPDATE waitlist SET state = 'booked', ended_ts = ? WHERE id = ?",
                  (now, found.entry_id))
     return found
+
+
+def hold_for_booking(conn: sqlite3.Connection, taken: Offer, now: int, until: int) -> None:
+    """Hold the time of an offer taken for the booking in progress (purpose 'booking')."""
+    holds.release(conn, taken.user_id, "offer")
+    held = holds.place(conn, taken.user_id, taken.service, (taken.desk,), taken.start,
+                       taken.end, now, until)
+    assert held is not None, "the offer's own hold kept the time free"
 
 
 def decline(conn: sqlite3.Connection, offer_id: int, user_id: int, now: int) -> Offer | Refusal:

@@ -1,35 +1,15 @@
-"""What tests start from: bookings made as the /book flow makes them, a tiny office easy to fill,
-and a look into the database."""
+"""An office small enough to fill in a test, and filled."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
-from bot.model import Desk, Interval, Office, to_ts
-from bot.reminders import schedule
-from storage import bookings, citizens
-from storage.bookings import Booked, Request
+from bot.model import Desk, Interval, Office
+from storage.bookings import Booked
 from storage.db import Database
-
-NAME, CODICE_FISCALE = "Mario Rossi", "RSSMRA85T10A562S"
-
-
-async def book(db: Database, office: Office, user_id: int, service: str, start: datetime,
-               now: datetime, *, lang: str = "it") -> Booked:
-    """A booking with its reminders queued, as the /book flow makes it."""
-    found = office.services[service]
-    await db.write(citizens.ensure, user_id, lang, to_ts(now))
-    request = Request(
-        user_id=user_id, service=service, desks=found.desks, start=to_ts(start),
-        end=to_ts(start) + found.duration * 60, day=start.astimezone(office.tz).date(),
-        name=NAME, codice_fiscale=CODICE_FISCALE, note=None,
-        scheduled=schedule(office, found, start, now),
-    )
-    booked = await db.write(bookings.book, request, to_ts(now))
-    assert isinstance(booked, Booked), booked
-    return booked
+from tests.doubles import FakeClock
+from tests.handlers.conftest import book_directly
 
 
 def tiny_office(office: Office) -> Office:
@@ -45,12 +25,7 @@ def tiny_office(office: Office) -> Office:
                    services={"cie": cie, "contrassegno": contrassegno})
 
 
-async def rows(db: Database, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    return await db.read(lambda conn: [tuple(r) for r in conn.execute(sql, args).fetchall()])
-
-
-async def fill(db: Database, office: Office, service: str, starts: list[datetime], now: datetime,
-               first_user: int = 9001) -> list[Booked]:
-    """Book each of `starts`, each for another citizen."""
-    return [await book(db, office, first_user + n, service, start, now)
-            for n, start in enumerate(starts)]
+async def book_times(db: Database, office: Office, clock: FakeClock,
+                starts: list[datetime]) -> list[Booked]:
+    """`cie` booked at each of `starts`, by the office for people not on Telegram."""
+    return [await book_directly(db, office, clock, None, start) for start in starts]

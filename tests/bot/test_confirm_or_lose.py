@@ -15,7 +15,9 @@ from storage import citizens, waitlist
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.doubles import FakeClock
-from tests.factories import book, rows, tiny_office
+from tests.factories import tiny_office
+from tests.handlers.conftest import book_directly
+from tests.seed import rows
 
 ROME = ZoneInfo("Europe/Rome")
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=ROME)
@@ -30,9 +32,9 @@ async def test_an_unconfirmed_booking_is_cancelled_at_the_deadline_and_its_time_
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory) -> None:
     keen, forgetful, waiting = make_user(1001), make_user(1002), make_user(1003)
-    kept = await book(db, office, keen.id, "contrassegno", MONDAY, clock.now())
-    lost = await book(db, office, forgetful.id, "contrassegno", MONDAY + timedelta(minutes=30),
-                      clock.now())
+    kept = await book_directly(db, office, clock, keen.id, MONDAY, "contrassegno")
+    lost = await book_directly(db, office, clock, forgetful.id,
+                               MONDAY + timedelta(minutes=30), "contrassegno")
     now = to_ts(clock.now())
     await db.write(citizens.ensure, waiting.id, "it", now)
     await db.write(waitlist.join, waiting.id, "contrassegno", date(2026, 11, 26),
@@ -66,7 +68,7 @@ async def test_booked_shortly_before_the_deadline_the_reminder_comes_at_once(
         make_user: UserFactory) -> None:
     user = make_user(1001)
     clock.set(datetime(2026, 11, 29, 8, 0, tzinfo=ROME))  # the deadline is at 09:00
-    await book(db, office, user.id, "contrassegno", MONDAY, clock.now())
+    await book_directly(db, office, clock, user.id, MONDAY, "contrassegno")
     await courier.drain()
     assert "Confermi entro domenica 29 novembre 2026, 09:00" in user.last.text
 
@@ -75,6 +77,6 @@ async def test_booked_after_the_deadline_there_is_nothing_to_confirm(
         db: Database, office: Office, clock: FakeClock, make_user: UserFactory) -> None:
     user = make_user(1001)
     clock.set(datetime(2026, 11, 29, 10, 0, tzinfo=ROME))
-    await book(db, office, user.id, "contrassegno", MONDAY, clock.now())
+    await book_directly(db, office, clock, user.id, MONDAY, "contrassegno")
     assert await rows(db, "SELECT kind FROM outbox ORDER BY due_ts") == [
         ("reminder",), ("reminder",)]

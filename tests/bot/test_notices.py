@@ -13,7 +13,7 @@ from storage import bookings, citizens, outbox
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.doubles import FakeClock
-from tests.factories import book
+from tests.handlers.conftest import book_directly
 
 ROME = ZoneInfo("Europe/Rome")
 THURSDAY_18 = datetime(2026, 11, 26, 18, 0, tzinfo=ROME)
@@ -24,7 +24,7 @@ async def test_a_reminder_says_what_where_when_and_what_to_bring_with_buttons(
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory) -> None:
     user = make_user(1001)
-    booked = await book(db, office, user.id, "cie", FRIDAY, clock.now())
+    booked = await book_directly(db, office, clock, user.id, FRIDAY, "cie")
     clock.set(THURSDAY_18)
     await courier.drain()
     text = user.last.text
@@ -46,7 +46,7 @@ async def test_a_reminder_is_written_in_the_language_chosen_since_booking(
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory) -> None:
     user = make_user(1001)
-    await book(db, office, user.id, "cie", FRIDAY, clock.now(), lang="it")
+    await book_directly(db, office, clock, user.id, FRIDAY, "cie")
     await db.write(citizens.set_lang, user.id, "en")
     clock.set(THURSDAY_18)
     await courier.drain()
@@ -61,7 +61,7 @@ async def test_a_confirm_or_lose_reminder_says_by_when(
         make_user: UserFactory) -> None:
     user = make_user(1001)
     monday = datetime(2026, 11, 30, 9, 0, tzinfo=ROME)  # to confirm 24 hours before
-    await book(db, office, user.id, "contrassegno_disabili", monday, clock.now())
+    await book_directly(db, office, clock, user.id, monday, "contrassegno_disabili")
     # The reminders count from the deadline, Sunday 09:00: the evening before, and 2 hours before.
     clock.set(datetime(2026, 11, 28, 18, 0, tzinfo=ROME))
     await courier.drain()
@@ -78,7 +78,7 @@ async def test_a_booking_cancelled_by_the_office_is_explained_with_a_way_forward
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory, by: str, reason: str, expected: str) -> None:
     user = make_user(1001)
-    booked = await book(db, office, user.id, "cie", FRIDAY, clock.now())
+    booked = await book_directly(db, office, clock, user.id, FRIDAY, "cie")
     now = to_ts(clock.now())
     await db.write(bookings.cancel, booked.id, now, by=by, reason=reason)
     await db.write(outbox.enqueue, user.id, "booking_cancelled", now, now,

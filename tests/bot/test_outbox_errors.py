@@ -13,7 +13,8 @@ from storage import bookings, outbox
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.doubles import FakeClock
-from tests.factories import book, rows
+from tests.handlers.conftest import book_directly
+from tests.seed import rows
 
 ROME = ZoneInfo("Europe/Rome")
 THURSDAY_18 = datetime(2026, 11, 26, 18, 0, tzinfo=ROME)
@@ -43,7 +44,7 @@ async def test_a_blocked_citizen_is_marked_unreachable_and_not_tried_again(
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory, api: LocalBotAPI) -> None:
     user = make_user(1001)
-    booked = await book(db, office, user.id, "certificati", FRIDAY, clock.now())
+    booked = await book_directly(db, office, clock, user.id, FRIDAY, "certificati")
     api.blocked.add(user.id)
     clock.set(THURSDAY_18)
     await courier.drain()
@@ -71,7 +72,7 @@ async def test_flood_control_pauses_for_the_time_asked_then_sends(
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory, api: LocalBotAPI) -> None:
     user = make_user(1001)
-    await book(db, office, user.id, "certificati", FRIDAY, clock.now())
+    await book_directly(db, office, clock, user.id, FRIDAY, "certificati")
     api.faults.append(Fault("sendMessage", 429, "Too Many Requests: retry after 5", retry_after=5))
     clock.set(THURSDAY_18)
     tally = await courier.drain()
@@ -86,8 +87,8 @@ async def test_a_network_error_retries_later_with_back_off_and_others_wait_for_t
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory, api: LocalBotAPI) -> None:
     first, second = make_user(1001), make_user(1002)
-    await book(db, office, first.id, "certificati", FRIDAY, clock.now())
-    await book(db, office, second.id, "certificati", FRIDAY + timedelta(minutes=10), clock.now())
+    await book_directly(db, office, clock, first.id, FRIDAY, "certificati")
+    await book_directly(db, office, clock, second.id, FRIDAY + timedelta(minutes=10), "certificati")
     api.faults.append(Fault("sendMessage", 502, "Bad Gateway"))
     clock.set(THURSDAY_18)
     tally = await courier.drain()
@@ -108,7 +109,7 @@ async def test_a_message_that_keeps_failing_is_given_up_with_the_error(
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory, api: LocalBotAPI) -> None:
     user = make_user(1001)
-    await book(db, office, user.id, "certificati", FRIDAY, clock.now())
+    await book_directly(db, office, clock, user.id, FRIDAY, "certificati")
     clock.set(THURSDAY_18)
     for _ in range(MAX_ATTEMPTS):
         api.faults.append(Fault("sendMessage", 502, "Bad Gateway"))
@@ -123,7 +124,7 @@ async def test_a_message_telegram_refuses_is_given_up_at_once(
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory, api: LocalBotAPI) -> None:
     user = make_user(1001)
-    await book(db, office, user.id, "certificati", FRIDAY, clock.now())
+    await book_directly(db, office, clock, user.id, FRIDAY, "certificati")
     api.refused.add("sendMessage")
     clock.set(THURSDAY_18)
     assert (await courier.drain()).failed == 1
@@ -147,7 +148,7 @@ async def test_cancelling_a_booking_removes_its_reminders(
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory) -> None:
     user = make_user(1001)
-    booked = await book(db, office, user.id, "certificati", FRIDAY, clock.now())
+    booked = await book_directly(db, office, clock, user.id, FRIDAY, "certificati")
     await db.write(bookings.cancel, booked.id, to_ts(clock.now()), by="citizen")
     assert await rows(db, "SELECT state FROM outbox") == [("cancelled",), ("cancelled",)]
     clock.set(FRIDAY - timedelta(hours=2))
@@ -159,7 +160,7 @@ async def test_a_reminder_of_a_booking_no_longer_booked_is_dropped(
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory) -> None:
     user = make_user(1001)
-    booked = await book(db, office, user.id, "certificati", FRIDAY, clock.now())
+    booked = await book_directly(db, office, clock, user.id, FRIDAY, "certificati")
     await db.write(lambda conn: conn.execute(
         "UPDATE bookings SET status = 'checked_in' WHERE id = ?", (booked.id,)))
     clock.set(THURSDAY_18)

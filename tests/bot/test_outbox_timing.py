@@ -20,7 +20,8 @@ from storage import bookings, outbox
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.doubles import FakeClock
-from tests.factories import book, rows
+from tests.handlers.conftest import book_directly
+from tests.seed import rows
 
 ROME = ZoneInfo("Europe/Rome")
 UTC = ZoneInfo("UTC")
@@ -33,8 +34,8 @@ async def reminded_at_18(db: Database, office: Office, clock: FakeClock,
     """`count` citizens booked on Friday, and Thursday 18:00: their reminders are due."""
     users = [make_user(1001 + n) for n in range(count)]
     for n, user in enumerate(users):
-        await book(db, office, user.id, "certificati", FRIDAY + timedelta(minutes=10 * n),
-                   clock.now())
+        await book_directly(db, office, clock, user.id, FRIDAY + timedelta(minutes=10 * n),
+                            "certificati")
     clock.set(THURSDAY_18)
     return users
 
@@ -57,7 +58,7 @@ async def test_the_day_before_reminder_goes_at_18_local_time_across_a_dst_change
         make_user: UserFactory, booked_at: datetime, start: datetime, due_utc: datetime) -> None:
     user = make_user(1001)
     clock.set(booked_at)
-    await book(db, office, user.id, "certificati", start, clock.now())
+    await book_directly(db, office, clock, user.id, start, "certificati")
     first_due = await rows(db, "SELECT min(due_ts) FROM outbox")
     assert first_due == [(to_ts(due_utc),)]
 
@@ -77,9 +78,9 @@ async def test_catch_up_after_downtime_sends_the_latest_reminder_and_drops_the_p
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory) -> None:
     later, missed = make_user(1001), make_user(1002)
-    await book(db, office, later.id, "certificati", FRIDAY, clock.now())
-    await book(db, office, missed.id, "certificati", FRIDAY.replace(hour=8, minute=30),
-               clock.now())
+    await book_directly(db, office, clock, later.id, FRIDAY, "certificati")
+    await book_directly(db, office, clock, missed.id, FRIDAY.replace(hour=8, minute=30),
+                        "certificati")
     # Down from Thursday 17:00 to Friday 09:00: both reminders of both bookings fell due.
     clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=ROME))
     await courier.recover()
@@ -99,7 +100,7 @@ async def test_a_reminder_whose_appointment_has_begun_is_dropped_and_recorded(
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory) -> None:
     user = make_user(1001)
-    await book(db, office, user.id, "certificati", FRIDAY, clock.now())
+    await book_directly(db, office, clock, user.id, FRIDAY, "certificati")
     clock.set(FRIDAY + timedelta(minutes=5))
     await courier.drain()
     assert user.messages == []
@@ -155,9 +156,9 @@ async def test_a_chat_written_to_a_moment_ago_waits_while_others_go_first(
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory, api: Any) -> None:
     busy, other = make_user(1001), make_user(1002)
-    await book(db, office, busy.id, "certificati", FRIDAY, clock.now())
-    await book(db, office, busy.id, "tari", FRIDAY, clock.now())
-    await book(db, office, other.id, "certificati", FRIDAY + timedelta(minutes=10), clock.now())
+    await book_directly(db, office, clock, busy.id, FRIDAY, "certificati")
+    await book_directly(db, office, clock, busy.id, FRIDAY, "tari")
+    await book_directly(db, office, clock, other.id, FRIDAY + timedelta(minutes=10), "certificati")
     clock.set(THURSDAY_18)
     await courier.drain()
     order = [int(params["chat_id"]) for name, params in api.calls if name == "sendMessage"]
@@ -202,7 +203,7 @@ async def test_a_nudge_delivers_a_notice_at_once_while_the_bot_runs(
         app: Application, deps: Deps, db: Database, office: Office, clock: FakeClock,
         make_user: UserFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     user = make_user(1001)
-    booked = await book(db, office, user.id, "certificati", FRIDAY, clock.now())
+    booked = await book_directly(db, office, clock, user.id, FRIDAY, "certificati")
     now = to_ts(clock.now())
 
     def cancel_by_office(conn: Any) -> None:

@@ -18,7 +18,8 @@ from storage.bookings import Booked, Refusal, Request
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.doubles import FakeClock
-from tests.factories import fill, rows, tiny_office
+from tests.factories import book_times, tiny_office
+from tests.seed import rows
 
 ROME = ZoneInfo("Europe/Rome")
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=ROME)
@@ -54,7 +55,7 @@ async def two_waiting(db: Database, office: Office, clock: FakeClock, make_user:
                       ) -> tuple[LocalUser, LocalUser, list[Booked]]:
     """Monday's two times taken; then two citizens wait for one, for the next seven days."""
     first, second = make_user(1001), make_user(1002)
-    taken = await fill(db, office, "cie", [MONDAY, MONDAY + timedelta(minutes=30)], clock.now())
+    taken = await book_times(db, office, clock, [MONDAY, MONDAY + timedelta(minutes=30)])
     await wait(db, clock, first.id)
     await wait(db, clock, second.id)
     return first, second, taken
@@ -112,8 +113,7 @@ async def test_the_first_whose_days_fit_gets_the_time(
         db: Database, office: Office, clock: FakeClock, deps: Deps, courier: Dispatcher,
         make_user: UserFactory) -> None:
     this_week, two_weeks = make_user(1001), make_user(1002)
-    await fill(db, office, "cie", [MONDAY, MONDAY + timedelta(minutes=30), NEXT_MONDAY],
-               clock.now())
+    await book_times(db, office, clock, [MONDAY, MONDAY + timedelta(minutes=30), NEXT_MONDAY])
     await wait(db, clock, this_week.id, days=7)
     await wait(db, clock, two_weeks.id, days=14)
     assert await offer_free_times(deps) == 1
@@ -126,7 +126,7 @@ async def test_a_time_too_soon_to_take_and_still_book_is_not_offered(
         db: Database, office: Office, clock: FakeClock, deps: Deps,
         make_user: UserFactory) -> None:
     user = make_user(1001)
-    await fill(db, office, "cie", [MONDAY + timedelta(minutes=30)], clock.now())
+    await book_times(db, office, clock, [MONDAY + timedelta(minutes=30)])
     clock.set(MONDAY - timedelta(minutes=office.rules.min_notice_minutes
                                  + office.waitlist_offer_minutes - 1))
     now = to_ts(clock.now())

@@ -15,7 +15,8 @@ from storage.bookings import Booked
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.doubles import FakeClock
-from tests.factories import book, rows
+from tests.handlers.conftest import book_directly
+from tests.seed import rows
 
 ROME = ZoneInfo("Europe/Rome")
 THURSDAY_18 = datetime(2026, 11, 26, 18, 0, tzinfo=ROME)
@@ -27,7 +28,7 @@ async def reminded(db: Database, office: Office, clock: FakeClock, courier: Disp
                    make_user: UserFactory) -> tuple[LocalUser, Booked]:
     """A citizen who has just received the reminder of Friday's appointment."""
     user = make_user(1001)
-    booked = await book(db, office, user.id, "certificati", FRIDAY, clock.now())
+    booked = await book_directly(db, office, clock, user.id, FRIDAY, "certificati")
     clock.set(THURSDAY_18)
     await courier.drain()
     return user, booked

@@ -17,12 +17,13 @@ from bot.local_api import LocalUser
 from bot.model import Office, to_ts
 from bot.outbox import Dispatcher
 from bot.waitlist import offer_free_times
-from handlers import waitlist as waitlist_handlers
 from storage import bookings, citizens, waitlist
 from storage.db import Database
 from tests.conftest import NOW, UserFactory
 from tests.doubles import FakeClock
-from tests.factories import fill, rows, tiny_office
+from tests.factories import book_times, tiny_office
+from tests.handlers.conftest import CF, Steps
+from tests.seed import rows
 
 ROME = ZoneInfo("Europe/Rome")
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=ROME)
@@ -41,7 +42,7 @@ async def two_full_mondays(db: Database, office: Office, clock: FakeClock) -> li
     week = timedelta(days=7)
     starts = [MONDAY, MONDAY + timedelta(minutes=30), MONDAY + week,
               MONDAY + week + timedelta(minutes=30)]
-    return await fill(db, office, "cie", starts, clock.now())
+    return await book_times(db, office, clock, starts)
 
 
 async def no_free_time(app: Application, user: LocalUser, service: str = "cie") -> None:
@@ -170,46 +171,39 @@ async def offered(db: Database, clock: FakeClock, deps: Deps, courier: Dispatche
     return first, second
 
 
-@pytest.fixture
-def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, datetime]]:
-    """Where the /book flow (handlers.booking.continue_with_time) would take over."""
-    calls: list[tuple[str, datetime]] = []
-
-    async def continue_booking(update: Any, context: Any, service: str,
-                               start: datetime) -> None:
-        calls.append((service, start))
-
-    monkeypatch.setattr(waitlist_handlers, "continue_booking", continue_booking)
-    return calls
-
-
-async def test_taking_an_offer_holds_the_time_for_booking_and_hands_over(
-        db: Database, clock: FakeClock, offered: tuple[LocalUser, LocalUser],
-        handed_over: list[tuple[str, datetime]]) -> None:
+async def test_taking_an_offer_holds_the_time_and_goes_on_to_book_it(
+        db: Database, clock: FakeClock, steps: Steps,
+        offered: tuple[LocalUser, LocalUser]) -> None:
     first, second = offered
     offer = first.last
     listing = await first.send("/attesa")
     assert "Le è offerto un orario fino alle 09:30" in listing.text
     await first.press("Lo prenoto", offer)
-    assert handed_over == [("cie", MONDAY)]
     assert await rows(db, "SELECT owner, purpose, start_ts, expires_ts FROM holds") == [
         (first.id, "booking", to_ts(MONDAY), to_ts(clock.now()) + 600)]
     assert await rows(db, "SELECT state FROM waitlist_offers") == [("taken",)]
     assert await rows(db, "SELECT state FROM waitlist ORDER BY id") == [("booked",),
                                                                       ("waiting",)]
     assert first.api.messages[first.id][offer.message_id].keyboard == []
+    assert "lunedì 30 novembre 2026, 09:00" in first.last.text
+    assert "Scriva il nome e cognome" in first.last.text
 
     offer_id = (await rows(db, "SELECT id FROM waitlist_offers"))[0][0]
     assert await first.press_data(f"wl:take:{offer_id}", offer) == \
         "Ha già accettato questo orario: prosegua con la prenotazione qui sotto."
     assert await second.press_data(f"wl:take:{offer_id}", offer) == NOT_VALID
     assert await second.press_data("wl:take:x", offer) == NOT_VALID
-    assert handed_over == [("cie", MONDAY)]
+
+    await first.send("Mario Rossi")
+    await first.send(CF[0])
+    await steps.choose(first, "skip")
+    await steps.choose(first, "ok")
+    assert await rows(db, "SELECT user_id, start_ts, status FROM bookings WHERE user_id = ?",
+                      first.id) == [(first.id, to_ts(MONDAY), "booked")]
 
 
 async def test_letting_an_offer_go_passes_it_to_the_next_at_once(
-        db: Database, courier: Dispatcher, offered: tuple[LocalUser, LocalUser],
-        handed_over: list[tuple[str, datetime]]) -> None:
+        db: Database, courier: Dispatcher, offered: tuple[LocalUser, LocalUser]) -> None:
     first, second = offered
     offer = first.last
     await first.press("No, grazie")
@@ -220,12 +214,12 @@ async def test_letting_an_offer_go_passes_it_to_the_next_at_once(
     offer_id = (await rows(db, "SELECT min(id) FROM waitlist_offers"))[0][0]
     assert await first.press_data(f"wl:take:{offer_id}", offer) == \
         "Ha rinunciato a questo orario, che è stato offerto a qualcun altro."
-    assert handed_over == []
+    assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
 
 
 async def test_an_offer_pressed_after_it_expired_is_refused(
-        db: Database, office: Office, clock: FakeClock, offered: tuple[LocalUser, LocalUser],
-        handed_over: list[tuple[str, datetime]]) -> None:
+        db: Database, office: Office, clock: FakeClock,
+        offered: tuple[LocalUser, LocalUser]) -> None:
     first, _ = offered
     offer = first.last
     clock.advance(minutes=office.waitlist_offer_minutes)
@@ -233,5 +227,5 @@ async def test_an_offer_pressed_after_it_expired_is_refused(
         "Questa offerta è scaduta e l'orario è stato offerto a qualcun altro. Mantiene il suo "
         "posto nella lista d'attesa.")
     assert first.api.messages[first.id][offer.message_id].keyboard == []
-    assert handed_over == []
+    assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
     assert await rows(db, "SELECT count(*) FROM holds WHERE purpose = 'booking'") == [(0,)]

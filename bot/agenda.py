@@ -1,0 +1,138 @@
+"""The day's agenda and the detail of one visit, as operators read them (pure rendering).
+
+A day of 450 bookings runs to tens of thousands of characters: it is split into pages that each
+stay under Telegram's 4096, measured in UTF-16 code units on the HTML, which is never shorter
+than the text a client shows. Each line links the visit's detail with a `/b<id>` command, which
+a client makes tappable. The codice fiscale appears only in the detail.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from bot.i18n import Html, Translator
+from bot.model import Office, from_ts
+from bot.visit import Visit, status_label
+
+PAGE_LIMIT = 3900
+"""UTF-16 code units of HTML per page, below Telegram's 4096 with a margin."""
+TITLE_RESERVE = 80
+"""Room kept for the page number, added once the number of pages is known."""
+NAME_LIMIT = 60
+NOTE_LIMIT = 160
+DETAIL_COMMAND = "b"
+
+
+def units(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def service_name(office: Office, code: str, t: Translator) -> str:
+    service = office.services.get(code)
+    return service.name.get(t.lang) if service else code
+
+
+def desk_name(office: Office, code: str) -> str:
+    desk = office.desks.get(code)
+    return f"{desk.name} ({code})" if desk and desk.name != code else code
+
+
+def visit_line(visit: Visit, office: Office, t: Translator) -> str:
+    line = t.gettext(
+        "{time} /{command}{id} <b>{name}</b> · {service} · {status}",
+        time=t.time(from_ts(visit.start, office.tz)), command=DETAIL_COMMAND, id=visit.id,
+        name=clip(visit.name or "—", NAME_LIMIT), service=service_name(office, visit.service, t),
+        status=t.gettext(status_label(visit)),
+    )
+    if visit.note:
+        line += f"\n      <i>{html.escape(clip(visit.note, NOTE_LIMIT), quote=False)}</i>"
+    return line
+
+
+def _title(office: Office, t: Translator, day: date, desk: str | None, count: int) -> str:
+    scope = desk_name(office, desk) if desk else t.gettext("all desks")
+    return t.ngettext("<b>Agenda, {day}</b>\n{scope} · {n} booking",
+                      "<b>Agenda, {day}</b>\n{scope} · {n} bookings",
+                      count, day=t.date(day), scope=scope)
+
+
+def pages(visits: Sequence[Visit], office: Office, t: Translator, day: date,
+          desk: str | None) -> list[Html]:
+    """Every page of the agenda of `day` (at `desk`, or all desks), desk by desk, in time order."""
+    title = _title(office, t, day, desk, len(visits))
+    if not visits:
+        return [Html(title + "\n\n" + t.gettext("No bookings."))]
+    order = {code: index for index, code in enumerate(office.desks)}
+    ordered = sorted(visits, key=lambda v: (order.get(v.desk, len(order)), v.desk, v.start))
+    budget = PAGE_LIMIT - units(title) - TITLE_RESERVE
+
+    def heading(code: str) -> list[str]:
+        return ["", f"<b>{html.escape(desk_name(office, code))}</b>"]
+
+    def cost(block: list[str]) -> int:
+        return sum(units(text) + 1 for text in block)
+
+    chunks: list[list[str]] = [[]]
+    size, page_desk = 0, None
+    for visit in ordered:
+        line = visit_line(visit, office, t)
+        block = [line] if visit.desk == page_desk else [*heading(visit.desk), line]
+        if size + cost(block) > budget and chunks[-1]:
+            chunks.append([])
+            size, block = 0, [*heading(visit.desk), line]
+        chunks[-1] += block
+        size += cost(block)
+        page_desk = visit.desk
+    if len(chunks) == 1:
+        return [Html(title + "\n" + "\n".join(chunks[0]))]
+    return [Html(title + " · " + t.gettext("page {page} of {pages}", page=number,
+                                          pages=len(chunks)) + "\n" + "\n".join(chunk))
+            for number, chunk in enumerate(chunks, 1)]
+
+
+def detail(visit: Visit, office: Office, t: Translator, booked_by: str | None) -> Html:
+    """One visit in full, with the codice fiscale: only ever shown to operators."""
+    def at(ts: int) -> str:
+        return t.time(from_ts(ts, office.tz))
+
+    start = from_ts(visit.start, office.tz)
+    lines = [
+        t.gettext("<b>{service}</b> · code {code}",
+                  service=service_name(office, visit.service, t), code=visit.code),
+        t.gettext("{when}, until {end} · {desk}", when=t.when(start),
+                  end=at(visit.end), desk=desk_name(office, visit.desk)),
+        t.gettext("Status: <b>{status}</b>", status=t.gettext(status_label(visit))),
+        "",
+        t.gettext("Name: {name}", name=visit.name or "—"),
+        t.gettext("Codice fiscale: <code>{cf}</code>", cf=visit.codice_fiscale or "—"),
+    ]
+    if visit.note:
+        lines.append(t.gettext("Note: {note}", note=visit.note))
+    created = from_ts(visit.created, office.tz)
+    if booked_by is not None:
+        lines.append(t.gettext("Booked by {operator}, {when}", operator=booked_by,
+                               when=_short(t, created)))
+    else:
+        lines.append(t.gettext("Booked on Telegram, {when}", when=_short(t, created)))
+    for label, ts in ((t.gettext("Confirmed from the reminder"), visit.confirmed),
+                      (t.gettext("Arrived"), visit.checked_in),
+                      (t.gettext("Started"), visit.started),
+                      (t.gettext("Ended"), visit.served),
+                      (t.gettext("Marked as no-show"), visit.no_show)):
+        if ts is not None:
+            lines.append(f"{label}: {at(ts)}")
+    if visit.minutes_at_desk is not None:
+        lines.append(t.gettext("Time at the desk: {minutes} min", minutes=visit.minutes_at_desk))
+    return Html("\n".join(lines))
+
+
+def _short(t: Translator, moment: datetime) -> str:
+    return f"{t.short_date(moment.date())} {t.time(moment)}"

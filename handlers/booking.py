@@ -1,0 +1,302 @@
+"""/book (/prenota): category, service, day, time, name, codice fiscale, note, summary, confirm.
+
+The conversation lives in a draft in SQLite (bot/draft.py), so a restart loses nothing. Every
+press is decoded and checked again here: the draft it belongs to, the step it is valid in, and
+the availability it claims. Text typed where a button is expected, a button from an old message,
+forged data: each gets an answer and the current step again, never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.availability import booking_window
+from bot.context import Context
+from bot.draft import TEXT_STEPS, Draft, Step
+from bot.i18n import Html, Translator
+from bot.model import Status, from_ts, to_ts
+from handlers import booking_details, calendar
+from handlers.booking_confirm import confirm, limit_message
+from handlers.booking_view import parse_day, render
+from handlers.common import answer, callback_data, citizen, drop_buttons, edit, send
+from handlers.menu import BOOK, CANCEL, command_list
+from storage import bookings, drafts, holds
+from storage.bookings import Refusal
+from storage.citizens import Citizen
+
+_DATA = re.compile(r"^b:([a-z0-9]{4}):([a-z]{1,5})(?::([A-Za-z0-9_-]{1,24}))?$")
+ACTIONS = {
+    Step.CATEGORY: {"cat"}, Step.SERVICE: {"svc"}, Step.DAY: {"pg", "day", "first"},
+    Step.TIME: {"t"}, Step.NAME: {"name"}, Step.CODICE_FISCALE: {"cf"}, Step.NOTE: {"skip"},
+    Step.SUMMARY: {"ok"},
+}
+ANYWHERE = {"back", "quit"}
+SECONDS_DIGITS = 10
+"""Unix seconds have 10 digits until the year 2286: a longer number is no time at all."""
+BACK = {Step.SERVICE: Step.CATEGORY, Step.DAY: Step.SERVICE, Step.TIME: Step.DAY,
+        Step.NAME: Step.TIME, Step.CODICE_FISCALE: Step.NAME, Step.NOTE: Step.CODICE_FISCALE}
+
+
+async def current(update: Update, context: Context, who: Citizen,
+                  t: Translator) -> tuple[Draft | None, bool]:
+    """The citizen's draft, and whether the citizen has just been told it expired: a draft
+    abandoned longer than the conversation timeout is discarded, and its hold released."""
+    deps = context.deps
+    found = await deps.db.read(drafts.get, who.user_id)
+    if found is None:
+        return None, False
+    draft, updated = found
+    minutes = deps.office.rules.conversation_timeout_minutes
+    if to_ts(deps.clock.now()) - updated <= minutes * 60:
+        return draft, False
+    await deps.db.write_relaxed(drafts.delete, who.user_id)
+    if draft.message_id and update.effective_chat:
+        await drop_buttons(context, update.effective_chat.id, draft.message_id)
+    await answer(update)
+    await send(update, context, t.ngettext(
+        "The booking you started was left unfinished for more than {n} minute, so it was "
+        "discarded and its time is free again. /book to start over.",
+        "The booking you started was left unfinished for more than {n} minutes, so it was "
+        "discarded and its time is free again. /book to start over.", minutes))
+    return None, True
+
+
+async def show(update: Update, context: Context, who: Citizen, t: Translator, draft: Draft,
+               prefix: str = "", *, new: bool = False) -> None:
+    """Render the draft's step: edit the pressed message, or send a new one (and take the
+    buttons off the one before, so that only the current step can be pressed)."""
+    deps = context.deps
+    moving = await deps.db.read(bookings.get, draft.replaces) if draft.replaces else None
+    view = await render(deps, draft, who, t, moving)
+    text = Html(f"{prefix}\n\n{view.text}") if prefix else view.text
+    if new or update.callback_query is None:
+        if draft.message_id is not None and update.effective_chat:
+            await drop_buttons(context, update.effective_chat.id, draft.message_id)
+        message = await send(update, context, text, view.keyboard)
+        draft.message_id = message.message_id
+    else:
+        await edit(update, text, view.keyboard)
+    await deps.db.write_relaxed(drafts.save, who.user_id, draft, to_ts(deps.clock.now()))
+
+
+async def begin(update: Update, context: Context, who: Citizen, t: Translator,
+                draft: Draft, prefix: str = "") -> None:
+    """Start `draft`, replacing any conversation in progress (its buttons become stale)."""
+    old = await context.deps.db.read(drafts.get, who.user_id)
+    if old and old[0].message_id and update.effective_chat:
+        await drop_buttons(context, update.effective_chat.id, old[0].message_id)
+    await context.deps.db.write_relaxed(drafts.delete, who.user_id)
+    await show(update, context, who, t, draft, prefix, new=True)
+
+
+async def book(update: Update, context: Context) -> None:
+    who, t = await citizen(update, context)
+    deps = context.deps
+    limit = deps.office.rules.max_active_per_account
+    upcoming = await deps.db.read(bookings.upcoming_for_user, who.user_id,
+                                  to_ts(deps.clock.now()))
+    if sum(b.status is Status.BOOKED for b in upcoming) >= limit:
+        await send(update, context, limit_message(t, Refusal.LIMIT_ACCOUNT, limit))
+        return
+    await begin(update, context, who, t, Draft.new())
+
+
+async def continue_with_time(update: Update, context: Context, service: str,
+                             start: datetime) -> None:
+    """A /book draft for `service` at `start`, already held for this citizen (purpose
+    'booking'), asking for the name: how a waiting-list offer is taken up."""
+    who, t = await citizen(update, context)
+    office = context.deps.office
+    draft = Draft.new(category=office.services[service].category, service=service,
+                      day=start.astimezone(office.tz).date().isoformat(), start=to_ts(start))
+    draft.step = draft.next_detail()
+    await begin(update, context, who, t, draft)
+
+
+async def cancel(update: Update, context: Context) -> None:
+    who, t = await citizen(update, context)
+    draft, told = await current(update, context, who, t)
+    if told:
+        return
+    if draft is None:
+        await send(update, context, t.gettext("There is nothing to cancel.") + "\n\n"
+                   + command_list(t))
+        return
+    await context.deps.db.write_relaxed(drafts.delete, who.user_id)
+    if draft.message_id and update.effective_chat:
+        await drop_buttons(context, update.effective_chat.id, draft.message_id)
+    await send(update, context, t.gettext("Booking stopped: nothing was saved, and the time "
+                                          "you chose is free again. /book to start over."))
+
+
+async def on_button(update: Update, context: Context) -> None:
+    who, t = await citizen(update, context)
+    match = _DATA.match(callback_data(update))
+    draft, told = await current(update, context, who, t)
+    if told:
+        return
+    query = update.callback_query
+    pressed = query.message.message_id if query and query.message else None
+    if match is None or draft is None or match[1] != draft.nonce or pressed != draft.message_id:
+        await stale(update, context, who, t, draft)
+        return
+    action, arg = match[2], match[3] or ""
+    if action not in ACTIONS[draft.step] | ANYWHERE:
+        await stale(update, context, who, t, draft)
+        return
+    if action == "quit":
+        await context.deps.db.write_relaxed(drafts.delete, who.user_id)
+        await answer(update)
+        await edit(update, t.gettext("Booking stopped: nothing was saved. /book to start over."))
+        return
+    if action == "ok":
+        await answer(update)
+        prefix = await confirm(update, context, who, t, draft)
+        if prefix is None:
+            await drop_buttons(context, who.user_id, draft.message_id)
+            return
+        await show(update, context, who, t, draft, prefix, new=True)
+        return
+    if action == "cf":
+        # the codice fiscale used last time, checked as if typed: what is wrong with it (a
+        # limit reached) is too long for a toast, so it goes above the step, as when typed
+        await answer(update)
+        problem = await booking_details.accept(context, who, t, draft, action)
+        await show(update, context, who, t, draft, problem or "")
+        return
+    toast = await act(context, who, t, draft, action, arg)
+    await answer(update, toast)
+    await show(update, context, who, t, draft)
+
+
+async def stale(update: Update, context: Context, who: Citizen, t: Translator,
+                draft: Draft | None) -> None:
+    """A button that is not (or no longer) part of the conversation: say so, show the way on."""
+    await answer(update, t.gettext("This button is no longer valid."))
+    if draft is None:
+        await send(update, context, t.gettext("That conversation is over. /book to start a new "
+                                              "booking, /mybookings for your bookings."))
+        return
+    await show(update, context, who, t, draft, t.gettext("Let's go on from here:"), new=True)
+
+
+async def act(context: Context, who: Citizen, t: Translator, draft: Draft, action: str,
+              arg: str) -> str | None:
+    """Apply one valid press to the draft; return a short notice for the client, if any."""
+    office = context.deps.office
+    if action == "back":
+        back(draft)
+    elif action == "cat" and any(c.code == arg for c in office.categories):
+        draft.category, draft.step = arg, Step.SERVICE
+    elif action == "svc" and arg in office.services and (
+            office.services[arg].category == draft.category):
+        draft.service, draft.page, draft.step = arg, 0, Step.DAY
+    elif action == "pg" and arg.isdigit():
+        draft.page = int(arg)
+    elif action == "day":
+        return await choose_day(context, who, t, draft, parse_day(arg))
+    elif action == "first":
+        return await choose_time(context, who, t, draft, None)
+    elif action == "t" and arg.isdigit() and len(arg) <= SECONDS_DIGITS:
+        return await choose_time(context, who, t, draft, int(arg))
+    elif action == "name" and who.last_name:
+        draft.name = who.last_name
+        draft.step = draft.next_detail()
+    elif action == "skip":
+        return await booking_details.accept(context, who, t, draft, action)
+    else:
+        return t.gettext("This button is no longer valid.")
+    return None
+
+
+def back(draft: Draft) -> None:
+    if draft.step is Step.SUMMARY:
+        draft.step = Step.TIME if draft.fixed else Step.NOTE
+        draft.note_done = draft.fixed
+    elif draft.step is Step.DAY and draft.fixed:
+        return  # moving a booking: its service cannot change; "Cancel" leaves
+    elif draft.step in BACK:
+        draft.step = BACK[draft.step]
+    if draft.step is Step.NAME:
+        draft.name = None
+    elif draft.step is Step.CODICE_FISCALE:
+        draft.codice_fiscale = None
+    elif draft.step is Step.NOTE:
+        draft.note, draft.note_done = None, False
+
+
+async def choose_day(context: Context, who: Citizen, t: Translator, draft: Draft,
+                     day: date | None) -> str | None:
+    assert draft.service is not None
+    service = context.deps.office.services[draft.service]
+    if day is None:
+        return t.gettext("This button is no longer valid.")
+    # a day outside the window (forged: year 1, year 9999) never reaches the calendar
+    window = booking_window(context.deps.office, context.deps.clock.now())
+    if day not in window or not (
+            await calendar.load(context.deps, service, day, day, who.user_id)).slots(day):
+        return t.gettext("No free times on that day: please choose another, or join the waiting "
+                         "list.")
+    draft.day, draft.step = day.isoformat(), Step.TIME
+    return None
+
+
+async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draft,
+                      wanted: int | None) -> str | None:
+    """Hold the wanted time (None: the first free one) for the citizen, checked afresh."""
+    deps = context.deps
+    office, now = deps.office, deps.clock.now()
+    assert draft.service is not None
+    service = office.services[draft.service]
+    cal = await calendar.load_window(deps, service, who.user_id)
+    if wanted is None:
+        first = cal.first_free(cal.window.first)
+        if not first:
+            return t.gettext("There are no free times at the moment.")
+        wanted = to_ts(first[0].start)
+    start = from_ts(wanted, office.tz)
+    desks = cal.desks_at(start)
+    held = desks and await deps.db.write_relaxed(
+        holds.place, who.user_id, service.code, desks, wanted, wanted + service.duration * 60,
+        to_ts(now), to_ts(now) + office.rules.hold_minutes * 60)
+    if not held:
+        return t.gettext("Sorry, that time is no longer available.")
+    draft.day, draft.start = start.date().isoformat(), wanted
+    draft.step = draft.next_detail()
+    return t.gettext("Kept for you: {when}", when=t.when(start))
+
+
+async def on_message(update: Update, context: Context) -> None:
+    """Any private message that is not a command: a detail being typed, or a hint."""
+    who, t = await citizen(update, context)
+    draft, told = await current(update, context, who, t)
+    if told:
+        return
+    message = update.effective_message
+    text = message.text if message else None
+    if draft is None:
+        hint = t.gettext("To book an appointment send /book.") if text else t.gettext(
+            "I can only read text messages and buttons.")
+        await send(update, context, Html(f"{hint}\n\n{command_list(t)}"))
+        return
+    if text is None or draft.step not in TEXT_STEPS:
+        notice = (t.gettext("Please use the buttons below.") if text else
+                  t.gettext("I can only read text messages and buttons."))
+        await show(update, context, who, t, draft, notice, new=True)
+        return
+    problem = await booking_details.typed(context, who, t, draft, text)
+    await show(update, context, who, t, draft, problem or "", new=True)
+
+
+def handlers() -> list[BaseHandler]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler(BOOK.names, book, private),
+        CommandHandler(CANCEL.names, cancel, private),
+        CallbackQueryHandler(on_button, pattern=r"^b:"),
+        MessageHandler(private & ~filters.COMMAND & filters.UpdateType.MESSAGE, on_message),
+    ]

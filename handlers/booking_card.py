@@ -1,0 +1,33 @@
+"""How a booking reads to the citizen: in the summary, the confirmation and /mybookings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.i18n import Html, Translator
+from bot.model import Office, Service, mask_codice_fiscale
+
+
+def card(t: Translator, office: Office, service: Service, start: datetime, *,
+         name: str | None = None, codice_fiscale: str | None = None, note: str | None = None,
+         code: str | None = None) -> Html:
+    """The booking's details, one per line; the codice fiscale is always masked."""
+    lines = []
+    if code:
+        lines.append(t.gettext("Booking code: <b>{code}</b>", code=code))
+    lines += [
+        t.gettext("Service: {service}", service=service.name.get(t.lang)),
+        t.gettext("When: <b>{when}</b>", when=t.when(start.astimezone(office.tz))),
+        t.gettext("Where: {office}, {address}", office=office.name, address=office.address),
+    ]
+    if name is not None:
+        lines.append(t.gettext("Name: {name}", name=name))
+    if codice_fiscale is not None:
+        lines.append(t.gettext("Codice fiscale: {cf}", cf=mask_codice_fiscale(codice_fiscale)))
+    if note:
+        lines.append(t.gettext("Note for the operator: {note}", note=note))
+    return Html("\n".join(lines))
+
+
+def documents(t: Translator, service: Service) -> Html:
+    return t.gettext("<b>Bring with you:</b> {documents}", documents=service.documents.get(t.lang))

@@ -1,0 +1,92 @@
+"""The last press of /book: the booking is written, or the citizen learns why not and what next."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from telegram import InputFile, Update
+
+from bot import ics, reminders, waitlist
+from bot.context import Context
+from bot.draft import Draft, Step
+from bot.i18n import Html, Translator
+from bot.model import from_ts, to_ts
+from handlers import calendar
+from handlers.booking_card import card, documents
+from handlers.common import send
+from storage import bookings, citizens, drafts
+from storage.bookings import Booked, Refusal, Request
+from storage.citizens import Citizen
+
+
+def _book_and_remember(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
+    result = bookings.book(conn, request, now)
+    if isinstance(result, Booked) and request.user_id is not None:
+        citizens.remember_identity(conn, request.user_id, request.name or "",
+                                   request.codice_fiscale or "")
+        drafts.delete(conn, request.user_id)
+    return result
+
+
+def limit_message(t: Translator, refusal: Refusal, limit: int) -> Html:
+    if refusal is Refusal.LIMIT_ACCOUNT:
+        return t.ngettext(
+            "You already have {n} upcoming booking, the most allowed. To book another, first "
+            "cancel one in /mybookings.",
+            "You already have {n} upcoming bookings, the most allowed. To book another, first "
+            "cancel one in /mybookings.", limit)
+    return t.ngettext(
+        "This codice fiscale already has {n} upcoming booking, the most allowed. To book "
+        "another, cancel one in /mybookings (or ask whoever booked it).",
+        "This codice fiscale already has {n} upcoming bookings, the most allowed. To book "
+        "another, cancel one in /mybookings (or ask whoever booked them).", limit)
+
+
+async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
+                  draft: Draft) -> Html | None:
+    """Book what `draft` describes. None when the conversation is over (booked, or a limit
+    reached); otherwise the reason to show above the step `draft` was moved back to."""
+    deps = context.deps
+    office, now = deps.office, deps.clock.now()
+    assert draft.service is not None
+    assert draft.start is not None
+    service = office.services[draft.service]
+    start = from_ts(draft.start, office.tz)
+    day = start.date()
+    desks = (await calendar.load(deps, service, day, day, who.user_id)).desks_at(start)
+    rules = office.rules
+    request = Request(
+        user_id=who.user_id, service=service.code, desks=desks, start=draft.start,
+        end=draft.start + service.duration * 60, day=day, name=draft.name,
+        codice_fiscale=draft.codice_fiscale, note=draft.note,
+        max_per_account=rules.max_active_per_account,
+        max_per_codice_fiscale=rules.max_active_per_codice_fiscale, replaces=draft.replaces,
+        scheduled=reminders.schedule(office, service, start, now),
+    )
+    result = (await deps.db.write(_book_and_remember, request, to_ts(now)) if desks
+              else Refusal.TAKEN)
+    if result in (Refusal.LIMIT_ACCOUNT, Refusal.LIMIT_CODICE_FISCALE):
+        await deps.db.write_relaxed(drafts.delete, who.user_id)
+        limit = (rules.max_active_per_account if result is Refusal.LIMIT_ACCOUNT
+                 else rules.max_active_per_codice_fiscale)
+        await send(update, context, limit_message(t, Refusal(result), limit))
+        return None
+    if not isinstance(result, Booked):
+        draft.step, draft.start = Step.TIME, None
+        return t.gettext("Sorry, that time has just been taken by someone else. "
+                         "Please choose another one.")
+    details = card(t, office, service, start, code=result.code)
+    text = t.gettext("✅ <b>Booked.</b>") + "\n\n" + details + "\n\n" + documents(t, service)
+    if draft.replaces is not None:
+        text += "\n\n" + t.gettext("Your previous booking for this service is cancelled.")
+    text += "\n\n" + t.gettext("Show the booking code at the counter. I will remind you before "
+                               "the appointment; to move or cancel it: /mybookings.")
+    await send(update, context, text)
+    end = from_ts(draft.start + service.duration * 60, office.tz)
+    event = ics.booking_event(office, service, result.code, start, end, t.lang, now)
+    chat_id = update.effective_chat.id if update.effective_chat else who.user_id
+    await context.bot.send_document(chat_id, InputFile(event, filename=f"{result.code}.ics"),
+                                    caption=t.gettext("Add it to your calendar."))
+    if draft.replaces is not None:
+        await waitlist.offer_free_times(deps)
+    return None

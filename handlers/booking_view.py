@@ -1,0 +1,165 @@
+"""What each step of /book shows: a text and its buttons, from the draft and fresh availability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from telegram import InlineKeyboardButton
+
+from bot.availability import DayState
+from bot.context import Deps
+from bot.draft import Draft, Step
+from bot.i18n import Html, Translator
+from bot.identity import NOTE_LIMIT
+from bot.model import Booking, Slot, from_ts, mask_codice_fiscale
+from handlers import calendar
+from handlers.booking_card import card, documents
+from handlers.common import button
+from storage.citizens import Citizen
+
+DAYS_PER_PAGE = 12
+DAYS_PER_ROW = 3
+TIMES_PER_ROW = 4
+ALTERNATIVES = 8
+MARKS = {DayState.FREE: "", DayState.FULL: "▪ ", DayState.CLOSED: "✖ "}
+
+
+@dataclass(frozen=True)
+class View:
+    text: str
+    keyboard: list[list[InlineKeyboardButton]]
+
+
+def data(draft: Draft, action: str, arg: object = "") -> str:
+    """Callback data of a /book button: `b:<nonce>:<action>[:<arg>]`, far below 64 bytes."""
+    return f"b:{draft.nonce}:{action}" + (f":{arg}" if arg != "" else "")
+
+
+def _nav(t: Translator, draft: Draft, back: bool = True) -> list[InlineKeyboardButton]:
+    row = [button(t.gettext("« Back"), data(draft, "back"))] if back else []
+    return [*row, button(t.gettext("✖ Cancel"), data(draft, "quit"))]
+
+
+def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
+
+
+async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
+                 moving: Booking | None = None) -> View:
+    """The current step of `draft`; `moving` is the booking being rescheduled, if any."""
+    office = deps.office
+    lang = t.lang
+    if draft.step is Step.CATEGORY:
+        rows = [[button(c.name.get(lang), data(draft, "cat", c.code))] for c in office.categories]
+        return View(t.gettext("<b>Book an appointment</b>\nWhat is it about? Choose:"),
+                    [*rows, _nav(t, draft, back=False)])
+    if draft.step is Step.SERVICE:
+        category = next(c for c in office.categories if c.code == draft.category)
+        rows = [[button(s.name.get(lang), data(draft, "svc", s.code))]
+                for s in office.services_in(category.code)]
+        return View(t.gettext("<b>{category}</b>\nChoose the service:",
+                              category=category.name.get(lang)), [*rows, _nav(t, draft)])
+    assert draft.service is not None
+    service = office.services[draft.service]
+    header = t.gettext("<b>{service}</b>", service=service.name.get(lang))
+    if moving is not None:
+        header += "\n" + t.gettext("Moving booking {code} of {when}: it stays valid until you "
+                                   "confirm the new time.", code=moving.code,
+                                   when=t.when(moving.start.astimezone(office.tz)))
+    if draft.step is Step.DAY:
+        return await _days(deps, draft, who, t, header)
+    if draft.step is Step.TIME:
+        return await _times(deps, draft, who, t, header)
+    assert draft.start is not None
+    start = from_ts(draft.start, office.tz)
+    if draft.step is Step.NAME:
+        # a button's label is plain text, not HTML: the name goes in unescaped, as typed
+        rows = [[button(t.gettext("Use “{name}”", name=Html(_cut(who.last_name))),
+                        data(draft, "name"))]] if who.last_name else []
+        return View(header + "\n" + t.when(start) + "\n" + t.gettext(
+            "This time is kept for you for {minutes} minutes.\n\nPlease type the <b>name and "
+            "surname</b> of the person who will come.", minutes=office.rules.hold_minutes),
+            [*rows, _nav(t, draft)])
+    if draft.step is Step.CODICE_FISCALE:
+        rows = [[button(t.gettext("Use {cf}", cf=mask_codice_fiscale(who.last_cf)),
+                        data(draft, "cf"))]] if who.last_cf else []
+        return View(t.gettext("Now type the <b>codice fiscale</b> of {name}.", name=draft.name),
+                    [*rows, _nav(t, draft)])
+    if draft.step is Step.NOTE:
+        return View(t.gettext("Anything the operator should know to prepare your case? Type it "
+                              "(at most {limit} characters), or skip.", limit=NOTE_LIMIT),
+                    [[button(t.gettext("Skip"), data(draft, "skip"))], _nav(t, draft)])
+    details = card(t, office, service, start, name=draft.name,
+                   codice_fiscale=draft.codice_fiscale, note=draft.note)
+    title = t.gettext("<b>Please check and confirm</b>")
+    return View(Html(f"{title}\n{header}\n\n{details}"),
+                [[button(t.gettext("✅ Confirm"), data(draft, "ok"))], _nav(t, draft)])
+
+
+def _cut(text: str | None, length: int = 30) -> str:
+    """Short enough for a button."""
+    text = text or ""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+async def _days(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: Html) -> View:
+    assert draft.service is not None
+    service = deps.office.services[draft.service]
+    cal = await calendar.load_window(deps, service, who.user_id)
+    days = cal.window.days()
+    pages = max(1, -(-len(days) // DAYS_PER_PAGE))
+    draft.page = min(max(draft.page, 0), pages - 1)
+    shown = days[draft.page * DAYS_PER_PAGE:(draft.page + 1) * DAYS_PER_PAGE]
+    states = cal.states(shown)
+    text = Html(header + "\n" + t.ngettext("It takes about {n} minute.",
+                                           "It takes about {n} minutes.", service.duration)
+                + "\n\n" + documents(t, service) + "\n\n")
+    waitlist = [button(t.gettext("None of these days: waiting list"),
+                       f"wl:join:{service.code}")]
+    if DayState.FREE not in states.values() and not cal.first_free(days[0]):
+        text += t.ngettext("There are no free times in the next {n} day.",
+                           "There are no free times in the next {n} days.", len(days))
+        return View(text, [waitlist, _nav(t, draft)])
+    text += t.gettext("Choose a day (✖ closed, ▪ full):")
+    grid = [button(MARKS[states[d]] + t.short_date(d), data(draft, "day", d.strftime("%Y%m%d")))
+            for d in shown]
+    paging = []
+    if draft.page > 0:
+        paging.append(button(t.gettext("◀ Earlier"), data(draft, "pg", draft.page - 1)))
+    if draft.page < pages - 1:
+        paging.append(button(t.gettext("Later ▶"), data(draft, "pg", draft.page + 1)))
+    first = [button(t.gettext("⏩ First available time"), data(draft, "first"))]
+    return View(text, [first, *_rows(grid, DAYS_PER_ROW), paging, waitlist,
+                       _nav(t, draft, back=not draft.fixed)])  # a fixed service: no way back
+
+
+async def _times(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: Html) -> View:
+    assert draft.service is not None
+    assert draft.day is not None
+    service = deps.office.services[draft.service]
+    day = date.fromisoformat(draft.day)
+    slots = (await calendar.load(deps, service, day, day, who.user_id)).slots(day)
+    if slots:
+        text = Html(header + "\n" + t.date(day) + "\n" + t.gettext("Choose a time:"))
+        times = [button(t.time(s.start), data(draft, "t", _ts(s))) for s in slots]
+        return View(text, [*_rows(times, TIMES_PER_ROW), _nav(t, draft)])
+    window = await calendar.load_window(deps, service, who.user_id)
+    nearest = window.first_free(day, ALTERNATIVES)
+    text = Html(header + "\n" + t.gettext("No free times are left on {day}.", day=t.date(day)))
+    if nearest:
+        text += "\n" + t.gettext("The nearest free times:")
+    times = [button(f"{t.short_date(s.start.date())} {t.time(s.start)}", data(draft, "t", _ts(s)))
+             for s in nearest]
+    return View(text, [*_rows(times, 2), _nav(t, draft)])
+
+
+def _ts(slot: Slot) -> int:
+    return int(slot.start.timestamp())
+
+
+def parse_day(text: str) -> date | None:
+    try:
+        return datetime.strptime(text, "%Y%m%d").date()
+    except ValueError:
+        return None

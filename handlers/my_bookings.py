@@ -1,0 +1,134 @@
+"""/mybookings (/appuntamenti): upcoming bookings, each to cancel (asked twice) or to move.
+
+Buttons carry a booking id, which a client can forge: every press reloads the booking and
+checks that it is the citizen's and can still be changed. The same buttons are used by
+reminders and notices: `my:c:<id>` cancel, `my:r:<id>` move (or book again, after the office
+cancelled it).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot import waitlist
+from bot.context import Context
+from bot.draft import Draft, Step
+from bot.i18n import Html, Translator
+from bot.model import Booking, Status, to_ts
+from handlers import booking
+from handlers.booking_card import card
+from handlers.common import answer, button, callback_data, citizen, edit, send
+from handlers.menu import MY_BOOKINGS
+from storage import bookings
+from storage.citizens import Citizen
+
+_DATA = re.compile(r"^my:(c|cy|cn|r):(\d{1,12})$")
+REBOOKABLE = ("operator", "closure", "unconfirmed")
+"""A booking the office cancelled can be booked again from its notice."""
+
+
+async def list_bookings(update: Update, context: Context) -> None:
+    who, t = await citizen(update, context)
+    deps = context.deps
+    upcoming = await deps.db.read(bookings.upcoming_for_user, who.user_id,
+                                  to_ts(deps.clock.now()))
+    if not upcoming:
+        await send(update, context, t.gettext("You have no upcoming bookings. /book to make one."))
+        return
+    blocks, keyboard = [], []
+    for item in upcoming:
+        blocks.append(_card(t, context, item))
+        if item.status is Status.BOOKED:
+            keyboard.append([button(t.gettext("Move {code}", code=item.code), f"my:r:{item.id}"),
+                             button(t.gettext("Cancel {code}", code=item.code), f"my:c:{item.id}")])
+    title = t.gettext("<b>Your bookings</b>")
+    await send(update, context, Html(title + "\n\n" + "\n\n".join(blocks)), keyboard)
+
+
+def _card(t: Translator, context: Context, item: Booking) -> Html:
+    office = context.deps.office
+    return card(t, office, office.services[item.service], item.start, code=item.code)
+
+
+async def on_button(update: Update, context: Context) -> None:
+    who, t = await citizen(update, context)
+    match = _DATA.match(callback_data(update))
+    found = await context.deps.db.read(bookings.get, int(match[2])) if match else None
+    if match is None or found is None or found.user_id != who.user_id:
+        await answer(update, t.gettext("This button is no longer valid."))
+        await send(update, context, t.gettext("I cannot find that booking among yours. Here are "
+                                              "your bookings: /mybookings"))
+        return
+    action = match[1]
+    if action == "r":
+        await move(update, context, who, t, found)
+        return
+    problem = changeable(t, context, found)
+    if problem:
+        await answer(update, problem, alert=True)
+        return
+    await answer(update)
+    if action == "c":
+        await send(update, context, t.gettext("Cancel this booking?") + "\n\n"
+                   + _card(t, context, found),
+                   [[button(t.gettext("Yes, cancel it"), f"my:cy:{found.id}"),
+                     button(t.gettext("No, keep it"), f"my:cn:{found.id}")]])
+    elif action == "cn":
+        await edit(update, t.gettext("Fine: booking {code} stays as it is.", code=found.code))
+    else:
+        await cancel(update, context, who, t, found)
+
+
+def changeable(t: Translator, context: Context, item: Booking) -> str | None:
+    """Why the citizen can no longer cancel or move `item` here, if they cannot."""
+    if item.status is not Status.BOOKED:
+        return t.gettext("This booking is no longer active.")
+    rules = context.deps.office.rules
+    if item.start - context.deps.clock.now() < timedelta(hours=rules.cancellation_cutoff_hours):
+        return t.ngettext(
+            "Your appointment is less than {n} hour away: it can no longer be changed here. If "
+            "you cannot come, please tell the counter.",
+            "Your appointment is less than {n} hours away: it can no longer be changed here. If "
+            "you cannot come, please tell the counter.", rules.cancellation_cutoff_hours)
+    return None
+
+
+async def cancel(update: Update, context: Context, who: Citizen, t: Translator,
+                 item: Booking) -> None:
+    deps = context.deps
+    done = await deps.db.write(bookings.cancel, item.id, to_ts(deps.clock.now()), by="citizen",
+                               owner=who.user_id)
+    text = (t.gettext("Booking {code} is cancelled; the time is free for someone else. "
+                      "/book to make a new one.", code=item.code) if done else
+            t.gettext("This booking is no longer active."))
+    await edit(update, text)
+    if done:
+        await waitlist.offer_free_times(deps)
+
+
+async def move(update: Update, context: Context, who: Citizen, t: Translator,
+               item: Booking) -> None:
+    """Choose a new time for `item`, which stays valid until the new one is confirmed; or, if
+    the office cancelled it, book the same service again for the same person."""
+    rebook = item.status is Status.CANCELLED and item.cancelled_by in REBOOKABLE
+    problem = None if rebook else changeable(t, context, item)
+    if problem:
+        await answer(update, problem, alert=True)
+        return
+    await answer(update)
+    service = context.deps.office.services[item.service]
+    draft = Draft.new(step=Step.DAY, category=service.category, service=service.code,
+                      name=item.name, codice_fiscale=item.codice_fiscale, note=item.note,
+                      note_done=True, fixed=True, replaces=None if rebook else item.id)
+    await booking.begin(update, context, who, t, draft)
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler(MY_BOOKINGS.names, list_bookings, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(on_button, pattern=r"^my:"),
+    ]

@@ -1,0 +1,245 @@
+"""/add: an operator books for a citizen on the phone or at the counter.
+
+Service, day and time by buttons (from the same availability citizens see, without the minimum
+notice, so a walk-in can be served now); then name, codice fiscale and an optional note typed in
+turn; then a summary to confirm. The booking has no Telegram account (user_id NULL) and records
+the operator in `created_by`. Every press is checked again: the time may have gone meanwhile.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from telegram import Update
+from telegram.ext import BaseHandler
+
+from bot.agenda import desk_name, service_name
+from bot.arguments import Period
+from bot.availability import DayState, day_states, desks_free_at, free_slots
+from bot.context import Context
+from bot.i18n import Html
+from bot.identity import clean_codice_fiscale, clean_name, clean_note
+from bot.model import Service, from_ts, to_ts
+from bot.walk_in import counter_now, counter_office
+from handlers.common import answer, button, send
+from handlers.operator_access import (
+    ADD,
+    Staff,
+    draft_of,
+    invalid_button,
+    matched,
+    show,
+    staff_button,
+    staff_command,
+    today,
+)
+from handlers.operator_agenda import day_in
+from handlers.operator_visit import show_visit
+from storage import agenda, office_actions, operator_drafts
+from storage.bookings import Booked, Refusal, Request
+from storage.free_time import taken
+from storage.operator_drafts import Draft
+
+ADD_DRAFT = "add"
+"""The operator draft: {"service", "start", "step", and as typed "name", "cf", "note"}."""
+DAYS_AHEAD = 14
+DAYS_SHOWN = 8
+TIMES_PER_ROW = 5
+MAX_TIMES = 95
+"""Telegram allows 100 buttons on a message."""
+STOP = "op:stop"
+
+
+async def add_command(update: Update, context: Context, staff: Staff) -> None:
+    t = staff.t
+    await send(update, context, t.gettext(
+        "Booking for a citizen on the phone or at the counter. Which service?"),
+        [[button(service.name.get(t.lang), f"op:a:s:{code}")]
+         for code, service in context.deps.office.services.items()])
+
+
+async def pressed(update: Update, context: Context, staff: Staff) -> None:
+    services = context.deps.office.services
+    code = r"([A-Za-z0-9_-]{1,24})"
+    if (found := matched(update, rf"op:a:s:{code}")) and found[1] in services:
+        await answer(update)
+        await offer_days(update, context, staff, services[found[1]])
+    elif ((found := matched(update, rf"op:a:d:{code}:(\d{{8}})")) and found[1] in services
+          and (day := day_in(found[2]))):
+        await answer(update)
+        await offer_times(update, context, staff, services[found[1]], day)
+    elif (found := matched(update, rf"op:a:t:{code}:(\d{{1,12}})")) and found[1] in services:
+        await time_chosen(update, context, staff, services[found[1]], int(found[2]))
+    elif matched(update, r"op:a:(nonote|ok)"):
+        await draft_pressed(update, context, staff)
+    else:
+        await invalid_button(update, staff)
+
+
+async def offer_days(update: Update, context: Context, staff: Staff, service: Service) -> None:
+    deps, t = context.deps, staff.t
+    office, now = counter_office(deps.office), counter_now(deps.office, deps.clock.now())
+    days = [today(deps) + timedelta(days=n) for n in range(DAYS_AHEAD)]
+    start, end = Period(days[0], days[-1]).bounds(office.tz)
+    busy, closures = await deps.db.read(taken, service.desks, start, end, to_ts(now), days[0])
+    states = day_states(office, service, days, busy, closures, now)
+    free = [day for day in days if states[day] == DayState.FREE][:DAYS_SHOWN]
+    if not free:
+        await show(update, context, t.gettext("{service}: no free time in the next {n} days.",
+                                              service=service.name.get(t.lang), n=DAYS_AHEAD))
+        return
+    await show(update, context, t.gettext("{service}: which day?",
+                                          service=service.name.get(t.lang)),
+               [[button(t.short_date(day), f"op:a:d:{service.code}:{day:%Y%m%d}")]
+                for day in free])
+
+
+async def offer_times(update: Update, context: Context, staff: Staff, service: Service,
+                      day: date, heading: str = "") -> None:
+    deps, t = context.deps, staff.t
+    office, now = counter_office(deps.office), counter_now(deps.office, deps.clock.now())
+    start, end = Period(day, day).bounds(office.tz)
+    busy, closures = await deps.db.read(taken, service.desks, start, end, to_ts(now), day)
+    slots = free_slots(office, service, day, busy, closures, now)[:MAX_TIMES]
+    if not slots:
+        await show(update, context, heading + t.gettext("No free time left on {day}.",
+                                                        day=t.date(day)))
+        return
+    times = [button(t.time(slot.start), f"op:a:t:{service.code}:{to_ts(slot.start)}")
+             for slot in slots]
+    await show(update, context, Html(heading + t.gettext(
+        "{service}, {day}: which time?", service=service.name.get(t.lang), day=t.date(day))),
+        [times[i:i + TIMES_PER_ROW] for i in range(0, len(times), TIMES_PER_ROW)])
+
+
+async def time_chosen(update: Update, context: Context, staff: Staff, service: Service,
+                      start: int) -> None:
+    """A time: then the citizen's details, or straight to the summary when they were typed
+    already and only the time had to change (it was taken at the last moment)."""
+    deps, t = context.deps, staff.t
+    if not await _desks_free(context, service, start):
+        await answer(update, t.gettext("That time is no longer free."), alert=True)
+        await offer_times(update, context, staff, service, from_ts(start, deps.office.tz).date())
+        return
+    draft = await draft_of(context, staff.user_id, ADD_DRAFT)
+    kept = draft.data if draft and draft.data.get("service") == service.code else {}
+    data = {**kept, "service": service.code, "start": start,
+            "step": "confirm" if kept.get("step") == "confirm" else "name"}
+    await deps.db.write(operator_drafts.put, staff.user_id, ADD_DRAFT, data,
+                        to_ts(deps.clock.now()))
+    await answer(update)
+    if data["step"] == "confirm":
+        await confirm(update, context, staff, data)
+        return
+    await show(update, context, t.gettext(
+        "{service}, {when}.\n\nThe citizen's name and surname?",
+        service=service.name.get(t.lang), when=t.when(from_ts(start, deps.office.tz))),
+        [[button(t.gettext("Stop"), STOP)]])
+
+
+async def _desks_free(context: Context, service: Service, start: int) -> list[str]:
+    deps = context.deps
+    office, now = counter_office(deps.office), counter_now(deps.office, deps.clock.now())
+    day = from_ts(start, office.tz).date()
+    busy, closures = await deps.db.read(taken, service.desks, start, start + service.duration * 60,
+                                        to_ts(now), day)
+    return desks_free_at(office, service, from_ts(start, office.tz), busy, closures, now)
+
+
+async def text_typed(update: Update, context: Context, staff: Staff, draft: Draft) -> None:
+    """Name, codice fiscale or note, typed in turn (see handlers/operator_input.py)."""
+    assert update.message is not None
+    deps, t, data = context.deps, staff.t, dict(draft.data)
+    text = update.message.text or ""
+    step = data["step"]
+    if step == "name" and (name := clean_name(text)):
+        data.update(name=name, step="cf")
+        prompt = t.gettext("The codice fiscale?")
+    elif step == "cf" and (code := clean_codice_fiscale(text)):
+        data.update(cf=code, step="note")
+        prompt = t.gettext("A note for the desk (what the case is about)? Or press No note.")
+    elif step == "note" and (note := clean_note(text)):
+        data.update(note=note, step="confirm")
+        prompt = None
+    else:
+        await send(update, context, _problem(staff, step), [[button(t.gettext("Stop"), STOP)]])
+        return
+    await deps.db.write(operator_drafts.put, staff.user_id, ADD_DRAFT, data,
+                        to_ts(deps.clock.now()))
+    if prompt is None:
+        await confirm(update, context, staff, data)
+        return
+    keyboard = [[button(t.gettext("Stop"), STOP)]]
+    if data["step"] == "note":
+        keyboard[0].insert(0, button(t.gettext("No note"), "op:a:nonote"))
+    await send(update, context, prompt, keyboard)
+
+
+def _problem(staff: Staff, step: str) -> Html:
+    t = staff.t
+    return {
+        "name": t.gettext("Write the name and surname, in letters, in at most 100 characters."),
+        "cf": t.gettext("That is not a valid codice fiscale: 16 characters, like "
+                        "RSSMRA85T10A562S. Write it again."),
+        "note": t.gettext("Write the note in at most 300 characters, or press No note."),
+    }.get(step, t.gettext("Press Book or Stop above."))
+
+
+async def confirm(update: Update, context: Context, staff: Staff, data: dict) -> None:
+    deps, t = context.deps, staff.t
+    await show(update, context, t.gettext(
+        "Book {service}, {when}, for {name} ({cf})?", service=service_name(
+            deps.office, data["service"], t), when=t.when(from_ts(data["start"], deps.office.tz)),
+        name=data["name"], cf=data["cf"]) + (
+        "\n" + t.gettext("Note: {note}", note=data["note"]) if data.get("note") else ""),
+        [[button(t.gettext("Book"), "op:a:ok"), button(t.gettext("Stop"), STOP)]])
+
+
+async def draft_pressed(update: Update, context: Context, staff: Staff) -> None:
+    """No note, or Book: both act on the draft, which must be at the matching step."""
+    deps = context.deps
+    draft = await draft_of(context, staff.user_id, ADD_DRAFT)
+    wanted = "note" if matched(update, r"op:a:nonote") else "confirm"
+    if draft is None or draft.data.get("step") != wanted:
+        await invalid_button(update, staff)
+        return
+    if wanted == "note":
+        data = {**draft.data, "step": "confirm"}
+        await deps.db.write(operator_drafts.put, staff.user_id, ADD_DRAFT, data,
+                            to_ts(deps.clock.now()))
+        await answer(update)
+        await confirm(update, context, staff, data)
+        return
+    await book(update, context, staff, draft.data)
+
+
+async def book(update: Update, context: Context, staff: Staff, data: dict) -> None:
+    deps, t = context.deps, staff.t
+    service = deps.office.services[data["service"]]
+    start = int(data["start"])
+    desks = await _desks_free(context, service, start)
+    result: Booked | Refusal = Refusal.TAKEN
+    if desks:
+        result = await deps.db.write(office_actions.book, Request(
+            user_id=None, service=service.code, desks=desks, start=start,
+            end=start + service.duration * 60, day=from_ts(start, deps.office.tz).date(),
+            name=data["name"], codice_fiscale=data["cf"], note=data.get("note"),
+            created_by=staff.user_id), to_ts(deps.clock.now()))
+    if not isinstance(result, Booked):
+        await answer(update, t.gettext("That time is no longer free."), alert=True)
+        await offer_times(update, context, staff, service,
+                          from_ts(start, deps.office.tz).date(),
+                          t.gettext("The details are kept: choose another time.") + "\n\n")
+        return
+    await deps.db.write(operator_drafts.clear, staff.user_id)
+    visit = await deps.db.read(agenda.visit, result.id)
+    assert visit is not None
+    await answer(update, t.gettext("Booked."))
+    await show_visit(update, context, staff, visit, t.gettext(
+        "<b>Booked</b> at {desk}. Code for the citizen: <b>{code}</b>",
+        desk=desk_name(deps.office, result.desk), code=result.code) + "\n\n")
+
+
+def handlers() -> list[BaseHandler]:
+    return [staff_command(ADD, add_command), staff_button(r"^op:a:", pressed)]
+

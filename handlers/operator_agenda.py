@@ -1,0 +1,196 @@
+"""/agenda, its pages, and /desk: the day's bookings, desk by desk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler
+
+from bot.agenda import desk_name, pages
+from bot.arguments import ALL_DESKS, Period, find_desk, parse_day
+from bot.availability import closure_reason
+from bot.context import Context
+from bot.i18n import Html
+from bot.model import Office
+from handlers.common import Keyboard, answer, button, send
+from handlers.operator_access import (
+    AGENDA,
+    DESK,
+    NEXT,
+    Staff,
+    invalid_button,
+    matched,
+    now_ts,
+    show,
+    staff_button,
+    staff_command,
+    today,
+)
+from storage import agenda, audit, closures, operators
+
+PAGE_DATA = r"op:ag:(\d{8}):([A-Za-z0-9_-]{1,24}|\*):(\d{1,4})"
+DESKS_PER_ROW = 5
+
+
+def agenda_data(day: date, desk: str | None, page: int = 0) -> str:
+    return f"op:ag:{day:%Y%m%d}:{desk or '*'}:{page}"
+
+
+def day_in(data: str) -> date | None:
+    """The `YYYYMMDD` of callback data as a date; None if it is no real date."""
+    try:
+        return datetime.strptime(data, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def desk_keyboard(office: Office,
+                  data: Callable[[str], str]) -> list[list[InlineKeyboardButton]]:
+    codes = list(office.desks)
+    return [[button(code, data(code)) for code in codes[i:i + DESKS_PER_ROW]]
+            for i in range(0, len(codes), DESKS_PER_ROW)]
+
+
+def date_examples(staff: Staff) -> Html:
+    return staff.t.gettext("Write the day as today, tomorrow, 3/12, 03/12/2026 or 2026-12-03.")
+
+
+async def agenda_command(update: Update, context: Context, staff: Staff) -> None:
+    deps, t = context.deps, staff.t
+    day, desk, every_desk = today(deps), None, False
+    for arg in context.args or []:
+        if (found := parse_day(arg, today(deps))) is not None:
+            day = found
+        elif arg.lower() in ALL_DESKS:
+            every_desk = True
+        elif (code := find_desk(deps.office, arg)) is not None:
+            desk = code
+        else:
+            await send(update, context, t.gettext(
+                "I don't understand {arg}. Use /{command} [day] [desk], for example "
+                "/{command} domani 3.", arg=arg, command=AGENDA.name(t.lang))
+                + "\n" + date_examples(staff))
+            return
+    if desk is None and not every_desk:
+        desk = await deps.db.read(operators.desk_on, staff.user_id, day)
+        desk = desk if desk in deps.office.desks else None  # gone from the office file
+    await deps.db.write(audit.record, now_ts(deps), staff.user_id, "agenda",
+                        detail=f"{day.isoformat()} {desk or '*'}")
+    await show_page(update, context, staff, day, desk, 0)
+
+
+async def page_pressed(update: Update, context: Context, staff: Staff) -> None:
+    found = matched(update, PAGE_DATA)
+    day = day_in(found[1]) if found else None
+    desk = None if found is None or found[2] == "*" else found[2]
+    if found is None or day is None or (desk is not None and desk not in context.deps.office.desks):
+        await invalid_button(update, staff)
+        return
+    await answer(update)
+    await show_page(update, context, staff, day, desk, int(found[3]))
+
+
+async def show_page(update: Update, context: Context, staff: Staff, day: date,
+                    desk: str | None, page: int) -> None:
+    deps, t, office = context.deps, staff.t, context.deps.office
+    start, end = Period(day, day).bounds(office.tz)
+    visits = await deps.db.read(agenda.between, start, end, desk)
+    every_page = pages(visits, office, t, day, desk)
+    page = min(page, len(every_page) - 1)
+    text = every_page[page]
+    why = closure_reason(office, await deps.db.read(closures.active, day), day, desk)
+    if why is not None:
+        text = Html(text + "\n\n" + t.gettext("Closed: {reason}", reason=why))
+    await show(update, context, text, page_keyboard(staff, office, day, desk, page,
+                                                    len(every_page)))
+
+
+def page_keyboard(staff: Staff, office: Office, day: date, desk: str | None, page: int,
+                  count: int) -> Keyboard:
+    t = staff.t
+    rows = []
+    if count > 1:
+        rows.append([button(label, agenda_data(day, desk, number)) for label, number in (
+            (f"◀ {page}/{count}", page - 1), (f"{page + 2}/{count} ▶", page + 1),
+        ) if 0 <= number < count])
+    if desk is None:
+        rows.append([button(t.gettext("Choose a desk"), f"op:dc:{day:%Y%m%d}")])
+    else:
+        codes = list(office.desks)
+        index = codes.index(desk)
+        around = [button(t.gettext("All desks"), agenda_data(day, None))]
+        if index > 0:
+            around.insert(0, button(f"◀ {codes[index - 1]}", agenda_data(day, codes[index - 1])))
+        if index + 1 < len(codes):
+            around.append(button(f"{codes[index + 1]} ▶", agenda_data(day, codes[index + 1])))
+        rows.append(around)
+    before, after = day - timedelta(days=1), day + timedelta(days=1)
+    rows.append([button(f"◀ {t.short_date(before)}", agenda_data(before, desk)),
+                 button(f"{t.short_date(after)} ▶", agenda_data(after, desk))])
+    return rows
+
+
+async def desks_pressed(update: Update, context: Context, staff: Staff) -> None:
+    """The desk chooser of a day's agenda."""
+    found = matched(update, r"op:dc:(\d{8})")
+    day = day_in(found[1]) if found else None
+    if day is None:
+        await invalid_button(update, staff)
+        return
+    await answer(update)
+    office = context.deps.office
+    keyboard = desk_keyboard(office, lambda code: agenda_data(day, code))
+    keyboard.append([button(staff.t.gettext("All desks"), agenda_data(day, None))])
+    await show(update, context, staff.t.gettext("Which desk's agenda, {day}?",
+                                                day=staff.t.date(day)), keyboard)
+
+
+async def desk_command(update: Update, context: Context, staff: Staff) -> None:
+    deps, t = context.deps, staff.t
+    if context.args:
+        code = find_desk(deps.office, context.args[0])
+        if code is None:
+            await unknown_desk(update, context, staff, context.args[0])
+        else:
+            await set_desk(update, context, staff, code)
+        return
+    current = await deps.db.read(operators.desk_on, staff.user_id, today(deps))
+    text = (t.gettext("Today you are at {desk}. Choose another:",
+                      desk=desk_name(deps.office, current))
+            if current else t.gettext("Which desk are you at today?"))
+    await send(update, context, text, desk_keyboard(deps.office, lambda c: f"op:dk:{c}"))
+
+
+async def unknown_desk(update: Update, context: Context, staff: Staff, typed: str) -> None:
+    await send(update, context, staff.t.gettext("There is no desk {desk}. Choose yours:",
+                                                desk=typed),
+               desk_keyboard(context.deps.office, lambda code: f"op:dk:{code}"))
+
+
+async def desk_pressed(update: Update, context: Context, staff: Staff) -> None:
+    found = matched(update, r"op:dk:([A-Za-z0-9_-]{1,24})")
+    if found is None or found[1] not in context.deps.office.desks:
+        await invalid_button(update, staff)
+        return
+    await answer(update)
+    await set_desk(update, context, staff, found[1])
+
+
+async def set_desk(update: Update, context: Context, staff: Staff, desk: str) -> None:
+    deps, t = context.deps, staff.t
+    await deps.db.write(operators.set_desk, staff.user_id, today(deps), desk, now_ts(deps))
+    await show(update, context, t.gettext(
+        "Today you are at {desk}: /{agenda} and /{next} start from it.",
+        desk=desk_name(deps.office, desk), agenda=AGENDA.name(t.lang), next=NEXT.name(t.lang)))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        staff_command(AGENDA, agenda_command),
+        staff_command(DESK, desk_command),
+        staff_button(r"^op:ag:", page_pressed),
+        staff_button(r"^op:dc:", desks_pressed),
+        staff_button(r"^op:dk:", desk_pressed),
+    ]

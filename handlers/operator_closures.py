@@ -1,0 +1,193 @@
+"""/close and /reopen: closing the office or one desk for some days, and lifting it.
+
+/close shows what it would cancel and does nothing until confirmed; on confirmation the closure
+is added and the bookings it covers cancelled in one transaction, and each citizen who booked on
+Telegram gets one notice (outbox) with a button to book again. Lifting a closure reopens the
+days to bookings; the bookings it cancelled stay cancelled.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import Update
+from telegram.ext import BaseHandler
+
+from bot import waitlist
+from bot.agenda import desk_name
+from bot.arguments import Period, find_desk, parse_period
+from bot.context import Context
+from bot.i18n import Html, Translator
+from bot.model import Closure, Office, from_ts
+from bot.visit import Visit
+from handlers.common import answer, button, send
+from handlers.operator_access import (
+    CLOSE,
+    REOPEN,
+    Staff,
+    draft_of,
+    invalid_button,
+    matched,
+    now_ts,
+    show,
+    staff_button,
+    staff_command,
+    today,
+)
+from handlers.operator_agenda import date_examples
+from storage import agenda, closures, office_actions, operator_drafts
+
+CLOSE_DRAFT = "close"
+"""The operator draft of a closure waiting for confirmation: {"first", "last", "desk", "reason"}."""
+MAX_DAYS = 366
+REASON_LIMIT = 200
+LISTED = 15
+"""Bookings listed by name before "and N more"."""
+
+
+def parse(office: Office, text: str, today: date) -> tuple[Period, str | None, str] | None:
+    """`/close DAY[-DAY] [desk] [reason]` -> (period, desk or None, reason)."""
+    parts = text.split(maxsplit=2)
+    period = parse_period(parts[1], today) if len(parts) > 1 else None
+    if period is None:
+        return None
+    rest = parts[2] if len(parts) > 2 else ""
+    first_word, _, after = rest.partition(" ")
+    desk = find_desk(office, first_word) if first_word else None
+    return period, desk, " ".join((after if desk else rest).split())
+
+
+def _scope(office: Office, t: Translator, desk: str | None) -> str:
+    return desk_name(office, desk) if desk else t.gettext("the whole office")
+
+
+def _span(t: Translator, first: date, last: date) -> str:
+    if first == last:
+        return t.date(first)
+    return t.gettext("from {first} to {last}", first=t.date(first), last=t.date(last))
+
+
+def _listing(t: Translator, office: Office, visits: list[Visit]) -> list[str]:
+    lines = []
+    for visit in visits[:LISTED]:
+        start = from_ts(visit.start, office.tz)
+        lines.append(t.gettext("• {day} {time}, {desk}: {name}", day=t.short_date(start.date()),
+                               time=t.time(start), desk=visit.desk, name=visit.name or "—"))
+    if len(visits) > LISTED:
+        lines.append(t.gettext("… and {n} more", n=len(visits) - LISTED))
+    return lines
+
+
+async def close_command(update: Update, context: Context, staff: Staff) -> None:
+    assert update.message is not None
+    deps, t, office = context.deps, staff.t, context.deps.office
+    parsed = parse(office, update.message.text or "", today(deps))
+    if parsed is None:
+        await send(update, context, t.gettext(
+            "Write /{command} day [desk] [reason], or a range of days: for example\n"
+            "/{command} 24/12 Christmas Eve\n/{command} 3/12-5/12 S03 training",
+            command=CLOSE.name(t.lang)) + "\n" + date_examples(staff))
+        return
+    period, desk, reason = parsed
+    if period.first < today(deps) or period.days > MAX_DAYS or len(reason) > REASON_LIMIT:
+        await send(update, context, t.gettext(
+            "A closure starts today or later, lasts at most {days} days, and its reason has at "
+            "most {limit} characters.", days=MAX_DAYS, limit=REASON_LIMIT))
+        return
+    start, end = period.bounds(office.tz)
+    affected = await deps.db.read(agenda.cancellable, start, end, desk, now_ts(deps))
+    await deps.db.write(operator_drafts.put, staff.user_id, CLOSE_DRAFT,
+                        {"first": period.first.isoformat(), "last": period.last.isoformat(),
+                         "desk": desk, "reason": reason}, now_ts(deps))
+    lines = [t.gettext("Close <b>{scope}</b> {span}?", scope=_scope(office, t, desk),
+                       span=_span(t, period.first, period.last)),
+             t.gettext("Reason: {reason}", reason=reason or "—"), ""]
+    if affected:
+        lines.append(t.ngettext(
+            "{n} booking will be cancelled; the citizens who booked on Telegram are told, with "
+            "a button to book again:",
+            "{n} bookings will be cancelled; the citizens who booked on Telegram are told, with "
+            "a button to book again:", len(affected)))
+        lines += _listing(t, office, affected)
+    else:
+        lines.append(t.gettext("No booking is affected."))
+    label = (t.ngettext("Close and cancel {n} booking", "Close and cancel {n} bookings",
+                        len(affected)) if affected else t.gettext("Close"))
+    await send(update, context, Html("\n".join(lines)),
+               [[button(label, "op:c:ok"), button(t.gettext("Don't close"), "op:stop")]])
+
+
+async def close_confirmed(update: Update, context: Context, staff: Staff) -> None:
+    deps, t, office = context.deps, staff.t, context.deps.office
+    draft = await draft_of(context, staff.user_id, CLOSE_DRAFT)
+    if draft is None:
+        await invalid_button(update, staff)
+        return
+    period = Period(date.fromisoformat(draft.data["first"]),
+                    date.fromisoformat(draft.data["last"]))
+    start, end = period.bounds(office.tz)
+    desk, reason = draft.data["desk"], draft.data["reason"]
+    await deps.db.write(operator_drafts.clear, staff.user_id)
+    closure, cancelled = await deps.db.write(
+        office_actions.close, period.first, period.last, desk, reason, start=start, end=end,
+        actor=staff.user_id, now=now_ts(deps))
+    await answer(update, t.gettext("Closed."))
+    lines = [t.gettext("<b>Closed:</b> {scope} {span}.", scope=_scope(office, t, desk),
+                       span=_span(t, closure.first, closure.last)),
+             t.ngettext("{n} booking cancelled.", "{n} bookings cancelled.", len(cancelled))]
+    offline = [b for b in cancelled if b.user_id is None]
+    if offline:
+        lines += ["", t.gettext("Booked by phone or at the counter, so not told by the bot:")]
+        lines += _listing(t, office, offline)
+    await show(update, context, Html("\n".join(lines)))
+
+
+async def reopen_command(update: Update, context: Context, staff: Staff) -> None:
+    await show_closures(update, context, staff, "")
+
+
+async def show_closures(update: Update, context: Context, staff: Staff, heading: str) -> None:
+    deps, t = context.deps, staff.t
+    active = await deps.db.read(closures.active, today(deps))
+    if not active:
+        await show(update, context, heading + t.gettext(
+            "No closure made here is in force. Closures written in the configuration file are "
+            "changed there."))
+        return
+    await show(update, context, Html(heading + t.gettext("Which closure do you lift?")),
+               [[button(_closure_label(t, deps.office, closure), f"op:r:{closure.id}")]
+                for closure in active])
+
+
+def _closure_label(t: Translator, office: Office, closure: Closure) -> str:
+    days = (t.short_date(closure.first) if closure.first == closure.last
+            else f"{t.short_date(closure.first)} - {t.short_date(closure.last)}")
+    return f"{days} · {closure.desk or t.gettext('whole office')} · {closure.reason}"[:60]
+
+
+async def lift_pressed(update: Update, context: Context, staff: Staff) -> None:
+    found = matched(update, r"op:r:(\d{1,12})")
+    if found is None:
+        await invalid_button(update, staff)
+        return
+    deps, t = context.deps, staff.t
+    lifted = await deps.db.write(office_actions.reopen, int(found[1]), actor=staff.user_id,
+                                 now=now_ts(deps))
+    await answer(update, t.gettext("Lifted.") if lifted else t.gettext("Already lifted."))
+    heading = ""
+    if lifted is not None:
+        heading = t.gettext("<b>Lifted:</b> {scope} {span} can be booked again; the bookings "
+                            "it cancelled stay cancelled.",
+                            scope=_scope(deps.office, t, lifted.desk),
+                            span=_span(t, lifted.first, lifted.last)) + "\n\n"
+        await waitlist.offer_free_times(deps)
+    await show_closures(update, context, staff, heading)
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        staff_command(CLOSE, close_command),
+        staff_command(REOPEN, reopen_command),
+        staff_button(r"^op:c:ok$", close_confirmed),
+        staff_button(r"^op:r:", lift_pressed),
+    ]

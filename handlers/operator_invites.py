@@ -1,0 +1,123 @@
+"""Operators come and go: /start op_<token> from an invitation, /invite, /operators."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from bot import invites
+from bot.context import Context
+from bot.i18n import Html
+from bot.model import from_ts
+from handlers.common import Keyboard, answer, button, citizen, send
+from handlers.menu import START, command_list
+from handlers.operator_access import (
+    INVITE,
+    OPERATORS,
+    Staff,
+    drop_menu,
+    invalid_button,
+    matched,
+    now_ts,
+    set_menu,
+    show,
+    staff_button,
+    staff_command,
+    staff_commands,
+    staff_of,
+)
+from storage import operators
+from storage.operators import Redeemed
+
+NAME_LIMIT = 64
+
+
+async def register(update: Update, context: Context) -> None:
+    """`/start op_<token>`: the invitation link, opened by the person invited."""
+    user = update.effective_user
+    assert user is not None
+    deps = context.deps
+    staff = await staff_of(update, context)
+    if staff is not None:  # the invitation stays unused, for whom it was meant
+        await send(update, context, staff.t.gettext(
+            "You are already on the staff: this invitation is left for someone else.")
+            + "\n\n" + command_list(staff.t, staff_commands(staff.admin)))
+        return
+    _, t = await citizen(update, context)
+    token = (context.args[0] if context.args else "").removeprefix(invites.PREFIX)
+    result = await deps.db.write(operators.redeem, invites.token_hash(token), user.id,
+                                 user.full_name[:NAME_LIMIT], now_ts(deps))
+    if result == Redeemed.REGISTERED:
+        await set_menu(context.bot, user.id, t, admin=False)
+        await send(update, context, t.gettext(
+            "<b>Welcome, {name}.</b> You are now an operator of {office}. Your commands:",
+            name=user.full_name, office=deps.office.name)
+            + "\n\n" + command_list(t, staff_commands(False)))
+    elif result == Redeemed.USED:
+        await send(update, context, t.gettext(
+            "This invitation has already been used. Ask an administrator for a new one."))
+    else:
+        await send(update, context, t.gettext(
+            "This invitation is not valid or has expired. Ask an administrator for a new one."))
+
+
+async def invite(update: Update, context: Context, staff: Staff) -> None:
+    deps, t = context.deps, staff.t
+    token, expires = await invites.create(deps.db, staff.user_id, deps.clock.now())
+    await send(update, context, t.gettext(
+        "An invitation for one operator, valid until {when}:\n\n{link}\n\n"
+        "Send it only to the person you are inviting: whoever opens it first becomes an "
+        "operator.",
+        when=t.when(expires.astimezone(deps.office.tz)),
+        link=invites.link(context.bot.username, token)))
+
+
+async def _listing(context: Context, staff: Staff) -> tuple[Html, Keyboard]:
+    deps, t = context.deps, staff.t
+    active = await deps.db.read(operators.active)
+    lines = [t.gettext("<b>Operators</b>")]
+    lines += [t.gettext("• {name} (id {id}), since {day}", name=o.name, id=o.user_id,
+                        day=t.short_date(from_ts(o.added, deps.office.tz).date())) for o in active]
+    if active:
+        lines.append(t.gettext("Press a name to remove that operator."))
+    else:
+        lines.append(t.gettext("No operators yet: invite one with /{invite}.",
+                               invite=INVITE.name(t.lang)))
+    lines.append("\n" + t.gettext("Administrators (in the configuration): {ids}",
+                                  ids=", ".join(map(str, deps.office.admins))))
+    keyboard = [[button(f"✕ {o.name}", f"op:rm:{o.user_id}")] for o in active]
+    return Html("\n".join(lines)), keyboard
+
+
+async def list_operators(update: Update, context: Context, staff: Staff) -> None:
+    await show(update, context, *await _listing(context, staff))
+
+
+async def remove(update: Update, context: Context, staff: Staff) -> None:
+    found = matched(update, r"op:rm:(\d{1,15})")
+    if found is None:
+        await invalid_button(update, staff)
+        return
+    user_id = int(found[1])
+    deps, t = context.deps, staff.t
+    removed = await deps.db.write(operators.remove, user_id, staff.user_id, now_ts(deps))
+    if removed is None:
+        await answer(update, t.gettext("Already removed."))
+    else:
+        await drop_menu(context.bot, user_id)
+        await answer(update, t.gettext("Removed: no longer an operator."))
+    await show(update, context, *await _listing(context, staff))
+
+
+def start_handlers() -> list[BaseHandler]:
+    """Before /start itself, which would otherwise take the invitation for a plain /start."""
+    return [CommandHandler(START.names, register,
+                           filters.ChatType.PRIVATE & filters.Regex(rf"^/\S+\s+{invites.PREFIX}"))]
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        staff_command(INVITE, invite, admin=True),
+        staff_command(OPERATORS, list_operators, admin=True),
+        staff_button(r"^op:rm:", remove, admin=True),
+    ]

@@ -1,0 +1,38 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.model import Status, to_ts
+from bot.visit import Action, Visit, actions, allowed, status_label
+
+ROME = ZoneInfo("Europe/Rome")
+START = datetime(2026, 11, 26, 10, 0, tzinfo=ROME)
+
+
+def visit(status: Status, confirmed: int | None = None) -> Visit:
+    return Visit(1, "ABC234", None, "cie", "S01", to_ts(START), to_ts(START) + 1800, status,
+                 "Mario", None, None, 0, confirmed=confirmed)
+
+
+def test_the_steps_from_each_status() -> None:
+    after = START + timedelta(minutes=5)
+    assert actions(visit(Status.BOOKED), after, ROME) == [
+        Action.ARRIVED, Action.START, Action.NO_SHOW]
+    assert actions(visit(Status.CHECKED_IN), after, ROME) == [Action.START]
+    assert actions(visit(Status.IN_SERVICE), after, ROME) == [Action.END]
+    for done in (Status.SERVED, Status.NO_SHOW, Status.CANCELLED):
+        assert actions(visit(done), after, ROME) == []
+
+
+def test_no_show_waits_for_the_time_and_arrival_for_the_day() -> None:
+    booked = visit(Status.BOOKED)
+    assert not allowed(booked, Action.NO_SHOW, START - timedelta(seconds=1), ROME)
+    assert allowed(booked, Action.NO_SHOW, START, ROME)
+    assert not allowed(booked, Action.ARRIVED, START - timedelta(days=1), ROME)
+    assert allowed(booked, Action.ARRIVED, START.replace(hour=0, minute=1), ROME)
+
+
+def test_confirmed_from_a_reminder_reads_confirmed() -> None:
+    assert status_label(visit(Status.BOOKED)) == "booked"
+    assert status_label(visit(Status.BOOKED, confirmed=1)) == "confirmed"
+    assert status_label(visit(Status.SERVED, confirmed=1)) == "served"
+    assert visit(Status.SERVED).minutes_at_desk is None

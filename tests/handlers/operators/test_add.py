@@ -1,0 +1,129 @@
+"""/add: a booking made by an operator for a citizen on the phone or at the counter."""
+
+from __future__ import annotations
+
+from bot.app import build_application, prepare
+from bot.local_api import LocalBotAPI, LocalUser
+from bot.model import Office, to_ts
+from storage.db import Database
+from tests.conftest import NOW, UserFactory
+from tests.doubles import FakeClock
+from tests.handlers.operators.conftest import OPERATOR
+from tests.seed import book, rows, value
+
+SERVICE = "Carta d'identità elettronica — ritiro"
+
+
+async def choose_time(operator: LocalUser, time: str) -> None:
+    await operator.send("/aggiungi")
+    await operator.press(SERVICE)
+    await operator.press("gio 26 nov")
+    await operator.press(time)
+
+
+async def test_a_walk_in_is_booked_now_with_a_valid_codice_fiscale(
+        operator: LocalUser, db: Database, clock: FakeClock) -> None:
+    clock.advance(minutes=7)  # 09:07: the 09:00 slot is under way, and can still be given
+    await operator.send("/aggiungi")
+    await operator.press(SERVICE)
+    await operator.press("gio 26 nov")
+    assert operator.last.buttons()[0] == "09:00"
+    await operator.press("09:00")
+    assert "Nome e cognome del cittadino?" in operator.last.text
+    assert "in lettere" in (await operator.send("12345")).text
+    await operator.send("  Giuseppe   <Verdi>  ")
+    assert operator.last.text == "Il codice fiscale?"
+    bad = await operator.send("RSSMRA85T10A562X")
+    assert "non è un codice fiscale valido" in bad.text
+    await operator.send("rssmra 85t10 a562s")
+    assert "Nessuna nota" in operator.last.buttons()
+    await operator.send("Delega del figlio")
+    summary = operator.last
+    assert "Prenotare" in summary.text
+    assert "Giuseppe <Verdi> (RSSMRA85T10A562S)" in summary.text
+    assert "Nota: Delega del figlio" in summary.text
+    assert await value(db, "SELECT count(*) FROM bookings") == 0  # nothing before Book
+    assert await operator.press("Prenota", summary) == "Prenotato."
+    assert "Codice per il cittadino" in operator.last.text
+    assert "Prenotata da Olga Operatrice" in operator.last.text
+    assert "Arrivato" in operator.last.buttons()
+    stored = await rows(db, "SELECT user_id, created_by, name, codice_fiscale, note, start_ts,"
+                            " service FROM bookings")
+    assert stored == [(None, OPERATOR, "Giuseppe <Verdi>", "RSSMRA85T10A562S",
+                       "Delega del figlio", to_ts(NOW), "cie_ritiro")]
+    assert await value(db, "SELECT count(*) FROM audit WHERE action = 'add'") == 1
+    assert await value(db, "SELECT count(*) FROM operator_drafts") == 0
+    assert await operator.press_data("op:a:ok", summary) == "Questo pulsante non è più valido."
+    assert await value(db, "SELECT count(*) FROM bookings") == 1
+
+
+async def test_no_note(operator: LocalUser, db: Database) -> None:
+    await choose_time(operator, "10:00")
+    await operator.send("Ada Lovelace")
+    await operator.send("RSSMRA85T10A562S")
+    await operator.press("Nessuna nota")
+    await operator.press("Prenota")
+    assert await rows(db, "SELECT name, note FROM bookings") == [("Ada Lovelace", None)]
+
+
+async def test_a_time_taken_meanwhile_keeps_the_details(
+        operator: LocalUser, db: Database, office: Office) -> None:
+    await choose_time(operator, "12:50")
+    await operator.send("Ada Lovelace")
+    await operator.send("RSSMRA85T10A562S")
+    summary = await operator.send("Nota")
+    for desk in office.services["cie_ritiro"].desks:  # meanwhile every desk is booked at 12:50
+        await book(db, office, "cie_ritiro", NOW.replace(hour=12, minute=50), NOW, desk=desk)
+    assert await operator.press("Prenota", summary) == "Questo orario non è più libero."
+    assert "I dati restano: scelga un altro orario" in operator.last.text
+    assert "12:50" not in operator.last.buttons()
+    await operator.press("12:40")
+    assert "Prenotare" in operator.last.text
+    await operator.press("Prenota")
+    assert await rows(db, "SELECT name, note FROM bookings WHERE created_by IS NOT NULL") == [
+        ("Ada Lovelace", "Nota")]
+
+
+async def test_a_forged_time_is_refused(operator: LocalUser, db: Database) -> None:
+    await operator.send("/aggiungi")
+    await operator.press(SERVICE)
+    off_grid = to_ts(NOW) + 7 * 60
+    assert await operator.press_data(f"op:a:t:cie_ritiro:{off_grid}") == (
+        "Questo orario non è più libero.")
+    assert await operator.press_data("op:a:t:nosuch:1") == "Questo pulsante non è più valido."
+    assert await operator.press_data("op:a:d:cie:20261399") == "Questo pulsante non è più valido."
+    assert await value(db, "SELECT count(*) FROM operator_drafts") == 0
+
+
+async def test_a_command_abandons_the_booking_in_progress(
+        operator: LocalUser, db: Database, make_user: UserFactory) -> None:
+    await choose_time(operator, "10:00")
+    await operator.send("/agenda")
+    assert await value(db, "SELECT count(*) FROM operator_drafts") == 0
+    reply = await operator.send("Ada Lovelace")  # now just text, for the citizens' side
+    assert "Ada Lovelace" not in reply.text
+
+
+async def test_a_draft_left_too_long_is_forgotten(operator: LocalUser, clock: FakeClock,
+                                                  db: Database) -> None:
+    await choose_time(operator, "10:00")
+    clock.advance(minutes=31)
+    await operator.send("Ada Lovelace")
+    assert "Il codice fiscale?" not in operator.last.text
+    assert await value(db, "SELECT count(*) FROM bookings") == 0
+
+
+async def test_a_restart_in_the_middle_loses_nothing(
+        operator: LocalUser, db: Database, office: Office, clock: FakeClock,
+        api: LocalBotAPI) -> None:
+    await choose_time(operator, "10:00")
+    await operator.send("Ada Lovelace")
+    restarted = build_application(office, db, request=api, clock=clock)
+    async with restarted:
+        await prepare(restarted)
+        again = LocalUser(api, restarted, OPERATOR)
+        assert "Nessuna nota" in (await again.send("RSSMRA85T10A562S")).buttons()
+        await again.press("Nessuna nota")
+        await again.press("Prenota")
+    assert await rows(db, "SELECT name, codice_fiscale FROM bookings") == [
+        ("Ada Lovelace", "RSSMRA85T10A562S")]

@@ -1,0 +1,133 @@
+"""Bookings put in the database the way the booking flow does (storage.bookings.book), for tests
+and benchmarks that need a day, or a year, already booked."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.model import Office, local_datetime, to_ts
+from storage import bookings, citizens
+from storage.bookings import Booked, Request
+from storage.db import Database
+
+CODICE_FISCALE = "RSSMRA85T10A562S"
+
+
+@dataclass(frozen=True)
+class Planned:
+    desk: str
+    service: str
+    start: datetime
+
+
+def request(office: Office, service: str, start: datetime, *, desk: str | None = None,
+            user_id: int | None = None, name: str = "Mario Rossi",
+            cf: str = CODICE_FISCALE, note: str | None = None) -> Request:
+    length = office.services[service].duration * 60
+    return Request(user_id=user_id, service=service,
+                   desks=[desk] if desk else office.services[service].desks,
+                   start=to_ts(start), end=to_ts(start) + length,
+                   day=start.astimezone(office.tz).date(), name=name, codice_fiscale=cf,
+                   note=note)
+
+
+def book_all(conn: sqlite3.Connection, requests: list[Request], now: int) -> list[int]:
+    """Book every request in one transaction; each must succeed."""
+    ids = []
+    for item in requests:
+        if item.user_id is not None:
+            citizens.ensure(conn, item.user_id, "it", now)
+        booked = bookings.book(conn, item, now)
+        assert isinstance(booked, Booked), booked
+        ids.append(booked.id)
+    return ids
+
+
+async def book(db: Database, office: Office, service: str, start: datetime, now: datetime,
+               **details: object) -> int:
+    [booking_id] = await db.write(book_all, [request(office, service, start, **details)],
+                                  to_ts(now))  # type: ignore[arg-type]
+    return booking_id
+
+
+def _desk_times(office: Office, desk: str, service: str, day: date) -> Iterator[datetime]:
+    length = office.services[service].duration
+    for interval in office.desks[desk].hours_on(day):
+        for minute in range(interval.start, interval.end - length + 1, length):
+            yield local_datetime(day, minute, office.tz)
+
+
+def plan_day(office: Office, day: date, count: int) -> list[Planned]:
+    """Up to `count` appointments on `day`, spread over the desks open then, in turn."""
+    queues = []
+    for desk in office.desks:
+        service = next(s.code for s in office.services.values() if desk in s.desks)
+        queues.append(iter([Planned(desk, service, start)
+                            for start in _desk_times(office, desk, service, day)]))
+    planned: list[Planned] = []
+    while queues and len(planned) < count:
+        for queue in list(queues):
+            found = next(queue, None)
+            if found is None:
+                queues.remove(queue)
+            elif len(planned) < count:
+                planned.append(found)
+    return planned
+
+
+async def fill_day(db: Database, office: Office, day: date, count: int, now: datetime,
+                   name: str = "Cittadino {n}", note: str | None = None) -> list[int]:
+    planned = plan_day(office, day, count)
+    assert len(planned) == count, f"only {len(planned)} times on {day}"
+    requests = [request(office, p.service, p.start, desk=p.desk, name=name.format(n=n),
+                        note=note) for n, p in enumerate(planned)]
+    return await db.write(book_all, requests, to_ts(now - timedelta(days=2)))
+
+
+async def rows(db: Database, sql: str, *args: object) -> list[tuple]:
+    """What the database holds, for a test to assert on."""
+    return await db.read(lambda conn: [tuple(r) for r in conn.execute(sql, args).fetchall()])
+
+
+async def value(db: Database, sql: str, *args: object) -> object:
+    [[found]] = await rows(db, sql, *args)
+    return found
+
+
+def insert_history(conn: sqlite3.Connection, office: Office, first: date, last: date,
+                   per_day: int, seed: int = 1) -> int:
+    """A past of `per_day` visits on each open day in [first, last], already run: most served
+    (timed around each service's duration), some no-shows, some cancelled. Written row by row
+    for speed, as a year would take too long through the booking flow; returns the count."""
+    rng = random.Random(seed)
+    rows = []
+    day = first
+    while day <= last:
+        if day not in office.holidays:
+            for n, item in enumerate(plan_day(office, day, per_day)):
+                start = to_ts(item.start)
+                duration = office.services[item.service].duration
+                end = start + duration * 60
+                created = start - rng.randint(1800, 30 * 86400)
+                fate = rng.random()
+                status, began, served, no_show, cancelled = "served", None, None, None, None
+                if fate < 0.05:
+                    status, cancelled = "cancelled", created + (start - created) // 2
+                elif fate < 0.11:
+                    status, no_show = "no_show", start + 900
+                else:
+                    began = start + rng.randint(0, 300)
+                    served = began + max(60, int(rng.gauss(duration * 1.1, duration / 4) * 60))
+                rows.append((f"H{day:%y%m%d}{n:04d}", item.service, item.desk, start, end,
+                             status, f"Cittadino {n}", CODICE_FISCALE, created, began, served,
+                             no_show, cancelled))
+        day += timedelta(days=1)
+    conn.executemany(
+        "INSERT INTO bookings (code, service, desk, start_ts, end_ts, status, name,"
+        " codice_fiscale, created_ts, started_ts, served_ts, no_show_ts, cancelled_ts)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)
