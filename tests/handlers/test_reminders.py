@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ import pytest
 from bot.local_api import LocalUser
 from bot.model import Office, to_ts
 from bot.outbox import Dispatcher
-from storage import bookings
+from storage import bookings, office_actions
 from storage.bookings import Booked
 from storage.db import Database
 from tests.conftest import UserFactory
@@ -84,3 +85,33 @@ async def test_too_late_once_the_appointment_has_begun(
     clock.set(FRIDAY + timedelta(minutes=1))
     assert await user.press("Ci sarò") == "Questo appuntamento è già in corso o concluso."
     assert await confirmed_ts(db, booked.id) is None
+
+
+async def test_the_reminders_cancel_button_asks_then_frees_the_time_and_the_reminders(
+        db: Database, reminded: tuple[LocalUser, Booked]) -> None:
+    user, _ = reminded
+    await user.press("Disdici")
+    assert user.last.text.startswith("Annullare questa prenotazione?")
+    await user.press("Sì")
+    assert await rows(db, "SELECT status, cancelled_by FROM bookings") == [
+        ("cancelled", "citizen")]
+    assert await rows(db, "SELECT state FROM outbox ORDER BY due_ts") == [
+        ("sent",), ("cancelled",)]
+
+
+async def test_a_notice_of_a_cancellation_by_the_office_leads_to_booking_again(
+        db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
+        make_user: UserFactory) -> None:
+    user = make_user(1001)
+    booked = await book_directly(db, office, clock, user.id, FRIDAY, "certificati")
+    now = to_ts(clock.now())
+
+    def cancel_by_office(conn: sqlite3.Connection) -> None:
+        office_actions.cancel(conn, booked.id, now, actor=1, by="operator", reason="Guasto")
+
+    await db.write(cancel_by_office)
+    await courier.drain()
+    assert "annullata dall'ufficio: Guasto" in user.last.text
+    await user.press("Prenoti un altro orario")
+    assert user.last.text.startswith("Certificati anagrafici")
+    assert "Scelga un giorno" in user.last.text
