@@ -107,8 +107,9 @@ async def book(update: Update, context: Context) -> None:
 
 async def continue_with_time(update: Update, context: Context, service: str,
                              start: datetime) -> None:
-    """A /book draft for `service` at `start`, already held for this citizen (purpose
-    'booking'), asking for the name: how a waiting-list offer is taken up."""
+    """A /book draft for `service` at `start`, asking for the name: how a waiting-list offer
+    is taken up. Starting it releases any earlier booking hold, so the caller holds `start` for
+    the citizen (purpose 'booking') afterwards; until then the offer's own hold keeps it."""
     who, t = await citizen(update, context)
     office = context.deps.office
     draft = Draft.new(category=office.services[service].category, service=service,
