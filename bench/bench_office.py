@@ -2,7 +2,9 @@
 
 Prints, for the README: the month view and one day's free times for one service (storage read,
 pure computation, total), and booking commits per second through the storage API next to raw
-`sqlite3` inserts with the same durability. Run it with `python bench/bench_office.py`.
+`sqlite3` inserts with the same durability.
+
+Run from the repository root: python -m bench.bench_office
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@
    database, in a fresh process: open the database, migrate, build the application, prepare it,
    and a first outbox run with nothing due. Printed: the time taken and the peak memory (RSS).
 
-Run: python bench/bench_outbox.py [--count N] [--bookings N]
+Run from the repository root: python -m bench.bench_outbox [--count N] [--bookings N]
 """
 
 from __future__ import annotations

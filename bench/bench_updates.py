@@ -14,8 +14,8 @@ second overall: against an instant Bot API that pacing, not the application, set
 the ratio is measured with the limiter swapped for one that sends at once (the application's
 own cost); a shorter run as built shows the paced rate too.
 
-    python bench/bench_updates.py [--citizens 300] [--repeat 3] [--paced-citizens 20]
-                                  [--latency-ms 0]
+    python -m bench.bench_updates [--citizens 300] [--repeat 3] [--paced-citizens 20]
+                                    [--latency-ms 0]
 """
 
 from __future__ import annotations
