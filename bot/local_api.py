@@ -135,6 +135,7 @@ class LocalBotAPI(BaseRequest):
         self.sent_times: deque[float] = deque()
         self.rejected_for_rate = 0
         self._ids: dict[int, Iterator[int]] = {}
+        self._seen: dict[str, asyncio.Event] = {}
         self._update_ids = itertools.count(1)
 
     # -- BaseRequest --------------------------------------------------------------------------
@@ -156,6 +157,7 @@ class LocalBotAPI(BaseRequest):
         params = dict(request_data.parameters) if request_data else {}
         files = request_data.multipart_data if request_data and request_data.contains_files else {}
         self.calls.append((name, params))
+        self.seen(name).set()
         try:
             result = self._answer(name, params, files)
         except ApiError as error:
@@ -165,6 +167,10 @@ class LocalBotAPI(BaseRequest):
                 body["parameters"] = {"retry_after": error.retry_after}
             return error.code, json.dumps(body).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def seen(self, method: str) -> asyncio.Event:
+        """Set once `method` has been called: something to wait for, instead of time."""
+        return self._seen.setdefault(method, asyncio.Event())
 
     # -- the methods --------------------------------------------------------------------------
     def _answer(self, name: str, params: dict[str, Any], files: dict[str, Any]) -> Any:

@@ -6,22 +6,26 @@ import asyncio
 import logging
 import signal
 
+from telegram.request import BaseRequest
+
 from bot.app import build_application, prepare
 from bot.config import Settings
 from bot.model import Office
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
-async def serve(settings: Settings, office: Office) -> None:
+async def serve(settings: Settings, office: Office, request: BaseRequest | None = None) -> None:
+    """`request`: how to reach the Bot API (default: HTTP to Telegram)."""
     assert settings.token is not None
     db = await Database.open(settings.db_path)
-    application = build_application(office, db, token=settings.token,
+    application = build_application(office, db, token=settings.token, request=request,
                                     base_url=settings.api_base_url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    for signum in STOP_SIGNALS:
         loop.add_signal_handler(signum, stop.set)
     try:
         async with application:
@@ -36,4 +40,6 @@ async def serve(settings: Settings, office: Office) -> None:
             await application.updater.stop()
             await application.stop()
     finally:
+        for signum in STOP_SIGNALS:
+            loop.remove_signal_handler(signum)
         await db.close()

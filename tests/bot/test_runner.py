@@ -1,0 +1,28 @@
+"""`sportello run` stops cleanly on SIGTERM (systemd's way of stopping a service)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+
+from bot import runner
+from bot.config import Settings
+from bot.local_api import LocalBotAPI
+from bot.model import Office
+from storage.db import Database
+
+
+async def test_sigterm_stops_the_bot_cleanly(tmp_path: Path, office: Office) -> None:
+    api = LocalBotAPI()
+    settings = Settings(token="0:test", config_path=None, db_path=tmp_path / "sportello.db",
+                        api_base_url=None, admins=(), log_level="INFO")
+    running = asyncio.create_task(runner.serve(settings, office, request=api))
+    await asyncio.wait_for(api.seen("getUpdates").wait(), timeout=30)  # polling has begun
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.wait_for(running, timeout=30)
+    assert running.exception() is None
+    assert [name for name, _ in api.calls[:2]] == ["getMe", "setMyCommands"]
+    reopened = await Database.open(settings.db_path)  # closed, and whole
+    await reopened.close()
