@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton
 
 from bot.i18n import Html, Translator
 from bot.model import Booking, Office, from_ts
-from bot.reminders import CONFIRM_DEADLINE, REMINDER
+from bot.reminders import CONFIRM_DEADLINE, REMINDER, confirm_deadline
 from storage.waitlist import Offer
 
 BOOKING_CANCELLED = "booking_cancelled"
@@ -76,8 +75,8 @@ def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Html, Key
     if booking.confirmed:
         text += "\n\n" + t.gettext("You have told us you will come: thank you.")
     else:
-        if service and service.confirm_hours is not None:
-            deadline = start - timedelta(hours=service.confirm_hours)
+        deadline = confirm_deadline(service, start) if service else None
+        if deadline:
             text += "\n\n" + t.gettext(
                 "<b>Please confirm by {deadline}</b> with the button below: a booking not "
                 "confirmed by then is cancelled, and the time offered to others.",

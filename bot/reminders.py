@@ -10,6 +10,14 @@ REMINDER = "reminder"
 CONFIRM_DEADLINE = "confirm_deadline"
 
 
+def confirm_deadline(service: Service, start: datetime) -> datetime | None:
+    """Confirm-or-lose: by when a booking of `service` at `start` must be confirmed (real hours
+    before, whatever the clock does meanwhile); None for a service without it."""
+    if service.confirm_hours is None:
+        return None
+    return start.astimezone(UTC) - timedelta(hours=service.confirm_hours)
+
+
 def schedule(office: Office, service: Service, start: datetime, now: datetime) -> list[Scheduled]:
     """Reminders at the configured offsets, and the confirm-or-lose deadline if the service has
     one; only those still in the future.
@@ -18,11 +26,9 @@ def schedule(office: Office, service: Service, start: datetime, now: datetime) -
     that the reminders (which ask to confirm) arrive while there is time to; if none of them
     would come before the deadline any more, one goes at once.
     """
-    deadline = None
-    if service.confirm_hours is not None:
-        deadline = start.astimezone(UTC) - timedelta(hours=service.confirm_hours)  # real hours
-        if deadline <= now:
-            deadline = None  # booked after the deadline: nothing to confirm
+    deadline = confirm_deadline(service, start)
+    if deadline and deadline <= now:
+        deadline = None  # booked after the deadline: nothing to confirm
     anchor = deadline or start
     dues = sorted(due for due in {r.due(anchor, office.tz) for r in office.reminders} if due > now)
     if deadline and not dues:

@@ -3,6 +3,7 @@ and the time offered to the waiting list."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -80,3 +81,27 @@ async def test_booked_after_the_deadline_there_is_nothing_to_confirm(
     await book_directly(db, office, clock, user.id, MONDAY, "contrassegno")
     assert await rows(db, "SELECT kind FROM outbox ORDER BY due_ts") == [
         ("reminder",), ("reminder",)]
+
+
+async def test_the_deadline_a_reminder_gives_counts_real_hours_across_a_clock_change(
+        db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
+        make_user: UserFactory) -> None:
+    # 48 hours before Monday 29 March 2027, 09:00 summer time, is Saturday 08:00 winter time
+    # (the clocks go forward on the Sunday between): the wall clock's 09:00 would be too late.
+    office = replace(office, services={**office.services, "contrassegno": replace(
+        office.services["contrassegno"], confirm_hours=48)})
+    user = make_user(1001)
+    clock.set(datetime(2027, 3, 22, 9, 0, tzinfo=ROME))
+    booked = await book_directly(db, office, clock, user.id,
+                                 datetime(2027, 3, 29, 9, 0, tzinfo=ROME), "contrassegno")
+    assert await rows(db, "SELECT datetime(due_ts, 'unixepoch') FROM outbox"
+                          " WHERE kind = 'confirm_deadline'") == [("2027-03-27 07:00:00",)]
+    courier.deps.office = office
+    clock.set(datetime(2027, 3, 26, 18, 0, tzinfo=ROME))
+    await courier.drain()
+    assert "Confermi entro sabato 27 marzo 2027, 08:00" in user.last.text
+
+    clock.set(datetime(2027, 3, 27, 8, 0, tzinfo=ROME))
+    await courier.drain()
+    assert await rows(db, "SELECT status FROM bookings WHERE id = ?", booked.id) == [
+        ("cancelled",)]
