@@ -76,7 +76,7 @@ def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Html, Key
         text += "\n\n" + t.gettext("You have told us you will come: thank you.")
     else:
         deadline = confirm_deadline(service, start) if service else None
-        if deadline:
+        if deadline and deadline > booking.created:  # booked later: nothing to confirm
             text += "\n\n" + t.gettext(
                 "<b>Please confirm by {deadline}</b> with the button below: a booking not "
                 "confirmed by then is cancelled, and the time offered to others.",

@@ -75,12 +75,18 @@ async def test_booked_shortly_before_the_deadline_the_reminder_comes_at_once(
 
 
 async def test_booked_after_the_deadline_there_is_nothing_to_confirm(
-        db: Database, office: Office, clock: FakeClock, make_user: UserFactory) -> None:
+        db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
+        make_user: UserFactory) -> None:
     user = make_user(1001)
     clock.set(datetime(2026, 11, 29, 10, 0, tzinfo=ROME))
     await book_directly(db, office, clock, user.id, MONDAY, "contrassegno")
     assert await rows(db, "SELECT kind FROM outbox ORDER BY due_ts") == [
         ("reminder",), ("reminder",)]
+    clock.set(MONDAY - timedelta(hours=2))
+    await courier.drain()
+    assert "lunedì 30 novembre 2026, 09:00" in user.last.text
+    assert "Confermi entro" not in user.last.text  # a deadline past before it was booked
+    assert user.last.buttons() == ["✅ Ci sarò", "❌ Disdici", "🔁 Sposta"]
 
 
 async def test_the_deadline_a_reminder_gives_counts_real_hours_across_a_clock_change(
