@@ -8,13 +8,14 @@ days to bookings; the bookings it cancelled stay cancelled.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from telegram import Update
 from telegram.ext import BaseHandler
 
 from bot import waitlist
-from bot.agenda import desk_name
+from bot.agenda import NAME_LIMIT, clip, desk_name
 from bot.arguments import Period, find_desk, parse_period
 from bot.context import Context
 from bot.i18n import Html, Translator
@@ -38,7 +39,8 @@ from handlers.operator_agenda import date_examples
 from storage import agenda, closures, office_actions, operator_drafts
 
 CLOSE_DRAFT = "close"
-"""The operator draft of a closure waiting for confirmation: {"first", "last", "desk", "reason"}."""
+"""The operator draft of a closure waiting for confirmation: {"first", "last", "desk", "reason",
+"nonce"}; the nonce is in the preview's button, so that only the latest preview confirms."""
 MAX_DAYS = 366
 REASON_LIMIT = 200
 LISTED = 15
@@ -72,7 +74,8 @@ def _listing(t: Translator, office: Office, visits: list[Visit]) -> list[str]:
     for visit in visits[:LISTED]:
         start = from_ts(visit.start, office.tz)
         lines.append(t.gettext("• {day} {time}, {desk}: {name}", day=t.short_date(start.date()),
-                               time=t.time(start), desk=visit.desk, name=visit.name or "—"))
+                               time=t.time(start), desk=visit.desk,
+                               name=clip(visit.name or "—", NAME_LIMIT)))
     if len(visits) > LISTED:
         lines.append(t.gettext("… and {n} more", n=len(visits) - LISTED))
     return lines
@@ -96,9 +99,10 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
         return
     start, end = period.bounds(office.tz)
     affected = await deps.db.read(agenda.cancellable, start, end, desk, now_ts(deps))
+    nonce = secrets.token_hex(4)
     await deps.db.write(operator_drafts.put, staff.user_id, CLOSE_DRAFT,
                         {"first": period.first.isoformat(), "last": period.last.isoformat(),
-                         "desk": desk, "reason": reason}, now_ts(deps))
+                         "desk": desk, "reason": reason, "nonce": nonce}, now_ts(deps))
     lines = [t.gettext("Close <b>{scope}</b> {span}?", scope=_scope(office, t, desk),
                        span=_span(t, period.first, period.last)),
              t.gettext("Reason: {reason}", reason=reason or "—"), ""]
@@ -114,13 +118,14 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
     label = (t.ngettext("Close and cancel {n} booking", "Close and cancel {n} bookings",
                         len(affected)) if affected else t.gettext("Close"))
     await send(update, context, Html("\n".join(lines)),
-               [[button(label, "op:c:ok"), button(t.gettext("Don't close"), "op:stop")]])
+               [[button(label, f"op:c:ok:{nonce}"), button(t.gettext("Don't close"), "op:stop")]])
 
 
 async def close_confirmed(update: Update, context: Context, staff: Staff) -> None:
     deps, t, office = context.deps, staff.t, context.deps.office
+    found = matched(update, r"op:c:ok:([0-9a-f]{8})")
     draft = await draft_of(context, staff.user_id, CLOSE_DRAFT)
-    if draft is None:
+    if found is None or draft is None or draft.data.get("nonce") != found[1]:
         await invalid_button(update, staff)
         return
     period = Period(date.fromisoformat(draft.data["first"]),
@@ -188,6 +193,6 @@ def handlers() -> list[BaseHandler]:
     return [
         staff_command(CLOSE, close_command),
         staff_command(REOPEN, reopen_command),
-        staff_button(r"^op:c:ok$", close_confirmed),
+        staff_button(r"^op:c:ok", close_confirmed),
         staff_button(r"^op:r:", lift_pressed),
     ]

@@ -124,3 +124,34 @@ async def test_reopen_lifts_a_closure(operator: LocalUser, db: Database, office:
     assert await operator.press_data("op:r:1", listing) == "Già revocata."
     assert len(offers) == 1
     assert "Chiuso" not in (await operator.send("/agenda 3/12 S01")).text
+
+
+async def test_the_button_of_an_older_preview_does_not_confirm_a_newer_closure(
+        operator: LocalUser, db: Database, office: Office) -> None:
+    await seed(db, office)
+    older = await operator.send("/chiudi 3/12 S01 Guasto")
+    newer = await operator.send("/chiudi 3/12-4/12 Sciopero")
+    assert "5 prenotazioni" in newer.text
+    toast = await operator.press("Chiudi e annulla 3 prenotazioni", older)
+    assert toast == "Questo pulsante non è più valido."
+    assert await value(db, "SELECT count(*) FROM closures") == 0
+    assert await value(db, "SELECT count(*) FROM bookings WHERE status = 'cancelled'") == 0
+    assert await operator.press("Chiudi e annulla 5 prenotazioni", newer) == "Chiuso."
+    assert await value(db, "SELECT reason FROM closures") == "Sciopero"
+
+
+async def test_long_names_keep_the_preview_and_the_result_under_the_limit(
+        operator: LocalUser, db: Database, office: Office) -> None:
+    long_name = "Maria & <Figli> " * 31  # 496 characters: a name a citizen may type
+    for hour in range(9, 13):
+        for minute in (0, 30):
+            for desk in ("S01", "S02"):
+                await book(db, office, "cie", DEC_3.replace(hour=hour, minute=minute), NOW,
+                           desk=desk, name=long_name.strip())
+    preview = await operator.send("/chiudi 3/12 Sciopero")
+    assert "Saranno annullate 16 prenotazioni" in preview.text
+    assert "… e altre 1" in preview.text
+    await operator.press("Chiudi e annulla 16 prenotazioni", preview)
+    assert "16 prenotazioni annullate" in operator.last.text
+    assert "Maria &amp; &lt;Figli&gt;" in operator.last.markup
+    assert await value(db, "SELECT count(*) FROM bookings WHERE status = 'cancelled'") == 16
