@@ -91,7 +91,7 @@ def find_desk(office: Office, text: str) -> str | None:
     for code in office.desks:
         if code.lower() == word:
             return code
-    if word.isdigit():
+    if word.isdecimal():  # not isdigit: "²" is a digit that int() refuses
         numbered = [code for code in office.desks
                     if (digits := _DIGITS.findall(code)) and int(digits[-1]) == int(word)]
         if len(numbered) == 1:

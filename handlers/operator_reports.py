@@ -76,7 +76,7 @@ async def calibrate_command(update: Update, context: Context, staff: Staff) -> N
     office = deps.office
     args = context.args or []
     service = office.services.get(args[0]) if args else None
-    minutes = int(args[1]) if len(args) == 2 and args[1].isdigit() else None
+    minutes = int(args[1]) if len(args) == 2 and args[1].isdecimal() else None
     if service is None or minutes is None or not valid_minutes(office, minutes):
         lines = [t.gettext(
             "Write /{command} service minutes, for example /{command} cie 40. Minutes are a "

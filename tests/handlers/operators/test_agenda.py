@@ -10,6 +10,7 @@ from storage import operators
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
 from tests.doubles import FakeClock
+from tests.handlers.conftest import no_errors
 from tests.handlers.operators.conftest import OPERATOR
 from tests.seed import book, fill_day, rows
 
@@ -140,6 +141,13 @@ async def test_desk_by_code_or_number(operator: LocalUser) -> None:
     reply = await operator.send("/sportello 99")
     assert "Lo sportello 99 non esiste" in reply.text
     assert "S01" in reply.buttons()
+
+
+async def test_digits_that_are_no_number_are_no_desk(operator: LocalUser) -> None:
+    assert "Lo sportello ² non esiste" in (await operator.send("/sportello ²")).text
+    assert "Lo sportello ² non esiste" in (await operator.send("/prossimo ²")).text
+    assert "Non capisco ²" in (await operator.send("/agenda ²")).text
+    no_errors(operator)
 
 
 async def test_the_agenda_shows_a_closed_day(operator: LocalUser) -> None:

@@ -127,7 +127,8 @@ async def test_calibrate_applies_to_future_availability_and_survives_a_restart(
 
 
 @pytest.mark.parametrize("args", ["", "certificati", "certificati 15", "certificati 0",
-                                  "nessuno 20", "certificati 250", "certificati venti"])
+                                  "nessuno 20", "certificati 250", "certificati venti",
+                                  "certificati ²"])
 async def test_calibrate_explains_what_it_needs(admin: LocalUser, db: Database,
                                                 args: str) -> None:
     reply = await admin.send(f"/calibra {args}")
