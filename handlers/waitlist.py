@@ -157,6 +157,8 @@ def _refusal(t: Translator, refusal: Refusal) -> str:
     if refusal is Refusal.EXPIRED:
         return t.gettext("This offer has expired and the time was offered to someone else. You "
                          "keep your place on the waiting list.")
+    if refusal is Refusal.UNAVAILABLE:
+        return t.gettext("This time is no longer free. You keep your place on the waiting list.")
     return t.gettext("That button is not valid.")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from storage import holds
+from storage.occupancy import is_free
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,8 @@ class Refusal(enum.StrEnum):
     TAKEN = "taken"
     DECLINED = "declined"
     EXPIRED = "expired"
+    UNAVAILABLE = "unavailable"
+    """The time is taken after all: by the citizen's own booking, made meanwhile with /book."""
 
 
 _ENTRY = "SELECT w.id, w.user_id, w.service, w.first_day, w.last_day FROM waitlist w"
@@ -195,6 +198,9 @@ def take(conn: sqlite3.Connection, offer_id: int, user_id: int, now: int) -> Off
     found = _open_offer(conn, offer_id, user_id, now)
     if isinstance(found, Refusal):
         return found
+    if not is_free(conn, found.desk, found.start, found.end, now, user_id):
+        _close(conn, found, "expired")
+        return Refusal.UNAVAILABLE
     conn.execute("UPDATE waitlist_offers SET state = 'taken' WHERE id = ?", (found.id,))
     conn.execute("UPDATE waitlist SET state = 'booked', ended_ts = ? WHERE id = ?",
                  (now, found.entry_id))

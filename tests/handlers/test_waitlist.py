@@ -22,7 +22,7 @@ from storage.db import Database
 from tests.conftest import NOW, UserFactory
 from tests.doubles import FakeClock
 from tests.factories import book_times, tiny_office
-from tests.handlers.conftest import CF, Steps
+from tests.handlers.conftest import CF, Steps, no_errors
 from tests.seed import rows
 
 ROME = ZoneInfo("Europe/Rome")
@@ -229,3 +229,19 @@ async def test_an_offer_pressed_after_it_expired_is_refused(
     assert first.api.messages[first.id][offer.message_id].keyboard == []
     assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
     assert await rows(db, "SELECT count(*) FROM holds WHERE purpose = 'booking'") == [(0,)]
+
+
+async def test_an_offer_of_a_time_booked_meanwhile_through_book_is_refused(
+        db: Database, steps: Steps, offered: tuple[LocalUser, LocalUser]) -> None:
+    first, _ = offered
+    offer = first.last
+    await steps.book(first, start=MONDAY)  # the offer's own hold keeps it free for them
+    assert await first.press("Lo prenoto", offer) == (
+        "Questo orario non è più libero. Mantiene il suo posto nella lista d'attesa.")
+    assert first.api.messages[first.id][offer.message_id].keyboard == []
+    assert await rows(db, "SELECT state FROM waitlist_offers") == [("expired",)]
+    assert await rows(db, "SELECT state FROM waitlist WHERE user_id = ?", first.id) == [
+        ("waiting",)]
+    assert await rows(db, "SELECT count(*) FROM holds") == [(0,)]
+    assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
+    no_errors(first)
