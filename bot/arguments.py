@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.model import Office, local_datetime, to_ts
@@ -22,6 +22,8 @@ _DAY_MONTH = re.compile(r"^(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DIGITS = re.compile(r"\d+")
 ALL_DESKS = ("all", "tutti")
+YEARS = range(MINYEAR + 1, MAXYEAR)
+"""The years a day typed or pressed may be in: the day before and after it always exist."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,8 @@ class Period:
 
 
 def _valid(year: int, month: int, day: int) -> date | None:
+    if year not in YEARS:
+        return None
     try:
         return date(year, month, day)
     except ValueError:

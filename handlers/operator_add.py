@@ -68,7 +68,7 @@ async def pressed(update: Update, context: Context, staff: Staff) -> None:
           and (day := day_in(found[2]))):
         await answer(update)
         await offer_times(update, context, staff, services[found[1]], day)
-    elif (found := matched(update, rf"op:a:t:{code}:(\d{{1,12}})")) and found[1] in services:
+    elif (found := matched(update, rf"op:a:t:{code}:(\d{{1,10}})")) and found[1] in services:
         await time_chosen(update, context, staff, services[found[1]], int(found[2]))
     elif matched(update, r"op:a:(nonote|ok)"):
         await draft_pressed(update, context, staff)

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler
 
 from bot.agenda import desk_name, pages
-from bot.arguments import ALL_DESKS, Period, find_desk, parse_day
+from bot.arguments import ALL_DESKS, YEARS, Period, find_desk, parse_day
 from bot.availability import closure_reason
 from bot.context import Context
 from bot.i18n import Html
@@ -39,11 +39,12 @@ def agenda_data(day: date, desk: str | None, page: int = 0) -> str:
 
 
 def day_in(data: str) -> date | None:
-    """The `YYYYMMDD` of callback data as a date; None if it is no real date."""
+    """The `YYYYMMDD` of callback data as a date; None if it is no real date, or not in YEARS."""
     try:
-        return datetime.strptime(data, "%Y%m%d").date()
+        found = datetime.strptime(data, "%Y%m%d").date()
     except ValueError:
         return None
+    return found if found.year in YEARS else None
 
 
 def desk_keyboard(office: Office,

@@ -92,6 +92,9 @@ async def test_a_forged_time_is_refused(operator: LocalUser, db: Database) -> No
         "Questo orario non è più libero.")
     assert await operator.press_data("op:a:t:nosuch:1") == "Questo pulsante non è più valido."
     assert await operator.press_data("op:a:d:cie:20261399") == "Questo pulsante non è più valido."
+    assert await operator.press_data("op:a:d:cie:99991231") == "Questo pulsante non è più valido."
+    assert await operator.press_data("op:a:t:cie_ritiro:999999999999") == (
+        "Questo pulsante non è più valido.")  # no date has it
     assert await value(db, "SELECT count(*) FROM operator_drafts") == 0
 
 

@@ -173,3 +173,13 @@ async def test_in_english_for_an_english_operator(db: Database, office: Office,
     assert "Agenda, Thursday 26 November 2026" in text
     assert f"10:00 /b{booking} Ugo · Electronic identity card — application · booked" in text
     assert emma.last.buttons()[-2:] == ["◀ Wed 25 Nov", "Fri 27 Nov ▶"]
+
+
+async def test_days_at_the_ends_of_the_calendar_are_not_days(operator: LocalUser) -> None:
+    for day in ("31/12/9999", "1/1/0001", "9999-12-31"):
+        assert f"Non capisco {day}" in (await operator.send(f"/agenda {day}")).text
+    assert "Non capisco 31/12/9999" in (await operator.send("/esporta 31/12/9999")).text
+    agenda = await operator.send("/agenda")
+    for data in ("op:ag:99991231:*:0", "op:ag:00010101:*:0"):
+        assert await operator.press_data(data, agenda) == "Questo pulsante non è più valido."
+    no_errors(operator)
