@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from bot.config import ConfigError
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -20,6 +22,9 @@ class RedactingFormatter(logging.Formatter):
 
 
 def configure(level: str, token: str | None) -> None:
+    if level not in logging.getLevelNamesMapping():
+        raise ConfigError("<environment>", "SPORTELLO_LOG_LEVEL", level,
+                          "expected DEBUG, INFO, WARNING or ERROR")
     logging.basicConfig(level=level)
     for handler in logging.getLogger().handlers:
         handler.setFormatter(RedactingFormatter(token))

@@ -42,3 +42,13 @@ def test_run_without_a_token_says_what_to_do(monkeypatch: pytest.MonkeyPatch,
     assert "TELEGRAM_BOT_TOKEN is not set" in error
     assert "sportello console" in error
     assert "Traceback" not in error
+
+
+def test_an_unknown_log_level_is_one_line_not_a_traceback(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("SPORTELLO_LOG_LEVEL", "verbose")
+    assert main(["run"]) == 1
+    error = capsys.readouterr().err
+    assert error == ("<environment>: SPORTELLO_LOG_LEVEL = 'VERBOSE': expected DEBUG, INFO, "
+                     "WARNING or ERROR\n")
