@@ -36,6 +36,11 @@ SAMPLE_NAME = "sample_office.toml"
 T = TypeVar("T")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,23}$", re.IGNORECASE)
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+LARGEST = 100_000
+"""No number in the file needs more (100,000 days are 270 years); far larger ones would pass
+here and overflow the bot's date arithmetic later."""
+LONGEST_SERVICE = 720
+"""Minutes: the database refuses a longer booking."""
 
 
 class Placeholder(str):
@@ -89,10 +94,13 @@ class _Reader:
             raise self.fail(name, value, f"expected {_KIND_NAMES.get(kind, kind.__name__)}")
         return value
 
-    def positive(self, name: str, default: int | None = None, *, zero: bool = False) -> int:
+    def positive(self, name: str, default: int | None = None, *, zero: bool = False,
+                 most: int = LARGEST) -> int:
         value = self.get(name, int, default)
         if value < 0 or (value == 0 and not zero):
             raise self.fail(name, value, "must be greater than zero" if not zero else "negative")
+        if value > most:
+            raise self.fail(name, value, f"at most {most}")
         return value
 
     def sub(self, name: str, *, required: bool = False) -> _Reader:
@@ -211,7 +219,7 @@ def _services(root: _Reader, desks: Mapping[str, Desk], categories: set[str], st
         category = body.string("category")
         if category not in categories:
             raise body.fail("category", category, "unknown category")
-        duration = body.positive("duration_minutes")
+        duration = body.positive("duration_minutes", most=LONGEST_SERVICE)
         if duration % step:
             raise body.fail("duration_minutes", duration, f"must be a multiple of {step}")
         desk_codes = body.get("desks", list)
@@ -242,7 +250,7 @@ def _rules(reader: _Reader) -> Rules:
             zone = reader.string("timezone")
             try:
                 ZoneInfo(zone)
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory
                 raise reader.fail("timezone", zone, "unknown time zone") from None
             values["timezone"] = zone
         else:
