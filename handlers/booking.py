@@ -18,7 +18,7 @@ from bot.availability import booking_window
 from bot.context import Context
 from bot.draft import TEXT_STEPS, Draft, Step
 from bot.i18n import Html, Translator
-from bot.model import Status, from_ts, to_ts
+from bot.model import from_ts, to_ts
 from handlers import booking_details, calendar
 from handlers.booking_confirm import confirm, limit_message
 from handlers.booking_view import parse_day, render
@@ -97,9 +97,8 @@ async def book(update: Update, context: Context) -> None:
     who, t = await citizen(update, context)
     deps = context.deps
     limit = deps.office.rules.max_active_per_account
-    upcoming = await deps.db.read(bookings.upcoming_for_user, who.user_id,
-                                  to_ts(deps.clock.now()))
-    if sum(b.status is Status.BOOKED for b in upcoming) >= limit:
+    if await deps.db.read(bookings.active_for_user, who.user_id,
+                          to_ts(deps.clock.now())) >= limit:
         await send(update, context, limit_message(t, Refusal.LIMIT_ACCOUNT, limit))
         return
     await begin(update, context, who, t, Draft.new())

@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot import waitlist
 from bot.context import Context
-from bot.model import Status, to_ts
+from bot.model import to_ts
 from handlers.common import answer, button, callback_data, citizen, edit, send
 from handlers.menu import DELETE_MY_DATA, PRIVACY
 from handlers.start import unknown_button
@@ -39,9 +39,7 @@ async def notice(update: Update, context: Context) -> None:
 async def ask(update: Update, context: Context) -> None:
     who, t = await citizen(update, context)
     deps = context.deps
-    upcoming = await deps.db.read(bookings.upcoming_for_user, who.user_id,
-                                  to_ts(deps.clock.now()))
-    count = sum(item.status is Status.BOOKED for item in upcoming)
+    count = await deps.db.read(bookings.active_for_user, who.user_id, to_ts(deps.clock.now()))
     text = t.ngettext(
         "This cancels your {n} upcoming booking and erases your name, codici fiscali and notes. "
         "Anonymous counts remain. Go ahead?",

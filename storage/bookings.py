@@ -67,6 +67,11 @@ def _active_count(conn: sqlite3.Connection, column: str, value: object, now: int
     ).fetchone()[0]
 
 
+def active_for_user(conn: sqlite3.Connection, user_id: int, now: int) -> int:
+    """Bookings of the account still to begin: what the account limit counts."""
+    return _active_count(conn, "user_id", user_id, now, None)
+
+
 def active_for_codice_fiscale(conn: sqlite3.Connection, codice_fiscale: str, now: int,
                               excluding: int | None = None) -> int:
     return _active_count(conn, "codice_fiscale", codice_fiscale, now, excluding)

@@ -37,6 +37,21 @@ async def test_the_account_limit_at_book(make_user: UserFactory, db: Database, o
     no_errors(user)
 
 
+async def test_a_booking_under_way_no_longer_counts_at_book(make_user: UserFactory,
+                                                             steps: Steps, db: Database,
+                                                             office: Office,
+                                                             clock: FakeClock) -> None:
+    for n in range(4):
+        await book_directly(db, office, clock, 1001, FRIDAY + timedelta(days=n), cf=CF[n])
+    clock.set(FRIDAY + timedelta(minutes=10))  # the first has begun: three are to come
+    user = make_user()
+    reply = await user.send("/prenota")
+    assert "Di che cosa si tratta?" in reply.text
+    await steps.book(user, start=FRIDAY + timedelta(days=4, hours=1), cf=CF[0])
+    assert await rows(db, "SELECT count(*) FROM bookings WHERE status = 'booked'") == [(5,)]
+    no_errors(user)
+
+
 async def test_the_account_limit_at_confirmation(make_user: UserFactory, steps: Steps,
                                                  db: Database, office: Office,
                                                  clock: FakeClock) -> None:

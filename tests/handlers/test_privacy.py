@@ -213,3 +213,17 @@ async def test_erasure_takes_a_booking_made_on_the_day(make_user: UserFactory, s
     await user.press("Sì, cancella i miei dati")
     assert await rows(db, "SELECT status, cancelled_by, name FROM bookings") == [
         ("cancelled", "erasure", None)]
+
+
+async def test_the_question_counts_only_the_bookings_erasure_cancels(
+        make_user: UserFactory, db: Database, office: Office, clock: FakeClock) -> None:
+    await book_directly(db, office, clock, 1001, FRIDAY)
+    await book_directly(db, office, clock, 1001, FRIDAY + timedelta(days=1), cf=CF[2])
+    clock.set(FRIDAY + timedelta(minutes=10))  # the first is under way: it stays as it is
+    user = make_user()
+    question = await user.send("/cancelladati")
+    assert question.text.startswith("Così annulla la sua 1 prenotazione in programma")
+    await user.press("Sì, cancella i miei dati")
+    assert question.text.startswith("Fatto: 1 prenotazione annullata")
+    assert await rows(db, "SELECT status FROM bookings ORDER BY start_ts") == [
+        ("booked",), ("cancelled",)]
