@@ -1,5 +1,5 @@
-"""Jobs that keep the database tidy and lawful: expired holds, abandoned conversations, and
-personal data past its retention period."""
+"""Jobs that keep the database tidy and lawful: expired holds, abandoned conversations (citizens'
+and operators'), and personal data past its retention period."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from telegram.ext import JobQueue
 
 from bot.context import Context, Deps
 from bot.model import to_ts
-from storage import drafts, holds, privacy
+from storage import drafts, holds, operator_drafts, privacy
 
 log = logging.getLogger(__name__)
 PURGE_AT = time(3, 0)
@@ -30,6 +30,7 @@ async def tidy(deps: Deps) -> None:
     timeout = deps.office.rules.conversation_timeout_minutes * 60
     await deps.db.write(holds.purge_expired, now)
     await deps.db.write(drafts.purge_stale, now - timeout)
+    await deps.db.write(operator_drafts.purge_stale, now - timeout)
 
 
 def schedule(jobs: JobQueue, deps: Deps) -> None:

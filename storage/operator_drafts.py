@@ -35,3 +35,10 @@ def get(conn: sqlite3.Connection, user_id: int, since: int) -> Draft | None:
 
 def clear(conn: sqlite3.Connection, user_id: int) -> None:
     conn.execute("DELETE FROM operator_drafts WHERE user_id = ?", (user_id,))
+
+
+def purge_stale(conn: sqlite3.Connection, older_than: int) -> int:
+    """Forget drafts untouched since before `older_than`: abandoned, and they may hold a
+    citizen's name and codice fiscale."""
+    return conn.execute("DELETE FROM operator_drafts WHERE updated_ts < ?",
+                        (older_than,)).rowcount

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot import housekeeping
 from bot.app import build_application, prepare
+from bot.context import Deps
 from bot.local_api import LocalBotAPI, LocalUser
 from bot.model import Office, to_ts
 from storage.db import Database
@@ -114,6 +116,18 @@ async def test_a_draft_left_too_long_is_forgotten(operator: LocalUser, clock: Fa
     await operator.send("Ada Lovelace")
     assert "Il codice fiscale?" not in operator.last.text
     assert await value(db, "SELECT count(*) FROM bookings") == 0
+
+
+async def test_an_abandoned_draft_does_not_keep_the_citizen_s_details(
+        operator: LocalUser, clock: FakeClock, db: Database, deps: Deps) -> None:
+    await choose_time(operator, "10:00")
+    await operator.send("Ada Lovelace")
+    await operator.send("RSSMRA85T10A562S")
+    await housekeeping.tidy(deps)
+    assert await value(db, "SELECT count(*) FROM operator_drafts") == 1  # still being typed
+    clock.advance(minutes=31)
+    await housekeeping.tidy(deps)
+    assert await value(db, "SELECT count(*) FROM operator_drafts") == 0
 
 
 async def test_a_restart_in_the_middle_loses_nothing(
