@@ -18,7 +18,13 @@ from bot.arguments import Period
 from bot.availability import DayState, day_states, desks_free_at, free_slots
 from bot.context import Context
 from bot.i18n import Html
-from bot.identity import clean_codice_fiscale, clean_name, clean_note
+from bot.identity import (
+    NAME_LIMIT,
+    NOTE_LIMIT,
+    clean_codice_fiscale,
+    clean_name,
+    clean_note,
+)
 from bot.model import Service, from_ts, to_ts
 from bot.walk_in import counter_now, counter_office
 from handlers.common import answer, button, send
@@ -178,10 +184,12 @@ async def text_typed(update: Update, context: Context, staff: Staff, draft: Draf
 def _problem(staff: Staff, step: str) -> Html:
     t = staff.t
     return {
-        "name": t.gettext("Write the name and surname, in letters, in at most 100 characters."),
+        "name": t.gettext("Write the name and surname, in letters, in at most {limit} "
+                          "characters.", limit=NAME_LIMIT),
         "cf": t.gettext("That is not a valid codice fiscale: 16 characters, like "
                         "RSSMRA85T10A562S. Write it again."),
-        "note": t.gettext("Write the note in at most 300 characters, or press No note."),
+        "note": t.gettext("Write the note in at most {limit} characters, or press No note.",
+                          limit=NOTE_LIMIT),
     }.get(step, t.gettext("Press Book or Stop above."))
 
 

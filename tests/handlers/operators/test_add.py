@@ -59,6 +59,15 @@ async def test_a_walk_in_is_booked_now_with_a_valid_codice_fiscale(
     assert await value(db, "SELECT count(*) FROM bookings") == 1
 
 
+async def test_the_limits_said_are_the_limits_applied(operator: LocalUser) -> None:
+    await choose_time(operator, "10:00")
+    refused = await operator.send("Ada " * 126)  # 503 characters
+    assert "al massimo 500 caratteri" in refused.text
+    await operator.send("Ada " * 120)  # 479: taken
+    await operator.send("RSSMRA85T10A562S")
+    assert "al massimo 300 caratteri" in (await operator.send("n" * 301)).text
+
+
 async def test_no_note(operator: LocalUser, db: Database) -> None:
     await choose_time(operator, "10:00")
     await operator.send("Ada Lovelace")
