@@ -48,7 +48,7 @@ TARGETS = {"month": 5.0, "day": 1.0}
 
 def working_days(office: Office, first: date, count: int) -> Iterator[date]:
     for day in (first + timedelta(days=n) for n in range(count)):
-        if not closure_reason(office, (), day) and any(d.hours_on(day) for d in
+        if closure_reason(office, (), day) is None and any(d.hours_on(day) for d in
                                                        office.desks.values()):
             yield day
 

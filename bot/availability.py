@@ -52,12 +52,13 @@ def booking_window(office: Office, now: datetime) -> Window:
 
 def closure_reason(office: Office, closures: Iterable[Closure], day: date,
                    desk: str | None = None) -> str | None:
-    """Why the office (or `desk`) is closed on `day`, or None when it is open."""
+    """Why the office (or `desk`) is closed on `day` ("" when no reason was given), or None when
+    it is open."""
     if day in office.holidays:
         return office.holidays[day]
     for closure in (*office.closures, *closures):
         if closure.covers(day, desk):
-            return closure.reason or "closed"
+            return closure.reason
     return None
 
 
@@ -96,7 +97,7 @@ def _desk_slots(office: Office, service: Service, day: date, closures: Sequence[
     step, length = office.rules.slot_step_minutes * 60, service.duration * 60
     for code in service.desks:
         desk = office.desks[code]
-        if closure_reason(office, closures, day, code):
+        if closure_reason(office, closures, day, code) is not None:
             continue
         for interval in desk.hours_on(day):
             opens = to_ts(local_datetime(day, interval.start, office.tz))
@@ -114,7 +115,7 @@ def free_slots(office: Office, service: Service, day: date, busy: Iterable[Busy]
                closures: Sequence[Closure], now: datetime) -> list[Slot]:
     """The free start times of `day`, each with the first desk free for the whole duration."""
     window = booking_window(office, now)
-    if day not in window or closure_reason(office, closures, day):
+    if day not in window or closure_reason(office, closures, day) is not None:
         return []
     first_desk: dict[int, str] = {}
     for start, desk in _desk_slots(office, service, day, closures, _Taken(busy), window.earliest):
@@ -130,13 +131,13 @@ def iter_day_states(office: Office, service: Service, days: Iterable[date],
     window = booking_window(office, now)
     taken = _Taken(busy)
     for day in days:
-        if day not in window or closure_reason(office, closures, day):
+        if day not in window or closure_reason(office, closures, day) is not None:
             yield day, DayState.CLOSED
             continue
         slots = _desk_slots(office, service, day, closures, taken, window.earliest)
         if next(iter(slots), None) is not None:
             yield day, DayState.FREE
-        elif any(office.desks[d].hours_on(day) and not closure_reason(office, closures, day, d)
+        elif any(office.desks[d].hours_on(day) and closure_reason(office, closures, day, d) is None
                  for d in service.desks):
             yield day, DayState.FULL
         else:
@@ -158,7 +159,7 @@ def desks_free_at(office: Office, service: Service, start: datetime, busy: Itera
     """
     day = start.astimezone(office.tz).date()
     window = booking_window(office, now)
-    if day not in window or closure_reason(office, closures, day):
+    if day not in window or closure_reason(office, closures, day) is not None:
         return []
     wanted = to_ts(start)
     return [desk for at, desk in _desk_slots(office, service, day, closures, _Taken(busy),

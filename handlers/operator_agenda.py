@@ -103,7 +103,8 @@ async def show_page(update: Update, context: Context, staff: Staff, day: date,
     text = every_page[page]
     why = closure_reason(office, await deps.db.read(closures.active, day), day, desk)
     if why is not None:
-        text = Html(text + "\n\n" + t.gettext("Closed: {reason}", reason=why))
+        text = Html(text + "\n\n" + (t.gettext("Closed: {reason}", reason=why) if why
+                                     else t.gettext("Closed.")))
     await show(update, context, text, page_keyboard(staff, office, day, desk, page,
                                                     len(every_page)))
 

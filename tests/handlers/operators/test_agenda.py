@@ -183,3 +183,12 @@ async def test_days_at_the_ends_of_the_calendar_are_not_days(operator: LocalUser
     for data in ("op:ag:99991231:*:0", "op:ag:00010101:*:0"):
         assert await operator.press_data(data, agenda) == "Questo pulsante non è più valido."
     no_errors(operator)
+
+
+async def test_a_closure_without_a_reason_is_said_in_the_operator_s_language(
+        operator: LocalUser) -> None:
+    text = (await operator.send("/agenda 24/12")).text  # closures.dates in the sample
+    assert text.endswith("Chiuso.")
+    await operator.press("Chiudi", await operator.send("/chiudi 3/12 S01"))
+    assert (await operator.send("/agenda 3/12 S01")).text.endswith("Chiuso.")
+    assert "Chiuso" not in (await operator.send("/agenda 3/12 S02")).text
