@@ -144,6 +144,11 @@ class Office:
     def services_in(self, category: str) -> list[Service]:
         return [s for s in self.services.values() if s.category == category]
 
+    def service_name(self, code: str, lang: str) -> str:
+        """The service's name in `lang`; its code, for one no longer configured."""
+        found = self.services.get(code)
+        return found.name.get(lang) if found else code
+
 
 class Status(enum.StrEnum):
     BOOKED = "booked"

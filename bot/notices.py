@@ -54,18 +54,13 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=data)
 
 
-def _service(office: Office, code: str, t: Translator) -> str:
-    found = office.services.get(code)
-    return found.name.get(t.lang) if found else code
-
-
 def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Html, Keyboard]:
     service = office.services.get(booking.service)
     start = booking.start.astimezone(office.tz)
     text = t.gettext(
         "<b>Reminder of your appointment</b>\n\n{service}\n{when}\n{address}\n"
         "Booking code: <b>{code}</b>",
-        service=_service(office, booking.service, t), when=t.when(start),
+        service=office.service_name(booking.service, t.lang), when=t.when(start),
         address=office.address, code=booking.code,
     )
     if service and service.documents.get(t.lang).strip():
@@ -89,7 +84,7 @@ def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Html, Key
 
 def booking_cancelled(t: Translator, office: Office, booking: Booking,
                       payload: Mapping[str, Any]) -> tuple[Html, Keyboard]:
-    values = {"code": booking.code, "service": _service(office, booking.service, t),
+    values = {"code": booking.code, "service": office.service_name(booking.service, t.lang),
               "when": t.when(booking.start.astimezone(office.tz))}
     reason = str(payload.get("reason") or "").strip()[:REASON_LIMIT]
     if payload.get("by") == "unconfirmed":
@@ -110,7 +105,8 @@ def waitlist_offer(t: Translator, office: Office, offer: Offer) -> tuple[Html, K
     text = t.gettext(
         "<b>A time has become free for you</b>\n\n{service}\n{when}\n{address}\n\n"
         "It is kept for you until {until}. Do you want it?",
-        service=_service(office, offer.service, t), when=t.when(from_ts(offer.start, office.tz)),
+        service=office.service_name(offer.service, t.lang),
+        when=t.when(from_ts(offer.start, office.tz)),
         address=office.address, until=t.time(from_ts(offer.expires, office.tz)),
     )
     return text, [[_button(t.gettext("✅ Book it"), f"{TAKE_OFFER}{offer.id}"),

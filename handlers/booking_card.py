@@ -8,15 +8,16 @@ from bot.i18n import Html, Translator
 from bot.model import Office, Service, mask_codice_fiscale
 
 
-def card(t: Translator, office: Office, service: Service, start: datetime, *,
+def card(t: Translator, office: Office, service: str, start: datetime, *,
          name: str | None = None, codice_fiscale: str | None = None, note: str | None = None,
          code: str | None = None) -> Html:
-    """The booking's details, one per line; the codice fiscale is always masked."""
+    """The booking's details, one per line (`service`: its code); the codice fiscale is always
+    masked."""
     lines = []
     if code:
         lines.append(t.gettext("Booking code: <b>{code}</b>", code=code))
     lines += [
-        t.gettext("Service: {service}", service=service.name.get(t.lang)),
+        t.gettext("Service: {service}", service=office.service_name(service, t.lang)),
         t.gettext("When: <b>{when}</b>", when=t.when(start.astimezone(office.tz))),
         t.gettext("Where: {office}, {address}", office=office.name, address=office.address),
     ]

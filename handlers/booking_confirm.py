@@ -75,7 +75,7 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
         draft.step, draft.start = Step.TIME, None
         return t.gettext("Sorry, that time has just been taken by someone else. "
                          "Please choose another one.")
-    details = card(t, office, service, start, code=result.code)
+    details = card(t, office, service.code, start, code=result.code)
     text = t.gettext("✅ <b>Booked.</b>") + "\n\n" + details + "\n\n" + documents(t, service)
     if draft.replaces is not None:
         text += "\n\n" + t.gettext("Your previous booking for this service is cancelled.")

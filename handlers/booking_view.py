@@ -90,7 +90,7 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
         return View(t.gettext("Anything the operator should know to prepare your case? Type it "
                               "(at most {limit} characters), or skip.", limit=NOTE_LIMIT),
                     [[button(t.gettext("Skip"), data(draft, "skip"))], _nav(t, draft)])
-    details = card(t, office, service, start, name=draft.name,
+    details = card(t, office, service.code, start, name=draft.name,
                    codice_fiscale=draft.codice_fiscale, note=draft.note)
     title = t.gettext("<b>Please check and confirm</b>")
     return View(Html(f"{title}\n{header}\n\n{details}"),

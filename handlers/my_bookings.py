@@ -42,16 +42,17 @@ async def list_bookings(update: Update, context: Context) -> None:
     blocks, keyboard = [], []
     for item in upcoming:
         blocks.append(_card(t, context, item))
-        if item.status is Status.BOOKED:
-            keyboard.append([button(t.gettext("Move {code}", code=item.code), f"my:r:{item.id}"),
-                             button(t.gettext("Cancel {code}", code=item.code), f"my:c:{item.id}")])
+        if item.status is not Status.BOOKED:
+            continue
+        move = button(t.gettext("Move {code}", code=item.code), f"my:r:{item.id}")
+        cancel = button(t.gettext("Cancel {code}", code=item.code), f"my:c:{item.id}")
+        keyboard.append([move, cancel] if item.service in deps.office.services else [cancel])
     title = t.gettext("<b>Your bookings</b>")
     await send(update, context, Html(title + "\n\n" + "\n\n".join(blocks)), keyboard)
 
 
 def _card(t: Translator, context: Context, item: Booking) -> Html:
-    office = context.deps.office
-    return card(t, office, office.services[item.service], item.start, code=item.code)
+    return card(t, context.deps.office, item.service, item.start, code=item.code)
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -116,6 +117,9 @@ async def move(update: Update, context: Context, who: Citizen, t: Translator,
     the office cancelled it, book the same service again for the same person."""
     rebook = item.status is Status.CANCELLED and item.cancelled_by in REBOOKABLE
     problem = None if rebook else changeable(t, context, item)
+    if item.service not in context.deps.office.services:
+        problem = t.gettext("This service can no longer be booked here: to move your "
+                            "appointment, please contact the counter.")
     if problem:
         await answer(update, problem, alert=True)
         return

@@ -49,10 +49,6 @@ def spans(office: Office) -> list[int]:
     return [*(days for days in SPANS if days < horizon), horizon]
 
 
-def _service_name(office: Office, code: str, t: Translator) -> str:
-    return office.services[code].name.get(t.lang) if code in office.services else code
-
-
 async def join(update: Update, context: Context) -> None:
     _, t = await citizen(update, context)
     office = context.deps.office
@@ -71,7 +67,7 @@ async def join(update: Update, context: Context) -> None:
     await send(update, context, t.gettext(
         "<b>Waiting list: {service}</b>\n\nWhen a time becomes free on the days you choose, I "
         "offer it to you here and keep it for you for {minutes} minutes. Which days can you come?",
-        service=_service_name(office, code, t), minutes=office.waitlist_offer_minutes), keyboard)
+        service=office.service_name(code, t.lang), minutes=office.waitlist_offer_minutes), keyboard)
 
 
 async def join_days(update: Update, context: Context) -> None:
@@ -88,7 +84,7 @@ async def join_days(update: Update, context: Context) -> None:
                                      today + timedelta(days=int(days)), to_ts(now))
     place = next(p for p in await deps.db.read(waitlist.places, found.user_id)
                  if p.entry.id == entry.id)
-    values = {"service": _service_name(deps.office, code, t), "position": place.position,
+    values = {"service": deps.office.service_name(code, t.lang), "position": place.position,
               "first": t.short_date(entry.first), "last": t.short_date(entry.last),
               "command": WAITLIST.name(t.lang)}
     text = (t.gettext("You are on the waiting list for {service}, from {first} to {last}: "
@@ -111,7 +107,7 @@ def listing(t: Translator, office: Office, places: list[Place]) -> tuple[Html, K
     leave_label = t.gettext("Leave")
     keyboard = []
     for number, place in enumerate(places, 1):
-        name = _service_name(office, place.entry.service, t)
+        name = office.service_name(place.entry.service, t.lang)
         lines.append(t.gettext(
             "{number}. {service}, from {first} to {last}: number {position} in the queue.",
             number=number, service=name, first=t.short_date(place.entry.first),
@@ -142,7 +138,7 @@ async def leave(update: Update, context: Context) -> None:
         await answer(update, t.gettext("You are not on that waiting list."), alert=True)
     else:
         await answer(update, t.gettext("You have left the waiting list for {service}.",
-                                       service=_service_name(deps.office, left.service, t)))
+                                       service=deps.office.service_name(left.service, t.lang)))
     places = await deps.db.read(waitlist.places, found.user_id)
     await edit(update, *listing(t, deps.office, places))
     if left:

@@ -222,3 +222,26 @@ async def test_what_the_citizen_cancelled_is_not_booked_again_from_an_old_button
     assert alert(api) == ("Questa prenotazione non è più attiva.", True)
     assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
     no_errors(user)
+
+
+async def test_a_booking_of_a_service_no_longer_configured_can_be_seen_and_cancelled(
+        make_user: UserFactory, db: Database, office: Office, clock: FakeClock,
+        api: LocalBotAPI) -> None:
+    """The office dropped a service from its file: what was booked for it stays manageable."""
+    booked = await book_directly(db, office, clock, 1001, FRIDAY)
+    await db.write(lambda conn: conn.execute("UPDATE bookings SET service = 'passaporti'"))
+    user = make_user()
+    reply = await user.send("/appuntamenti")
+    assert "Servizio: passaporti" in reply.text
+    assert reply.buttons() == [f"Annulla {booked.code}"]
+
+    await user.press_data(f"my:r:{booked.id}", reply)  # "Move" on an old reminder
+    assert alert(api) == ("Questo servizio non si prenota più qui: per spostare "
+                          "l'appuntamento si rivolga allo sportello.", True)
+    assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
+
+    await user.press(f"Annulla {booked.code}", reply)
+    assert "Servizio: passaporti" in user.last.text
+    await user.press("Sì, annulla")
+    assert await rows(db, "SELECT status FROM bookings") == [("cancelled",)]
+    no_errors(user)
