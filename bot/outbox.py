@@ -11,7 +11,8 @@ Errors: Forbidden (the citizen blocked the bot) marks the citizen unreachable, a
 is attempted to them; RetryAfter pauses every send for the time Telegram asks; a network error
 reschedules the message with back-off (up to MAX_ATTEMPTS, then it is given up, with the error)
 and ends the run, since the next messages would meet the same network; any other refusal
-(BadRequest) gives the message up at once.
+(BadRequest) gives the message up at once. A waiting-list offer given up is withdrawn, and its
+time offered to the next in the queue at once.
 """
 
 from __future__ import annotations
@@ -70,9 +71,10 @@ def _retry_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def _blocked(conn: sqlite3.Connection, message: outbox.Message, now: int, error: str) -> None:
+def _blocked(conn: sqlite3.Connection, message: outbox.Message, now: int,
+             error: str) -> Settled:
     citizens.mark_unreachable(conn, message.chat_id, now)
-    outbox.finish(conn, message.id, FAILED, now, error)
+    return triage.give_up(conn, message, now, error)
 
 
 def _always() -> bool:
@@ -131,7 +133,7 @@ class Dispatcher:
                                             item.notice)
         except Exception as error:  # one notice that cannot be shown must not stop the others
             log.exception("outbox: message %d cannot be rendered", message.id)
-            await self._end(message, FAILED, repr(error), tally)
+            await self._failed(message, repr(error), tally)
             return True
         for _ in range(FLOOD_WAITS):
             await self.pace.ready(message.chat_id)
@@ -144,33 +146,40 @@ class Dispatcher:
                     continue
                 break
             except Forbidden as error:
-                await self.deps.db.write(_blocked, message, self._now(), str(error))
-                tally.add(FAILED)
+                await self._failed(message, str(error), tally, blocked=True)
                 return True
             except BadRequest as error:  # this message will never go: Telegram refuses it
-                await self._end(message, FAILED, str(error), tally)
+                await self._failed(message, str(error), tally)
                 return True
             except NetworkError as error:  # TimedOut too
                 await self._later(message, str(error), tally)
                 return False
             except TelegramError as error:
-                await self._end(message, FAILED, str(error), tally)
+                await self._failed(message, str(error), tally)
                 return True
             self.pace.sent(message.chat_id)
-            await self._end(message, SENT, None, tally)
+            await self._sent(message, tally)
             return True
         await self.deps.db.write(outbox.retry, message.id, self._now(), None)
         tally.add("deferred")
         return False
 
-    async def _end(self, message: outbox.Message, state: str, error: str | None,
-                   tally: Tally) -> None:
-        await self.deps.db.write(outbox.finish, message.id, state, self._now(), error)
-        tally.add(state)
+    async def _sent(self, message: outbox.Message, tally: Tally) -> None:
+        await self.deps.db.write(outbox.finish, message.id, SENT, self._now())
+        tally.add(SENT)
+
+    async def _failed(self, message: outbox.Message, error: str, tally: Tally, *,
+                      blocked: bool = False) -> None:
+        """Record that `message` will not go; an offer in it passes to the next at once."""
+        settled = await self.deps.db.write(_blocked if blocked else triage.give_up, message,
+                                           self._now(), error)
+        tally.add(FAILED)
+        if settled.freed:
+            await offer_free_times(self.deps)
 
     async def _later(self, message: outbox.Message, error: str, tally: Tally) -> None:
         if message.attempts >= MAX_ATTEMPTS:
-            await self._end(message, FAILED, error, tally)
+            await self._failed(message, error, tally)
             return
         due = self._now() + BACKOFF * 2 ** (message.attempts - 1)
         await self.deps.db.write(outbox.retry, message.id, due, error)

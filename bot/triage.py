@@ -71,6 +71,14 @@ def _settle(conn: sqlite3.Connection, message: outbox.Message, state: str, now: 
     return Settled(state, freed)
 
 
+def give_up(conn: sqlite3.Connection, message: outbox.Message, now: int, why: str) -> Settled:
+    """The message will not reach the citizen: failed; an offer in it passes to the next."""
+    offer_id = message.payload.get("offer")
+    freed = (message.kind == WAITLIST_OFFER and isinstance(offer_id, int)
+             and waitlist.withdraw(conn, offer_id))
+    return _settle(conn, message, FAILED, now, why, freed=freed)
+
+
 def _confirm_or_lose(conn: sqlite3.Connection, message: outbox.Message,
                      booking_id: int, now: int) -> Settled:
     """The deadline passed unconfirmed: cancel (its other messages with it), queue the notice."""
@@ -98,5 +106,5 @@ def next_due(conn: sqlite3.Connection, now: int,
         return _confirm_or_lose(conn, message, notice.booking.id, now)
     citizen = citizens.get(conn, message.chat_id)
     if citizen and citizen.unreachable:
-        return _settle(conn, message, FAILED, now, "unreachable")
+        return give_up(conn, message, now, "unreachable")
     return Outgoing(message, citizen.lang if citizen else DEFAULT_LANGUAGE, notice)

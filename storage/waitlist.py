@@ -192,6 +192,16 @@ def _close(conn: sqlite3.Connection, found: Offer, state: str) -> None:
     holds.release(conn, found.user_id, "offer")
 
 
+def withdraw(conn: sqlite3.Connection, offer_id: int) -> bool:
+    """Close an offer that could not reach its citizen, letting its time go; True if it was
+    open."""
+    found = get_offer(conn, offer_id)
+    if found is None or found.state != "open":
+        return False
+    _close(conn, found, "expired")
+    return True
+
+
 def take(conn: sqlite3.Connection, offer_id: int, user_id: int, now: int) -> Offer | Refusal:
     """Accept an offer: the place is left as served; the time stays held (purpose 'offer')
     until `hold_for_booking`."""

@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import load_office
 from bot.context import Deps
-from bot.local_api import LocalUser
+from bot.local_api import LocalBotAPI, LocalUser
 from bot.model import Office, to_ts
 from bot.outbox import Dispatcher
 from bot.waitlist import offer_free_times
@@ -149,3 +149,19 @@ async def test_places_end_with_their_days_and_the_unreachable_are_passed_over(
     clock.set(datetime(2026, 12, 4, 9, 0, tzinfo=ROME))  # the seven days are over
     await offer_free_times(deps)
     assert await rows(db, "SELECT state FROM waitlist ORDER BY id") == [("expired",)] * 2
+
+
+async def test_an_offer_that_cannot_reach_its_citizen_goes_to_the_next_at_once(
+        db: Database, clock: FakeClock, deps: Deps, courier: Dispatcher, api: LocalBotAPI,
+        two_waiting: tuple[LocalUser, LocalUser, list[Booked]]) -> None:
+    blocked, waiting, taken = two_waiting  # the first blocked the bot after joining
+    api.blocked.add(blocked.id)
+    await cancel(db, clock, taken[0])
+    await offer_free_times(deps)
+    await courier.drain()
+    assert "lunedì 30 novembre 2026, 09:00" in waiting.last.text
+    assert await holds_of(db) == [(waiting.id, "offer", to_ts(MONDAY))]
+    assert await rows(db, "SELECT state FROM waitlist_offers ORDER BY id") == [
+        ("expired",), ("open",)]
+    assert await rows(db, "SELECT chat_id, state FROM outbox ORDER BY id") == [
+        (blocked.id, "failed"), (waiting.id, "sent")]
