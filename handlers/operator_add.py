@@ -8,6 +8,7 @@ the operator in `created_by`. Every press is checked again: the time may have go
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
 
 from telegram import Update
@@ -47,7 +48,8 @@ from storage.free_time import taken
 from storage.operator_drafts import Draft
 
 ADD_DRAFT = "add"
-"""The operator draft: {"service", "start", "step", and as typed "name", "cf", "note"}."""
+"""The operator draft: {"service", "start", "step", "nonce", and as typed "name", "cf", "note"};
+the nonce is in its No note and Book buttons, which act only on the draft they were sent for."""
 DAYS_AHEAD = 14
 DAYS_SHOWN = 8
 TIMES_PER_ROW = 5
@@ -76,8 +78,8 @@ async def pressed(update: Update, context: Context, staff: Staff) -> None:
         await offer_times(update, context, staff, services[found[1]], day)
     elif (found := matched(update, rf"op:a:t:{code}:(\d{{1,10}})")) and found[1] in services:
         await time_chosen(update, context, staff, services[found[1]], int(found[2]))
-    elif matched(update, r"op:a:(nonote|ok)"):
-        await draft_pressed(update, context, staff)
+    elif found := matched(update, r"op:a:(nonote|ok):([0-9a-f]{8})"):
+        await draft_pressed(update, context, staff, found[1], found[2])
     else:
         await invalid_button(update, staff)
 
@@ -130,7 +132,8 @@ async def time_chosen(update: Update, context: Context, staff: Staff, service: S
     draft = await draft_of(context, staff.user_id, ADD_DRAFT)
     kept = draft.data if draft and draft.data.get("service") == service.code else {}
     data = {**kept, "service": service.code, "start": start,
-            "step": "confirm" if kept.get("step") == "confirm" else "name"}
+            "step": "confirm" if kept.get("step") == "confirm" else "name",
+            "nonce": kept.get("nonce") or secrets.token_hex(4)}
     await deps.db.write(operator_drafts.put, staff.user_id, ADD_DRAFT, data,
                         to_ts(deps.clock.now()))
     await answer(update)
@@ -177,7 +180,7 @@ async def text_typed(update: Update, context: Context, staff: Staff, draft: Draf
         return
     keyboard = [[button(t.gettext("Stop"), STOP)]]
     if data["step"] == "note":
-        keyboard[0].insert(0, button(t.gettext("No note"), "op:a:nonote"))
+        keyboard[0].insert(0, button(t.gettext("No note"), f"op:a:nonote:{data['nonce']}"))
     await send(update, context, prompt, keyboard)
 
 
@@ -200,15 +203,16 @@ async def confirm(update: Update, context: Context, staff: Staff, data: dict) ->
             deps.office, data["service"], t), when=t.when(from_ts(data["start"], deps.office.tz)),
         name=data["name"], cf=data["cf"]) + (
         "\n" + t.gettext("Note: {note}", note=data["note"]) if data.get("note") else ""),
-        [[button(t.gettext("Book"), "op:a:ok"), button(t.gettext("Stop"), STOP)]])
+        [[button(t.gettext("Book"), f"op:a:ok:{data['nonce']}"), button(t.gettext("Stop"), STOP)]])
 
 
-async def draft_pressed(update: Update, context: Context, staff: Staff) -> None:
-    """No note, or Book: both act on the draft, which must be at the matching step."""
+async def draft_pressed(update: Update, context: Context, staff: Staff, pressed: str,
+                        nonce: str) -> None:
+    """No note, or Book: both act on the draft they were sent for, at the matching step."""
     deps = context.deps
     draft = await draft_of(context, staff.user_id, ADD_DRAFT)
-    wanted = "note" if matched(update, r"op:a:nonote") else "confirm"
-    if draft is None or draft.data.get("step") != wanted:
+    wanted = "note" if pressed == "nonote" else "confirm"
+    if draft is None or draft.data.get("nonce") != nonce or draft.data.get("step") != wanted:
         await invalid_button(update, staff)
         return
     if wanted == "note":

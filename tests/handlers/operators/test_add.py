@@ -77,6 +77,25 @@ async def test_no_note(operator: LocalUser, db: Database) -> None:
     assert await rows(db, "SELECT name, note FROM bookings") == [("Ada Lovelace", None)]
 
 
+async def test_the_summary_of_an_abandoned_booking_books_nothing_else(
+        operator: LocalUser, db: Database) -> None:
+    await choose_time(operator, "10:00")
+    await operator.send("Ada Lovelace")
+    await operator.send("RSSMRA85T10A562S")
+    no_note = operator.last.button("Nessuna nota")["callback_data"]
+    await operator.press("Nessuna nota")
+    ada = operator.last_with_buttons()
+    await choose_time(operator, "11:00")  # /aggiungi again: Ada's is abandoned
+    await operator.send("Bruno Bianchi")
+    await operator.send("BNCNNA90D43A390D")
+    assert await operator.press_data(no_note, ada) == "Questo pulsante non è più valido."
+    await operator.send("Nota")
+    assert await operator.press("Prenota", ada) == "Questo pulsante non è più valido."
+    assert await value(db, "SELECT count(*) FROM bookings") == 0
+    assert await operator.press("Prenota") == "Prenotato."
+    assert await rows(db, "SELECT name FROM bookings") == [("Bruno Bianchi",)]
+
+
 async def test_a_time_taken_meanwhile_keeps_the_details(
         operator: LocalUser, db: Database, office: Office) -> None:
     await choose_time(operator, "12:50")
