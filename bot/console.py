@@ -83,7 +83,7 @@ async def chat(office: Office, db_path: Path, user_id: int, language: str,
                 if not line:
                     break
                 text = line.strip()
-                if text.isdigit() and 0 < int(text) <= len(screen.numbered):
+                if text.isdecimal() and 0 < int(text) <= len(screen.numbered):
                     message, pressed = screen.numbered[int(text) - 1]
                     toast = await user.press_data(pressed["callback_data"], message)
                     if toast:

@@ -74,7 +74,7 @@ async def join_days(update: Update, context: Context) -> None:
     found, t = await citizen(update, context)
     deps = context.deps
     code, _, days = callback_data(update).removeprefix(DAYS).rpartition(":")
-    if code not in deps.office.services or not days.isdigit() or (
+    if code not in deps.office.services or not days.isdecimal() or (
             int(days) not in spans(deps.office)):
         await answer(update, t.gettext("That button is not valid."), alert=True)
         return

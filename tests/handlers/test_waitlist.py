@@ -119,7 +119,7 @@ async def test_forged_join_buttons_are_refused(
     user = make_user(1001)
     await no_free_time(app, user)
     for data in ("wl:join:nope", "wl:join:", "wl:in:cie:30", "wl:in:cie:abc", "wl:in:nope:7",
-                 "wl:in:cie:", "wl:in:cie:7:7"):
+                 "wl:in:cie:", "wl:in:cie:7:7", "wl:in:cie:²"):
         assert await user.press_data(data) == NOT_VALID, data
     assert await rows(db, "SELECT count(*) FROM waitlist") == [(0,)]
 
