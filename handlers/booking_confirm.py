@@ -61,10 +61,20 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
         codice_fiscale=draft.codice_fiscale, note=draft.note,
         max_per_account=rules.max_active_per_account,
         max_per_codice_fiscale=rules.max_active_per_codice_fiscale, replaces=draft.replaces,
+        replaceable_until=to_ts(now) + rules.cancellation_cutoff_hours * 3600,
         scheduled=reminders.schedule(office, service, start, now),
     )
     result = (await deps.db.write(_book_and_remember, request, to_ts(now)) if desks
               else Refusal.TAKEN)
+    if result is Refusal.UNCHANGEABLE:
+        await deps.db.write_relaxed(drafts.delete, who.user_id)
+        await send(update, context, t.ngettext(
+            "Your booking can no longer be moved here: it starts in less than {n} hour, or the "
+            "counter has changed it meanwhile. Nothing was changed: see /mybookings.",
+            "Your booking can no longer be moved here: it starts in less than {n} hours, or the "
+            "counter has changed it meanwhile. Nothing was changed: see /mybookings.",
+            rules.cancellation_cutoff_hours))
+        return None
     if result in (Refusal.LIMIT_ACCOUNT, Refusal.LIMIT_CODICE_FISCALE):
         await deps.db.write_relaxed(drafts.delete, who.user_id)
         limit = (rules.max_active_per_account if result is Refusal.LIMIT_ACCOUNT

@@ -24,6 +24,8 @@ class Refusal(enum.StrEnum):
     CLOSED = "closed"
     LIMIT_ACCOUNT = "limit_account"
     LIMIT_CODICE_FISCALE = "limit_codice_fiscale"
+    UNCHANGEABLE = "unchangeable"
+    """The booking to replace is no longer 'booked', or starts before `replaceable_until`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ class Request:
     created_by: int | None = None
     replaces: int | None = None
     """A booking being rescheduled: cancelled in the same transaction, not counted in limits."""
+    replaceable_until: int = 0
+    """`replaces` must start after this instant (the cancellation cutoff), Unix seconds."""
     scheduled: Sequence[Scheduled] = ()
 
 
@@ -118,6 +122,11 @@ def book(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refus
     Runs inside one IMMEDIATE transaction (`Database.write`), so the checks and the insert see
     the same state; the overlap trigger refuses what a concurrent connection slipped in anyway.
     """
+    if request.replaces is not None and conn.execute(
+        "SELECT 1 FROM bookings WHERE id = ? AND user_id IS ? AND status = 'booked'"
+        " AND start_ts > ?", (request.replaces, request.user_id, request.replaceable_until),
+    ).fetchone() is None:
+        return Refusal.UNCHANGEABLE
     refusal = _refusal_for_limits(conn, request, now)
     if refusal:
         return refusal

@@ -161,6 +161,25 @@ async def test_a_move_left_halfway_changes_nothing(make_user: UserFactory, steps
     no_errors(user)
 
 
+async def test_a_move_confirmed_past_the_cutoff_changes_nothing(
+        make_user: UserFactory, steps: Steps, db: Database, office: Office,
+        clock: FakeClock) -> None:
+    soon = await book_directly(db, office, clock, 1001, NOW.replace(hour=11, minute=10))
+    user = make_user()
+    await user.send("/mybookings")
+    await user.press(f"Sposta {soon.code}")  # 2 hours 10 minutes before: still allowed
+    await steps.choose(user, f"day:{MONDAY:%Y%m%d}")
+    await steps.choose(user, time_arg(MONDAY))
+    clock.advance(minutes=15)  # the citizen reads the summary; the cutoff passes
+    await steps.choose(user, "ok")
+    assert user.last.text == (
+        "La sua prenotazione non si può più spostare qui: inizia tra meno di 2 ore, oppure lo "
+        "sportello l'ha modificata nel frattempo. Non è cambiato nulla: veda /appuntamenti.")
+    assert await rows(db, "SELECT code, status FROM bookings") == [(soon.code, "booked")]
+    assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
+    no_errors(user)
+
+
 async def test_the_cancellation_cutoff(make_user: UserFactory, db: Database, office: Office,
                                        clock: FakeClock, api: LocalBotAPI) -> None:
     soon = await book_directly(db, office, clock, 1001, NOW.replace(hour=11))
