@@ -15,6 +15,9 @@ from storage import drafts, holds, operator_drafts, privacy
 log = logging.getLogger(__name__)
 PURGE_AT = time(3, 0)
 """Office time: when nobody books."""
+FORGET_AFTER = 24 * 3600
+"""An abandoned booking conversation is kept this long after its timeout, so that a citizen who
+comes back is told it expired rather than meeting a stranger's silence."""
 
 
 async def purge_personal_data(deps: Deps) -> int:
@@ -29,7 +32,7 @@ async def tidy(deps: Deps) -> None:
     now = to_ts(deps.clock.now())
     timeout = deps.office.rules.conversation_timeout_minutes * 60
     await deps.db.write(holds.purge_expired, now)
-    await deps.db.write(drafts.purge_stale, now - timeout)
+    await deps.db.write(drafts.purge_stale, now - timeout, now - timeout - FORGET_AFTER)
     await deps.db.write(operator_drafts.purge_stale, now - timeout)
 
 

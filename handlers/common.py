@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Sequence
 
@@ -78,11 +79,12 @@ def callback_number(update: Update, prefix: str) -> int | None:
 
 
 async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
-    """Answer a callback query; a query too old to answer is not an error."""
+    """Answer a callback query; a query too old to answer is not an error. The answer is
+    plain text, not HTML: what the translator escaped is shown as typed."""
     query = update.callback_query
     if query is None:
         return
     try:
-        await query.answer(text, show_alert=alert)
+        await query.answer(html.unescape(text) if text else None, show_alert=alert)
     except BadRequest as error:
         log.debug("callback query not answered: %s", error)

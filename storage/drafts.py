@@ -29,10 +29,11 @@ def delete(conn: sqlite3.Connection, user_id: int) -> None:
     holds.release(conn, user_id)
 
 
-def purge_stale(conn: sqlite3.Connection, older_than: int) -> int:
-    """Forget conversations abandoned before `older_than`, and release their holds."""
-    stale = [row[0] for row in conn.execute(
-        "SELECT user_id FROM drafts WHERE updated_ts < ?", (older_than,))]
-    for user_id in stale:
-        delete(conn, user_id)
-    return len(stale)
+def purge_stale(conn: sqlite3.Connection, abandoned_before: int, forgotten_before: int) -> int:
+    """Release the held times of conversations left since before `abandoned_before` (the
+    citizen's next message is told the booking expired), and forget the conversations left
+    since before `forgotten_before`; return how many were forgotten."""
+    for (user_id,) in conn.execute("SELECT user_id FROM drafts WHERE updated_ts < ?",
+                                   (abandoned_before,)).fetchall():
+        holds.release(conn, user_id)
+    return conn.execute("DELETE FROM drafts WHERE updated_ts < ?", (forgotten_before,)).rowcount

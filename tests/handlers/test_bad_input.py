@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from telegram import Update
+from telegram.ext import Application
 
 from bot.local_api import LocalBotAPI, LocalUser
 from bot.model import Office
+from handlers.common import answer
 from storage.db import Database
 from tests.conftest import NOW, UserFactory
 from tests.doubles import FakeClock
@@ -314,3 +317,13 @@ async def test_a_photo_or_a_sticker(make_user: UserFactory, steps: Steps, db: Da
     assert await draft_step(db, user) == "codice_fiscale"
     await nothing_booked(db)
     no_errors(user)
+
+
+async def test_a_toast_shows_escaped_text_as_typed(app: Application, api: LocalBotAPI) -> None:
+    """Answers to buttons are plain text: what the translator escaped for HTML is unescaped."""
+    update = Update.de_json({"update_id": 1, "callback_query": {
+        "id": "q1", "chat_instance": "1", "data": "x",
+        "from": {"id": 1001, "is_bot": False, "first_name": "Mario"}}}, app.bot)
+    await answer(update, app.bot_data["deps"].i18n("it").gettext(
+        "Kept for you: {when}", when="Luce & gas <sera>"))
+    assert api.callback_answers["q1"]["text"] == "Tenuto per lei: Luce & gas <sera>"

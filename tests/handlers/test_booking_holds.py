@@ -156,13 +156,13 @@ async def test_an_abandoned_conversation_is_tidied_away(make_user: UserFactory, 
     assert await rows(db, "SELECT step FROM drafts") == [("name",)]  # not yet abandoned
     clock.advance(minutes=2)
     await housekeeping.tidy(deps)
-    assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
-    assert await holds(db) == []
+    assert await holds(db) == []  # the time is free again
+    assert await rows(db, "SELECT count(*) FROM drafts") == [(1,)]  # kept to say it expired
 
-    toast = await user.press("Indietro", name_step)
-    assert toast == "Questo pulsante non è più valido."
-    assert user.last.text == ("Quella conversazione è conclusa. /prenota per una nuova "
-                              "prenotazione, /appuntamenti per i suoi appuntamenti.")
+    await user.press("Indietro", name_step)
+    assert user.last.text.startswith("La prenotazione che aveva iniziato è rimasta in sospeso "
+                                     "per più di 30 minuti")
+    assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
     reply = await user.send("Mario Rossi")
     assert reply.text.startswith("Per prenotare un appuntamento invii /prenota.")
     assert await rows(db, "SELECT count(*) FROM bookings") == [(0,)]
@@ -184,6 +184,19 @@ async def test_an_abandoned_conversation_ends_at_the_next_press(make_user: UserF
     assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
     assert await holds(db) == []
     no_errors(user)
+
+
+async def test_an_abandoned_conversation_is_forgotten_a_day_later(
+        make_user: UserFactory, steps: Steps, db: Database, clock: FakeClock,
+        app: Application) -> None:
+    user = make_user()
+    await steps.to_name(user, "matrimonio")
+    clock.advance(days=1, minutes=29)
+    await housekeeping.tidy(deps=app.bot_data["deps"])
+    assert await rows(db, "SELECT count(*) FROM drafts") == [(1,)]
+    clock.advance(minutes=2)
+    await housekeeping.tidy(deps=app.bot_data["deps"])
+    assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
 
 
 async def test_a_name_typed_after_the_timeout_is_told_the_booking_expired(
