@@ -95,7 +95,6 @@ def retry(conn: sqlite3.Connection, message_id: int, due: int, error: str | None
     )
 
 
-
 def superseded(conn: sqlite3.Connection, message: Message, now: int) -> bool:
     """Whether a later message of the same kind about the same booking is due too (after some
     downtime): then only that later one is worth sending."""
