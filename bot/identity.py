@@ -8,10 +8,14 @@ NAME_LIMIT = 500
 NOTE_LIMIT = 300
 
 
+def tidy_name(text: str) -> str:
+    """The name with its spacing tidied, kept otherwise as typed (`<b>` and `&` included)."""
+    return " ".join(text.split())
+
+
 def clean_name(text: str) -> str | None:
-    """The name with its spacing tidied (kept otherwise as typed, `<b>` and `&` included), or
-    None without a letter in it or over NAME_LIMIT characters."""
-    name = " ".join(text.split())
+    """The tidied name, or None without a letter in it or over NAME_LIMIT characters."""
+    name = tidy_name(text)
     return name if any(c.isalpha() for c in name) and len(name) <= NAME_LIMIT else None
 
 

@@ -252,12 +252,15 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
     office, now = deps.office, deps.clock.now()
     assert draft.service is not None
     service = office.services[draft.service]
-    cal = await calendar.load_window(deps, service, who.user_id)
     if wanted is None:
+        cal = await calendar.load_window(deps, service, who.user_id)
         first = cal.first_free(cal.window.first)
         if not first:
             return t.gettext("There are no free times at the moment.")
         wanted = to_ts(first[0].start)
+    else:  # the wanted day's bookings are all it takes to check the time
+        day = from_ts(wanted, office.tz).date()
+        cal = await calendar.load(deps, service, day, day, who.user_id)
     start = from_ts(wanted, office.tz)
     desks = cal.desks_at(start)
     held = desks and await deps.db.write_relaxed(

@@ -19,9 +19,10 @@ async def typed(context: Context, who: Citizen, t: Translator, draft: Draft,
     """Take `text` for the draft's step; the problem with it, or None once accepted."""
     if draft.step is Step.NAME:
         name = identity.clean_name(text)
-        if name is None and len(text.strip()) > NAME_LIMIT:
+        length = len(identity.tidy_name(text))
+        if name is None and length > NAME_LIMIT:
             return t.gettext("That is {n} characters long; a name can have at most {limit}.",
-                             n=len(text.strip()), limit=NAME_LIMIT)
+                             n=length, limit=NAME_LIMIT)
         if name is None:
             return t.gettext("Please type a name and surname, in letters.")
         draft.name = name
