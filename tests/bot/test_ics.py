@@ -13,7 +13,8 @@ from bot.model import Office
 from storage.db import Database
 from tests.conftest import ROME, UserFactory
 from tests.doubles import FakeClock
-from tests.handlers.conftest import Steps, rows
+from tests.handlers.conftest import Steps
+from tests.seed import rows
 
 AUTUMN_MONDAY = datetime(2026, 10, 26, 9, 0, tzinfo=ROME)
 """The Monday after the last Sunday of October: winter time (CET, UTC+1) since the day before."""

@@ -27,10 +27,6 @@ ERRORS = ("Sorry, something went wrong", "qualcosa non ha funzionato")
 """handlers/errors.py: what a citizen must never see for bad input."""
 
 
-async def rows(db: Database, sql: str, *args: object) -> list[tuple]:
-    return await db.read(lambda conn: [tuple(r) for r in conn.execute(sql, args).fetchall()])
-
-
 def data_ending(message: ChatMessage, suffix: str) -> str:
     """The callback data of the button in `message` whose data ends with `suffix`."""
     for row in message.keyboard:

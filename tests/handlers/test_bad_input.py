@@ -23,9 +23,9 @@ from tests.handlers.conftest import (
     data_ending,
     fill,
     no_errors,
-    rows,
     time_arg,
 )
+from tests.seed import rows
 
 INVALID_BUTTON = "Questo pulsante non è più valido."
 GO_ON = "Riprendiamo da qui:"

@@ -7,7 +7,8 @@ import pytest
 from bot.local_api import LocalBotAPI
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.handlers.conftest import CODE, rows
+from tests.handlers.conftest import CODE
+from tests.seed import rows
 
 
 @pytest.mark.parametrize(

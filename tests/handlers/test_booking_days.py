@@ -10,7 +10,8 @@ from bot.local_api import LocalUser
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
 from tests.doubles import FakeClock
-from tests.handlers.conftest import CF, FRIDAY, Steps, fill, no_errors, rows, time_arg
+from tests.handlers.conftest import CF, FRIDAY, Steps, fill, no_errors, time_arg
+from tests.seed import rows
 
 LATER, EARLIER = "Dopo ▶", "◀ Prima"
 

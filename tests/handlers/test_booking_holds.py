@@ -11,16 +11,8 @@ from bot.local_api import LocalUser
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.doubles import FakeClock
-from tests.handlers.conftest import (
-    CF,
-    FRIDAY,
-    Steps,
-    data_ending,
-    fill,
-    no_errors,
-    rows,
-    time_arg,
-)
+from tests.handlers.conftest import CF, FRIDAY, Steps, data_ending, fill, no_errors, time_arg
+from tests.seed import rows
 
 ON_FRIDAY = f"day:{FRIDAY:%Y%m%d}"
 """Marriages on Friday: one desk (Sportello 17), so a hold takes the time for everyone else."""

@@ -14,7 +14,8 @@ from bot.model import Office
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.doubles import FakeClock
-from tests.handlers.conftest import Steps, rows
+from tests.handlers.conftest import Steps
+from tests.seed import rows
 
 
 @pytest.mark.parametrize(("code", "welcome"), [

@@ -9,7 +9,8 @@ from bot.model import Office
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.doubles import FakeClock
-from tests.handlers.conftest import CF, FRIDAY, Steps, book_directly, no_errors, rows
+from tests.handlers.conftest import CF, FRIDAY, Steps, book_directly, no_errors
+from tests.seed import rows
 
 ACCOUNT_LIMIT = ("Ha già 4 prenotazioni in programma, il massimo consentito. Per prenotare "
                  "ancora, prima ne annulli una in /appuntamenti.")

@@ -10,7 +10,8 @@ from bot.model import Office
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
 from tests.doubles import FakeClock
-from tests.handlers.conftest import CF, FRIDAY, Steps, book_directly, no_errors, rows, time_arg
+from tests.handlers.conftest import CF, FRIDAY, Steps, book_directly, no_errors, time_arg
+from tests.seed import rows
 
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=ROME)
 
@@ -263,4 +264,24 @@ async def test_a_booking_of_a_service_no_longer_configured_can_be_seen_and_cance
     assert "Servizio: passaporti" in user.last.text
     await user.press("Sì, annulla")
     assert await rows(db, "SELECT status FROM bookings") == [("cancelled",)]
+    no_errors(user)
+
+
+async def test_an_english_citizen_cancels_in_english(make_user: UserFactory, db: Database,
+                                                     office: Office, clock: FakeClock) -> None:
+    user = make_user(language_code="en")
+    await user.send("/start")
+    booked = await book_directly(db, office, clock, 1001, FRIDAY)
+    reply = await user.send("/mybookings")
+    assert reply.text.startswith("Your bookings\n\n")
+    assert "When: Friday 27 November 2026, 09:00" in reply.text
+    assert reply.buttons() == [f"Move {booked.code}", f"Cancel {booked.code}"]
+    await user.press(f"Cancel {booked.code}")
+    question = user.last
+    assert question.buttons() == ["Yes, cancel it", "No, keep it"]
+    await user.press("Yes, cancel it")
+    assert question.text == (f"Booking {booked.code} is cancelled; the time is free for someone "
+                             "else. /book to make a new one.")
+    assert await rows(db, "SELECT status, cancelled_by FROM bookings") == [
+        ("cancelled", "citizen")]
     no_errors(user)

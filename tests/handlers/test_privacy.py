@@ -19,15 +19,8 @@ from bot.model import Office
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
 from tests.doubles import FakeClock
-from tests.handlers.conftest import (
-    CF,
-    FRIDAY,
-    Steps,
-    book_directly,
-    no_errors,
-    rows,
-    time_arg,
-)
+from tests.handlers.conftest import CF, FRIDAY, Steps, book_directly, no_errors, time_arg
+from tests.seed import rows
 
 
 @pytest.mark.parametrize(("lang", "controller", "days", "basis"), [

@@ -115,3 +115,21 @@ async def test_a_notice_of_a_cancellation_by_the_office_leads_to_booking_again(
     await user.press("Prenoti un altro orario")
     assert user.last.text.startswith("Certificati anagrafici")
     assert "Scelga un giorno" in user.last.text
+
+
+async def test_an_english_citizen_is_reminded_and_answered_in_english(
+        db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
+        make_user: UserFactory) -> None:
+    user = make_user(1003, language_code="en")
+    await user.send("/start")
+    booked = await book_directly(db, office, clock, user.id, FRIDAY, "certificati")
+    clock.set(THURSDAY_18)
+    await courier.drain()
+    reminder = user.last
+    assert "Friday 27 November 2026, 10:00" in reminder.text
+    assert "Registry certificates" in reminder.text
+    assert reminder.buttons() == ["✅ I'll be there", "❌ Cancel", "🔁 Move"]
+    toast = await user.press("I'll be there")
+    assert toast == "Thank you: we expect you on Friday 27 November 2026, 10:00."
+    assert await confirmed_ts(db, booked.id) == to_ts(THURSDAY_18)
+    assert "You have told us you will come: thank you." in user.last.text

@@ -14,7 +14,8 @@ from bot.local_api import LocalBotAPI, LocalUser
 from bot.model import Office
 from storage.db import Database
 from tests.doubles import FakeClock
-from tests.handlers.conftest import CF, FRIDAY, Steps, data_ending, no_errors, rows, time_arg
+from tests.handlers.conftest import CF, FRIDAY, Steps, data_ending, no_errors, time_arg
+from tests.seed import rows
 
 
 @asynccontextmanager
