@@ -18,17 +18,17 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import charts
-from bot.agenda import pages
 from bot.app import build_application, prepare
-from bot.arguments import Period
 from bot.config import load_office
+from bot.domain.arguments import Period
+from bot.domain.statistics import compute, percentile, render
 from bot.i18n import I18n
-from bot.local_api import LocalBotAPI, LocalUser
-from bot.stats import compute, percentile, render
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
+from handlers import charts
+from handlers.agenda_view import pages
 from storage import agenda, stats
 from storage.db import Database
-from tests.doubles import FakeClock
 from tests.seed import fill_day, insert_history
 
 ADMIN = 1

@@ -14,14 +14,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import housekeeping, outbox
-from bot import waitlist as offers
-from bot.calibration import with_durations
-from bot.clock import Clock, SystemClock
+from bot import outbox
 from bot.context import Context, Deps
+from bot.domain.calibration import with_durations
+from bot.domain.clock import Clock, SystemClock
+from bot.domain.model import Office
 from bot.i18n import I18n
-from bot.local_api import OFFLINE_TOKEN
-from bot.model import Office
+from bot.services import housekeeping, offers
+from bot.testing.local_api import OFFLINE_TOKEN
 from bot.updates import PerChatUpdateProcessor
 from handlers import (
     booking,

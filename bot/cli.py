@@ -11,9 +11,10 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bot import console, invites, logs, runner
+from bot import console, logs, runner
 from bot.config import ConfigError, Settings, load_office, read_settings
-from bot.model import Office
+from bot.domain.model import Office
+from bot.services import invites
 from storage.audit import COMMAND_LINE
 from storage.db import Database
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from bot.model import (
+from bot.domain.model import (
     WEEKDAYS,
     Category,
     Closure,

@@ -8,9 +8,9 @@ from typing import Any
 
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
+from bot.domain.model import Office
 from bot.i18n import I18n
-from bot.model import Office
 from storage.db import Database
 
 

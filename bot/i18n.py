@@ -21,7 +21,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from bot.model import DEFAULT_LANGUAGE, LANGUAGES
+from bot.domain.model import DEFAULT_LANGUAGE, LANGUAGES
 
 
 class Html(str):

@@ -28,12 +28,13 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot import notices, triage
 from bot.context import Context, Deps
-from bot.model import to_ts
+from bot.domain.model import to_ts
 from bot.pacing import Pace
-from bot.triage import DROPPED, FAILED, SENT, Outgoing, Settled
-from bot.waitlist import offer_free_times
+from bot.services import triage
+from bot.services.offers import offer_free_times
+from bot.services.triage import DROPPED, FAILED, SENT, Outgoing, Settled
+from handlers import notices
 from storage import citizens, outbox
 
 log = logging.getLogger(__name__)

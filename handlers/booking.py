@@ -14,11 +14,11 @@ from datetime import date, datetime
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.availability import booking_window
 from bot.context import Context
-from bot.draft import TEXT_STEPS, Draft, Step
+from bot.domain.availability import booking_window
+from bot.domain.flows import TEXT_STEPS, Draft, Step
+from bot.domain.model import from_ts, to_ts
 from bot.i18n import Html, Translator
-from bot.model import from_ts, to_ts
 from handlers import booking_details, calendar
 from handlers.booking_confirm import confirm, limit_message
 from handlers.booking_view import parse_day, render

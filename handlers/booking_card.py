@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.model import Office, Service, mask_codice_fiscale
 from bot.i18n import Html, Translator
-from bot.model import Office, Service, mask_codice_fiscale
 
 
 def card(t: Translator, office: Office, service: str, start: datetime, *,

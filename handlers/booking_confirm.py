@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from telegram import InputFile, Update
 
-from bot import ics, reminders, waitlist
 from bot.context import Context
-from bot.draft import Draft, Step
+from bot.domain import ics, schedules
+from bot.domain.flows import Draft, Step
+from bot.domain.model import from_ts, to_ts
 from bot.i18n import Html, Translator
-from bot.model import from_ts, to_ts
+from bot.services import booking, offers
 from handlers import calendar
 from handlers.booking_card import card, documents
 from handlers.common import send
-from storage import bookings, citizens, drafts
+from storage import drafts
 from storage.bookings import Booked, Refusal, Request
 from storage.citizens import Citizen
-
-
-def _book_and_remember(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
-    result = bookings.book(conn, request, now)
-    if isinstance(result, Booked) and request.user_id is not None:
-        citizens.remember_identity(conn, request.user_id, request.name or "",
-                                   request.codice_fiscale or "")
-        drafts.delete(conn, request.user_id)
-    return result
 
 
 def limit_message(t: Translator, refusal: Refusal, limit: int) -> Html:
@@ -62,9 +52,9 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
         max_per_account=rules.max_active_per_account,
         max_per_codice_fiscale=rules.max_active_per_codice_fiscale, replaces=draft.replaces,
         replaceable_until=to_ts(now) + rules.cancellation_cutoff_hours * 3600,
-        scheduled=reminders.schedule(office, service, start, now),
+        scheduled=schedules.schedule(office, service, start, now),
     )
-    result = (await deps.db.write(_book_and_remember, request, to_ts(now)) if desks
+    result = (await deps.db.write(booking.book_for_citizen, request, to_ts(now)) if desks
               else Refusal.TAKEN)
     if result is Refusal.UNCHANGEABLE:
         await deps.db.write_relaxed(drafts.delete, who.user_id)
@@ -98,5 +88,5 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
     await context.bot.send_document(chat_id, InputFile(event, filename=f"{result.code}.ics"),
                                     caption=t.gettext("Add it to your calendar."))
     if draft.replaces is not None:
-        await waitlist.offer_free_times(deps)
+        await offers.offer_free_times(deps)
     return None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot import identity
 from bot.context import Context
-from bot.draft import Draft, Step
+from bot.domain import identity
+from bot.domain.flows import Draft, Step
+from bot.domain.identity import NAME_LIMIT, NOTE_LIMIT
+from bot.domain.model import to_ts
 from bot.i18n import Html, Translator
-from bot.identity import NAME_LIMIT, NOTE_LIMIT
-from bot.model import to_ts
 from handlers.booking_confirm import limit_message
 from storage import bookings
 from storage.bookings import Refusal

@@ -7,12 +7,12 @@ from datetime import date, datetime
 
 from telegram import InlineKeyboardButton
 
-from bot.availability import DayState
 from bot.context import Deps
-from bot.draft import Draft, Step
+from bot.domain.availability import DayState
+from bot.domain.flows import Draft, Step
+from bot.domain.identity import NOTE_LIMIT
+from bot.domain.model import Booking, Slot, from_ts, mask_codice_fiscale
 from bot.i18n import Html, Translator
-from bot.identity import NOTE_LIMIT
-from bot.model import Booking, Slot, from_ts, mask_codice_fiscale
 from handlers import calendar
 from handlers.booking_card import card, documents
 from handlers.common import button

@@ -6,10 +6,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot import availability
-from bot.availability import DayState, Window
 from bot.context import Deps
-from bot.model import Busy, Closure, Office, Service, Slot, local_datetime, to_ts
+from bot.domain import availability
+from bot.domain.availability import DayState, Window
+from bot.domain.model import Busy, Closure, Office, Service, Slot, local_datetime, to_ts
 from storage import closures, occupancy
 
 

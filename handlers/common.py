@@ -10,8 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import Context
+from bot.domain.model import to_ts
 from bot.i18n import Translator, language_for
-from bot.model import to_ts
 from storage import citizens
 from storage.citizens import Citizen
 

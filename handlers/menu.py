@@ -10,8 +10,8 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.domain.model import DEFAULT_LANGUAGE, LANGUAGES
 from bot.i18n import N_, I18n, Translator
-from bot.model import DEFAULT_LANGUAGE, LANGUAGES
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import waitlist
 from bot.context import Context
-from bot.draft import Draft, Step
+from bot.domain.flows import Draft, Step
+from bot.domain.model import Booking, Status, to_ts
 from bot.i18n import Html, Translator
-from bot.model import Booking, Status, to_ts
+from bot.services import offers
 from handlers import booking
 from handlers.booking_card import card
 from handlers.common import answer, button, callback_data, citizen, edit, send
@@ -108,7 +108,7 @@ async def cancel(update: Update, context: Context, who: Citizen, t: Translator,
             t.gettext("This booking is no longer active."))
     await edit(update, text)
     if done:
-        await waitlist.offer_free_times(deps)
+        await offers.offer_free_times(deps)
 
 
 async def move(update: Update, context: Context, who: Citizen, t: Translator,

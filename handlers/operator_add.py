@@ -14,20 +14,21 @@ from datetime import date, timedelta
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.agenda import desk_name, service_name
-from bot.arguments import Period
-from bot.availability import DayState, day_states, desks_free_at, free_slots
 from bot.context import Context
-from bot.i18n import Html
-from bot.identity import (
+from bot.domain.arguments import Period
+from bot.domain.availability import DayState, day_states, desks_free_at, free_slots
+from bot.domain.identity import (
     NAME_LIMIT,
     NOTE_LIMIT,
     clean_codice_fiscale,
     clean_name,
     clean_note,
 )
-from bot.model import Service, from_ts, to_ts
-from bot.walk_in import counter_now, counter_office
+from bot.domain.model import Service, from_ts, to_ts
+from bot.domain.walk_in import counter_now, counter_office
+from bot.i18n import Html
+from bot.services import booking
+from handlers.agenda_view import desk_name, service_name
 from handlers.common import answer, button, send
 from handlers.operator_access import (
     ADD,
@@ -42,7 +43,7 @@ from handlers.operator_access import (
 )
 from handlers.operator_agenda import day_in
 from handlers.operator_visit import show_visit
-from storage import agenda, office_actions, operator_drafts
+from storage import agenda, operator_drafts
 from storage.bookings import Booked, Refusal, Request
 from storage.free_time import taken
 from storage.operator_drafts import Draft
@@ -232,7 +233,7 @@ async def book(update: Update, context: Context, staff: Staff, data: dict) -> No
     desks = await _desks_free(context, service, start)
     result: Booked | Refusal = Refusal.TAKEN
     if desks:
-        result = await deps.db.write(office_actions.book, Request(
+        result = await deps.db.write(booking.book_on_behalf, Request(
             user_id=None, service=service.code, desks=desks, start=start,
             end=start + service.duration * 60, day=from_ts(start, deps.office.tz).date(),
             name=data["name"], codice_fiscale=data["cf"], note=data.get("note"),

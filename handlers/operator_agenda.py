@@ -8,12 +8,12 @@ from datetime import date, datetime, timedelta
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler
 
-from bot.agenda import desk_name, pages
-from bot.arguments import ALL_DESKS, YEARS, Period, find_desk, parse_day
-from bot.availability import closure_reason
 from bot.context import Context
+from bot.domain.arguments import ALL_DESKS, YEARS, Period, find_desk, parse_day
+from bot.domain.availability import closure_reason
+from bot.domain.model import Office
 from bot.i18n import Html
-from bot.model import Office
+from handlers.agenda_view import desk_name, pages
 from handlers.common import Keyboard, answer, button, send
 from handlers.operator_access import (
     AGENDA,

@@ -14,13 +14,13 @@ from datetime import date
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot import waitlist
-from bot.agenda import NAME_LIMIT, clip, desk_name
-from bot.arguments import Period, find_desk, parse_period
 from bot.context import Context
+from bot.domain.arguments import Period, find_desk, parse_period
+from bot.domain.model import Closure, Office, from_ts
+from bot.domain.visits import Visit
 from bot.i18n import Html, Translator
-from bot.model import Closure, Office, from_ts
-from bot.visit import Visit
+from bot.services import counter, offers
+from handlers.agenda_view import NAME_LIMIT, clip, desk_name
 from handlers.common import answer, button, send
 from handlers.operator_access import (
     CLOSE,
@@ -36,7 +36,7 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import date_examples
-from storage import agenda, closures, office_actions, operator_drafts
+from storage import agenda, closures, operator_drafts
 
 CLOSE_DRAFT = "close"
 """The operator draft of a closure waiting for confirmation: {"first", "last", "desk", "reason",
@@ -134,7 +134,7 @@ async def close_confirmed(update: Update, context: Context, staff: Staff) -> Non
     desk, reason = draft.data["desk"], draft.data["reason"]
     await deps.db.write(operator_drafts.clear, staff.user_id)
     closure, cancelled = await deps.db.write(
-        office_actions.close, period.first, period.last, desk, reason, start=start, end=end,
+        counter.close, period.first, period.last, desk, reason, start=start, end=end,
         actor=staff.user_id, now=now_ts(deps))
     await answer(update, t.gettext("Closed."))
     lines = [t.gettext("<b>Closed:</b> {scope} {span}.", scope=_scope(office, t, desk),
@@ -176,7 +176,7 @@ async def lift_pressed(update: Update, context: Context, staff: Staff) -> None:
         await invalid_button(update, staff)
         return
     deps, t = context.deps, staff.t
-    lifted = await deps.db.write(office_actions.reopen, int(found[1]), actor=staff.user_id,
+    lifted = await deps.db.write(counter.reopen, int(found[1]), actor=staff.user_id,
                                  now=now_ts(deps))
     await answer(update, t.gettext("Lifted.") if lifted else t.gettext("Already lifted."))
     heading = ""
@@ -185,7 +185,7 @@ async def lift_pressed(update: Update, context: Context, staff: Staff) -> None:
                             "it cancelled stay cancelled.",
                             scope=_scope(deps.office, t, lifted.desk),
                             span=_span(t, lifted.first, lifted.last)) + "\n\n"
-        await waitlist.offer_free_times(deps)
+        await offers.offer_free_times(deps)
     await show_closures(update, context, staff, heading)
 
 

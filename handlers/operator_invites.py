@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot import invites
 from bot.context import Context
+from bot.domain.model import from_ts
 from bot.i18n import Html
-from bot.model import from_ts
+from bot.services import invites
 from handlers.common import Keyboard, answer, button, citizen, send
 from handlers.menu import START, command_list
 from handlers.operator_access import (

@@ -7,13 +7,13 @@ import asyncio
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler
 
-from bot import charts
-from bot.agenda_csv import to_csv
-from bot.arguments import Period, parse_period
-from bot.calibration import MAX_MINUTES, valid_minutes, with_durations
 from bot.context import Context
+from bot.domain.arguments import Period, parse_period
+from bot.domain.calibration import MAX_MINUTES, valid_minutes, with_durations
+from bot.domain.statistics import compute, render
 from bot.i18n import Html
-from bot.stats import compute, render
+from handlers import charts
+from handlers.agenda_csv import to_csv
 from handlers.common import send
 from handlers.operator_access import (
     CALIBRATE,

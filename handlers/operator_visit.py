@@ -7,13 +7,13 @@ import re
 from telegram import Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
-from bot import waitlist
-from bot.agenda import desk_name, detail, service_name
-from bot.arguments import Period, find_desk
 from bot.context import Context
+from bot.domain.arguments import Period, find_desk
+from bot.domain.model import Status, from_ts, to_ts
+from bot.domain.visits import STEPS, Action, Visit, actions, allowed
 from bot.i18n import Html
-from bot.model import Status, from_ts, to_ts
-from bot.visit import STEPS, Action, Visit, actions, allowed
+from bot.services import counter, offers
+from handlers.agenda_view import desk_name, detail, service_name
 from handlers.common import Keyboard, answer, button, send
 from handlers.operator_access import (
     NEXT,
@@ -29,7 +29,7 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import agenda_data, desk_keyboard, unknown_desk
-from storage import agenda, audit, office_actions, operator_drafts, operators
+from storage import agenda, audit, operator_drafts, operators
 from storage.operator_drafts import Draft
 
 DETAIL = re.compile(r"^/b(\d{1,12})(?:@\w+)?$")
@@ -198,7 +198,7 @@ async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> No
             or "reason" not in draft.data):
         await invalid_button(update, staff)
         return
-    cancelled = await deps.db.write(office_actions.cancel, int(found[1]), now_ts(deps),
+    cancelled = await deps.db.write(counter.cancel, int(found[1]), now_ts(deps),
                                     actor=staff.user_id, by="operator",
                                     reason=draft.data["reason"])
     await deps.db.write(operator_drafts.clear, staff.user_id)
@@ -210,7 +210,7 @@ async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> No
         return
     await answer(update, t.gettext("Cancelled."))
     await show_visit(update, context, staff, visit, t.gettext("<b>Cancelled.</b>") + "\n\n")
-    await waitlist.offer_free_times(deps)
+    await offers.offer_free_times(deps)
 
 
 def _when(staff: Staff, context: Context, visit: Visit) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import waitlist
 from bot.context import Context
-from bot.model import to_ts
+from bot.domain.model import to_ts
+from bot.services import offers
 from handlers.common import answer, button, callback_data, citizen, edit, send
 from handlers.menu import DELETE_MY_DATA, PRIVACY
 from handlers.start import unknown_button
@@ -68,7 +68,7 @@ async def on_button(update: Update, context: Context) -> None:
         "Done: {n} bookings cancelled and your personal data erased. If you write again, you "
         "start from scratch.", cancelled))
     if cancelled:
-        await waitlist.offer_free_times(deps)
+        await offers.offer_free_times(deps)
 
 
 def handlers() -> list[BaseHandler]:

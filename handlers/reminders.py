@@ -12,10 +12,10 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
-from bot.model import Status, to_ts
-from bot.notices import I_WILL_BE_THERE, reminder
+from bot.domain.model import Status, to_ts
 from handlers.common import answer, callback_number, citizen, edit
 from handlers.menu import BOOK
+from handlers.notices import I_WILL_BE_THERE, reminder
 from storage import attendance
 
 

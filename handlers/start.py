@@ -13,8 +13,8 @@ from telegram.ext import (
 )
 
 from bot.context import Context
+from bot.domain.model import LANGUAGES
 from bot.i18n import Html, Translator, language_for
-from bot.model import LANGUAGES
 from handlers.common import answer, button, callback_data, citizen, send
 from handlers.menu import HELP, LANGUAGE, START, command_list
 from storage import citizens

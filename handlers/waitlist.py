@@ -17,10 +17,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context
+from bot.domain.model import Office, from_ts, to_ts
 from bot.i18n import Html, Translator
-from bot.model import Office, from_ts, to_ts
-from bot.notices import DECLINE_OFFER, TAKE_OFFER
-from bot.waitlist import offer_free_times
+from bot.services.offers import offer_free_times
 from handlers.booking import continue_with_time
 from handlers.common import (
     Keyboard,
@@ -34,6 +33,7 @@ from handlers.common import (
     send,
 )
 from handlers.menu import BOOK, WAITLIST
+from handlers.notices import DECLINE_OFFER, TAKE_OFFER
 from storage import waitlist
 from storage.waitlist import Place, Refusal
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.model import Status
-from bot.visit import Step, Visit
+from bot.domain.model import Status
+from bot.domain.visits import Step, Visit
 from storage import audit
 
 _COLUMNS = (

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from bot.model import Booking, Scheduled, Status, from_ts
+from bot.domain.model import Booking, Scheduled, Status, from_ts
 from storage import closures, holds, outbox
 from storage.occupancy import OCCUPYING_SQL, is_free
 

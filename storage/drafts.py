@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.draft import Draft
+from bot.domain.flows import Draft
 from storage import holds
 
 

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
-from bot.model import Busy, Closure
+from bot.domain.model import Busy, Closure
 from storage import closures
 from storage.occupancy import busy
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.stats import Facts, VisitRow
+from bot.domain.statistics import Facts, VisitRow
 
 
 def facts(conn: sqlite3.Connection, start: int, end: int) -> Facts:

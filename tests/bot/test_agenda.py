@@ -4,12 +4,12 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.agenda import PAGE_LIMIT, pages, units
 from bot.config import load_office
+from bot.domain.model import Status, to_ts
+from bot.domain.visits import Visit
 from bot.i18n import I18n
-from bot.local_api import MESSAGE_LIMIT, html_to_text
-from bot.model import Status, to_ts
-from bot.visit import Visit
+from bot.testing.local_api import MESSAGE_LIMIT, html_to_text
+from handlers.agenda_view import PAGE_LIMIT, pages, units
 
 OFFICE = load_office()
 T = I18n()("it")

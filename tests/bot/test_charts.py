@@ -3,11 +3,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import charts
-from bot.arguments import Period
 from bot.config import load_office
+from bot.domain.arguments import Period
+from bot.domain.statistics import Facts, compute
 from bot.i18n import I18n
-from bot.stats import Facts, compute
+from handlers import charts
 
 
 def test_the_chart_is_a_png() -> None:

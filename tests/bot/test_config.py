@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot.cli import main, summary
 from bot.config import ConfigError, load_office, parse_office, sample_path
-from bot.model import Office
+from bot.domain.model import Office
 
 SAMPLE = sample_path().read_text(encoding="utf-8")
 

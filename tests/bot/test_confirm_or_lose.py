@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import load_office
-from bot.model import Office, to_ts
+from bot.domain.model import Office, to_ts
 from bot.outbox import Dispatcher
+from bot.testing.clock import FakeClock
 from storage import citizens, waitlist
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.doubles import FakeClock
 from tests.factories import tiny_office
 from tests.handlers.conftest import book_directly
 from tests.seed import rows

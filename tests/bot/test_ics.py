@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 import icalendar
 import pytest
 
-from bot.ics import booking_event
-from bot.model import Office
+from bot.domain.ics import booking_event
+from bot.domain.model import Office
+from bot.testing.clock import FakeClock
 from storage.db import Database
 from tests.conftest import ROME, UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import Steps
 from tests.seed import rows
 

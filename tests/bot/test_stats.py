@@ -3,9 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.arguments import Period
 from bot.config import load_office
-from bot.stats import Facts, compute, percentile
+from bot.domain.arguments import Period
+from bot.domain.statistics import Facts, compute, percentile
 
 OFFICE = load_office()
 ROME = ZoneInfo("Europe/Rome")

@@ -1,8 +1,8 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.model import Status, to_ts
-from bot.visit import Action, Visit, actions, allowed, status_label
+from bot.domain.model import Status, to_ts
+from bot.domain.visits import Action, Visit, actions, allowed, status_label
 
 ROME = ZoneInfo("Europe/Rome")
 START = datetime(2026, 11, 26, 10, 0, tzinfo=ROME)

@@ -9,12 +9,12 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
-from bot.local_api import LocalBotAPI, LocalUser
-from bot.model import Office
+from bot.domain.model import Office
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
 from handlers.common import answer
 from storage.db import Database
 from tests.conftest import NOW, UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import (
     CF,
     FRIDAY,

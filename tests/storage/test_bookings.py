@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.availability import DayState, day_states, desks_free_at, free_slots
-from bot.model import Busy, Closure, Office, local_datetime, to_ts
+from bot.domain.availability import DayState, day_states, desks_free_at, free_slots
+from bot.domain.model import Busy, Closure, Office, local_datetime, to_ts
 from storage import bookings, citizens, closures, holds
 from storage.bookings import OVERLAP_MESSAGE, Booked, Refusal, new_code
 from storage.db import Database

@@ -7,13 +7,13 @@ from dataclasses import replace
 import pytest
 
 from bot.config import load_office
-from bot.invites import token_hash
-from bot.local_api import LocalUser
-from bot.model import Office, to_ts
+from bot.domain.model import Office, to_ts
+from bot.services.invites import token_hash
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalUser
 from storage import operators
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.doubles import FakeClock
 
 ADMIN = 500
 OPERATOR = 600
@@ -53,5 +53,5 @@ def offers(monkeypatch: pytest.MonkeyPatch) -> list[object]:
         calls.append(deps)
         return 0
 
-    monkeypatch.setattr("bot.waitlist.offer_free_times", offer)
+    monkeypatch.setattr("bot.services.offers.offer_free_times", offer)
     return calls

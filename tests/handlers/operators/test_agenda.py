@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.local_api import MESSAGE_LIMIT, LocalUser
-from bot.model import Office, to_ts
+from bot.domain.model import Office, to_ts
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import MESSAGE_LIMIT, LocalUser
 from storage import operators
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import no_errors
 from tests.handlers.operators.conftest import OPERATOR
 from tests.seed import book, fill_day, rows

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from bot.local_api import LocalUser
-from bot.model import Office
+from bot.domain.model import Office
+from bot.testing.local_api import LocalUser
 from storage.db import Database
 from tests.conftest import NOW, ROME
 from tests.handlers.operators.conftest import OPERATOR

@@ -12,13 +12,13 @@ import pytest
 from telegram.ext import Application
 
 from bot.app import build_application, prepare
-from bot.local_api import LocalBotAPI, LocalUser
-from bot.model import Office, to_ts
-from bot.visit import STEPS, Action
+from bot.domain.model import Office, to_ts
+from bot.domain.visits import STEPS, Action
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
 from storage import agenda, bookings
 from storage.db import Database
 from tests.conftest import NOW, ROME
-from tests.doubles import FakeClock
 from tests.handlers.operators.conftest import ADMIN, OPERATOR
 from tests.seed import book, rows, value
 

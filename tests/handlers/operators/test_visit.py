@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
-from bot.local_api import LocalUser
-from bot.model import Office, to_ts
+from bot.domain.model import Office, to_ts
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalUser
 from storage.db import Database
 from tests.conftest import NOW
-from tests.doubles import FakeClock
 from tests.handlers.operators.conftest import OPERATOR
 from tests.seed import book, rows, value
 

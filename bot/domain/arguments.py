@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.model import Office, local_datetime, to_ts
+from bot.domain.model import Office, local_datetime, to_ts
 
 _RELATIVE = {"oggi": 0, "today": 0, "domani": 1, "tomorrow": 1, "dopodomani": 2,
              "ieri": -1, "yesterday": -1}

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 
-from bot.model import Office
+from bot.domain.model import Office
 
 MAX_MINUTES = 240
 log = logging.getLogger(__name__)

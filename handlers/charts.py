@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib.util
 import io
 
+from bot.domain.model import Office
+from bot.domain.statistics import Stats
 from bot.i18n import Translator
-from bot.model import Office
-from bot.stats import Stats
 
 
 def available() -> bool:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.model import Status, from_ts, to_ts
 from bot.i18n import N_
-from bot.model import Status, from_ts, to_ts
 
 
 @dataclass(frozen=True, slots=True)

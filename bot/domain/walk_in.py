@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.model import Office, from_ts, to_ts
+from bot.domain.model import Office, from_ts, to_ts
 
 
 def counter_office(office: Office) -> Office:

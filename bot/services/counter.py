@@ -1,5 +1,5 @@
-"""What the office does to bookings, each audited in the same transaction: book on a citizen's
-behalf, cancel one booking, close days (cancelling the bookings they cover), lift a closure.
+"""What the office does to bookings, each audited in the same transaction: cancel one booking,
+close days (cancelling the bookings they cover), lift a closure.
 
 A cancellation drops the booking's pending reminders and queues one notice for a citizen who
 booked on Telegram: outbox kind `booking_cancelled`, payload {"reason": ..., "by": "operator" or
@@ -11,22 +11,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-from bot.model import Booking, Closure, to_ts
-from bot.visit import Visit
+from bot.domain.model import Booking, Closure, to_ts
+from bot.domain.visits import Visit
 from storage import audit, bookings, closures, outbox
 from storage.agenda import cancellable
-from storage.bookings import Booked, Refusal, Request
 
 NOTICE = "booking_cancelled"
 
-
-def book(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
-    """A booking by an operator (`request.created_by`) for a citizen on the phone or present."""
-    assert request.created_by is not None
-    booked = bookings.book(conn, request, now)
-    if isinstance(booked, Booked):
-        audit.record(conn, now, request.created_by, "add", booked.id)
-    return booked
 
 
 def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, actor: int, by: str,

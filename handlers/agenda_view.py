@@ -12,9 +12,9 @@ import html
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from bot.domain.model import Office, from_ts
+from bot.domain.visits import Visit, status_label
 from bot.i18n import Html, Translator
-from bot.model import Office, from_ts
-from bot.visit import Visit, status_label
 
 PAGE_LIMIT = 3900
 """UTF-16 code units of HTML per page, below Telegram's 4096 with a margin."""

@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from bot.model import to_ts
+from bot.domain.model import to_ts
 from storage import operators
 from storage.db import Database
 

@@ -16,10 +16,10 @@ from datetime import date, datetime, timedelta
 
 from telegram.ext import Application
 
-from bot.availability import booking_window, free_slots
 from bot.context import Context, Deps
-from bot.model import Closure, Office, Service, Slot, local_datetime, to_ts
-from bot.notices import WAITLIST_OFFER
+from bot.domain.availability import booking_window, free_slots
+from bot.domain.model import Closure, Office, Service, Slot, local_datetime, to_ts
+from handlers.notices import WAITLIST_OFFER
 from storage import closures, holds, outbox, waitlist
 from storage.occupancy import busy
 

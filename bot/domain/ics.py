@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import icalendar
 
-from bot.model import Office, Service
+from bot.domain.model import Office, Service
 
 
 def booking_event(office: Office, service: Service, code: str, start: datetime, end: datetime,

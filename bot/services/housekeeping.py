@@ -9,7 +9,7 @@ from datetime import time, timedelta
 from telegram.ext import JobQueue
 
 from bot.context import Context, Deps
-from bot.model import to_ts
+from bot.domain.model import to_ts
 from storage import drafts, holds, operator_drafts, privacy
 
 log = logging.getLogger(__name__)

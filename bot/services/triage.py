@@ -11,9 +11,9 @@ import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from bot.model import DEFAULT_LANGUAGE, Status
-from bot.notices import BOOKING_CANCELLED, KINDS, WAITLIST_OFFER, Notice
-from bot.reminders import CONFIRM_DEADLINE, REMINDER
+from bot.domain.model import DEFAULT_LANGUAGE, Status
+from bot.domain.schedules import CONFIRM_DEADLINE, REMINDER
+from handlers.notices import BOOKING_CANCELLED, KINDS, WAITLIST_OFFER, Notice
 from storage import bookings, citizens, outbox, waitlist
 
 SENT, DROPPED, FAILED = "sent", "dropped", "failed"

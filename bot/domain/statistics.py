@@ -16,9 +16,9 @@ from datetime import date, timedelta
 
 from babel.numbers import format_decimal, format_percent
 
-from bot.arguments import Period
+from bot.domain.arguments import Period
+from bot.domain.model import Office, Status, local_datetime, to_ts
 from bot.i18n import Html, Translator
-from bot.model import Office, Status, local_datetime, to_ts
 
 VisitRow = tuple[str, str, int, int, int | None, int | None]
 """service, status, start, created, started, served (Unix seconds)."""

@@ -17,9 +17,9 @@ from typing import Any
 
 from telegram import InlineKeyboardButton
 
+from bot.domain.model import Booking, Office, from_ts
+from bot.domain.schedules import CONFIRM_DEADLINE, REMINDER, confirm_deadline
 from bot.i18n import Html, Translator
-from bot.model import Booking, Office, from_ts
-from bot.reminders import CONFIRM_DEADLINE, REMINDER, confirm_deadline
 from storage.waitlist import Offer
 
 BOOKING_CANCELLED = "booking_cancelled"

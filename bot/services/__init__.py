@@ -1,0 +1,1 @@
+"""The use cases, each a transaction over storage: no Telegram here."""
