@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseRateLimiter,
@@ -20,6 +19,7 @@ from bot.domain.calibration import with_durations
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.model import Office
 from bot.i18n import I18n
+from bot.pacing import Pace, PacedLimiter
 from bot.services import housekeeping, offers
 from bot.testing.local_api import OFFLINE_TOKEN
 from bot.updates import PerChatUpdateProcessor
@@ -42,14 +42,16 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
                       request: BaseRequest | None = None, base_url: str | None = None,
                       clock: Clock | None = None, i18n: I18n | None = None,
                       rate_limiter: BaseRateLimiter | None = None) -> Application:
+    """`rate_limiter`: instead of the Pace shared by replies and the outbox (benchmarks)."""
     deps = Deps(office=office, db=db, i18n=i18n or I18n(), clock=clock or SystemClock())
+    limiter = rate_limiter or PacedLimiter()
     builder = (
         ApplicationBuilder()
         .token(token)
         .context_types(ContextTypes(context=Context))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=office.tz,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(rate_limiter or AIORateLimiter())
+        .rate_limiter(limiter)
         .concurrent_updates(PerChatUpdateProcessor())
     )
     if request is not None:
@@ -73,7 +75,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application.add_error_handler(errors.on_error)
     assert application.job_queue is not None
     housekeeping.schedule(application.job_queue, deps)
-    outbox.install(application)
+    outbox.install(application, limiter.pace if isinstance(limiter, PacedLimiter) else Pace())
     offers.install(application)
     return application
 
