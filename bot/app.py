@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -26,6 +28,7 @@ from bot.updates import PerChatUpdateProcessor
 from handlers import (
     booking,
     errors,
+    flood,
     menu,
     my_bookings,
     operators,
@@ -45,6 +48,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     """`rate_limiter`: instead of the Pace shared by replies and the outbox (benchmarks)."""
     deps = Deps(office=office, db=db, i18n=i18n or I18n(), clock=clock or SystemClock())
     limiter = rate_limiter or PacedLimiter()
+    processor = PerChatUpdateProcessor()
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -52,7 +56,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=office.tz,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(limiter)
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(processor)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -60,6 +64,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
         builder = builder.base_url(f"{base_url.rstrip('/')}/bot")
     application = builder.build()
     application.bot_data["deps"] = deps
+    processor.on_flood = functools.partial(flood.slow_down, application)
 
     application.add_handlers(start.group_guard(), group=-1)
     application.add_handlers(operators.first(), group=-1)

@@ -395,13 +395,17 @@ class LocalUser:
 
     async def send(self, text: str) -> ChatMessage:
         """Send `text`; return the bot's last message afterwards."""
+        await self.write(text)
+        return self.last
+
+    async def write(self, text: str) -> None:
+        """Send `text` and wait until the bot has handled it (or dropped it)."""
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split()[0]
             content["entities"] = [{"type": "bot_command", "offset": 0,
                                     "length": len(command)}]
         await self._process({"message": self._message(**content)})
-        return self.last
 
     async def send_content(self, **content: Any) -> ChatMessage:
         """Send something other than text, e.g. `sticker={...}` or `photo=[...]`."""
