@@ -13,7 +13,7 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import outbox
 from bot.context import Context, Deps
@@ -24,7 +24,7 @@ from bot.i18n import I18n
 from bot.pacing import Pace, PacedLimiter
 from bot.services import housekeeping, offers
 from bot.testing.local_api import OFFLINE_TOKEN
-from bot.updates import PerChatUpdateProcessor
+from bot.updates import FloodGate, PerChatUpdateProcessor
 from handlers import (
     booking,
     errors,
@@ -59,7 +59,10 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
         .concurrent_updates(processor)
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
+    # one connection for long polling, as python-telegram-bot's default
+    builder = builder.get_updates_request(
+        FloodGate(request or HTTPXRequest(connection_pool_size=1), processor))
     if base_url:
         builder = builder.base_url(f"{base_url.rstrip('/')}/bot")
     application = builder.build()

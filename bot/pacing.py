@@ -5,7 +5,9 @@ everything when Telegram asks for one (RetryAfter).
 Replies to citizens (through `PacedLimiter`, the application's rate limiter) and the outbox's
 bulk sends (bot/outbox.py) take their places in the same `Pace`, so they share one budget, and a
 reply always gets the next free place before a bulk send does: during a rush, or at 18:00 when
-the day-before reminders fall due, people who are typing are answered first. Bulk sends are also
+the day-before reminders fall due, people who are typing are answered first. Among replies, a
+chat written to less in the last second goes first: nobody waits behind another chat's flood of
+answers. Bulk sends are also
 spread evenly over the second, so that a reply never waits long for a free place; and only bulk
 sends keep one second between two messages to the same chat (a reply to a citizen who is typing
 comes at once, as python-telegram-bot's own AIORateLimiter does).
@@ -26,7 +28,7 @@ import asyncio
 import itertools
 import statistics
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -45,7 +47,7 @@ SAFETY = 0.003
 SAMPLES = 64
 """Round trips remembered: the quickest of them is the network's own delay."""
 PRIORITY_TICK = 0.001
-"""How long a bulk send waits before looking again while a reply takes the place it waits for."""
+"""How long a send waits before looking again while another takes the place it waits for."""
 RESOLUTION = 0.0001
 """Seconds close enough to a place's time to take it: a send in flight holds its place longer
 the longer it flies, and waiting for less would chase it forever."""
@@ -67,6 +69,13 @@ class Send:
     over: bool = False
 
 
+@dataclass(slots=True)
+class _Waiting:
+    chat: int | None
+    bulk: bool
+    order: int
+
+
 class Pace:
     def __init__(self, per_second: int = PER_SECOND, *,
                  monotonic: Callable[[], float] = time.monotonic,
@@ -84,8 +93,9 @@ class Pace:
         self._paused_until = 0.0
         self._bulk_next = 0.0
         """When the next bulk send may start, bulk sends being spread evenly over the second."""
-        self._urgent = 0
-        """Replies waiting for a place in the overall budget: bulk sends let them go first."""
+        self._waiting: list[_Waiting] = []
+        self._recent = Counter[int]()
+        """Sends to each chat among `_sends`."""
 
     def _excess(self, send: Send, now: float) -> float:
         """How much later than the quickest send this one may have reached Telegram."""
@@ -117,34 +127,46 @@ class Pace:
 
     async def acquire(self, chat_id: int | None = None, *, bulk: bool = False) -> int:
         """Wait until one more message may start (to `chat_id`, if given); a ticket for
-        `done`. A reply (not `bulk`) goes before any bulk send waiting for the same place."""
-        urgent = False
+        `done`. When a place frees, of those waiting for it a reply goes before any bulk send,
+        and a chat written to less in the last second before one written to more."""
+        me = _Waiting(chat_id, bulk, next(self._tickets))
+        self._waiting.append(me)
         try:
             while True:
                 now = self._monotonic()
-                overall, chat = self._free_at(chat_id, bulk, now)
-                if bulk and self._urgent:
-                    overall = max(overall, now + PRIORITY_TICK)
-                if max(overall, chat) <= now + RESOLUTION:
-                    break
-                if not bulk and not urgent and overall >= chat:
-                    urgent = True
-                    self._urgent += 1
-                await self._sleep(max(overall, chat) - now)
+                ready = max(self._free_at(chat_id, bulk, now))
+                if ready <= now + RESOLUTION:
+                    if self._first(me, now):
+                        break
+                    ready = now + PRIORITY_TICK  # another takes this place: look again after
+                await self._sleep(ready - now)
         finally:
-            if urgent:
-                self._urgent -= 1
+            self._waiting.remove(me)
         if bulk:  # the next one is due a place later, however late this one is
             spacing = (1 + self.margin()) / self.per_second
             self._bulk_next = max(self._bulk_next, now - spacing) + spacing
         return self._start(chat_id, now)
 
+    def _first(self, me: _Waiting, now: float) -> bool:
+        """Whether `me` comes first of those who could start now."""
+        def rank(waiting: _Waiting) -> tuple[bool, int, int]:
+            recent = self._recent[waiting.chat] if waiting.chat is not None else 0
+            return waiting.bulk, recent, waiting.order
+
+        mine = rank(me)
+        return not any(rank(other) < mine and max(self._free_at(other.chat, other.bulk, now))
+                       <= now + RESOLUTION for other in self._waiting if other is not me)
+
     def _start(self, chat_id: int | None, now: float) -> int:
         while self._sends and self._sends[0].over and (
                 self._sends[0].start + 1 + self._excess(self._sends[0], now) <= now):
-            self._sends.popleft()
+            gone = self._sends.popleft()
+            if gone.chat is not None:
+                self._recent -= Counter({gone.chat: 1})
         send = Send(chat_id, now)
         self._sends.append(send)
+        if chat_id is not None:
+            self._recent[chat_id] += 1
         if chat_id is not None:
             if len(self._last) >= FORGET_AT:
                 self._forget(now)

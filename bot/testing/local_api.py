@@ -15,6 +15,7 @@ answer travels back.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import random
@@ -160,6 +161,8 @@ class LocalBotAPI(BaseRequest):
         self._ids: dict[int, Iterator[int]] = {}
         self._seen: dict[str, asyncio.Event] = {}
         self._update_ids = itertools.count(1)
+        self._inbox: list[dict[str, Any]] = []
+        self._arrived = asyncio.Event()
 
     # -- BaseRequest --------------------------------------------------------------------------
     @property
@@ -177,10 +180,32 @@ class LocalBotAPI(BaseRequest):
         there, back = self._legs()
         if there:
             await asyncio.sleep(there)
-        status, body = self._handle(url, request_data)
+        if url.endswith("/getUpdates"):
+            status, body = 200, await self._poll(request_data)
+        else:
+            status, body = self._handle(url, request_data)
         if back:
             await asyncio.sleep(back)
         return status, body
+
+    def incoming(self, update: dict[str, Any]) -> None:
+        """An update Telegram keeps for the bot to fetch with getUpdates (`update_id` set)."""
+        self._inbox.append(update)
+        self._arrived.set()
+
+    async def _poll(self, request_data: RequestData | None) -> bytes:
+        """getUpdates, long polling: what arrived after `offset`, up to `limit`; if nothing
+        did, wait up to `timeout` seconds for something."""
+        params = dict(request_data.parameters) if request_data else {}
+        self.calls.append(("getUpdates", params))
+        self.seen("getUpdates").set()
+        offset, limit = int(params.get("offset") or 0), int(params.get("limit") or 100)
+        self._inbox = [update for update in self._inbox if update["update_id"] >= offset]
+        if not self._inbox and params.get("timeout"):
+            self._arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), float(params["timeout"]))
+        return json.dumps({"ok": True, "result": self._inbox[:limit]}).encode()
 
     def _legs(self) -> tuple[float, float]:
         """Seconds on the way to Telegram and on the way back, for one call."""
@@ -222,8 +247,6 @@ class LocalBotAPI(BaseRequest):
         if name in ("setMyCommands", "deleteMyCommands", "deleteWebhook", "close", "logOut",
                     "sendChatAction", "setChatMenuButton"):
             return True
-        if name == "getUpdates":
-            return []
         if name == "answerCallbackQuery":
             if len(str(params.get("text", ""))) > ANSWER_LIMIT:
                 raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
@@ -400,12 +423,19 @@ class LocalUser:
 
     async def write(self, text: str) -> None:
         """Send `text` and wait until the bot has handled it (or dropped it)."""
+        await self._process({"message": self._text(text)})
+
+    def post(self, text: str) -> None:
+        """Send `text` the way Telegram delivers it to a bot that polls: kept for getUpdates."""
+        self.api.incoming({"update_id": self.api.next_update_id(), "message": self._text(text)})
+
+    def _text(self, text: str) -> dict[str, Any]:
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split()[0]
             content["entities"] = [{"type": "bot_command", "offset": 0,
                                     "length": len(command)}]
-        await self._process({"message": self._message(**content)})
+        return self._message(**content)
 
     async def send_content(self, **content: Any) -> ChatMessage:
         """Send something other than text, e.g. `sticker={...}` or `photo=[...]`."""

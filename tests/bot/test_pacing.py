@@ -147,6 +147,21 @@ async def test_a_reply_takes_the_next_place_before_the_bulk_sends_waiting(
     assert network.most_in(1.0) <= 30
 
 
+async def test_when_the_budget_is_full_a_chat_answered_less_goes_before_a_flooding_one(
+        pace: Pace, time: SimulatedTime) -> None:
+    network = Network(pace, time)
+    await time.run(*(network.send(1, bulk=False) for _ in range(30)))  # one chat's flood
+    started: list[int] = []
+
+    async def reply(chat: int, after: float) -> None:
+        await time.sleep(after)
+        async with pace.sending(chat):
+            started.append(chat)
+
+    await time.run(reply(1, 0.01), reply(1, 0.02), reply(2, 0.03))
+    assert started == [2, 1, 1]
+
+
 async def test_a_send_still_in_flight_holds_its_chat_however_long_it_flies(
         pace: Pace, time: SimulatedTime) -> None:
     hung = await pace.acquire(5, bulk=True)

@@ -5,9 +5,11 @@ polite answer."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 from telegram import Chat, Message, Update
+from telegram.ext import Application
 
 from bot.testing.local_api import LocalBotAPI
 from bot.updates import QUEUE_LIMIT, PerChatUpdateProcessor
@@ -100,3 +102,47 @@ async def test_a_citizen_who_floods_is_answered_up_to_the_limit_and_asked_once_t
     await user.send("/start")  # the flood is over: answered as usual
     await asyncio.gather(*(user.write(f"ancora {n}") for n in range(2 * QUEUE_LIMIT)))
     assert sum(notice in message.text for message in user.messages) == 2
+
+
+def raw(update_id: int, chat_id: int) -> dict[str, object]:
+    return {"update_id": update_id, "message": {"message_id": update_id, "date": 0, "text": "x",
+                                                "chat": {"id": chat_id, "type": "private"}}}
+
+
+def test_before_parsing_a_flood_is_cut_to_the_limit_and_one_more_and_the_offset_kept() -> None:
+    processor = PerChatUpdateProcessor(queue_limit=3)
+    answer = [raw(n, 1) for n in range(1, 9)] + [raw(9, 2)] + [raw(10, 1)]
+    kept = processor.admit(answer)
+    assert [update["update_id"] for update in kept] == [1, 2, 3, 4, 9, 10]
+    assert kept[-1] == {"update_id": 10}  # dropped, but the next getUpdates starts after it
+    assert processor.dropped == 5
+
+
+async def until(api: LocalBotAPI, done: Callable[[], bool]) -> None:
+    """Wait, without sleeping, until `done()` holds after some message was sent."""
+    while True:
+        api.seen("sendMessage").clear()
+        if done():
+            return
+        await api.seen("sendMessage").wait()
+
+
+async def test_a_flood_that_comes_by_polling_is_answered_up_to_the_limit_and_not_again(
+        app: Application, make_user: UserFactory, api: LocalBotAPI) -> None:
+    user = make_user(1001)
+    assert app.updater is not None
+    await app.start()
+    await app.updater.start_polling()
+    try:
+        for n in range(3 * QUEUE_LIMIT):
+            user.post(f"messaggio {n}")
+        await until(api, lambda: len(user.messages) == QUEUE_LIMIT + 1)
+        user.post("/start")
+        await until(api, lambda: len(user.messages) == QUEUE_LIMIT + 2)
+    finally:
+        await app.updater.stop()
+        await app.stop()
+    texts = [message.text for message in user.messages]
+    assert "Stai scrivendo più in fretta" in texts[QUEUE_LIMIT]
+    assert texts[-1].startswith("Benvenuto")
+    assert sum(name == "sendMessage" for name, _ in api.calls) == QUEUE_LIMIT + 2
