@@ -8,15 +8,23 @@ import argparse
 from bot.testing.local_api import RoundTrip
 
 
-def add_arguments(parser: argparse.ArgumentParser, latency_ms: float = 0.0) -> None:
-    parser.add_argument("--latency-ms", type=float, default=latency_ms,
-                        help=f"round trip of every Bot API call (default {latency_ms:g})")
+def add_arguments(parser: argparse.ArgumentParser, latency_ms: float = 0.0,
+                  series: tuple[float, ...] = ()) -> None:
+    """`series`: the benchmark runs once for each round trip given (default: those)."""
+    if series:
+        parser.add_argument("--latency-ms", type=float, nargs="+", default=list(series),
+                            help="round trips of every Bot API call, one series each "
+                                 f"(default {' '.join(f'{s:g}' for s in series)})")
+    else:
+        parser.add_argument("--latency-ms", type=float, default=latency_ms,
+                            help=f"round trip of every Bot API call (default {latency_ms:g})")
     parser.add_argument("--jitter-ms", type=float, default=None,
                         help="at most this much more, at random (default: a tenth of the round "
                              "trip)")
     parser.add_argument("--seed", type=int, default=2026, help="of the jitter")
 
 
-def round_trip(args: argparse.Namespace) -> RoundTrip:
-    jitter = args.latency_ms / 10 if args.jitter_ms is None else args.jitter_ms
-    return RoundTrip(args.latency_ms / 1000, jitter / 1000, args.seed)
+def round_trip(args: argparse.Namespace, latency_ms: float | None = None) -> RoundTrip:
+    latency_ms = args.latency_ms if latency_ms is None else latency_ms
+    jitter = latency_ms / 10 if args.jitter_ms is None else args.jitter_ms
+    return RoundTrip(latency_ms / 1000, jitter / 1000, args.seed)
