@@ -9,9 +9,12 @@ days and times so that their bookings succeed.
 
 The floor bot gets the same updates from the same citizens, under the same update processor and
 concurrency, and answers each with the Bot API calls Sportello made for it in a recording run
-(the same methods, texts, HTML and keyboards, sent as they are), and nothing else. So the ratio
-sportello / floor is what Sportello's own work costs, whatever python-telegram-bot and the Bot
-API cost. A bare echo bot (one plain reply per text update, same processor) is printed too.
+(the same methods, texts, HTML and keyboards), made as a plain python-telegram-bot bot makes them
+(keyboards built as objects, the bot's methods, answers turned into objects), and nothing else.
+So the ratio sportello / floor is what Sportello's own work costs, whatever python-telegram-bot
+and the Bot API cost. The lean floor sends the recorded calls as they are and leaves the answers
+as JSON: less than any bot that builds its keyboards can cost. A bare echo bot (one plain reply
+per text update, same processor) is printed too.
 
 Runs are paired: in each round Sportello, then the floor, then the echo; the ratio is taken per
 round, and its min / median / max printed. Both limiters are swapped for one that sends at once:
@@ -27,42 +30,40 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import contextvars
 import statistics
 import tempfile
 import time
-import warnings
-from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from codicefiscale import codicefiscale
-from telegram import InputFile, Update
-from telegram.error import TelegramError
+from telegram import Update
 from telegram.ext import (
-    Application,
-    ApplicationBuilder,
-    BaseRateLimiter,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
-from telegram.request import RequestData
-from telegram.warnings import PTBUserWarning
 
 from bench import network
+from bench.floor_bot import (
+    STEP,
+    Call,
+    RecordingAPI,
+    Replay,
+    Unpaced,
+    bare,
+    floor_bot,
+    lean_call,
+    typed_call,
+)
 from bench.profile_kinds import breakdown
 from bot.app import build_application, prepare
 from bot.config import load_office
 from bot.domain.model import Office
-from bot.testing.local_api import OFFLINE_TOKEN, LocalBotAPI, LocalUser, RoundTrip
-from bot.updates import PerChatUpdateProcessor
+from bot.testing.local_api import LocalBotAPI, LocalUser, RoundTrip
 from storage.db import Database
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Europe/Rome"))
@@ -71,49 +72,9 @@ DAYS = 8
 """Free days each citizen may land on, from the first page of the calendar."""
 HOUR = 6
 """Times on the grid an hour apart: longer than any service, so no two citizens collide."""
-# the floor sends each recorded call as it was, by name: python-telegram-bot suggests the method
-warnings.filterwarnings("ignore", "Please use 'Bot.", PTBUserWarning)
-STEP: contextvars.ContextVar[tuple[int, int]] = contextvars.ContextVar("step")
-"""(citizen, step) whose update is being handled, for the recording."""
-Call = tuple[str, dict[str, Any], tuple[str, bytes] | None]
-"""A Bot API method, its parameters as sent, and the file uploaded with it."""
-
-
 class FixedClock:
     def now(self) -> datetime:
         return NOW
-
-
-class Unpaced(BaseRateLimiter[Any]):
-    """Sends at once."""
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def process_request(self, callback: Callable[..., Awaitable[Any]], args: Any,
-                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
-                              rate_limit_args: Any) -> Any:
-        return await callback(*args, **kwargs)
-
-
-class RecordingAPI(LocalBotAPI):
-    """Notes the calls made while each (citizen, step) was handled."""
-
-    def __init__(self, round_trip: RoundTrip) -> None:
-        super().__init__(round_trip=round_trip)
-        self.recorded: dict[tuple[int, int], list[Call]] = defaultdict(list)
-
-    def _handle(self, url: str, request_data: RequestData | None) -> tuple[int, bytes]:
-        step = STEP.get(None)
-        if step is not None and request_data is not None:
-            files = request_data.multipart_data if request_data.contains_files else {}
-            upload = next(((name, content) for name, content, *_ in files.values()), None)
-            self.recorded[step].append((url.rsplit("/", 1)[-1], dict(request_data.parameters),
-                                        upload))
-        return super()._handle(url, request_data)
 
 
 def codici_fiscali(count: int) -> list[str]:
@@ -225,36 +186,10 @@ async def run_sportello(office: Office, count: int, cfs: list[str], round_trip: 
     return replace(run, booked=booked), getattr(api, "recorded", {})
 
 
-def floor_bot(api: LocalBotAPI, recorded: dict[tuple[int, int], list[Call]]) -> Application:
-    """Answers each citizen's n-th update with the calls Sportello made for it, as recorded."""
-    done: Counter[int] = Counter()
-
-    async def replay(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.effective_user is not None
-        user = update.effective_user.id
-        for method, params, upload in recorded.get((user, done[user]), []):
-            kwargs = dict(params)
-            if upload is not None:
-                kwargs["document"] = InputFile(upload[1], filename=upload[0])
-            with contextlib.suppress(TelegramError):  # refused when recorded too: "not modified"
-                await context.bot.do_api_request(method, api_kwargs=kwargs)
-        done[user] += 1
-
-    application = bare(api)
-    application.add_handler(TypeHandler(Update, replay))
-    return application
-
-
-def bare(api: LocalBotAPI) -> Application:
-    """A plain python-telegram-bot application, with Sportello's processor and concurrency."""
-    return (ApplicationBuilder().token(OFFLINE_TOKEN).request(api).get_updates_request(api)
-            .rate_limiter(Unpaced()).concurrent_updates(PerChatUpdateProcessor()).build())
-
-
 async def run_floor(office: Office, count: int, cfs: list[str], round_trip: RoundTrip,
-                    recorded: dict[tuple[int, int], list[Call]]) -> Run:
+                    recorded: dict[tuple[int, int], list[Call]], call: Replay) -> Run:
     api = LocalBotAPI(round_trip=round_trip)
-    application = floor_bot(api, recorded)
+    application = floor_bot(api, recorded, call)
     async with application:
         citizens = [Citizen(LocalUser(api, application, FIRST_USER + n), office, n, cfs[n])
                     for n in range(count)]
@@ -280,20 +215,28 @@ async def series(office: Office, args: argparse.Namespace, cfs: list[str],
                  round_trip: RoundTrip) -> None:
     print(f"\n{round_trip}; {args.citizens} citizens booking at once, 9 updates each")
     _, recorded = await run_sportello(office, args.citizens, cfs, round_trip, recording=True)
-    ratios = []
+    ratios, lean_ratios = [], []
     for round_ in range(1, args.rounds + 1):
         real, _ = await run_sportello(office, args.citizens, cfs, round_trip)
-        floor = await run_floor(office, args.citizens, cfs, round_trip, recorded)
+        floor = await run_floor(office, args.citizens, cfs, round_trip, recorded, typed_call)
+        lean = await run_floor(office, args.citizens, cfs, round_trip, recorded, lean_call)
         bare_echo = await run_echo(args.citizens, real.updates, round_trip)
         ratios.append(real.rate / floor.rate)
+        lean_ratios.append(real.rate / lean.rate)
         print(f"  round {round_}: sportello {real.describe()}, {real.booked} booked; "
-              f"floor {floor.describe()}; echo {bare_echo.describe()}; "
-              f"sportello/floor {ratios[-1]:.2f}, floor/echo {floor.rate / bare_echo.rate:.2f}")
-    ratios.sort()
+              f"floor {floor.describe()}; lean floor {lean.rate:6,.0f}/s; "
+              f"echo {bare_echo.rate:6,.0f}/s; sportello/floor {ratios[-1]:.2f}, "
+              f"/lean floor {lean_ratios[-1]:.2f}")
     target = 0.6 if not round_trip.latency else 0.9
     verdict = "met" if statistics.median(ratios) >= target else "MISSED"
-    print(f"  sportello/floor: min {ratios[0]:.2f}, median {statistics.median(ratios):.2f}, "
-          f"max {ratios[-1]:.2f} (target >= {target}: {verdict})")
+    print(f"  sportello/floor: {spread(ratios)} (target >= {target}: {verdict}); "
+          f"sportello/lean floor: {spread(lean_ratios)}")
+
+
+def spread(values: list[float]) -> str:
+    ordered = sorted(values)
+    return (f"min {ordered[0]:.2f}, median {statistics.median(ordered):.2f}, "
+            f"max {ordered[-1]:.2f}")
 
 
 async def profile(office: Office, args: argparse.Namespace, cfs: list[str]) -> None:
