@@ -76,8 +76,7 @@ async def show(update: Update, context: Context, who: Citizen, t: Translator, dr
     if new or update.callback_query is None:
         if draft.message_id is not None and update.effective_chat:
             await drop_buttons(context, update.effective_chat.id, draft.message_id)
-        message = await send(update, context, text, view.keyboard)
-        draft.message_id = message.message_id
+        draft.message_id = await send(update, context, text, view.keyboard)
     else:
         await edit(update, text, view.keyboard)
     await deps.db.write_relaxed(drafts.save, who.user_id, draft, to_ts(deps.clock.now()))

@@ -12,7 +12,7 @@ from bot.i18n import Html, Translator
 from bot.services import booking, offers
 from handlers import calendar
 from handlers.booking_card import card, documents
-from handlers.common import send
+from handlers.common import bot_call, send
 from storage import drafts
 from storage.bookings import Booked, Refusal, Request
 from storage.citizens import Citizen
@@ -85,8 +85,9 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
     end = from_ts(draft.start + service.duration * 60, office.tz)
     event = ics.booking_event(office, service, result.code, start, end, t.lang, now)
     chat_id = update.effective_chat.id if update.effective_chat else who.user_id
-    await context.bot.send_document(chat_id, InputFile(event, filename=f"{result.code}.ics"),
-                                    caption=t.gettext("Add it to your calendar."))
+    await bot_call(context.bot, "sendDocument", chat_id=chat_id,
+                   document=InputFile(event, filename=f"{result.code}.ics"),
+                   caption=t.gettext("Add it to your calendar."))
     if draft.replaces is not None:
         await offers.offer_free_times(deps)
     return None

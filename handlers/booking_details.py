@@ -51,11 +51,11 @@ async def accept(context: Context, who: Citizen, t: Translator, draft: Draft,
 
 async def _codice_fiscale(context: Context, t: Translator, draft: Draft,
                           typed: str) -> Html | None:
-    value = identity.clean_codice_fiscale(typed)
+    deps = context.deps
+    value = identity.clean_codice_fiscale(typed, deps.clock.now().astimezone(deps.office.tz).date())
     if value is None:
         return t.gettext("That codice fiscale is not valid. It has 16 letters and digits, like "
                          "RSSMRA85T10A562S: please type it again.")
-    deps = context.deps
     limit = deps.office.rules.max_active_per_codice_fiscale
     active = await deps.db.read(bookings.active_for_codice_fiscale, value,
                                 to_ts(deps.clock.now()), draft.replaces)

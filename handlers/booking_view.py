@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from telegram import InlineKeyboardButton
-
 from bot.context import Deps
 from bot.domain.availability import DayState
 from bot.domain.flows import Draft, Step
@@ -15,7 +13,7 @@ from bot.domain.model import Booking, Slot, from_ts, mask_codice_fiscale
 from bot.i18n import Html, Translator
 from handlers import calendar
 from handlers.booking_card import card, documents
-from handlers.common import button
+from handlers.common import Button, button
 from storage.citizens import Citizen
 
 DAYS_PER_PAGE = 12
@@ -28,7 +26,7 @@ MARKS = {DayState.FREE: "", DayState.FULL: "▪ ", DayState.CLOSED: "✖ "}
 @dataclass(frozen=True)
 class View:
     text: str
-    keyboard: list[list[InlineKeyboardButton]]
+    keyboard: list[list[Button]]
 
 
 def data(draft: Draft, action: str, arg: object = "") -> str:
@@ -36,12 +34,12 @@ def data(draft: Draft, action: str, arg: object = "") -> str:
     return f"b:{draft.nonce}:{action}" + (f":{arg}" if arg != "" else "")
 
 
-def _nav(t: Translator, draft: Draft, back: bool = True) -> list[InlineKeyboardButton]:
+def _nav(t: Translator, draft: Draft, back: bool = True) -> list[Button]:
     row = [button(t.gettext("« Back"), data(draft, "back"))] if back else []
     return [*row, button(t.gettext("✖ Cancel"), data(draft, "quit"))]
 
 
-def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+def _rows(buttons: list[Button], width: int) -> list[list[Button]]:
     return [buttons[i:i + width] for i in range(0, len(buttons), width)]
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Sequence
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, Update
 from telegram.error import BadRequest
 
 from bot.context import Context
@@ -17,11 +18,37 @@ from storage.citizens import Citizen
 
 log = logging.getLogger(__name__)
 
-Keyboard = Sequence[Sequence[InlineKeyboardButton]]
+Button = dict[str, str]
+"""An inline keyboard button as the Bot API takes it: {"text", "callback_data"} (or "url").
+Plain data: python-telegram-bot's objects cost more to build and to turn back into JSON than the
+rest of a booking step."""
+Keyboard = Sequence[Sequence[Button]]
 
 
-def button(text: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=data)
+def button(text: str, data: str) -> Button:
+    return {"text": text, "callback_data": data}
+
+
+def markup(keyboard: Keyboard | None) -> dict[str, Keyboard] | None:
+    return {"inline_keyboard": keyboard} if keyboard else None
+
+
+async def bot_call(bot: Bot, method: str, **data: Any) -> Any:
+    """One Bot API call, its answer left as Telegram's JSON. python-telegram-bot's own methods
+    turn every answer into objects (a message with a keyboard of 40 buttons: over 40 objects),
+    which cost a fifth of a booking step and which nobody reads. The application's defaults (HTML,
+    no link previews) go in as they do with its own methods; None values are left out."""
+    defaults = getattr(bot, "defaults", None)
+    if defaults is not None and method in _FORMATTED:
+        data.setdefault("parse_mode", defaults.parse_mode)
+        if method != "sendDocument":
+            data.setdefault("link_preview_options", defaults.link_preview_options)
+    # Bot.do_api_request is the public way, but it warns at every call of a method that
+    # python-telegram-bot has a function for; _post is what the bot's own methods call.
+    return await bot._post(method, data)  # noqa: SLF001
+
+
+_FORMATTED = {"sendMessage", "editMessageText", "sendDocument"}
 
 
 async def citizen(update: Update, context: Context) -> tuple[Citizen, Translator]:
@@ -37,11 +64,13 @@ async def citizen(update: Update, context: Context) -> tuple[Citizen, Translator
 
 
 async def send(update: Update, context: Context, text: str,
-               keyboard: Keyboard | None = None) -> Message:
+               keyboard: Keyboard | None = None) -> int:
+    """Send `text` (and buttons) to the update's chat; the new message's id."""
     chat = update.effective_chat
     assert chat is not None
-    markup = InlineKeyboardMarkup(keyboard) if keyboard else None
-    return await context.bot.send_message(chat.id, text, reply_markup=markup)
+    sent = await bot_call(context.bot, "sendMessage", chat_id=chat.id, text=text,
+                          reply_markup=markup(keyboard))
+    return int(sent["message_id"])
 
 
 async def edit(update: Update, text: str, keyboard: Keyboard | None = None) -> None:
@@ -49,9 +78,11 @@ async def edit(update: Update, text: str, keyboard: Keyboard | None = None) -> N
     again is not an error."""
     query = update.callback_query
     assert query is not None
-    markup = InlineKeyboardMarkup(keyboard) if keyboard else None
+    assert query.message is not None
     try:
-        await query.edit_message_text(text, reply_markup=markup)
+        await bot_call(query.get_bot(), "editMessageText", chat_id=query.message.chat.id,
+                       message_id=query.message.message_id, text=text,
+                       reply_markup=markup(keyboard))
     except BadRequest as error:
         if "not modified" not in str(error):
             raise
@@ -60,7 +91,8 @@ async def edit(update: Update, text: str, keyboard: Keyboard | None = None) -> N
 async def drop_buttons(context: Context, chat_id: int, message_id: int) -> None:
     """Take the buttons off a message the conversation has moved past (gone already: fine)."""
     try:
-        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        await bot_call(context.bot, "editMessageReplyMarkup", chat_id=chat_id,
+                       message_id=message_id)
     except BadRequest as error:
         log.debug("buttons of message %s not removed: %s", message_id, error)
 

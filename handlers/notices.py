@@ -15,8 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import InlineKeyboardButton
-
 from bot.domain.model import Booking, Office, from_ts
 from bot.domain.schedules import CONFIRM_DEADLINE, REMINDER, confirm_deadline
 from bot.i18n import Html, Translator
@@ -37,7 +35,8 @@ DECLINE_OFFER = "wl:no:"
 REASON_LIMIT = 500
 """Characters of an operator's reason shown, so that a notice never exceeds Telegram's limit."""
 
-Keyboard = list[list[InlineKeyboardButton]]
+Keyboard = list[list[dict[str, str]]]
+"""Buttons as the Bot API takes them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +49,8 @@ class Notice:
     offer: Offer | None
 
 
-def _button(text: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=data)
+def _button(text: str, data: str) -> dict[str, str]:
+    return {"text": text, "callback_data": data}
 
 
 def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Html, Keyboard]:

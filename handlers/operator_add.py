@@ -165,7 +165,8 @@ async def text_typed(update: Update, context: Context, staff: Staff, draft: Draf
     if step == "name" and (name := clean_name(text)):
         data.update(name=name, step="cf")
         prompt = t.gettext("The codice fiscale?")
-    elif step == "cf" and (code := clean_codice_fiscale(text)):
+    elif step == "cf" and (code := clean_codice_fiscale(
+            text, deps.clock.now().astimezone(deps.office.tz).date())):
         data.update(cf=code, step="note")
         prompt = t.gettext("A note for the desk (what the case is about)? Or press No note.")
     elif step == "note" and (note := clean_note(text)):

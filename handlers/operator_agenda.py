@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 from telegram.ext import BaseHandler
 
 from bot.context import Context
@@ -14,7 +14,7 @@ from bot.domain.availability import closure_reason
 from bot.domain.model import Office
 from bot.i18n import Html
 from handlers.agenda_view import desk_name, pages
-from handlers.common import Keyboard, answer, button, send
+from handlers.common import Button, Keyboard, answer, button, send
 from handlers.operator_access import (
     AGENDA,
     DESK,
@@ -48,7 +48,7 @@ def day_in(data: str) -> date | None:
 
 
 def desk_keyboard(office: Office,
-                  data: Callable[[str], str]) -> list[list[InlineKeyboardButton]]:
+                  data: Callable[[str], str]) -> list[list[Button]]:
     codes = list(office.desks)
     return [[button(code, data(code)) for code in codes[i:i + DESKS_PER_ROW]]
             for i in range(0, len(codes), DESKS_PER_ROW)]

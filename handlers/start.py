@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
@@ -87,7 +87,7 @@ async def in_group(update: Update, context: Context) -> None:
     else:
         await send(update, context,
                    t.gettext("To protect your data I work only in a private chat."),
-                   [[InlineKeyboardButton(t.gettext("Open a private chat"), url=link)]])
+                   [[{"text": t.gettext("Open a private chat"), "url": link}]])
     raise ApplicationHandlerStop
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from codicefiscale import codicefiscale
+from datetime import date
+
+from bot.domain import codice_fiscale
 
 NAME_LIMIT = 500
 NOTE_LIMIT = 300
@@ -19,10 +21,10 @@ def clean_name(text: str) -> str | None:
     return name if any(c.isalpha() for c in name) and len(name) <= NAME_LIMIT else None
 
 
-def clean_codice_fiscale(text: str) -> str | None:
-    """In capitals without spaces, or None when python-codicefiscale finds it invalid."""
+def clean_codice_fiscale(text: str, today: date) -> str | None:
+    """In capitals without spaces, or None when it is not a valid codice fiscale."""
     code = "".join(text.split()).upper()
-    return code if codicefiscale.is_valid(code) else None
+    return code if codice_fiscale.is_valid(code, today) else None
 
 
 def clean_note(text: str) -> str | None:
