@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -37,6 +38,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from codicefiscale import codicefiscale
@@ -66,6 +68,7 @@ from bot.domain.model import Office
 from bot.testing.local_api import LocalBotAPI, LocalUser, RoundTrip
 from storage.db import Database
 
+T = TypeVar("T")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Europe/Rome"))
 FIRST_USER = 10_000
 DAYS = 8
@@ -131,6 +134,7 @@ class Run:
     calls: int
     """Bot API calls made while the updates were processed."""
     booked: int = 0
+    transactions: int = 0
 
     @property
     def rate(self) -> float:
@@ -172,12 +176,22 @@ def recorded_steps(citizen: Citizen) -> list[Callable[[], Awaitable[object]]]:
     return [at(n, step) for n, step in enumerate(citizen.steps())]
 
 
+class CountingDatabase(Database):
+    """Counts the transactions (each one trip to the database thread)."""
+
+    transactions = 0
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        self.transactions += 1
+        return await super()._run(work)
+
+
 async def run_sportello(office: Office, count: int, cfs: list[str], round_trip: RoundTrip, *,
                         paced: bool = False, recording: bool = False
                         ) -> tuple[Run, dict[tuple[int, int], list[Call]]]:
     api = RecordingAPI(round_trip) if recording else LocalBotAPI(round_trip=round_trip)
     with tempfile.TemporaryDirectory() as folder:
-        db = await Database.open(Path(folder) / "bench.db")
+        db = await CountingDatabase.open(Path(folder) / "bench.db")
         try:
             application = build_application(office, db, request=api, clock=FixedClock(),
                                             rate_limiter=None if paced else Unpaced())
@@ -185,8 +199,10 @@ async def run_sportello(office: Office, count: int, cfs: list[str], round_trip: 
                 await prepare(application)
                 citizens = [Citizen(LocalUser(api, application, FIRST_USER + n), office, n,
                                     cfs[n]) for n in range(count)]
+                db.transactions = 0
                 run = await timed(api, [recorded_steps(c) if recording else c.steps()
                                         for c in citizens])
+                run = replace(run, transactions=db.transactions)
             booked = await db.read(lambda conn: conn.execute(
                 "SELECT count(*) FROM bookings WHERE status = 'booked'").fetchone()[0])
         finally:
@@ -233,7 +249,9 @@ async def series(office: Office, args: argparse.Namespace, cfs: list[str],
         cpu_ratios.append(real.cpu_rate / floor.cpu_rate)
         lean_ratios.append(real.rate / lean.rate)
         print(f"  round {round_}: sportello {real.describe()}, {real.booked} booked, "
-              f"{real.calls / real.updates:.2f} calls per update; floor {floor.describe()}; "
+              f"{real.calls / real.updates:.2f} calls and "
+              f"{real.transactions / real.updates:.2f} transactions per update; "
+              f"floor {floor.describe()}; "
               f"lean floor {lean.rate:,.0f}/s; echo {bare_echo.rate:,.0f}/s; "
               f"sportello/floor {ratios[-1]:.2f} ({cpu_ratios[-1]:.2f} by CPU)")
     target = 0.6 if not round_trip.latency else 0.9

@@ -9,6 +9,7 @@ forged data: each gets an answer and the current step again, never an error.
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import date, datetime
 
 from telegram import Update
@@ -19,12 +20,14 @@ from bot.domain.availability import booking_window
 from bot.domain.flows import TEXT_STEPS, Draft, Step
 from bot.domain.model import from_ts, to_ts
 from bot.i18n import Html, Translator
+from bot.services import booking
 from handlers import booking_details, calendar
 from handlers.booking_confirm import confirm, limit_message
 from handlers.booking_view import parse_day, render
-from handlers.common import answer, callback_data, citizen, drop_buttons, edit, send
+from handlers.calendar import Calendar
+from handlers.common import answer, callback_data, citizen_and, drop_buttons, edit, send
 from handlers.menu import BOOK, CANCEL, command_list
-from storage import bookings, drafts, holds
+from storage import bookings, drafts
 from storage.bookings import Refusal
 from storage.citizens import Citizen
 
@@ -41,12 +44,12 @@ BACK = {Step.SERVICE: Step.CATEGORY, Step.DAY: Step.SERVICE, Step.TIME: Step.DAY
         Step.NAME: Step.TIME, Step.CODICE_FISCALE: Step.NAME, Step.NOTE: Step.CODICE_FISCALE}
 
 
-async def current(update: Update, context: Context, who: Citizen,
-                  t: Translator) -> tuple[Draft | None, bool]:
-    """The citizen's draft, and whether the citizen has just been told it expired: a draft
-    abandoned longer than the conversation timeout is discarded, and its hold released."""
+async def current(update: Update, context: Context, t: Translator,
+                  who: Citizen, found: tuple[Draft, int] | None) -> tuple[Draft | None, bool]:
+    """The citizen's draft (`found` with when it last changed), and whether the citizen has
+    just been told it expired: a draft abandoned longer than the conversation timeout is
+    discarded, and its hold released."""
     deps = context.deps
-    found = await deps.db.read(drafts.get, who.user_id)
     if found is None:
         return None, False
     draft, updated = found
@@ -66,12 +69,14 @@ async def current(update: Update, context: Context, who: Citizen,
 
 
 async def show(update: Update, context: Context, who: Citizen, t: Translator, draft: Draft,
-               prefix: str = "", *, new: bool = False) -> None:
+               prefix: str = "", *, new: bool = False, fresh: bool = False,
+               known: Calendar | None = None) -> None:
     """Render the draft's step: edit the pressed message, or send a new one (and take the
-    buttons off the one before, so that only the current step can be pressed)."""
+    buttons off the one before, so that only the current step can be pressed). `fresh`: the
+    draft replaces any other, whose hold is let go; `known`: free times read already."""
     deps = context.deps
     moving = await deps.db.read(bookings.get, draft.replaces) if draft.replaces else None
-    view = await render(deps, draft, who, t, moving)
+    view = await render(deps, draft, who, t, moving, known)
     text = Html(f"{prefix}\n\n{view.text}") if prefix else view.text
     if new or update.callback_query is None:
         if draft.message_id is not None and update.effective_chat:
@@ -79,28 +84,31 @@ async def show(update: Update, context: Context, who: Citizen, t: Translator, dr
         draft.message_id = await send(update, context, text, view.keyboard)
     else:
         await edit(update, text, view.keyboard)
-    await deps.db.write_relaxed(drafts.save, who.user_id, draft, to_ts(deps.clock.now()))
+    await deps.db.write_relaxed(drafts.start if fresh else drafts.save, who.user_id, draft,
+                                to_ts(deps.clock.now()))
 
 
 async def begin(update: Update, context: Context, who: Citizen, t: Translator,
-                draft: Draft, prefix: str = "") -> None:
-    """Start `draft`, replacing any conversation in progress (its buttons become stale)."""
-    old = await context.deps.db.read(drafts.get, who.user_id)
+                draft: Draft, old: tuple[Draft, int] | None) -> None:
+    """Start `draft`, replacing the conversation `old` (its buttons become stale)."""
     if old and old[0].message_id and update.effective_chat:
         await drop_buttons(context, update.effective_chat.id, old[0].message_id)
-    await context.deps.db.write_relaxed(drafts.delete, who.user_id)
-    await show(update, context, who, t, draft, prefix, new=True)
+    await show(update, context, who, t, draft, new=True, fresh=True)
 
 
 async def book(update: Update, context: Context) -> None:
-    who, t = await citizen(update, context)
-    deps = context.deps
-    limit = deps.office.rules.max_active_per_account
-    if await deps.db.read(bookings.active_for_user, who.user_id,
-                          to_ts(deps.clock.now())) >= limit:
+    now = to_ts(context.deps.clock.now())
+
+    def active_and_draft(conn: sqlite3.Connection,
+                         user_id: int) -> tuple[int, tuple[Draft, int] | None]:
+        return bookings.active_for_user(conn, user_id, now), drafts.get(conn, user_id)
+
+    who, t, (active, old) = await citizen_and(update, context, active_and_draft)
+    limit = context.deps.office.rules.max_active_per_account
+    if active >= limit:
         await send(update, context, limit_message(t, Refusal.LIMIT_ACCOUNT, limit))
         return
-    await begin(update, context, who, t, Draft.new())
+    await begin(update, context, who, t, Draft.new(), old)
 
 
 async def continue_with_time(update: Update, context: Context, service: str,
@@ -108,17 +116,17 @@ async def continue_with_time(update: Update, context: Context, service: str,
     """A /book draft for `service` at `start`, asking for the name: how a waiting-list offer
     is taken up. Starting it releases any earlier booking hold, so the caller holds `start` for
     the citizen (purpose 'booking') afterwards; until then the offer's own hold keeps it."""
-    who, t = await citizen(update, context)
+    who, t, old = await citizen_and(update, context, drafts.get)
     office = context.deps.office
     draft = Draft.new(category=office.services[service].category, service=service,
                       day=start.astimezone(office.tz).date().isoformat(), start=to_ts(start))
     draft.step = draft.next_detail()
-    await begin(update, context, who, t, draft)
+    await begin(update, context, who, t, draft, old)
 
 
 async def cancel(update: Update, context: Context) -> None:
-    who, t = await citizen(update, context)
-    draft, told = await current(update, context, who, t)
+    who, t, found = await citizen_and(update, context, drafts.get)
+    draft, told = await current(update, context, t, who, found)
     if told:
         return
     if draft is None:
@@ -133,9 +141,9 @@ async def cancel(update: Update, context: Context) -> None:
 
 
 async def on_button(update: Update, context: Context) -> None:
-    who, t = await citizen(update, context)
+    who, t, found = await citizen_and(update, context, drafts.get)
     match = _DATA.match(callback_data(update))
-    draft, told = await current(update, context, who, t)
+    draft, told = await current(update, context, t, who, found)
     if told:
         return
     query = update.callback_query
@@ -167,9 +175,9 @@ async def on_button(update: Update, context: Context) -> None:
         problem = await booking_details.accept(context, who, t, draft, action)
         await show(update, context, who, t, draft, problem or "")
         return
-    toast = await act(context, who, t, draft, action, arg)
+    toast, known = await act(context, who, t, draft, action, arg)
     await answer(update, toast)
-    await show(update, context, who, t, draft)
+    await show(update, context, who, t, draft, known=known)
 
 
 async def stale(update: Update, context: Context, who: Citizen, t: Translator,
@@ -184,8 +192,9 @@ async def stale(update: Update, context: Context, who: Citizen, t: Translator,
 
 
 async def act(context: Context, who: Citizen, t: Translator, draft: Draft, action: str,
-              arg: str) -> str | None:
-    """Apply one valid press to the draft; return a short notice for the client, if any."""
+              arg: str) -> tuple[str | None, Calendar | None]:
+    """Apply one valid press to the draft; a short notice for the client, if any, and the free
+    times read to decide, if they were."""
     office = context.deps.office
     if action == "back":
         back(draft)
@@ -199,17 +208,17 @@ async def act(context: Context, who: Citizen, t: Translator, draft: Draft, actio
     elif action == "day":
         return await choose_day(context, who, t, draft, parse_day(arg))
     elif action == "first":
-        return await choose_time(context, who, t, draft, None)
+        return await choose_time(context, who, t, draft, None), None
     elif action == "t" and arg.isdigit() and len(arg) <= SECONDS_DIGITS:
-        return await choose_time(context, who, t, draft, int(arg))
+        return await choose_time(context, who, t, draft, int(arg)), None
     elif action == "name" and who.last_name:
         draft.name = who.last_name
         draft.step = draft.next_detail()
     elif action == "skip":
-        return await booking_details.accept(context, who, t, draft, action)
+        return await booking_details.accept(context, who, t, draft, action), None
     else:
-        return t.gettext("This button is no longer valid.")
-    return None
+        return t.gettext("This button is no longer valid."), None
+    return None, None
 
 
 def back(draft: Draft) -> None:
@@ -229,24 +238,25 @@ def back(draft: Draft) -> None:
 
 
 async def choose_day(context: Context, who: Citizen, t: Translator, draft: Draft,
-                     day: date | None) -> str | None:
+                     day: date | None) -> tuple[str | None, Calendar | None]:
     assert draft.service is not None
     service = context.deps.office.services[draft.service]
     if day is None:
-        return t.gettext("This button is no longer valid.")
+        return t.gettext("This button is no longer valid."), None
     # a day outside the window (forged: year 1, year 9999) never reaches the calendar
-    window = booking_window(context.deps.office, context.deps.clock.now())
-    if day not in window or not (
-            await calendar.load(context.deps, service, day, day, who.user_id)).slots(day):
-        return t.gettext("No free times on that day: please choose another, or join the waiting "
-                         "list.")
-    draft.day, draft.step = day.isoformat(), Step.TIME
-    return None
+    if day in booking_window(context.deps.office, context.deps.clock.now()):
+        cal = await calendar.load(context.deps, service, day, day, who.user_id)
+        if cal.slots(day):
+            draft.day, draft.step = day.isoformat(), Step.TIME
+            return None, cal  # the times to show next are these
+    return t.gettext("No free times on that day: please choose another, or join the waiting "
+                     "list."), None
 
 
 async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draft,
                       wanted: int | None) -> str | None:
-    """Hold the wanted time (None: the first free one) for the citizen, checked afresh."""
+    """Hold the wanted time (None: the first free one) for the citizen, checked afresh in the
+    transaction that holds it."""
     deps = context.deps
     office, now = deps.office, deps.clock.now()
     assert draft.service is not None
@@ -257,15 +267,9 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
         if not first:
             return t.gettext("There are no free times at the moment.")
         wanted = to_ts(first[0].start)
-    else:  # the wanted day's bookings are all it takes to check the time
-        day = from_ts(wanted, office.tz).date()
-        cal = await calendar.load(deps, service, day, day, who.user_id)
     start = from_ts(wanted, office.tz)
-    desks = cal.desks_at(start)
-    held = desks and await deps.db.write_relaxed(
-        holds.place, who.user_id, service.code, desks, wanted, wanted + service.duration * 60,
-        to_ts(now), to_ts(now) + office.rules.hold_minutes * 60)
-    if not held:
+    if not await deps.db.write_relaxed(booking.hold_time, office, service, who.user_id, start,
+                                       now):
         return t.gettext("Sorry, that time is no longer available.")
     draft.day, draft.start = start.date().isoformat(), wanted
     draft.step = draft.next_detail()
@@ -274,8 +278,8 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
 
 async def on_message(update: Update, context: Context) -> None:
     """Any private message that is not a command: a detail being typed, or a hint."""
-    who, t = await citizen(update, context)
-    draft, told = await current(update, context, who, t)
+    who, t, found = await citizen_and(update, context, drafts.get)
+    draft, told = await current(update, context, t, who, found)
     if told:
         return
     message = update.effective_message

@@ -10,7 +10,6 @@ from bot.domain.flows import Draft, Step
 from bot.domain.model import from_ts, to_ts
 from bot.i18n import Html, Translator
 from bot.services import booking, offers
-from handlers import calendar
 from handlers.booking_card import card, documents
 from handlers.common import bot_call, send
 from storage import drafts
@@ -43,10 +42,9 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
     service = office.services[draft.service]
     start = from_ts(draft.start, office.tz)
     day = start.date()
-    desks = (await calendar.load(deps, service, day, day, who.user_id)).desks_at(start)
     rules = office.rules
     request = Request(
-        user_id=who.user_id, service=service.code, desks=desks, start=draft.start,
+        user_id=who.user_id, service=service.code, desks=(), start=draft.start,
         end=draft.start + service.duration * 60, day=day, name=draft.name,
         codice_fiscale=draft.codice_fiscale, note=draft.note,
         max_per_account=rules.max_active_per_account,
@@ -54,8 +52,7 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
         replaceable_until=to_ts(now) + rules.cancellation_cutoff_hours * 3600,
         scheduled=schedules.schedule(office, service, start, now),
     )
-    result = (await deps.db.write(booking.book_for_citizen, request, to_ts(now)) if desks
-              else Refusal.TAKEN)
+    result = await deps.db.write(booking.book_for_citizen, office, service, request, now)
     if result is Refusal.UNCHANGEABLE:
         await deps.db.write_relaxed(drafts.delete, who.user_id)
         await send(update, context, t.ngettext(

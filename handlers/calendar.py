@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -10,7 +9,7 @@ from bot.context import Deps
 from bot.domain import availability
 from bot.domain.availability import DayState, Window
 from bot.domain.model import Busy, Closure, Office, Service, Slot, local_datetime, to_ts
-from storage import closures, occupancy
+from storage.free_time import taken
 
 
 @dataclass(frozen=True)
@@ -56,12 +55,7 @@ async def load(deps: Deps, service: Service, first: date, last: date,
     office, now = deps.office, deps.clock.now()
     start = to_ts(local_datetime(first, 0, office.tz))
     end = to_ts(local_datetime(last + timedelta(days=1), 0, office.tz))
-
-    def read(conn: sqlite3.Connection) -> tuple[list[Busy], list[Closure]]:
-        return (occupancy.busy(conn, service.desks, start, end, to_ts(now), owner),
-                closures.active(conn, first))
-
-    busy, closed = await deps.db.read(read)
+    busy, closed = await deps.db.read(taken, service.desks, start, end, to_ts(now), first, owner)
     return Calendar(office, service, busy, closed, now)
 
 

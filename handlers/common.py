@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Sequence
-from typing import Any
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from telegram import Bot, Update
 from telegram.error import BadRequest
@@ -17,6 +18,7 @@ from storage import citizens
 from storage.citizens import Citizen
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Button = dict[str, str]
 """An inline keyboard button as the Bot API takes it: {"text", "callback_data"} (or "url").
@@ -53,14 +55,36 @@ _FORMATTED = {"sendMessage", "editMessageText", "sendDocument"}
 
 async def citizen(update: Update, context: Context) -> tuple[Citizen, Translator]:
     """The citizen behind `update` (created on first contact) and their translator."""
+    who, t, _ = await citizen_and(update, context, _nothing)
+    return who, t
+
+
+def _nothing(conn: sqlite3.Connection, user_id: int) -> None:
+    return None
+
+
+async def citizen_and(update: Update, context: Context, read: Callable[[sqlite3.Connection, int], T]
+                      ) -> tuple[Citizen, Translator, T]:
+    """`citizen`, and what `read(conn, user_id)` finds, in the same transaction: one trip to
+    the database thread where an update would make two."""
     user = update.effective_user
     assert user is not None
     deps = context.deps
-    found = await deps.db.read(citizens.get, user.id) or await deps.db.write_relaxed(
-        citizens.ensure, user.id, language_for(user.language_code), to_ts(deps.clock.now()))
+
+    def known(conn: sqlite3.Connection) -> tuple[Citizen | None, T | None]:
+        found = citizens.get(conn, user.id)
+        return found, read(conn, user.id) if found else None
+
+    def first_contact(conn: sqlite3.Connection) -> tuple[Citizen, T]:
+        lang = language_for(user.language_code)
+        return citizens.ensure(conn, user.id, lang, to_ts(deps.clock.now())), read(conn, user.id)
+
+    found, extra = await deps.db.read(known)
+    if found is None:
+        found, extra = await deps.db.write_relaxed(first_contact)
     if found.unreachable:  # who writes to the bot has unblocked it: reminders may go again
         await deps.db.write(citizens.mark_reachable, user.id)
-    return found, deps.i18n(found.lang)
+    return found, deps.i18n(found.lang), extra  # type: ignore[return-value]
 
 
 async def send(update: Update, context: Context, text: str,

@@ -23,7 +23,7 @@ from handlers import booking
 from handlers.booking_card import card
 from handlers.common import answer, button, callback_data, citizen, edit, send
 from handlers.menu import MY_BOOKINGS
-from storage import bookings
+from storage import bookings, drafts
 from storage.citizens import Citizen
 
 _DATA = re.compile(r"^my:(c|cy|cn|r):(\d{1,12})$")
@@ -128,7 +128,8 @@ async def move(update: Update, context: Context, who: Citizen, t: Translator,
     draft = Draft.new(step=Step.DAY, category=service.category, service=service.code,
                       name=item.name, codice_fiscale=item.codice_fiscale, note=item.note,
                       note_done=True, fixed=True, replaces=None if rebook else item.id)
-    await booking.begin(update, context, who, t, draft)
+    await booking.begin(update, context, who, t, draft,
+                        await context.deps.db.read(drafts.get, who.user_id))
 
 
 def handlers() -> list[BaseHandler]:

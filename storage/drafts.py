@@ -24,6 +24,12 @@ def save(conn: sqlite3.Connection, user_id: int, draft: Draft, now: int) -> None
     )
 
 
+def start(conn: sqlite3.Connection, user_id: int, draft: Draft, now: int) -> None:
+    """Save `draft` in place of the citizen's conversation, if any, and let its hold go."""
+    holds.release(conn, user_id)
+    save(conn, user_id, draft, now)
+
+
 def delete(conn: sqlite3.Connection, user_id: int) -> None:
     conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
     holds.release(conn, user_id)
