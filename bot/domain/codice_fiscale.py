@@ -37,19 +37,16 @@ def check_character(code: str) -> str:
 
 
 @functools.cache
-def _places() -> dict[str, tuple[date, date]]:
-    """Each place code: from when it first existed until when it last did."""
-    spans: dict[str, tuple[date, date]] = {}
+def _places() -> dict[str, tuple[str, str]]:
+    """Each place code: from when it first existed until when it last did, as ISO dates (which
+    compare as the dates do: read once, 20,000 places, without turning each into a date)."""
+    spans: dict[str, tuple[str, str]] = {}
     for place in [*get_municipalities_data(), *get_countries_data()]:
-        created = _day(place["date_created"], date.min)
-        deleted = _day(place["date_deleted"], date.max)
+        created = place["date_created"][:10] or "0000"
+        deleted = place["date_deleted"][:10] or "9999"
         first, last = spans.get(place["code"], (created, deleted))
         spans[place["code"]] = (min(first, created), max(last, deleted))
     return spans
-
-
-def _day(text: str, missing: date) -> date:
-    return date.fromisoformat(text[:10]) if text else missing
 
 
 def _born(code: str, year: int) -> date | None:
@@ -70,5 +67,5 @@ def is_valid(code: str, today: date) -> bool:
     year = today.year // 100 * 100 + int(code[6:8].translate(_DIGITS))
     if year > today.year:
         year -= 100
-    return any(born is not None and span[0] <= born <= span[1]
+    return any(born is not None and span[0] <= born.isoformat() <= span[1]
                for born in (_born(code, year), _born(code, year - 100)))

@@ -3,6 +3,7 @@ both sides of a daylight-saving change."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import icalendar
@@ -82,3 +83,16 @@ async def test_a_booking_across_the_change_to_winter_time(make_user: UserFactory
     # the day before at 18:00 is already winter time; two hours before is 07:00 local
     assert await rows(db, "SELECT datetime(due_ts, 'unixepoch') FROM outbox ORDER BY due_ts") == [
         ("2026-10-25 17:00:00",), ("2026-10-26 06:00:00",)]
+
+
+def test_text_with_commas_semicolons_line_breaks_and_long_accented_lines_reads_back(
+        office: Office) -> None:
+    documents = "Carta d'identità; codice fiscale, foto\\tessera\n" + "è " * 80
+    service = replace(office.services["cie"], documents=replace(
+        office.services["cie"].documents, it=documents))
+    start = datetime(2026, 11, 27, 9, 0, tzinfo=ROME)
+    content = booking_event(office, service, "ABC234", start, start + timedelta(minutes=30),
+                            "it", start)
+    assert all(len(line) <= 75 for line in content.split(b"\r\n"))
+    event, _ = parse(content)
+    assert event["DESCRIPTION"] == f"ABC234\n{documents}"
