@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 
 from telegram import LinkPreviewOptions
@@ -17,6 +18,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import outbox
 from bot.context import Context, Deps
+from bot.domain import codice_fiscale
 from bot.domain.calibration import with_durations
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.model import Office
@@ -91,6 +93,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
 async def prepare(application: Application) -> None:
     """Once, before the first update: the command menus (and what else start-up needs)."""
     deps: Deps = application.bot_data["deps"]
+    await asyncio.to_thread(codice_fiscale.places)
     deps.office = with_durations(deps.office, await deps.db.read(service_durations.all_durations))
     await menu.set_menus(application, deps.i18n)
     await operators.set_menus(application)

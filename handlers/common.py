@@ -141,6 +141,7 @@ async def answer(update: Update, text: str | None = None, *, alert: bool = False
     if query is None:
         return
     try:
-        await query.answer(html.unescape(text) if text else None, show_alert=alert)
+        await bot_call(query.get_bot(), "answerCallbackQuery", callback_query_id=query.id,
+                       text=html.unescape(text) if text else None, show_alert=alert or None)
     except BadRequest as error:
         log.debug("callback query not answered: %s", error)

@@ -37,9 +37,10 @@ def check_character(code: str) -> str:
 
 
 @functools.cache
-def _places() -> dict[str, tuple[str, str]]:
+def places() -> dict[str, tuple[str, str]]:
     """Each place code: from when it first existed until when it last did, as ISO dates (which
-    compare as the dates do: read once, 20,000 places, without turning each into a date)."""
+    compare as the dates do: read once, 20,000 places, without turning each into a date).
+    Read at start-up (bot/app.py), not by the first citizen who types a codice fiscale."""
     spans: dict[str, tuple[str, str]] = {}
     for place in [*get_municipalities_data(), *get_countries_data()]:
         created = place["date_created"][:10] or "0000"
@@ -61,7 +62,7 @@ def is_valid(code: str, today: date) -> bool:
     """`code` (16 capitals and digits) is a codice fiscale someone alive `today` can have."""
     if not _PATTERN.fullmatch(code) or check_character(code) != code[15]:
         return False
-    span = _places().get(code[11] + code[12:15].translate(_DIGITS))
+    span = places().get(code[11] + code[12:15].translate(_DIGITS))
     if span is None:
         return False
     year = today.year // 100 * 100 + int(code[6:8].translate(_DIGITS))
