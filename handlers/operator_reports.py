@@ -12,6 +12,7 @@ from bot.domain.arguments import Period, parse_period
 from bot.domain.calibration import MAX_MINUTES, valid_minutes, with_durations
 from bot.domain.statistics import compute, render
 from bot.i18n import Html
+from bot.services import statistics
 from handlers import charts
 from handlers.agenda_csv import to_csv
 from handlers.common import send
@@ -26,7 +27,6 @@ from handlers.operator_access import (
 )
 from handlers.operator_agenda import date_examples
 from storage import agenda, audit, service_durations
-from storage import stats as stored_stats
 
 MAX_DAYS = 366
 DEFAULT_STATS_SPAN = "month"
@@ -53,10 +53,8 @@ async def stats_command(update: Update, context: Context, staff: Staff) -> None:
     period = await _period(update, context, staff, DEFAULT_STATS_SPAN, spans=True)
     if period is None:
         return
-    start, end = period.bounds(deps.office.tz)
-    facts = await deps.db.read(stored_stats.facts, start, end)
     office = deps.office
-    computed = await asyncio.to_thread(compute, facts, office, period)
+    computed = compute(await statistics.facts(deps.db, office, period), office, period)
     await deps.db.write(audit.record, now_ts(deps), staff.user_id, "stats",
                         detail=f"{period.first.isoformat()}..{period.last.isoformat()}")
     text = render(computed, office, t)
