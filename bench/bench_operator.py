@@ -21,12 +21,13 @@ from zoneinfo import ZoneInfo
 from bot.app import build_application, prepare
 from bot.config import load_office
 from bot.domain.arguments import Period
-from bot.domain.statistics import compute, percentile, render
+from bot.domain.statistics import compute, percentile
 from bot.i18n import I18n
 from bot.testing.clock import FakeClock
 from bot.testing.local_api import LocalBotAPI, LocalUser
 from handlers import charts
 from handlers.agenda_view import pages
+from handlers.stats_view import render
 from storage import agenda, stats
 from storage.db import Database
 from tests.seed import fill_day, insert_history

@@ -14,17 +14,18 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import outbox
-from bot.context import Context, Deps
+from bot import jobs, outbox
+from bot.context import Context, CurrentOffice, Deps, Doorbell
 from bot.domain.calibration import with_durations
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.model import Office
 from bot.i18n import I18n
-from bot.services import housekeeping, offers
+from bot.services import offers
 from bot.testing.local_api import OFFLINE_TOKEN
 from bot.updates import PerChatUpdateProcessor
 from handlers import (
     booking,
+    charts,
     errors,
     menu,
     my_bookings,
@@ -42,7 +43,9 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
                       request: BaseRequest | None = None, base_url: str | None = None,
                       clock: Clock | None = None, i18n: I18n | None = None,
                       rate_limiter: BaseRateLimiter | None = None) -> Application:
-    deps = Deps(office=office, db=db, i18n=i18n or I18n(), clock=clock or SystemClock())
+    deps = Deps(current=CurrentOffice(office), db=db, i18n=i18n or I18n(),
+                clock=clock or SystemClock(), doorbell=Doorbell(), offers=offers.offer_free_times,
+                chart=charts.render if charts.available() else None)
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -72,16 +75,16 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application.add_handlers(start.fallbacks())
     application.add_error_handler(errors.on_error)
     assert application.job_queue is not None
-    housekeeping.schedule(application.job_queue, deps)
+    jobs.schedule(application.job_queue, deps)
     outbox.install(application)
-    offers.install(application)
     return application
 
 
 async def prepare(application: Application) -> None:
     """Once, before the first update: the command menus (and what else start-up needs)."""
     deps: Deps = application.bot_data["deps"]
-    deps.office = with_durations(deps.office, await deps.db.read(service_durations.all_durations))
+    deps.current.replace(
+        with_durations(deps.office, await deps.db.read(service_durations.all_durations)))
     await menu.set_menus(application, deps.i18n)
     await operators.set_menus(application)
     await outbox.dispatcher(application).recover()

@@ -28,10 +28,6 @@ class Html(str):
     """A string that is already HTML: formatted into a message as it is."""
 
 
-def N_(message: str) -> str:
-    """Marks a string for the catalogues where it is defined; translated where it is shown."""
-    return message
-
 
 def language_for(code: str | None) -> str:
     """The language for a Telegram client's `language_code`: Italian if Italian or unknown."""

@@ -32,7 +32,6 @@ from bot.context import Context, Deps
 from bot.domain.model import to_ts
 from bot.pacing import Pace
 from bot.services import triage
-from bot.services.offers import offer_free_times
 from bot.services.triage import DROPPED, FAILED, SENT, Outgoing, Settled
 from handlers import notices
 from storage import citizens, outbox
@@ -118,7 +117,7 @@ class Dispatcher:
                 elif isinstance(step, Settled):
                     tally.add(step.state)
                     if step.freed:
-                        await offer_free_times(self.deps)
+                        await self.deps.offer_free_times()
                 elif not await self._deliver(step, keep_going, tally):
                     break
         if tally:
@@ -176,7 +175,7 @@ class Dispatcher:
                                            self._now(), error)
         tally.add(FAILED)
         if settled.freed:
-            await offer_free_times(self.deps)
+            await self.deps.offer_free_times()
 
     async def _later(self, message: outbox.Message, error: str, tally: Tally) -> None:
         if message.attempts >= MAX_ATTEMPTS:
@@ -208,7 +207,7 @@ def install(application: Application) -> Dispatcher:
         if application.running:
             application.create_task(found.drain(running), name="outbox nudge")
 
-    deps.nudge = nudge
+    deps.doorbell.connect(nudge)
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
     # The catch-up runs as soon as the application starts, however long after it was built.
     application.job_queue.run_once(run, when=0, name=f"{KEY} catch-up",

@@ -12,9 +12,10 @@ import csv
 import io
 from collections.abc import Sequence
 
+from bot.domain.messages import N_
 from bot.domain.model import Office, from_ts
 from bot.domain.visits import Visit, status_label
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
 from handlers.agenda_view import service_name
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

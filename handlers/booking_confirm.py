@@ -9,7 +9,7 @@ from bot.domain import ics, schedules
 from bot.domain.flows import Draft, Step
 from bot.domain.model import from_ts, to_ts
 from bot.i18n import Html, Translator
-from bot.services import booking, offers
+from bot.services import booking
 from handlers import calendar
 from handlers.booking_card import card, documents
 from handlers.common import send
@@ -88,5 +88,5 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
     await context.bot.send_document(chat_id, InputFile(event, filename=f"{result.code}.ics"),
                                     caption=t.gettext("Add it to your calendar."))
     if draft.replaces is not None:
-        await offers.offer_free_times(deps)
+        await deps.offer_free_times()
     return None

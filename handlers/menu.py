@@ -10,8 +10,9 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.domain.messages import N_
 from bot.domain.model import DEFAULT_LANGUAGE, LANGUAGES
-from bot.i18n import N_, I18n, Translator
+from bot.i18n import I18n, Translator
 
 log = logging.getLogger(__name__)
 

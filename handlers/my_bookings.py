@@ -18,7 +18,6 @@ from bot.context import Context
 from bot.domain.flows import Draft, Step
 from bot.domain.model import Booking, Status, to_ts
 from bot.i18n import Html, Translator
-from bot.services import offers
 from handlers import booking
 from handlers.booking_card import card
 from handlers.common import answer, button, callback_data, citizen, edit, send
@@ -108,7 +107,7 @@ async def cancel(update: Update, context: Context, who: Citizen, t: Translator,
             t.gettext("This booking is no longer active."))
     await edit(update, text)
     if done:
-        await offers.offer_free_times(deps)
+        await deps.offer_free_times()
 
 
 async def move(update: Update, context: Context, who: Citizen, t: Translator,

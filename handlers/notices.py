@@ -1,30 +1,19 @@
-"""What the bot says on its own: one renderer per outbox kind, in the citizen's language of the
-moment it is sent, with the buttons to act on it.
-
-Outbox kinds and payloads:
-- `reminder` (booking_id): the appointment, what to bring, and "I'll be there", "Cancel", "Move".
-- `confirm_deadline` (booking_id): not a message; bot/triage.py acts on it (confirm-or-lose).
-- `booking_cancelled` (booking_id, payload {"reason": str, "by": "operator" | "closure" |
-  "unconfirmed"}): why the office cancelled it, and "Book another time".
-- `waitlist_offer` (payload {"offer": id}): a freed time held for a citizen on the waiting list.
-"""
+"""What the bot says on its own (bot/domain/notices.py): one renderer per kind, in the citizen's
+language of the moment it is sent, with the buttons to act on it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton
 
 from bot.domain.model import Booking, Office, from_ts
-from bot.domain.schedules import CONFIRM_DEADLINE, REMINDER, confirm_deadline
+from bot.domain.notices import BOOKING_CANCELLED, WAITLIST_OFFER
+from bot.domain.schedules import REMINDER, confirm_deadline
 from bot.i18n import Html, Translator
+from bot.services.triage import Notice
 from storage.waitlist import Offer
-
-BOOKING_CANCELLED = "booking_cancelled"
-WAITLIST_OFFER = "waitlist_offer"
-KINDS = (REMINDER, CONFIRM_DEADLINE, BOOKING_CANCELLED, WAITLIST_OFFER)
 
 I_WILL_BE_THERE = "rm:ok:"
 """+ booking id: handlers/reminders.py."""
@@ -39,15 +28,6 @@ REASON_LIMIT = 500
 
 Keyboard = list[list[InlineKeyboardButton]]
 
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """A due outbox row with what it speaks of, read when it is sent."""
-
-    kind: str
-    payload: Mapping[str, Any]
-    booking: Booking | None
-    offer: Offer | None
 
 
 def _button(text: str, data: str) -> InlineKeyboardButton:

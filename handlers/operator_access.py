@@ -19,8 +19,9 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ExtBot, filters
 
 from bot.context import Context, Deps
+from bot.domain.messages import N_
 from bot.domain.model import DEFAULT_LANGUAGE, to_ts
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
 from handlers.common import Keyboard, answer, citizen, edit, send
 from handlers.menu import CITIZEN_COMMANDS, Command, bot_commands, command_list
 from handlers.start import unknown_button, unknown_command

@@ -19,7 +19,7 @@ from bot.domain.arguments import Period, find_desk, parse_period
 from bot.domain.model import Closure, Office, from_ts
 from bot.domain.visits import Visit
 from bot.i18n import Html, Translator
-from bot.services import counter, offers
+from bot.services import counter
 from handlers.agenda_view import NAME_LIMIT, clip, desk_name
 from handlers.common import answer, button, send
 from handlers.operator_access import (
@@ -185,7 +185,7 @@ async def lift_pressed(update: Update, context: Context, staff: Staff) -> None:
                             "it cancelled stay cancelled.",
                             scope=_scope(deps.office, t, lifted.desk),
                             span=_span(t, lifted.first, lifted.last)) + "\n\n"
-        await offers.offer_free_times(deps)
+        await deps.offer_free_times()
     await show_closures(update, context, staff, heading)
 
 

@@ -10,9 +10,8 @@ from telegram.ext import BaseHandler
 from bot.context import Context
 from bot.domain.arguments import Period, parse_period
 from bot.domain.calibration import MAX_MINUTES, valid_minutes, with_durations
-from bot.domain.statistics import compute, render
+from bot.domain.statistics import compute
 from bot.i18n import Html
-from handlers import charts
 from handlers.agenda_csv import to_csv
 from handlers.common import send
 from handlers.operator_access import (
@@ -25,6 +24,7 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import date_examples
+from handlers.stats_view import render
 from storage import agenda, audit, service_durations
 from storage import stats as stored_stats
 
@@ -64,8 +64,8 @@ async def stats_command(update: Update, context: Context, staff: Staff) -> None:
         text = Html(text + "\n\n" + t.gettext("To apply a suggestion: /{command} code minutes",
                                               command=CALIBRATE.name(t.lang)))
     await send(update, context, text)
-    if charts.available():
-        chart = await asyncio.to_thread(charts.render, computed, office, t)
+    if deps.chart is not None:
+        chart = await asyncio.to_thread(deps.chart, computed, office, t)
         assert update.effective_chat is not None
         await context.bot.send_photo(update.effective_chat.id,
                                      InputFile(chart, filename="stats.png"))
@@ -90,7 +90,7 @@ async def calibrate_command(update: Update, context: Context, staff: Staff) -> N
         return
     await deps.db.write(service_durations.set_duration, service.code, minutes, staff.user_id,
                         now_ts(deps))
-    deps.office = with_durations(deps.office, {service.code: minutes})
+    deps.current.replace(with_durations(deps.office, {service.code: minutes}))
     await send(update, context, t.gettext(
         "{service} now takes {minutes} minutes (it was {before}). The times offered from now "
         "on follow it; the bookings made already keep theirs.",

@@ -12,7 +12,7 @@ from bot.domain.arguments import Period, find_desk
 from bot.domain.model import Status, from_ts, to_ts
 from bot.domain.visits import STEPS, Action, Visit, actions, allowed
 from bot.i18n import Html
-from bot.services import counter, offers
+from bot.services import counter
 from handlers.agenda_view import desk_name, detail, service_name
 from handlers.common import Keyboard, answer, button, send
 from handlers.operator_access import (
@@ -210,7 +210,7 @@ async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> No
         return
     await answer(update, t.gettext("Cancelled."))
     await show_visit(update, context, staff, visit, t.gettext("<b>Cancelled.</b>") + "\n\n")
-    await offers.offer_free_times(deps)
+    await deps.offer_free_times()
 
 
 def _when(staff: Staff, context: Context, visit: Visit) -> str:

@@ -7,7 +7,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import Context
 from bot.domain.model import to_ts
-from bot.services import offers
 from handlers.common import answer, button, callback_data, citizen, edit, send
 from handlers.menu import DELETE_MY_DATA, PRIVACY
 from handlers.start import unknown_button
@@ -68,7 +67,7 @@ async def on_button(update: Update, context: Context) -> None:
         "Done: {n} bookings cancelled and your personal data erased. If you write again, you "
         "start from scratch.", cancelled))
     if cancelled:
-        await offers.offer_free_times(deps)
+        await deps.offer_free_times()
 
 
 def handlers() -> list[BaseHandler]:

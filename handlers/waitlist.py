@@ -19,7 +19,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.context import Context
 from bot.domain.model import Office, from_ts, to_ts
 from bot.i18n import Html, Translator
-from bot.services.offers import offer_free_times
 from handlers.booking import continue_with_time
 from handlers.common import (
     Keyboard,
@@ -95,7 +94,7 @@ async def join_days(update: Update, context: Context) -> None:
                            "{last}. /{command} shows your places.", **values))
     await answer(update)
     await edit(update, text)
-    await offer_free_times(deps)
+    await deps.offer_free_times()
 
 
 def listing(t: Translator, office: Office, places: list[Place]) -> tuple[Html, Keyboard]:
@@ -142,7 +141,7 @@ async def leave(update: Update, context: Context) -> None:
     places = await deps.db.read(waitlist.places, found.user_id)
     await edit(update, *listing(t, deps.office, places))
     if left:
-        await offer_free_times(deps)
+        await deps.offer_free_times()
 
 
 def _refusal(t: Translator, refusal: Refusal) -> str:
@@ -197,7 +196,7 @@ async def decline(update: Update, context: Context) -> None:
         return
     await answer(update)
     await edit(update, t.gettext("You let this time go. You keep your place on the waiting list."))
-    await offer_free_times(deps)
+    await deps.offer_free_times()
 
 
 def _starting(prefix: str) -> str:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.messages import N_
 from bot.domain.model import Status, from_ts, to_ts
-from bot.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,10 @@ import sqlite3
 from datetime import date
 
 from bot.domain.model import Booking, Closure, to_ts
+from bot.domain.notices import BOOKING_CANCELLED
 from bot.domain.visits import Visit
 from storage import audit, bookings, closures, outbox
 from storage.agenda import cancellable
-
-NOTICE = "booking_cancelled"
-
 
 
 def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, actor: int, by: str,
@@ -28,7 +26,7 @@ def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, actor: int, b
         return None
     audit.record(conn, now, actor, "cancel", booking_id, reason)
     if cancelled.user_id is not None:
-        outbox.enqueue(conn, cancelled.user_id, NOTICE, now, now, booking_id=booking_id,
+        outbox.enqueue(conn, cancelled.user_id, BOOKING_CANCELLED, now, now, booking_id=booking_id,
                        expires=to_ts(cancelled.start), payload={"reason": reason, "by": by})
     return cancelled
 

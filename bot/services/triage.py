@@ -8,17 +8,29 @@ Runs in the database thread (`Database.write`); no Telegram here.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from bot.domain.model import DEFAULT_LANGUAGE, Status
+from bot.domain.model import DEFAULT_LANGUAGE, Booking, Status
+from bot.domain.notices import BOOKING_CANCELLED, KINDS, WAITLIST_OFFER
 from bot.domain.schedules import CONFIRM_DEADLINE, REMINDER
-from handlers.notices import BOOKING_CANCELLED, KINDS, WAITLIST_OFFER, Notice
 from storage import bookings, citizens, outbox, waitlist
+from storage.waitlist import Offer
 
 SENT, DROPPED, FAILED = "sent", "dropped", "failed"
 ABOUT_A_BOOKING = (REMINDER, CONFIRM_DEADLINE)
 """Kinds pointless once their booking is no longer 'booked'."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A due outbox row with what it speaks of, read when it is sent."""
+
+    kind: str
+    payload: Mapping[str, Any]
+    booking: Booking | None
+    offer: Offer | None
 
 
 @dataclass(frozen=True, slots=True)

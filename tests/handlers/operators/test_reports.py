@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -58,10 +58,9 @@ async def build_day(db: Database, office: Office) -> None:
 
 
 @pytest.fixture
-def no_matplotlib(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "matplotlib" else real(name, *a))
+def no_matplotlib(app: Application) -> None:
+    """As without the `charts` extra: no chart to draw."""
+    app.bot_data["deps"] = replace(app.bot_data["deps"], chart=None)
 
 
 async def test_stats_of_a_day_with_known_durations(
