@@ -19,7 +19,8 @@ from bot.domain.availability import booking_window
 from bot.domain.flows import TEXT_STEPS, Draft, Step
 from bot.domain.model import from_ts, to_ts
 from bot.i18n import Html, Translator
-from handlers import booking_details, calendar
+from bot.services import free_time
+from handlers import booking_details
 from handlers.booking_confirm import confirm, limit_message
 from handlers.booking_view import parse_day, render
 from handlers.common import answer, callback_data, citizen, drop_buttons, edit, send
@@ -238,7 +239,7 @@ async def choose_day(context: Context, who: Citizen, t: Translator, draft: Draft
     # a day outside the window (forged: year 1, year 9999) never reaches the calendar
     window = booking_window(context.deps.office, context.deps.clock.now())
     if day not in window or not (
-            await calendar.load(context.deps, service, day, day, who.user_id)).slots(day):
+            await free_time.load(context.deps, service, day, day, who.user_id)).slots(day):
         return t.gettext("No free times on that day: please choose another, or join the waiting "
                          "list.")
     draft.day, draft.step = day.isoformat(), Step.TIME
@@ -253,14 +254,14 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
     assert draft.service is not None
     service = office.services[draft.service]
     if wanted is None:
-        cal = await calendar.load_window(deps, service, who.user_id)
+        cal = await free_time.load_window(deps, service, who.user_id)
         first = cal.first_free(cal.window.first)
         if not first:
             return t.gettext("There are no free times at the moment.")
         wanted = to_ts(first[0].start)
     else:  # the wanted day's bookings are all it takes to check the time
         day = from_ts(wanted, office.tz).date()
-        cal = await calendar.load(deps, service, day, day, who.user_id)
+        cal = await free_time.load(deps, service, day, day, who.user_id)
     start = from_ts(wanted, office.tz)
     desks = cal.desks_at(start)
     held = desks and await deps.db.write_relaxed(

@@ -9,8 +9,7 @@ from bot.domain import ics, schedules
 from bot.domain.flows import Draft, Step
 from bot.domain.model import from_ts, to_ts
 from bot.i18n import Html, Translator
-from bot.services import booking
-from handlers import calendar
+from bot.services import booking, free_time
 from handlers.booking_card import card, documents
 from handlers.common import send
 from storage import drafts
@@ -43,7 +42,7 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
     service = office.services[draft.service]
     start = from_ts(draft.start, office.tz)
     day = start.date()
-    desks = (await calendar.load(deps, service, day, day, who.user_id)).desks_at(start)
+    desks = (await free_time.load(deps, service, day, day, who.user_id)).desks_at(start)
     rules = office.rules
     request = Request(
         user_id=who.user_id, service=service.code, desks=desks, start=draft.start,

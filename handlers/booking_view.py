@@ -13,7 +13,7 @@ from bot.domain.flows import Draft, Step
 from bot.domain.identity import NOTE_LIMIT
 from bot.domain.model import Booking, Slot, from_ts, mask_codice_fiscale
 from bot.i18n import Html, Translator
-from handlers import calendar
+from bot.services import free_time
 from handlers.booking_card import card, documents
 from handlers.common import button
 from storage.citizens import Citizen
@@ -106,7 +106,7 @@ def _cut(text: str | None, length: int = 30) -> str:
 async def _days(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: Html) -> View:
     assert draft.service is not None
     service = deps.office.services[draft.service]
-    cal = await calendar.load_window(deps, service, who.user_id)
+    cal = await free_time.load_window(deps, service, who.user_id)
     days = cal.window.days()
     pages = max(1, -(-len(days) // DAYS_PER_PAGE))
     draft.page = min(max(draft.page, 0), pages - 1)
@@ -139,12 +139,12 @@ async def _times(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: 
     assert draft.day is not None
     service = deps.office.services[draft.service]
     day = date.fromisoformat(draft.day)
-    slots = (await calendar.load(deps, service, day, day, who.user_id)).slots(day)
+    slots = (await free_time.load(deps, service, day, day, who.user_id)).slots(day)
     if slots:
         text = Html(header + "\n" + t.date(day) + "\n" + t.gettext("Choose a time:"))
         times = [button(t.time(s.start), data(draft, "t", _ts(s))) for s in slots]
         return View(text, [*_rows(times, TIMES_PER_ROW), _nav(t, draft)])
-    window = await calendar.load_window(deps, service, who.user_id)
+    window = await free_time.load_window(deps, service, who.user_id)
     nearest = window.first_free(day, ALTERNATIVES)
     text = Html(header + "\n" + t.gettext("No free times are left on {day}.", day=t.date(day)))
     if nearest:

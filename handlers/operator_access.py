@@ -9,8 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import sqlite3
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,12 +19,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ExtB
 
 from bot.context import Context, Deps
 from bot.domain.messages import N_
-from bot.domain.model import DEFAULT_LANGUAGE, to_ts
+from bot.domain.model import to_ts
 from bot.i18n import Translator
 from handlers.common import Keyboard, answer, citizen, edit, send
 from handlers.menu import CITIZEN_COMMANDS, Command, bot_commands, command_list
 from handlers.start import unknown_button, unknown_command
-from storage import citizens, operator_drafts, operators
+from storage import operator_drafts, operators
 from storage.operator_drafts import Draft
 
 log = logging.getLogger(__name__)
@@ -166,17 +165,6 @@ async def set_menus(application: Application) -> None:
     """At start-up: every administrator's and operator's menu, in their language (an
     administrator who never wrote to the bot has no chat yet: that refusal is logged)."""
     deps: Deps = application.bot_data["deps"]
-    staff = await deps.db.read(_staff_languages, deps.office.admins)
+    staff = await deps.db.read(operators.staff_languages, deps.office.admins)
     for user_id, (lang, admin) in staff.items():
         await set_menu(application.bot, user_id, deps.i18n(lang), admin)
-
-
-def _staff_languages(conn: sqlite3.Connection,
-                     admins: Iterable[int]) -> dict[int, tuple[str, bool]]:
-    roles = {operator.user_id: False for operator in operators.active(conn)}
-    roles.update(dict.fromkeys(admins, True))
-    languages = {}
-    for user_id, admin in roles.items():
-        found = citizens.get(conn, user_id)
-        languages[user_id] = (found.lang if found else DEFAULT_LANGUAGE, admin)
-    return languages

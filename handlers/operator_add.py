@@ -15,8 +15,7 @@ from telegram import Update
 from telegram.ext import BaseHandler
 
 from bot.context import Context
-from bot.domain.arguments import Period
-from bot.domain.availability import DayState, day_states, desks_free_at, free_slots
+from bot.domain.availability import DayState
 from bot.domain.identity import (
     NAME_LIMIT,
     NOTE_LIMIT,
@@ -25,9 +24,8 @@ from bot.domain.identity import (
     clean_note,
 )
 from bot.domain.model import Service, from_ts, to_ts
-from bot.domain.walk_in import counter_now, counter_office
 from bot.i18n import Html
-from bot.services import booking
+from bot.services import booking, free_time
 from handlers.agenda_view import desk_name, service_name
 from handlers.common import answer, button, send
 from handlers.operator_access import (
@@ -45,7 +43,6 @@ from handlers.operator_agenda import day_in
 from handlers.operator_visit import show_visit
 from storage import agenda, operator_drafts
 from storage.bookings import Booked, Refusal, Request
-from storage.free_time import taken
 from storage.operator_drafts import Draft
 
 ADD_DRAFT = "add"
@@ -87,11 +84,8 @@ async def pressed(update: Update, context: Context, staff: Staff) -> None:
 
 async def offer_days(update: Update, context: Context, staff: Staff, service: Service) -> None:
     deps, t = context.deps, staff.t
-    office, now = counter_office(deps.office), counter_now(deps.office, deps.clock.now())
     days = [today(deps) + timedelta(days=n) for n in range(DAYS_AHEAD)]
-    start, end = Period(days[0], days[-1]).bounds(office.tz)
-    busy, closures = await deps.db.read(taken, service.desks, start, end, to_ts(now), days[0])
-    states = day_states(office, service, days, busy, closures, now)
+    states = (await free_time.load(deps, service, days[0], days[-1], at_counter=True)).states(days)
     free = [day for day in days if states[day] == DayState.FREE][:DAYS_SHOWN]
     if not free:
         await show(update, context, t.gettext("{service}: no free time in the next {n} days.",
@@ -106,10 +100,7 @@ async def offer_days(update: Update, context: Context, staff: Staff, service: Se
 async def offer_times(update: Update, context: Context, staff: Staff, service: Service,
                       day: date, heading: str = "") -> None:
     deps, t = context.deps, staff.t
-    office, now = counter_office(deps.office), counter_now(deps.office, deps.clock.now())
-    start, end = Period(day, day).bounds(office.tz)
-    busy, closures = await deps.db.read(taken, service.desks, start, end, to_ts(now), day)
-    slots = free_slots(office, service, day, busy, closures, now)[:MAX_TIMES]
+    slots = (await free_time.load(deps, service, day, day, at_counter=True)).slots(day)[:MAX_TIMES]
     if not slots:
         await show(update, context, heading + t.gettext("No free time left on {day}.",
                                                         day=t.date(day)))
@@ -148,12 +139,10 @@ async def time_chosen(update: Update, context: Context, staff: Staff, service: S
 
 
 async def _desks_free(context: Context, service: Service, start: int) -> list[str]:
-    deps = context.deps
-    office, now = counter_office(deps.office), counter_now(deps.office, deps.clock.now())
-    day = from_ts(start, office.tz).date()
-    busy, closures = await deps.db.read(taken, service.desks, start, start + service.duration * 60,
-                                        to_ts(now), day)
-    return desks_free_at(office, service, from_ts(start, office.tz), busy, closures, now)
+    moment = from_ts(start, context.deps.office.tz)
+    calendar = await free_time.load(context.deps, service, moment.date(), moment.date(),
+                                    at_counter=True)
+    return calendar.desks_at(moment)
 
 
 async def text_typed(update: Update, context: Context, staff: Staff, draft: Draft) -> None:

@@ -1,16 +1,17 @@
-"""Free days and times of one service, read once from the database and asked many questions."""
+"""Free days and times of one service, read once from the database and asked many questions:
+the one way every flow (citizen, operator) reads what the availability rules need."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.context import Deps
 from bot.domain import availability
 from bot.domain.availability import DayState, Window
 from bot.domain.model import Busy, Closure, Office, Service, Slot, local_datetime, to_ts
-from storage import closures, occupancy
+from bot.domain.walk_in import counter_now, counter_office
+from bot.services.scope import Scope
+from storage.free_time import taken
 
 
 @dataclass(frozen=True)
@@ -50,21 +51,19 @@ class Calendar:
         return found
 
 
-async def load(deps: Deps, service: Service, first: date, last: date,
-               owner: int | None) -> Calendar:
-    """Bookings, others' live holds and run-time closures from `first` to `last`, in one read."""
+async def load(deps: Scope, service: Service, first: date, last: date,
+               owner: int | None = None, *, at_counter: bool = False) -> Calendar:
+    """Bookings, others' live holds and run-time closures from `first` to `last`, in one read.
+    `at_counter`: by the rules an operator books by (bot/domain/walk_in.py)."""
     office, now = deps.office, deps.clock.now()
+    if at_counter:
+        office, now = counter_office(office), counter_now(office, now)
     start = to_ts(local_datetime(first, 0, office.tz))
     end = to_ts(local_datetime(last + timedelta(days=1), 0, office.tz))
-
-    def read(conn: sqlite3.Connection) -> tuple[list[Busy], list[Closure]]:
-        return (occupancy.busy(conn, service.desks, start, end, to_ts(now), owner),
-                closures.active(conn, first))
-
-    busy, closed = await deps.db.read(read)
+    busy, closed = await deps.db.read(taken, service.desks, start, end, to_ts(now), first, owner)
     return Calendar(office, service, busy, closed, now)
 
 
-async def load_window(deps: Deps, service: Service, owner: int | None) -> Calendar:
+async def load_window(deps: Scope, service: Service, owner: int | None) -> Calendar:
     window = availability.booking_window(deps.office, deps.clock.now())
     return await load(deps, service, window.first, window.last, owner)
