@@ -5,7 +5,7 @@ Callback data, untrusted and re-checked on every press:
 - `wl:join:<service>`: shown by the /book flow when no time fits; asks which days suit.
 - `wl:in:<service>:<days>`: join for today to today + days (7, 14, or the booking horizon).
 - `wl:leave:<entry id>`: leave that place.
-- `wl:take:<offer id>`, `wl:no:<offer id>`: the offer's buttons (bot/notices.py).
+- `wl:take:<offer id>`, `wl:no:<offer id>`: the offer's buttons (handlers/notices.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Booking conversations in progress (bot/draft.py), one per citizen."""
+"""Booking conversations in progress (bot/domain/flows.py), one per citizen."""
 
 from __future__ import annotations
 
