@@ -4,8 +4,8 @@ A repeating job, and a nudge whenever something is queued for now, run `Dispatch
 claims the message due first and decides about it in one transaction (bot/services/triage.py),
 renders it in the citizen's current language (handlers/notices.py), sends it and marks it sent.
 Strictly one message is in flight at a time, so a crash can repeat at most that one: `recover`,
-at start-up, puts it back. What fell due while the bot was down goes out at the first run, unless pointless
-by then (dropped, with the reason recorded).
+at start-up, puts it back. What fell due while the bot was down goes out at the first run,
+unless pointless by then (dropped, with the reason recorded).
 
 Errors: Forbidden (the citizen blocked the bot) marks the citizen unreachable, and nothing more
 is attempted to them; RetryAfter pauses every send for the time Telegram asks; a network error
