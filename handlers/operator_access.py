@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 AGENDA = Command("agenda", "agenda", N_("the day's bookings, desk by desk"))
 NEXT = Command("next", "prossimo", N_("the next citizen at your desk"))
+ROOM = Command("room", "sala", N_("the waiting room now, desk by desk"))
 DESK = Command("desk", "sportello", N_("choose your desk for today"))
 ADD = Command("add", "aggiungi", N_("book for a citizen on the phone or at the counter"))
 CLOSE = Command("close", "chiudi", N_("close the office or a desk"))
@@ -41,7 +42,7 @@ INVITE = Command("invite", "invita", N_("invite an operator (administrators)"))
 OPERATORS = Command("operators", "operatori", N_("list or remove operators (administrators)"))
 CALIBRATE = Command("calibrate", "calibra", N_("set a service's duration (administrators)"))
 
-OPERATOR_COMMANDS = (AGENDA, NEXT, DESK, ADD, CLOSE, REOPEN, STATS, EXPORT)
+OPERATOR_COMMANDS = (AGENDA, ROOM, NEXT, DESK, ADD, CLOSE, REOPEN, STATS, EXPORT)
 ADMIN_COMMANDS = (INVITE, OPERATORS, CALIBRATE)
 
 

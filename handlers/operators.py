@@ -11,6 +11,7 @@ from handlers import (
     operator_input,
     operator_invites,
     operator_reports,
+    operator_room,
     operator_visit,
 )
 from handlers.operator_access import set_menus
@@ -32,6 +33,7 @@ def handlers() -> list[BaseHandler]:
     return [
         *operator_invites.handlers(),
         *operator_agenda.handlers(),
+        *operator_room.handlers(),
         *operator_visit.handlers(),
         *operator_add.handlers(),
         *operator_closures.handlers(),
