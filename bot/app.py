@@ -62,6 +62,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application = builder.build()
     application.bot_data["deps"] = deps
 
+    application.add_handlers(operators.lookup(), group=-2)
     application.add_handlers(start.group_guard(), group=-1)
     application.add_handlers(operators.first(), group=-1)
     application.add_handlers(operators.before_start())

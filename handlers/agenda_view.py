@@ -47,8 +47,9 @@ def desk_name(office: Office, code: str) -> str:
 
 def visit_line(visit: Visit, office: Office, t: Translator) -> str:
     line = t.gettext(
-        "{time} /{command}{id} <b>{name}</b> · {service} · {status}",
+        "{time} /{command}{id} {code} <b>{name}</b> · {service} · {status}",
         time=t.time(from_ts(visit.start, office.tz)), command=DETAIL_COMMAND, id=visit.id,
+        code=visit.code,
         name=clip(visit.name or "—", NAME_LIMIT), service=service_name(office, visit.service, t),
         status=t.gettext(status_label(visit)),
     )

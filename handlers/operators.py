@@ -10,18 +10,24 @@ from handlers import (
     operator_closures,
     operator_input,
     operator_invites,
+    operator_lookup,
     operator_reports,
     operator_room,
     operator_visit,
 )
 from handlers.operator_access import set_menus
 
-__all__ = ["before_start", "first", "handlers", "set_menus"]
+__all__ = ["before_start", "first", "handlers", "lookup", "set_menus"]
 
 
 def first() -> list[BaseHandler]:
     """For the group that runs before any other: an operator's typed answers."""
     return operator_input.input_handlers()
+
+
+def lookup() -> list[BaseHandler]:
+    """For a group that runs before `first`: a booking code typed by an operator."""
+    return operator_lookup.first()
 
 
 def before_start() -> list[BaseHandler]:
@@ -35,6 +41,7 @@ def handlers() -> list[BaseHandler]:
         *operator_agenda.handlers(),
         *operator_room.handlers(),
         *operator_visit.handlers(),
+        *operator_lookup.handlers(),
         *operator_add.handlers(),
         *operator_closures.handlers(),
         *operator_reports.handlers(),

@@ -36,6 +36,11 @@ def visit(conn: sqlite3.Connection, booking_id: int) -> Visit | None:
     return _visit(row) if row else None
 
 
+def by_code(conn: sqlite3.Connection, code: str) -> Visit | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM bookings WHERE code = ?", (code,)).fetchone()
+    return _visit(row) if row else None
+
+
 def next_at(conn: sqlite3.Connection, desk: str, start: int, end: int) -> Visit | None:
     """The visit to deal with next at `desk` among those starting in [start, end): the one in
     service, else the earliest not finished."""

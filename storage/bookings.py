@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import enum
-import secrets
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from bot.domain.booking_code import new_code
 from bot.domain.model import Booking, Scheduled, Status, from_ts
 from storage import closures, holds, outbox
 from storage.occupancy import OCCUPYING_SQL, is_free
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-"""No 0/O, no 1/I: a code read over the phone or from a screen is never ambiguous."""
-CODE_LENGTH = 6
 OVERLAP_MESSAGE = "overlapping booking at the same desk"
 
 
@@ -56,10 +53,6 @@ class Booked:
     id: int
     code: str
     desk: str
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def _active_count(conn: sqlite3.Connection, column: str, value: object, now: int,

@@ -12,7 +12,7 @@ from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
 from tests.handlers.conftest import no_errors
 from tests.handlers.operators.conftest import OPERATOR
-from tests.seed import book, fill_day, rows
+from tests.seed import book, fill_day, rows, value
 
 LONG_NOTE = "Pratica complessa: porta i documenti di tutta la famiglia; " * 8
 
@@ -171,7 +171,9 @@ async def test_in_english_for_an_english_operator(db: Database, office: Office,
     booking = await book(db, office, "cie", NOW.replace(hour=10), NOW, desk="S01", name="Ugo")
     text = (await emma.send("/agenda S01")).text
     assert "Agenda, Thursday 26 November 2026" in text
-    assert f"10:00 /b{booking} Ugo · Electronic identity card — application · booked" in text
+    code = await value(db, "SELECT code FROM bookings WHERE id = ?", booking)
+    assert (f"10:00 /b{booking} {code} Ugo · Electronic identity card — application · booked"
+            in text)
     assert emma.last.buttons()[-2:] == ["◀ Wed 25 Nov", "Fri 27 Nov ▶"]
 
 
