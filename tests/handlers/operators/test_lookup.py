@@ -22,7 +22,7 @@ def test_a_code_is_read_in_any_case_spacing_or_width() -> None:
     assert parse_code("gw5ypp") == "GW5YPP"
     assert parse_code(" GW5 YPP ") == "GW5YPP"
     assert parse_code("gw5-ypp") == "GW5YPP"
-    assert parse_code("ＧＷ５ＹＰＰ") == "GW5YPP"
+    assert parse_code("\uff27\uff37\uff15\uff39\uff30\uff30") == "GW5YPP"  # fullwidth
     assert parse_code("GW5YP0") is None  # no 0 in a code
     assert parse_code("GW5YPPX") is None
     assert parse_code("GRAZIE") is None
