@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from bot.domain.model import (
+    LANGUAGES,
     WEEKDAYS,
     Category,
     Closure,
@@ -308,6 +309,10 @@ def parse_office(data: Mapping[str, Any], file: str) -> Office:
     if subdivision is not None and subdivision not in supported[country]:
         raise office.fail("holidays_subdivision", subdivision, f"unknown subdivision of {country}")
     public = holidays.country_holidays(country, subdiv=subdivision)
+    spoken = public.supported_languages
+    names = {lang: holidays.country_holidays(country, subdiv=subdivision, language=code)
+             for lang in LANGUAGES
+             for code in [next((c for c in spoken if c.split("_")[0] == lang), None)] if code}
     reminders = root.sub("reminders")
     admins = root.get("admins", list, [])
     if not all(isinstance(a, int) and not isinstance(a, bool) for a in admins):
@@ -321,6 +326,7 @@ def parse_office(data: Mapping[str, Any], file: str) -> Office:
         desks=desks,
         closures=_closures(root.sub("closures"), desks),
         holidays=public,
+        holiday_names=names,
         rules=rules,
         reminders=_reminders(reminders) if "offsets" in reminders.table else DEFAULT_REMINDERS,
         waitlist_offer_minutes=root.sub("waitlist").positive("offer_minutes", 30),

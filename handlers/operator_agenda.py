@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler
 
 from bot.context import Context
 from bot.domain.arguments import ALL_DESKS, YEARS, Period, find_desk, parse_day
-from bot.domain.availability import closure_reason
+from bot.domain.closing import closed_already
 from bot.domain.model import Office
 from bot.i18n import Html
 from handlers.agenda_view import desk_name, pages
@@ -101,7 +101,8 @@ async def show_page(update: Update, context: Context, staff: Staff, day: date,
     every_page = pages(visits, office, t, day, desk)
     page = min(page, len(every_page) - 1)
     text = every_page[page]
-    why = closure_reason(office, await deps.db.read(closures.active, day), day, desk)
+    why = closed_already(office, await deps.db.read(closures.active, day), day, day, desk,
+                         t.lang).get(day)
     if why is not None:
         text = Html(text + "\n\n" + (t.gettext("Closed: {reason}", reason=why) if why
                                      else t.gettext("Closed.")))

@@ -67,6 +67,16 @@ def take_step(conn: sqlite3.Connection, booking_id: int, step: Step, actor: int,
     return _visit(row)
 
 
+def relocate(conn: sqlite3.Connection, booking_id: int, desk: str) -> Visit | None:
+    """Move a booking still to come to `desk`, same time (the overlap trigger refuses a desk
+    that is taken then)."""
+    row = conn.execute(
+        f"UPDATE bookings SET desk = ? WHERE id = ? AND status = 'booked' RETURNING {_COLUMNS}",
+        (desk, booking_id),
+    ).fetchone()
+    return _visit(row) if row else None
+
+
 def cancellable(conn: sqlite3.Connection, start: int, end: int, desk: str | None,
                 now: int) -> list[Visit]:
     """Bookings still to come in [start, end) (at `desk`, or anywhere) that a closure cancels."""

@@ -133,6 +133,8 @@ class Office:
     """Configured dates and ranges; public holidays come from `holidays`."""
     holidays: Mapping[date, str]
     rules: Rules = Rules()
+    holiday_names: Mapping[str, Mapping[date, str]] = field(default_factory=dict)
+    """The same holidays named in each language we speak."""
     reminders: tuple[Reminder, ...] = ()
     waitlist_offer_minutes: int = 30
     admins: tuple[int, ...] = ()
@@ -140,6 +142,12 @@ class Office:
     @property
     def tz(self) -> ZoneInfo:
         return self.rules.tz
+
+    def holiday(self, day: date, lang: str | None = None) -> str | None:
+        """The name of the public holiday on `day`, in `lang` where known; None if none."""
+        if day not in self.holidays:
+            return None
+        return self.holiday_names.get(lang or DEFAULT_LANGUAGE, self.holidays).get(day)
 
     def services_in(self, category: str) -> list[Service]:
         return [s for s in self.services.values() if s.category == category]

@@ -152,7 +152,7 @@ async def test_digits_that_are_no_number_are_no_desk(operator: LocalUser) -> Non
 
 async def test_the_agenda_shows_a_closed_day(operator: LocalUser) -> None:
     text = (await operator.send("/agenda 8/12")).text
-    assert "Chiuso: Immaculate Conception" in text  # the name the holidays library gives
+    assert "Chiuso: Immacolata Concezione" in text  # the name the holidays library gives
 
 
 async def test_agenda_views_are_audited(operator: LocalUser, db: Database) -> None:
