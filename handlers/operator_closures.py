@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.ext import BaseHandler
 
@@ -18,7 +19,7 @@ from bot.context import Context
 from bot.domain.arguments import Period, find_desk, parse_period
 from bot.domain.model import Closure, Office, from_ts
 from bot.domain.visits import Visit
-from bot.i18n import Html, Translator
+from bot.i18n import Translator
 from bot.services import counter
 from handlers.agenda_view import NAME_LIMIT, clip, desk_name
 from handlers.common import answer, button, send
@@ -105,7 +106,7 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
                          "desk": desk, "reason": reason, "nonce": nonce}, now_ts(deps))
     lines = [t.gettext("Close <b>{scope}</b> {span}?", scope=_scope(office, t, desk),
                        span=_span(t, period.first, period.last)),
-             t.gettext("Reason: {reason}", reason=reason or "—"), ""]
+             t.gettext("Reason: {reason}", reason=reason or "—"), Markup()]
     if affected:
         lines.append(t.ngettext(
             "{n} booking will be cancelled; the citizens who booked on Telegram are told, with "
@@ -115,10 +116,12 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
         lines += _listing(t, office, affected)
     else:
         lines.append(t.gettext("No booking is affected."))
-    label = (t.ngettext("Close and cancel {n} booking", "Close and cancel {n} bookings",
-                        len(affected)) if affected else t.gettext("Close"))
-    await send(update, context, Html("\n".join(lines)),
-               [[button(label, f"op:c:ok:{nonce}"), button(t.gettext("Don't close"), "op:stop")]])
+    label = (t.plain.ngettext("Close and cancel {n} booking", "Close and cancel {n} bookings",
+                              len(affected))
+             if affected else t.plain.pgettext("close the office", "Close"))
+    await send(update, context, Markup("\n").join(lines),
+               [[button(label, f"op:c:ok:{nonce}"),
+                 button(t.plain.gettext("Don't close"), "op:stop")]])
 
 
 async def close_confirmed(update: Update, context: Context, staff: Staff) -> None:
@@ -136,22 +139,23 @@ async def close_confirmed(update: Update, context: Context, staff: Staff) -> Non
     closure, cancelled = await deps.db.write(
         counter.close, period.first, period.last, desk, reason, start=start, end=end,
         actor=staff.user_id, now=now_ts(deps))
-    await answer(update, t.gettext("Closed."))
+    await answer(update, t.plain.gettext("Closed."))
     lines = [t.gettext("<b>Closed:</b> {scope} {span}.", scope=_scope(office, t, desk),
                        span=_span(t, closure.first, closure.last)),
              t.ngettext("{n} booking cancelled.", "{n} bookings cancelled.", len(cancelled))]
     offline = [b for b in cancelled if b.user_id is None]
     if offline:
-        lines += ["", t.gettext("Booked by phone or at the counter, so not told by the bot:")]
+        lines += [Markup(), t.gettext("Booked by phone or at the counter, so not told by the bot:")]
         lines += _listing(t, office, offline)
-    await show(update, context, Html("\n".join(lines)))
+    await show(update, context, Markup("\n").join(lines))
 
 
 async def reopen_command(update: Update, context: Context, staff: Staff) -> None:
-    await show_closures(update, context, staff, "")
+    await show_closures(update, context, staff, Markup())
 
 
-async def show_closures(update: Update, context: Context, staff: Staff, heading: str) -> None:
+async def show_closures(update: Update, context: Context, staff: Staff,
+                        heading: Markup) -> None:
     deps, t = context.deps, staff.t
     active = await deps.db.read(closures.active, today(deps))
     if not active:
@@ -159,7 +163,7 @@ async def show_closures(update: Update, context: Context, staff: Staff, heading:
             "No closure made here is in force. Closures written in the configuration file are "
             "changed there."))
         return
-    await show(update, context, Html(heading + t.gettext("Which closure do you lift?")),
+    await show(update, context, heading + t.gettext("Which closure do you lift?"),
                [[button(_closure_label(t, deps.office, closure), f"op:r:{closure.id}")]
                 for closure in active])
 
@@ -167,7 +171,7 @@ async def show_closures(update: Update, context: Context, staff: Staff, heading:
 def _closure_label(t: Translator, office: Office, closure: Closure) -> str:
     days = (t.short_date(closure.first) if closure.first == closure.last
             else f"{t.short_date(closure.first)} - {t.short_date(closure.last)}")
-    return f"{days} · {closure.desk or t.gettext('whole office')} · {closure.reason}"[:60]
+    return f"{days} · {closure.desk or t.plain.gettext('whole office')} · {closure.reason}"[:60]
 
 
 async def lift_pressed(update: Update, context: Context, staff: Staff) -> None:
@@ -178,8 +182,8 @@ async def lift_pressed(update: Update, context: Context, staff: Staff) -> None:
     deps, t = context.deps, staff.t
     lifted = await deps.db.write(counter.reopen, int(found[1]), actor=staff.user_id,
                                  now=now_ts(deps))
-    await answer(update, t.gettext("Lifted.") if lifted else t.gettext("Already lifted."))
-    heading = ""
+    await answer(update, t.plain.gettext("Lifted.") if lifted else t.gettext("Already lifted."))
+    heading = Markup()
     if lifted is not None:
         heading = t.gettext("<b>Lifted:</b> {scope} {span} can be booked again; the bookings "
                             "it cancelled stay cancelled.",
