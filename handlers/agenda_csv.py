@@ -12,18 +12,35 @@ import csv
 import io
 from collections.abc import Sequence
 
-from bot.domain.messages import N_
 from bot.domain.model import Office, from_ts
 from bot.domain.visits import Visit, status_label
 from bot.i18n import Translator
 from handlers.agenda_view import service_name
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-COLUMNS = (
-    N_("Date"), N_("Time"), N_("Until"), N_("Desk"), N_("Service"), N_("Status"), N_("Code"),
-    N_("Name"), N_("Codice fiscale"), N_("Note"), N_("Booked by"), N_("Confirmed"),
-    N_("Arrived"), N_("Started"), N_("Ended"), N_("Minutes at the desk"),
-)
+
+
+def _columns(t: Translator) -> list[str]:
+    """The header row (a column's name is a noun: "Time" is the hour, "Arrived" when)."""
+    p = t.plain
+    return [
+        p.pgettext("agenda column", "Date"),
+        p.pgettext("agenda column", "Time"),
+        p.pgettext("agenda column", "Until"),
+        p.pgettext("agenda column", "Desk"),
+        p.pgettext("agenda column", "Service"),
+        p.pgettext("agenda column", "Status"),
+        p.pgettext("agenda column", "Code"),
+        p.pgettext("agenda column", "Name"),
+        p.pgettext("agenda column", "Codice fiscale"),
+        p.pgettext("agenda column", "Note"),
+        p.pgettext("agenda column", "Booked by"),
+        p.pgettext("agenda column", "Confirmed"),
+        p.pgettext("agenda column", "Arrived"),
+        p.pgettext("agenda column", "Started"),
+        p.pgettext("agenda column", "Ended"),
+        p.pgettext("agenda column", "Minutes at the desk"),
+    ]
 
 
 def _inert(text: str | None) -> str:
@@ -38,14 +55,15 @@ def to_csv(visits: Sequence[Visit], office: Office, t: Translator) -> bytes:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([t.gettext(column) for column in COLUMNS])
+    writer.writerow(_columns(t))
     for visit in visits:
         start = from_ts(visit.start, office.tz)
         writer.writerow([
             start.date().isoformat(), at(visit.start), at(visit.end), visit.desk,
-            service_name(office, visit.service, t), t.gettext(status_label(visit)), visit.code,
+            service_name(office, visit.service, t), t.plain.gettext(status_label(visit)),
+            visit.code,
             _inert(visit.name), visit.codice_fiscale or "", _inert(visit.note),
-            t.gettext("operator") if visit.created_by is not None else "Telegram",
+            t.plain.gettext("operator") if visit.created_by is not None else "Telegram",
             at(visit.confirmed), at(visit.checked_in), at(visit.started), at(visit.served),
             "" if visit.minutes_at_desk is None else str(visit.minutes_at_desk),
         ])

@@ -8,13 +8,14 @@ a client makes tappable. The codice fiscale appears only in the detail.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from markupsafe import Markup
+
 from bot.domain.model import Office, from_ts
 from bot.domain.visits import Visit, status_label
-from bot.i18n import Html, Translator
+from bot.i18n import Translator
 
 PAGE_LIMIT = 3900
 """UTF-16 code units of HTML per page, below Telegram's 4096 with a margin."""
@@ -45,7 +46,7 @@ def desk_name(office: Office, code: str) -> str:
     return f"{desk.name} ({code})" if desk and desk.name != code else code
 
 
-def visit_line(visit: Visit, office: Office, t: Translator) -> str:
+def visit_line(visit: Visit, office: Office, t: Translator) -> Markup:
     line = t.gettext(
         "{time} /{command}{id} {code} <b>{name}</b> · {service} · {status}",
         time=t.time(from_ts(visit.start, office.tz)), command=DETAIL_COMMAND, id=visit.id,
@@ -54,11 +55,11 @@ def visit_line(visit: Visit, office: Office, t: Translator) -> str:
         status=t.gettext(status_label(visit)),
     )
     if visit.note:
-        line += f"\n      <i>{html.escape(clip(visit.note, NOTE_LIMIT), quote=False)}</i>"
+        line += Markup("\n      <i>{}</i>").format(clip(visit.note, NOTE_LIMIT))
     return line
 
 
-def _title(office: Office, t: Translator, day: date, desk: str | None, count: int) -> str:
+def _title(office: Office, t: Translator, day: date, desk: str | None, count: int) -> Markup:
     scope = desk_name(office, desk) if desk else t.gettext("all desks")
     return t.ngettext("<b>Agenda, {day}</b>\n{scope} · {n} booking",
                       "<b>Agenda, {day}</b>\n{scope} · {n} bookings",
@@ -66,22 +67,22 @@ def _title(office: Office, t: Translator, day: date, desk: str | None, count: in
 
 
 def pages(visits: Sequence[Visit], office: Office, t: Translator, day: date,
-          desk: str | None) -> list[Html]:
+          desk: str | None) -> list[Markup]:
     """Every page of the agenda of `day` (at `desk`, or all desks), desk by desk, in time order."""
     title = _title(office, t, day, desk, len(visits))
     if not visits:
-        return [Html(title + "\n\n" + t.gettext("No bookings."))]
+        return [title + "\n\n" + t.gettext("No bookings.")]
     order = {code: index for index, code in enumerate(office.desks)}
     ordered = sorted(visits, key=lambda v: (order.get(v.desk, len(order)), v.desk, v.start))
     budget = PAGE_LIMIT - units(title) - TITLE_RESERVE
 
-    def heading(code: str) -> list[str]:
-        return ["", f"<b>{html.escape(desk_name(office, code))}</b>"]
+    def heading(code: str) -> list[Markup]:
+        return [Markup(), Markup("<b>{}</b>").format(desk_name(office, code))]
 
-    def cost(block: list[str]) -> int:
+    def cost(block: list[Markup]) -> int:
         return sum(units(text) + 1 for text in block)
 
-    chunks: list[list[str]] = [[]]
+    chunks: list[list[Markup]] = [[]]
     size, page_desk = 0, None
     for visit in ordered:
         line = visit_line(visit, office, t)
@@ -93,13 +94,13 @@ def pages(visits: Sequence[Visit], office: Office, t: Translator, day: date,
         size += cost(block)
         page_desk = visit.desk
     if len(chunks) == 1:
-        return [Html(title + "\n" + "\n".join(chunks[0]))]
-    return [Html(title + " · " + t.gettext("page {page} of {pages}", page=number,
-                                          pages=len(chunks)) + "\n" + "\n".join(chunk))
+        return [title + "\n" + Markup("\n").join(chunks[0])]
+    return [title + " · " + t.gettext("page {page} of {pages}", page=number, pages=len(chunks))
+            + "\n" + Markup("\n").join(chunk)
             for number, chunk in enumerate(chunks, 1)]
 
 
-def detail(visit: Visit, office: Office, t: Translator, booked_by: str | None) -> Html:
+def detail(visit: Visit, office: Office, t: Translator, booked_by: str | None) -> Markup:
     """One visit in full, with the codice fiscale: only ever shown to operators."""
     def at(ts: int) -> str:
         return t.time(from_ts(ts, office.tz))
@@ -111,7 +112,7 @@ def detail(visit: Visit, office: Office, t: Translator, booked_by: str | None) -
         t.gettext("{when}, until {end} · {desk}", when=t.when(start),
                   end=at(visit.end), desk=desk_name(office, visit.desk)),
         t.gettext("Status: <b>{status}</b>", status=t.gettext(status_label(visit))),
-        "",
+        Markup(),
         t.gettext("Name: {name}", name=visit.name or "—"),
         t.gettext("Codice fiscale: <code>{cf}</code>", cf=visit.codice_fiscale or "—"),
     ]
@@ -129,10 +130,10 @@ def detail(visit: Visit, office: Office, t: Translator, booked_by: str | None) -
                       (t.gettext("Ended"), visit.served),
                       (t.gettext("Marked as no-show"), visit.no_show)):
         if ts is not None:
-            lines.append(f"{label}: {at(ts)}")
+            lines.append(Markup("{}: {}").format(label, at(ts)))
     if visit.minutes_at_desk is not None:
         lines.append(t.gettext("Time at the desk: {minutes} min", minutes=visit.minutes_at_desk))
-    return Html("\n".join(lines))
+    return Markup("\n").join(lines)
 
 
 def _short(t: Translator, moment: datetime) -> str:

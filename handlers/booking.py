@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -18,7 +19,7 @@ from bot.context import Context
 from bot.domain.availability import booking_window
 from bot.domain.flows import TEXT_STEPS, Draft, Step
 from bot.domain.model import from_ts, to_ts
-from bot.i18n import Html, Translator
+from bot.i18n import Translator
 from bot.services import free_time
 from handlers import booking_details
 from handlers.booking_confirm import confirm, limit_message
@@ -73,7 +74,7 @@ async def show(update: Update, context: Context, who: Citizen, t: Translator, dr
     deps = context.deps
     moving = await deps.db.read(bookings.get, draft.replaces) if draft.replaces else None
     view = await render(deps, draft, who, t, moving)
-    text = Html(f"{prefix}\n\n{view.text}") if prefix else view.text
+    text = Markup("{}\n\n{}").format(prefix, view.text) if prefix else view.text
     if new or update.callback_query is None:
         if draft.message_id is not None and update.effective_chat:
             await drop_buttons(context, update.effective_chat.id, draft.message_id)
@@ -177,7 +178,7 @@ async def on_button(update: Update, context: Context) -> None:
 async def stale(update: Update, context: Context, who: Citizen, t: Translator,
                 draft: Draft | None) -> None:
     """A button that is not (or no longer) part of the conversation: say so, show the way on."""
-    await answer(update, t.gettext("This button is no longer valid."))
+    await answer(update, t.plain.gettext("This button is no longer valid."))
     if draft is None:
         await send(update, context, t.gettext("That conversation is over. /book to start a new "
                                               "booking, /mybookings for your bookings."))
@@ -285,7 +286,7 @@ async def on_message(update: Update, context: Context) -> None:
     if draft is None:
         hint = t.gettext("To book an appointment send /book.") if text else t.gettext(
             "I can only read text messages and buttons.")
-        await send(update, context, Html(f"{hint}\n\n{command_list(t)}"))
+        await send(update, context, Markup("{}\n\n{}").format(hint, command_list(t)))
         return
     if text is None or draft.step not in TEXT_STEPS:
         notice = (t.gettext("Please use the buttons below.") if text else

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from telegram import InputFile, Update
 
 from bot.context import Context
 from bot.domain import ics, schedules
 from bot.domain.flows import Draft, Step
 from bot.domain.model import from_ts, to_ts
-from bot.i18n import Html, Translator
+from bot.i18n import Translator
 from bot.services import booking, free_time
 from handlers.booking_card import card, documents
 from handlers.common import send
@@ -17,7 +18,7 @@ from storage.bookings import Booked, Refusal, Request
 from storage.citizens import Citizen
 
 
-def limit_message(t: Translator, refusal: Refusal, limit: int) -> Html:
+def limit_message(t: Translator, refusal: Refusal, limit: int) -> Markup:
     if refusal is Refusal.LIMIT_ACCOUNT:
         return t.ngettext(
             "You already have {n} upcoming booking, the most allowed. To book another, first "
@@ -32,7 +33,7 @@ def limit_message(t: Translator, refusal: Refusal, limit: int) -> Html:
 
 
 async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
-                  draft: Draft) -> Html | None:
+                  draft: Draft) -> Markup | None:
     """Book what `draft` describes. None when the conversation is over (booked, or a limit
     reached); otherwise the reason to show above the step `draft` was moved back to."""
     deps = context.deps

@@ -25,10 +25,10 @@ def render(stats: Stats, office: Office, t: Translator) -> bytes:
     per_day, per_service = figure.subplots(2, 1)
     days = [item.day for item in stats.days]
     per_day.bar(days, [item.visits for item in stats.days], color="#4c78a8",
-                label=t.gettext("visits booked"))
+                label=t.plain.gettext("visits booked"))
     per_day.bar(days, [item.no_shows for item in stats.days], color="#e45756",
-                label=t.gettext("no-shows"))
-    per_day.set_title(t.gettext("Visits and no-shows per day"))
+                label=t.plain.gettext("no-shows"))
+    per_day.set_title(t.plain.gettext("Visits and no-shows per day"))
     per_day.legend()
     per_day.tick_params(axis="x", labelrotation=45)
 
@@ -36,12 +36,12 @@ def render(stats: Stats, office: Office, t: Translator) -> bytes:
     names = [office.services[item.service].name.get(t.lang)[:30] for item in timed]
     rows = range(len(timed))
     per_service.barh([r + 0.2 for r in rows], [item.configured for item in timed], height=0.4,
-                     color="#bab0ac", label=t.gettext("configured"))
+                     color="#bab0ac", label=t.plain.gettext("configured"))
     per_service.barh([r - 0.2 for r in rows], [item.median or 0 for item in timed], height=0.4,
-                     color="#54a24b", label=t.gettext("measured (median)"))
+                     color="#54a24b", label=t.plain.gettext("measured (median)"))
     per_service.set_yticks(list(rows), names)
-    per_service.set_xlabel(t.gettext("minutes"))
-    per_service.set_title(t.gettext("Service time at the desk"))
+    per_service.set_xlabel(t.plain.gettext("minutes"))
+    per_service.set_title(t.plain.gettext("Service time at the desk"))
     per_service.legend()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from markupsafe import Markup
 from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import Application
@@ -44,12 +45,13 @@ START = Command("start", "start", N_("start again"))
 CITIZEN_COMMANDS = (BOOK, MY_BOOKINGS, WAITLIST, LANGUAGE, PRIVACY, DELETE_MY_DATA, CANCEL, HELP)
 
 
-def command_list(t: Translator, commands: Sequence[Command] = CITIZEN_COMMANDS) -> str:
-    return "\n".join(f"/{c.name(t.lang)} — {t.gettext(c.description)}" for c in commands)
+def command_list(t: Translator, commands: Sequence[Command] = CITIZEN_COMMANDS) -> Markup:
+    return Markup("\n").join(Markup("/{} — {}").format(c.name(t.lang), t.gettext(c.description))
+                              for c in commands)
 
 
 def bot_commands(t: Translator, commands: Sequence[Command] = CITIZEN_COMMANDS) -> list[BotCommand]:
-    return [BotCommand(c.name(t.lang), t.gettext(c.description)) for c in commands]
+    return [BotCommand(c.name(t.lang), t.plain.gettext(c.description)) for c in commands]
 
 
 async def set_menus(application: Application, i18n: I18n) -> None:

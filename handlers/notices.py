@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from markupsafe import Markup
 from telegram import InlineKeyboardButton
 
 from bot.domain.model import Booking, Office, from_ts
 from bot.domain.notices import BOOKING_CANCELLED, WAITLIST_OFFER
 from bot.domain.schedules import REMINDER, confirm_deadline
-from bot.i18n import Html, Translator
+from bot.i18n import Translator
 from bot.services.triage import Notice
 from storage.waitlist import Offer
 
@@ -34,7 +35,7 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=data)
 
 
-def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Html, Keyboard]:
+def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Markup, Keyboard]:
     service = office.services.get(booking.service)
     start = booking.start.astimezone(office.tz)
     text = t.gettext(
@@ -56,14 +57,16 @@ def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Html, Key
                 "<b>Please confirm by {deadline}</b> with the button below: a booking not "
                 "confirmed by then is cancelled, and the time offered to others.",
                 deadline=t.when(deadline.astimezone(office.tz)))
-        keyboard.append([_button(t.gettext("✅ I'll be there"), f"{I_WILL_BE_THERE}{booking.id}")])
-    keyboard.append([_button(t.gettext("❌ Cancel"), f"{CANCEL}{booking.id}"),
-                     _button(t.gettext("🔁 Move"), f"{MOVE}{booking.id}")])
-    return Html(text), keyboard
+        keyboard.append([_button(t.plain.gettext("✅ I'll be there"),
+                                 f"{I_WILL_BE_THERE}{booking.id}")])
+    keyboard.append([_button(t.plain.pgettext("cancel a booking", "❌ Cancel"),
+                             f"{CANCEL}{booking.id}"),
+                     _button(t.plain.gettext("🔁 Move"), f"{MOVE}{booking.id}")])
+    return text, keyboard
 
 
 def booking_cancelled(t: Translator, office: Office, booking: Booking,
-                      payload: Mapping[str, Any]) -> tuple[Html, Keyboard]:
+                      payload: Mapping[str, Any]) -> tuple[Markup, Keyboard]:
     values = {"code": booking.code, "service": office.service_name(booking.service, t.lang),
               "when": t.when(booking.start.astimezone(office.tz))}
     reason = str(payload.get("reason") or "").strip()[:REASON_LIMIT]
@@ -78,10 +81,10 @@ def booking_cancelled(t: Translator, office: Office, booking: Booking,
         text = t.gettext("<b>Booking cancelled</b>\n\nYour booking {code} for {service} on {when} "
                          "was cancelled by the office.", **values)
     text += "\n\n" + t.gettext("We are sorry. You can choose another time:")
-    return Html(text), [[_button(t.gettext("📅 Book another time"), f"{MOVE}{booking.id}")]]
+    return text, [[_button(t.plain.gettext("📅 Book another time"), f"{MOVE}{booking.id}")]]
 
 
-def waitlist_offer(t: Translator, office: Office, offer: Offer) -> tuple[Html, Keyboard]:
+def waitlist_offer(t: Translator, office: Office, offer: Offer) -> tuple[Markup, Keyboard]:
     text = t.gettext(
         "<b>A time has become free for you</b>\n\n{service}\n{when}\n{address}\n\n"
         "It is kept for you until {until}. Do you want it?",
@@ -89,11 +92,11 @@ def waitlist_offer(t: Translator, office: Office, offer: Offer) -> tuple[Html, K
         when=t.when(from_ts(offer.start, office.tz)),
         address=office.address, until=t.time(from_ts(offer.expires, office.tz)),
     )
-    return text, [[_button(t.gettext("✅ Book it"), f"{TAKE_OFFER}{offer.id}"),
-                   _button(t.gettext("No, thank you"), f"{DECLINE_OFFER}{offer.id}")]]
+    return text, [[_button(t.plain.gettext("✅ Book it"), f"{TAKE_OFFER}{offer.id}"),
+                   _button(t.plain.gettext("No, thank you"), f"{DECLINE_OFFER}{offer.id}")]]
 
 
-def render(t: Translator, office: Office, notice: Notice) -> tuple[Html, Keyboard]:
+def render(t: Translator, office: Office, notice: Notice) -> tuple[Markup, Keyboard]:
     if notice.kind == REMINDER and notice.booking:
         return reminder(t, office, notice.booking)
     if notice.kind == BOOKING_CANCELLED and notice.booking:

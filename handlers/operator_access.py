@@ -143,7 +143,7 @@ async def show(update: Update, context: Context, text: str,
 
 
 async def invalid_button(update: Update, staff: Staff) -> None:
-    await answer(update, staff.t.gettext("That button is not valid any more."), alert=True)
+    await answer(update, staff.t.plain.gettext("That button is not valid any more."), alert=True)
 
 
 async def set_menu(bot: ExtBot[None], chat_id: int, t: Translator, admin: bool) -> None:

@@ -24,7 +24,7 @@ from bot.domain.identity import (
     clean_note,
 )
 from bot.domain.model import Service, from_ts, to_ts
-from bot.i18n import Html
+from bot.i18n import Markup
 from bot.services import booking, free_time
 from handlers.agenda_view import desk_name, service_name
 from handlers.common import answer, button, send
@@ -107,8 +107,8 @@ async def offer_times(update: Update, context: Context, staff: Staff, service: S
         return
     times = [button(t.time(slot.start), f"op:a:t:{service.code}:{to_ts(slot.start)}")
              for slot in slots]
-    await show(update, context, Html(heading + t.gettext(
-        "{service}, {day}: which time?", service=service.name.get(t.lang), day=t.date(day))),
+    await show(update, context, heading + t.gettext(
+        "{service}, {day}: which time?", service=service.name.get(t.lang), day=t.date(day)),
         [times[i:i + TIMES_PER_ROW] for i in range(0, len(times), TIMES_PER_ROW)])
 
 
@@ -118,7 +118,7 @@ async def time_chosen(update: Update, context: Context, staff: Staff, service: S
     already and only the time had to change (it was taken at the last moment)."""
     deps, t = context.deps, staff.t
     if not await _desks_free(context, service, start):
-        await answer(update, t.gettext("That time is no longer free."), alert=True)
+        await answer(update, t.plain.gettext("That time is no longer free."), alert=True)
         await offer_times(update, context, staff, service, from_ts(start, deps.office.tz).date())
         return
     draft = await draft_of(context, staff.user_id, ADD_DRAFT)
@@ -135,7 +135,7 @@ async def time_chosen(update: Update, context: Context, staff: Staff, service: S
     await show(update, context, t.gettext(
         "{service}, {when}.\n\nThe citizen's name and surname?",
         service=service.name.get(t.lang), when=t.when(from_ts(start, deps.office.tz))),
-        [[button(t.gettext("Stop"), STOP)]])
+        [[button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)]])
 
 
 async def _desks_free(context: Context, service: Service, start: int) -> list[str]:
@@ -161,20 +161,21 @@ async def text_typed(update: Update, context: Context, staff: Staff, draft: Draf
         data.update(note=note, step="confirm")
         prompt = None
     else:
-        await send(update, context, _problem(staff, step), [[button(t.gettext("Stop"), STOP)]])
+        await send(update, context, _problem(staff, step),
+                   [[button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)]])
         return
     await deps.db.write(operator_drafts.put, staff.user_id, ADD_DRAFT, data,
                         to_ts(deps.clock.now()))
     if prompt is None:
         await confirm(update, context, staff, data)
         return
-    keyboard = [[button(t.gettext("Stop"), STOP)]]
+    keyboard = [[button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)]]
     if data["step"] == "note":
-        keyboard[0].insert(0, button(t.gettext("No note"), f"op:a:nonote:{data['nonce']}"))
+        keyboard[0].insert(0, button(t.plain.gettext("No note"), f"op:a:nonote:{data['nonce']}"))
     await send(update, context, prompt, keyboard)
 
 
-def _problem(staff: Staff, step: str) -> Html:
+def _problem(staff: Staff, step: str) -> Markup:
     t = staff.t
     return {
         "name": t.gettext("Write the name and surname, in letters, in at most {limit} "
@@ -193,7 +194,8 @@ async def confirm(update: Update, context: Context, staff: Staff, data: dict) ->
             deps.office, data["service"], t), when=t.when(from_ts(data["start"], deps.office.tz)),
         name=data["name"], cf=data["cf"]) + (
         "\n" + t.gettext("Note: {note}", note=data["note"]) if data.get("note") else ""),
-        [[button(t.gettext("Book"), f"op:a:ok:{data['nonce']}"), button(t.gettext("Stop"), STOP)]])
+        [[button(t.plain.pgettext("confirm a booking", "Book"), f"op:a:ok:{data['nonce']}"),
+          button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)]])
 
 
 async def draft_pressed(update: Update, context: Context, staff: Staff, pressed: str,
@@ -228,7 +230,7 @@ async def book(update: Update, context: Context, staff: Staff, data: dict) -> No
             name=data["name"], codice_fiscale=data["cf"], note=data.get("note"),
             created_by=staff.user_id), to_ts(deps.clock.now()))
     if not isinstance(result, Booked):
-        await answer(update, t.gettext("That time is no longer free."), alert=True)
+        await answer(update, t.plain.gettext("That time is no longer free."), alert=True)
         await offer_times(update, context, staff, service,
                           from_ts(start, deps.office.tz).date(),
                           t.gettext("The details are kept: choose another time.") + "\n\n")
@@ -236,7 +238,7 @@ async def book(update: Update, context: Context, staff: Staff, data: dict) -> No
     await deps.db.write(operator_drafts.clear, staff.user_id)
     visit = await deps.db.read(agenda.visit, result.id)
     assert visit is not None
-    await answer(update, t.gettext("Booked."))
+    await answer(update, t.plain.gettext("Booked."))
     await show_visit(update, context, staff, visit, t.gettext(
         "<b>Booked</b> at {desk}. Code for the citizen: <b>{code}</b>",
         desk=desk_name(deps.office, result.desk), code=result.code) + "\n\n")

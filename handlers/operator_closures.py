@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.ext import BaseHandler
 
@@ -19,7 +20,7 @@ from bot.domain.arguments import Period, find_desk, looks_like_desk, parse_perio
 from bot.domain.closing import closed_already
 from bot.domain.model import Closure, Office, from_ts
 from bot.domain.visits import Visit
-from bot.i18n import Html, Translator
+from bot.i18n import Translator
 from bot.services import counter
 from handlers.agenda_view import NAME_LIMIT, clip, desk_name
 from handlers.common import answer, button, send
@@ -111,10 +112,10 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
     in_force = await deps.db.read(closures.active, period.first)
     already = closed_already(office, in_force, period.first, period.last, desk, t.lang)
     if len(already) == period.days:
-        await send(update, context, Html("\n".join([t.gettext(
+        await send(update, context, Markup("\n").join([t.gettext(
             "{scope} is closed already {span}: nothing to close.",
             scope=_scope(office, t, desk), span=_span(t, period.first, period.last)),
-            *_closed_days(t, already)])))
+            *_closed_days(t, already)]))
         return
     affected, planned = await deps.db.read(
         counter.closing_plan, office, Closure(period.first, period.last, desk, reason),
@@ -125,9 +126,9 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
                          "desk": desk, "reason": reason, "nonce": nonce}, now_ts(deps))
     lines = [t.gettext("Close <b>{scope}</b> {span}?", scope=_scope(office, t, desk),
                        span=_span(t, period.first, period.last)),
-             t.gettext("Reason: {reason}", reason=reason or "—"), ""]
+             t.gettext("Reason: {reason}", reason=reason or "—"), Markup()]
     if already:
-        lines += [t.gettext("Closed already on these days:"), *_closed_days(t, already), ""]
+        lines += [t.gettext("Closed already on these days:"), *_closed_days(t, already), Markup()]
     doomed = [visit for visit in affected if visit.id in planned.cancelled]
     if planned.kept:
         lines.append(t.ngettext(
@@ -144,10 +145,12 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
         lines += _listing(t, office, doomed)
     if not affected:
         lines.append(t.gettext("No booking is affected."))
-    label = (t.ngettext("Close and cancel {n} booking", "Close and cancel {n} bookings",
-                        len(doomed)) if doomed else t.gettext("Close"))
-    await send(update, context, Html("\n".join(lines)),
-               [[button(label, f"op:c:ok:{nonce}"), button(t.gettext("Don't close"), "op:stop")]])
+    label = (t.plain.ngettext("Close and cancel {n} booking", "Close and cancel {n} bookings",
+                              len(doomed))
+             if doomed else t.plain.pgettext("close the office", "Close"))
+    await send(update, context, Markup("\n").join(lines),
+               [[button(label, f"op:c:ok:{nonce}"),
+                 button(t.plain.gettext("Don't close"), "op:stop")]])
 
 
 async def close_confirmed(update: Update, context: Context, staff: Staff) -> None:
@@ -165,7 +168,7 @@ async def close_confirmed(update: Update, context: Context, staff: Staff) -> Non
     closed = await deps.db.write(
         counter.close, office, period.first, period.last, desk, reason, start=start, end=end,
         actor=staff.user_id, now=now_ts(deps))
-    await answer(update, t.gettext("Closed."))
+    await answer(update, t.plain.gettext("Closed."))
     lines = [t.gettext("<b>Closed:</b> {scope} {span}.", scope=_scope(office, t, desk),
                        span=_span(t, closed.closure.first, closed.closure.last))]
     if closed.kept:
@@ -175,16 +178,17 @@ async def close_confirmed(update: Update, context: Context, staff: Staff) -> Non
                             len(closed.cancelled)))
     offline = [b for b in closed.cancelled if b.user_id is None]
     if offline:
-        lines += ["", t.gettext("Booked by phone or at the counter, so not told by the bot:")]
+        lines += [Markup(), t.gettext("Booked by phone or at the counter, so not told by the bot:")]
         lines += _listing(t, office, offline)
-    await show(update, context, Html("\n".join(lines)))
+    await show(update, context, Markup("\n").join(lines))
 
 
 async def reopen_command(update: Update, context: Context, staff: Staff) -> None:
-    await show_closures(update, context, staff, "")
+    await show_closures(update, context, staff, Markup())
 
 
-async def show_closures(update: Update, context: Context, staff: Staff, heading: str) -> None:
+async def show_closures(update: Update, context: Context, staff: Staff,
+                        heading: Markup) -> None:
     deps, t = context.deps, staff.t
     active = await deps.db.read(closures.active, today(deps))
     if not active:
@@ -192,21 +196,21 @@ async def show_closures(update: Update, context: Context, staff: Staff, heading:
             "No closure made here is in force. Closures written in the configuration file are "
             "changed there."))
         return
-    await show(update, context, Html(heading + t.gettext("Which closure do you lift?")),
+    await show(update, context, heading + t.gettext("Which closure do you lift?"),
                [[button(_closure_label(t, deps.office, closure), f"op:r:{closure.id}")]
                 for closure in active])
 
 
-def _closed_days(t: Translator, already: dict[date, str]) -> list[str]:
+def _closed_days(t: Translator, already: dict[date, str]) -> list[Markup]:
     return [t.gettext("• {day}: {reason}", day=t.short_date(day),
-                      reason=reason or t.gettext("no opening hours"))
+                      reason=reason or t.plain.gettext("no opening hours"))
             for day, reason in list(already.items())[:LISTED]]
 
 
 def _closure_label(t: Translator, office: Office, closure: Closure) -> str:
     days = (t.short_date(closure.first) if closure.first == closure.last
             else f"{t.short_date(closure.first)} - {t.short_date(closure.last)}")
-    parts = [days, closure.desk or t.gettext("whole office"), closure.reason]
+    parts = [days, closure.desk or t.plain.gettext("whole office"), closure.reason]
     return " · ".join(part for part in parts if part)[:60]
 
 
@@ -218,8 +222,8 @@ async def lift_pressed(update: Update, context: Context, staff: Staff) -> None:
     deps, t = context.deps, staff.t
     lifted = await deps.db.write(counter.reopen, int(found[1]), actor=staff.user_id,
                                  now=now_ts(deps))
-    await answer(update, t.gettext("Lifted.") if lifted else t.gettext("Already lifted."))
-    heading = ""
+    await answer(update, t.plain.gettext("Lifted.") if lifted else t.gettext("Already lifted."))
+    heading = Markup()
     if lifted is not None:
         heading = t.gettext("<b>Lifted:</b> {scope} {span} can be booked again; the bookings "
                             "it cancelled stay cancelled.",

@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import Context
 from bot.domain.model import from_ts
-from bot.i18n import Html
+from bot.i18n import Markup
 from bot.services import invites
 from handlers.common import Keyboard, answer, button, citizen, send
 from handlers.menu import START, command_list
@@ -72,7 +72,7 @@ async def invite(update: Update, context: Context, staff: Staff) -> None:
         link=invites.link(context.bot.username, token)))
 
 
-async def _listing(context: Context, staff: Staff) -> tuple[Html, Keyboard]:
+async def _listing(context: Context, staff: Staff) -> tuple[Markup, Keyboard]:
     deps, t = context.deps, staff.t
     active = await deps.db.read(operators.active)
     lines = [t.gettext("<b>Operators</b>")]
@@ -86,7 +86,7 @@ async def _listing(context: Context, staff: Staff) -> tuple[Html, Keyboard]:
     lines.append("\n" + t.gettext("Administrators (in the configuration): {ids}",
                                   ids=", ".join(map(str, deps.office.admins))))
     keyboard = [[button(f"✕ {o.name}", f"op:rm:{o.user_id}")] for o in active]
-    return Html("\n".join(lines)), keyboard
+    return Markup("\n").join(lines), keyboard
 
 
 async def list_operators(update: Update, context: Context, staff: Staff) -> None:
@@ -102,10 +102,10 @@ async def remove(update: Update, context: Context, staff: Staff) -> None:
     deps, t = context.deps, staff.t
     removed = await deps.db.write(operators.remove, user_id, staff.user_id, now_ts(deps))
     if removed is None:
-        await answer(update, t.gettext("Already removed."))
+        await answer(update, t.plain.gettext("Already removed."))
     else:
         await drop_menu(context.bot, user_id)
-        await answer(update, t.gettext("Removed: no longer an operator."))
+        await answer(update, t.plain.gettext("Removed: no longer an operator."))
     await show(update, context, *await _listing(context, staff))
 
 

@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.domain.arguments import Period, parse_period
 from bot.domain.calibration import MAX_MINUTES, valid_minutes, with_durations
 from bot.domain.statistics import compute
-from bot.i18n import Html
+from bot.i18n import Markup
 from handlers.agenda_csv import to_csv
 from handlers.common import send
 from handlers.operator_access import (
@@ -61,8 +61,8 @@ async def stats_command(update: Update, context: Context, staff: Staff) -> None:
                         detail=f"{period.first.isoformat()}..{period.last.isoformat()}")
     text = render(computed, office, t)
     if staff.admin and any(item.suggested for item in computed.services):
-        text = Html(text + "\n\n" + t.gettext("To apply a suggestion: /{command} code minutes",
-                                              command=CALIBRATE.name(t.lang)))
+        text += "\n\n" + t.gettext("To apply a suggestion: /{command} code minutes",
+                                   command=CALIBRATE.name(t.lang))
     await send(update, context, text)
     if deps.chart is not None:
         chart = await asyncio.to_thread(deps.chart, computed, office, t)
@@ -86,7 +86,7 @@ async def calibrate_command(update: Update, context: Context, staff: Staff) -> N
         lines += [t.gettext("• {code}: {name}, {minutes} min", code=code,
                             name=item.name.get(t.lang), minutes=item.duration)
                   for code, item in office.services.items()]
-        await send(update, context, Html("\n".join(lines)))
+        await send(update, context, Markup("\n").join(lines))
         return
     await deps.db.write(service_durations.set_duration, service.code, minutes, staff.user_id,
                         now_ts(deps))

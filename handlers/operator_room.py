@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.ext import BaseHandler
 
@@ -9,7 +10,7 @@ from bot.context import Context
 from bot.domain.arguments import Period
 from bot.domain.model import from_ts
 from bot.domain.waiting_room import Desk, Room, room, waited
-from bot.i18n import Html, Translator
+from bot.i18n import Translator
 from handlers.agenda_view import PAGE_LIMIT, desk_name, units
 from handlers.common import answer, button
 from handlers.operator_access import ROOM, Staff, now_ts, show, staff_button, staff_command, today
@@ -22,7 +23,7 @@ def _minutes(seconds: int) -> int:
     return seconds // 60
 
 
-def _desk_line(desk: Desk, context: Context, t: Translator, now: int) -> str:
+def _desk_line(desk: Desk, context: Context, t: Translator, now: int) -> Markup:
     office = context.deps.office
     parts = []
     if desk.serving is not None and desk.serving.started is not None:
@@ -36,11 +37,11 @@ def _desk_line(desk: Desk, context: Context, t: Translator, now: int) -> str:
                                 len(desk.waiting), minutes=longest))
     if desk.late:
         parts.append(t.ngettext("⏰ {n} late", "⏰ {n} late", len(desk.late)))
-    body = " · ".join(parts) if parts else t.gettext("nobody")
-    return f"<b>{desk_name(office, desk.code)}</b> — {body}"
+    body = Markup(" · ").join(parts) if parts else t.gettext("nobody")
+    return Markup("<b>{}</b> — {}").format(desk_name(office, desk.code), body)
 
 
-def render(found: Room, context: Context, t: Translator, now: int) -> Html:
+def render(found: Room, context: Context, t: Translator, now: int) -> Markup:
     office = context.deps.office
     lines = [
         t.gettext("<b>Waiting room</b>, {time}", time=t.time(from_ts(now, office.tz))),
@@ -54,15 +55,15 @@ def render(found: Room, context: Context, t: Translator, now: int) -> Html:
         lines.append(t.gettext("Average time at the desk today: {minutes} min (booked: {booked})",
                                minutes=round(found.average_service),
                                booked=round(found.average_booked)))
-    lines.append("")
+    lines.append(Markup())
     desk_lines = [_desk_line(desk, context, t, now) for desk in found.desks]
     for shown, line in enumerate(desk_lines):
-        if units("\n".join([*lines, line])) > PAGE_LIMIT:
+        if units(Markup("\n").join([*lines, line])) > PAGE_LIMIT:
             lines.append(t.ngettext("… and {n} more desk: see /agenda.",
                                     "… and {n} more desks: see /agenda.", len(desk_lines) - shown))
             break
         lines.append(line)
-    return Html("\n".join(lines))
+    return Markup("\n").join(lines)
 
 
 async def show_room(update: Update, context: Context, staff: Staff) -> None:
@@ -72,7 +73,7 @@ async def show_room(update: Update, context: Context, staff: Staff) -> None:
     now = now_ts(deps)
     text = render(room(list(deps.office.desks), visits, now), context, staff.t, now)
     await answer(update)
-    await show(update, context, text, [[button(staff.t.gettext("🔄 Refresh"), REFRESH)]])
+    await show(update, context, text, [[button(staff.t.plain.gettext("🔄 Refresh"), REFRESH)]])
 
 
 def handlers() -> list[BaseHandler]:

@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.domain.arguments import Period, find_desk
 from bot.domain.model import Status, from_ts, to_ts
 from bot.domain.visits import STEPS, Action, Visit, actions, allowed
-from bot.i18n import Html
+from bot.i18n import Markup
 from bot.services import counter
 from handlers.agenda_view import desk_name, detail, service_name
 from handlers.common import Keyboard, answer, button, send
@@ -38,26 +38,26 @@ CANCEL = "cancel"
 """The operator draft of a cancellation: {"booking": id} then {"booking", "reason"}."""
 
 
-async def view(context: Context, staff: Staff, visit: Visit) -> tuple[Html, Keyboard]:
+async def view(context: Context, staff: Staff, visit: Visit) -> tuple[Markup, Keyboard]:
     deps, t = context.deps, staff.t
     booked_by = None
     if visit.created_by is not None:
         booked_by = (await deps.db.read(operators.name_of, visit.created_by)
                      or t.gettext("operator {id}", id=visit.created_by))
-    rows = [[button(t.gettext(STEPS[action].label), f"op:v:{action}:{visit.id}")
+    rows = [[button(t.plain.gettext(STEPS[action].label), f"op:v:{action}:{visit.id}")
              for action in actions(visit, deps.clock.now(), deps.office.tz)]]
     if visit.status == Status.BOOKED:
-        rows.append([button(t.gettext("Cancel the booking…"), f"op:x:{visit.id}")])
+        rows.append([button(t.plain.gettext("Cancel the booking…"), f"op:x:{visit.id}")])
     day = from_ts(visit.start, deps.office.tz).date()
-    rows.append([button(t.gettext("Next citizen"), "op:n"),
-                 button(t.gettext("Agenda"), agenda_data(day, visit.desk))])
+    rows.append([button(t.plain.gettext("Next citizen"), "op:n"),
+                 button(t.plain.gettext("Agenda"), agenda_data(day, visit.desk))])
     return detail(visit, deps.office, t, booked_by), [row for row in rows if row]
 
 
 async def show_visit(update: Update, context: Context, staff: Staff, visit: Visit,
                      heading: str = "") -> None:
     text, keyboard = await view(context, staff, visit)
-    await show(update, context, Html(heading + text), keyboard)
+    await show(update, context, heading + text, keyboard)
 
 
 async def detail_command(update: Update, context: Context, staff: Staff) -> None:
@@ -135,11 +135,11 @@ async def step_pressed(update: Update, context: Context, staff: Staff) -> None:
         moved = await deps.db.write(agenda.take_step, visit.id, STEPS[action], staff.user_id,
                                     to_ts(now))
     if moved is None:  # someone else moved it on, or the button is out of date
-        await answer(update, t.gettext("Not possible any more: here is the booking as it is "
+        await answer(update, t.plain.gettext("Not possible any more: here is the booking as it is "
                                        "now."), alert=True)
         moved = await deps.db.read(agenda.visit, visit.id) or visit
     else:
-        await answer(update, t.gettext(STEPS[action].done))
+        await answer(update, t.plain.gettext(STEPS[action].done))
     await show_visit(update, context, staff, moved)
 
 
@@ -149,7 +149,7 @@ async def ask_reason(update: Update, context: Context, staff: Staff) -> None:
         return
     (_, visit), deps, t = pressed, context.deps, staff.t
     if visit.status != Status.BOOKED:
-        await answer(update, t.gettext("It can no longer be cancelled."), alert=True)
+        await answer(update, t.plain.gettext("It can no longer be cancelled."), alert=True)
         await show_visit(update, context, staff, visit)
         return
     await deps.db.write(operator_drafts.put, staff.user_id, CANCEL, {"booking": visit.id},
@@ -158,7 +158,7 @@ async def ask_reason(update: Update, context: Context, staff: Staff) -> None:
     await send(update, context, t.gettext(
         "Why is the booking of {name}, {when}, cancelled? Write the reason in one message: "
         "the citizen will read it.", name=visit.name or "—", when=_when(staff, context, visit)),
-        [[button(t.gettext("Stop"), "op:stop")]])
+        [[button(t.plain.pgettext("stop what you are doing", "Stop"), "op:stop")]])
 
 
 async def reason_typed(update: Update, context: Context, staff: Staff, draft: Draft) -> None:
@@ -169,7 +169,8 @@ async def reason_typed(update: Update, context: Context, staff: Staff, draft: Dr
     if not reason or len(reason) > REASON_LIMIT:
         await send(update, context, t.gettext(
             "Write the reason in one message of at most {limit} characters.",
-            limit=REASON_LIMIT), [[button(t.gettext("Stop"), "op:stop")]])
+            limit=REASON_LIMIT),
+            [[button(t.plain.pgettext("stop what you are doing", "Stop"), "op:stop")]])
         return
     visit = await deps.db.read(agenda.visit, int(draft.data["booking"]))
     if visit is None or visit.status != Status.BOOKED:
@@ -186,8 +187,8 @@ async def reason_typed(update: Update, context: Context, staff: Staff, draft: Dr
         "Cancel the booking of {name}, {when}, for {service}?\nReason: {reason}",
         name=visit.name or "—", when=_when(staff, context, visit), reason=reason,
         service=service_name(deps.office, visit.service, t)) + "\n\n" + told,
-        [[button(t.gettext("Yes, cancel it"), f"op:xk:{visit.id}"),
-          button(t.gettext("No, keep it"), "op:stop")]])
+        [[button(t.plain.pgettext("cancel a booking", "Yes, cancel it"), f"op:xk:{visit.id}"),
+          button(t.plain.pgettext("an operator keeps a booking", "No, keep it"), "op:stop")]])
 
 
 async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> None:
@@ -205,10 +206,10 @@ async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> No
     visit = await deps.db.read(agenda.visit, int(found[1]))
     assert visit is not None
     if cancelled is None:
-        await answer(update, t.gettext("It can no longer be cancelled."), alert=True)
+        await answer(update, t.plain.gettext("It can no longer be cancelled."), alert=True)
         await show_visit(update, context, staff, visit)
         return
-    await answer(update, t.gettext("Cancelled."))
+    await answer(update, t.plain.gettext("Cancelled."))
     await show_visit(update, context, staff, visit, t.gettext("<b>Cancelled.</b>") + "\n\n")
     await deps.offer_free_times()
 

@@ -46,8 +46,8 @@ async def ask(update: Update, context: Context) -> None:
         "This cancels your {n} upcoming bookings and erases your name, codici fiscali and notes. "
         "Anonymous counts remain. Go ahead?", count) if count else t.gettext(
         "This erases your name, codici fiscali and notes. Anonymous counts remain. Go ahead?")
-    await send(update, context, text, [[button(t.gettext("Yes, erase my data"), "pv:erase"),
-                                        button(t.gettext("No"), "pv:keep")]])
+    await send(update, context, text, [[button(t.plain.gettext("Yes, erase my data"), "pv:erase"),
+                                        button(t.plain.gettext("No"), "pv:keep")]])
 
 
 async def on_button(update: Update, context: Context) -> None:

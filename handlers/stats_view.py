@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from babel.numbers import format_decimal, format_percent
+from markupsafe import Markup
 
 from bot.domain.model import Office
 from bot.domain.statistics import Stats
-from bot.i18n import Html, Translator
+from bot.i18n import Translator
 
 
-def render(stats: Stats, office: Office, t: Translator) -> Html:
+def render(stats: Stats, office: Office, t: Translator) -> Markup:
     def number(value: float) -> str:
         return format_decimal(value, format="#,##0.#", locale=t.lang)
 
@@ -29,7 +30,7 @@ def render(stats: Stats, office: Office, t: Translator) -> Html:
     if stats.lead_median is not None and stats.lead_p90 is not None:
         lines.append(t.gettext("Booked ahead: median {median} days, 90% within {p90} days",
                                median=number(stats.lead_median), p90=number(stats.lead_p90)))
-    lines += ["", t.gettext("<b>Service time at the desk</b> (median · 90th percentile · "
+    lines += [Markup(), t.gettext("<b>Service time at the desk</b> (median · 90th percentile · "
                             "configured, minutes)")]
     unmeasured = []
     for item in stats.services:
@@ -47,4 +48,4 @@ def render(stats: Stats, office: Office, t: Translator) -> Html:
         lines.append(line)
     if unmeasured:
         lines.append(t.gettext("Not measured yet: {services}", services="; ".join(unmeasured)))
-    return Html("\n".join(lines))
+    return Markup("\n").join(lines)

@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context
 from bot.domain.model import Office, from_ts, to_ts
-from bot.i18n import Html, Translator
+from bot.i18n import Translator
 from handlers.booking import continue_with_time
 from handlers.common import (
     Keyboard,
@@ -53,15 +54,16 @@ async def join(update: Update, context: Context) -> None:
     office = context.deps.office
     code = callback_data(update).removeprefix(JOIN)
     if code not in office.services:
-        await answer(update, t.gettext("That button is not valid."), alert=True)
+        await answer(update, t.plain.gettext("That button is not valid."), alert=True)
         return
     await answer(update)
     today = context.deps.clock.now().astimezone(office.tz).date()
     keyboard = []
     for days in spans(office):
         until = t.short_date(today + timedelta(days=days))
-        label = (t.gettext("Any day until {day}", day=until) if days == office.rules.horizon_days
-                 else t.gettext("The next {n} days, until {day}", n=days, day=until))
+        label = (t.plain.gettext("Any day until {day}", day=until)
+                 if days == office.rules.horizon_days
+                 else t.plain.gettext("The next {n} days, until {day}", n=days, day=until))
         keyboard.append([button(label, f"{DAYS}{code}:{days}")])
     await send(update, context, t.gettext(
         "<b>Waiting list: {service}</b>\n\nWhen a time becomes free on the days you choose, I "
@@ -75,7 +77,7 @@ async def join_days(update: Update, context: Context) -> None:
     code, _, days = callback_data(update).removeprefix(DAYS).rpartition(":")
     if code not in deps.office.services or not days.isdecimal() or (
             int(days) not in spans(deps.office)):
-        await answer(update, t.gettext("That button is not valid."), alert=True)
+        await answer(update, t.plain.gettext("That button is not valid."), alert=True)
         return
     now = deps.clock.now()
     today = now.astimezone(deps.office.tz).date()
@@ -97,13 +99,13 @@ async def join_days(update: Update, context: Context) -> None:
     await deps.offer_free_times()
 
 
-def listing(t: Translator, office: Office, places: list[Place]) -> tuple[Html, Keyboard]:
+def listing(t: Translator, office: Office, places: list[Place]) -> tuple[Markup, Keyboard]:
     if not places:
         return t.gettext("You are not on any waiting list. When /{book} finds no free time for "
                          "a service, you can join its waiting list there.",
                          book=BOOK.name(t.lang)), []
     lines = [t.gettext("<b>Your places on waiting lists</b>")]
-    leave_label = t.gettext("Leave")
+    leave_label = t.plain.pgettext("leave a waiting list", "Leave")
     keyboard = []
     for number, place in enumerate(places, 1):
         name = office.service_name(place.entry.service, t.lang)
@@ -116,7 +118,7 @@ def listing(t: Translator, office: Office, places: list[Place]) -> tuple[Html, K
                                    "with the offer.",
                                    until=t.time(from_ts(place.offer.expires, office.tz))))
         keyboard.append([button(f"{leave_label}: {name}", f"{LEAVE}{place.entry.id}")])
-    return Html("\n\n".join(lines)), keyboard
+    return Markup("\n\n").join(lines), keyboard
 
 
 async def show(update: Update, context: Context) -> None:
@@ -134,9 +136,9 @@ async def leave(update: Update, context: Context) -> None:
         left = await deps.db.write(waitlist.leave, entry_id, found.user_id,
                                    to_ts(deps.clock.now()))
     if left is None:
-        await answer(update, t.gettext("You are not on that waiting list."), alert=True)
+        await answer(update, t.plain.gettext("You are not on that waiting list."), alert=True)
     else:
-        await answer(update, t.gettext("You have left the waiting list for {service}.",
+        await answer(update, t.plain.gettext("You have left the waiting list for {service}.",
                                        service=deps.office.service_name(left.service, t.lang)))
     places = await deps.db.read(waitlist.places, found.user_id)
     await edit(update, *listing(t, deps.office, places))

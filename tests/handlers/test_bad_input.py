@@ -320,7 +320,7 @@ async def test_a_photo_or_a_sticker(make_user: UserFactory, steps: Steps, db: Da
 
 
 async def test_a_toast_shows_escaped_text_as_typed(app: Application, api: LocalBotAPI) -> None:
-    """Answers to buttons are plain text: what the translator escaped for HTML is unescaped."""
+    """Answers to buttons are plain text: a Markup message shared with HTML reads as typed."""
     update = Update.de_json({"update_id": 1, "callback_query": {
         "id": "q1", "chat_instance": "1", "data": "x",
         "from": {"id": 1001, "is_bot": False, "first_name": "Mario"}}}, app.bot)
