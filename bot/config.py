@@ -255,7 +255,8 @@ def _rules(reader: _Reader) -> Rules:
                 raise reader.fail("timezone", zone, "unknown time zone") from None
             values["timezone"] = zone
         else:
-            values[spec.name] = reader.positive(spec.name, zero=spec.name == "min_notice_minutes")
+            values[spec.name] = reader.positive(
+                spec.name, zero=spec.name in ("min_notice_minutes", "no_show_grace_minutes"))
     for name in reader.table:
         if name not in {spec.name for spec in fields(Rules)}:
             raise reader.fail(name, reader.table[name], "unknown setting")

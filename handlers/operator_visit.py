@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 from bot.context import Context
 from bot.domain.arguments import Period, find_desk
 from bot.domain.model import Status, from_ts, to_ts
-from bot.domain.visits import STEPS, Action, Visit, actions, allowed
+from bot.domain.visits import STEPS, Action, Visit, actions, allowed, undoable
 from bot.i18n import Markup
 from bot.services import counter
 from handlers.agenda_view import desk_name, detail, service_name
@@ -44,8 +44,14 @@ async def view(context: Context, staff: Staff, visit: Visit) -> tuple[Markup, Ke
     if visit.created_by is not None:
         booked_by = (await deps.db.read(operators.name_of, visit.created_by)
                      or t.gettext("operator {id}", id=visit.created_by))
+    now, grace = deps.clock.now(), deps.office.rules.no_show_grace_minutes
     rows = [[button(t.plain.gettext(STEPS[action].label), f"op:v:{action}:{visit.id}")
-             for action in actions(visit, deps.clock.now(), deps.office.tz)]]
+             for action in actions(visit, now, deps.office.tz, grace)]]
+    taken_by = await deps.db.read(agenda.step_taken_by, visit)
+    back = undoable(visit, taken_by, staff.user_id, now)
+    if back is not None:
+        step = t.plain.gettext(back.label)
+        rows.append([button(t.plain.gettext("↩️ Undo: {step}", step=step), f"op:u:{visit.id}")])
     if visit.status == Status.BOOKED:
         rows.append([button(t.plain.gettext("Cancel the booking…"), f"op:x:{visit.id}")])
     day = from_ts(visit.start, deps.office.tz).date()
@@ -101,8 +107,9 @@ async def show_next(update: Update, context: Context, staff: Staff, desk: str | 
     visit = await deps.db.read(agenda.next_at, desk, start, end)
     name = desk_name(deps.office, desk)
     if visit is None:
-        await show(update, context, t.gettext("Nobody else is booked at {desk} today.",
-                                              desk=name))
+        anyone = await deps.db.read(agenda.between, start, end, desk)
+        await show(update, context, t.gettext("Nobody else is booked at {desk} today.", desk=name)
+                   if anyone else t.gettext("Nobody is booked at {desk} today.", desk=name))
         return
     await deps.db.write(audit.record, now_ts(deps), staff.user_id, "view", visit.id)
     await show_visit(update, context, staff, visit,
@@ -131,7 +138,7 @@ async def step_pressed(update: Update, context: Context, staff: Staff) -> None:
     (found, visit), deps, t = pressed, context.deps, staff.t
     action, now = Action(found[1]), deps.clock.now()
     moved = None
-    if allowed(visit, action, now, deps.office.tz):
+    if allowed(visit, action, now, deps.office.tz, deps.office.rules.no_show_grace_minutes):
         moved = await deps.db.write(agenda.take_step, visit.id, STEPS[action], staff.user_id,
                                     to_ts(now))
     if moved is None:  # someone else moved it on, or the button is out of date
@@ -140,6 +147,25 @@ async def step_pressed(update: Update, context: Context, staff: Staff) -> None:
         moved = await deps.db.read(agenda.visit, visit.id) or visit
     else:
         await answer(update, t.plain.gettext(STEPS[action].done))
+    await show_visit(update, context, staff, moved)
+
+
+async def undo_pressed(update: Update, context: Context, staff: Staff) -> None:
+    pressed = await _pressed_visit(update, context, staff, r"op:u:(\d{1,12})")
+    if pressed is None:
+        return
+    (_, visit), deps, t = pressed, context.deps, staff.t
+    now = deps.clock.now()
+    back = undoable(visit, await deps.db.read(agenda.step_taken_by, visit), staff.user_id, now)
+    moved = (await deps.db.write(agenda.undo_step, visit.id, back, staff.user_id, to_ts(now))
+             if back is not None else None)
+    if moved is None:
+        await answer(update, t.plain.gettext(
+            "It can no longer be undone (too late, taken by someone else, or its time was "
+            "booked since): here is the booking as it is now."), alert=True)
+        moved = await deps.db.read(agenda.visit, visit.id) or visit
+    else:
+        await answer(update, t.plain.gettext("Undone."))
     await show_visit(update, context, staff, moved)
 
 
@@ -225,6 +251,7 @@ def handlers() -> list[BaseHandler]:
         staff_command(NEXT, next_command),
         staff_button(r"^op:n$", next_pressed),
         staff_button(r"^op:v:", step_pressed),
+        staff_button(r"^op:u:", undo_pressed),
         staff_button(r"^op:x:", ask_reason),
         staff_button(r"^op:xk:", cancel_confirmed),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from bot.domain.model import Status
-from bot.domain.visits import Step, Visit
+from bot.domain.visits import Step, Undo, Visit
 from storage import audit
 
 _COLUMNS = (
@@ -75,6 +75,33 @@ def relocate(conn: sqlite3.Connection, booking_id: int, desk: str) -> Visit | No
         (desk, booking_id),
     ).fetchone()
     return _visit(row) if row else None
+
+
+def step_taken_by(conn: sqlite3.Connection, visit: Visit) -> int | None:
+    """Who took the step that led the visit to its status, from the audit."""
+    row = conn.execute(
+        "SELECT actor FROM audit WHERE booking_id = ? AND action = ? ORDER BY id DESC LIMIT 1",
+        (visit.id, visit.status),
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def undo_step(conn: sqlite3.Connection, booking_id: int, undo: Undo, actor: int,
+              now: int) -> Visit | None:
+    """Take the last step back (and audit it), only if the visit is still where it led; None
+    if not, or if the desk time a no-show freed has been booked since."""
+    try:
+        row = conn.execute(
+            f"UPDATE bookings SET status = ?, {undo.column} = NULL WHERE id = ? AND status = ?"
+            f" RETURNING {_COLUMNS}",
+            (undo.target, booking_id, undo.source),
+        ).fetchone()
+    except sqlite3.IntegrityError:  # the overlap trigger: the freed time was booked since
+        return None
+    if row is None:
+        return None
+    audit.record(conn, now, actor, "undo", booking_id, undo.source)
+    return _visit(row)
 
 
 def cancellable(conn: sqlite3.Connection, start: int, end: int, desk: str | None,

@@ -115,6 +115,8 @@ class Rules:
     cancellation_cutoff_hours: int = 2
     retention_days: int = 365
     conversation_timeout_minutes: int = 30
+    no_show_grace_minutes: int = 15
+    """A citizen not arrived this long after the booked time may be marked as a no-show."""
 
     @property
     def tz(self) -> ZoneInfo:

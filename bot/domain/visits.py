@@ -94,17 +94,62 @@ def status_label(visit: Visit) -> str:
     return STATUS_LABELS[visit.status]
 
 
-def allowed(visit: Visit, action: Action, now: datetime, tz: ZoneInfo) -> bool:
+def allowed(visit: Visit, action: Action, now: datetime, tz: ZoneInfo,
+            no_show_grace: int = 0) -> bool:
     """Whether `action` may be taken now: from the right status, arrivals and starts on the
-    day of the appointment (office time), a no-show only once the appointment has begun."""
+    day of the appointment (office time), a no-show only `no_show_grace` minutes after the
+    appointment's start."""
     if visit.status not in STEPS[action].sources:
         return False
     if action in (Action.ARRIVED, Action.START):
         return from_ts(visit.start, tz).date() == now.astimezone(tz).date()
     if action == Action.NO_SHOW:
-        return to_ts(now) >= visit.start
+        return to_ts(now) >= visit.start + no_show_grace * 60
     return True
 
 
-def actions(visit: Visit, now: datetime, tz: ZoneInfo) -> list[Action]:
-    return [action for action in Action if allowed(visit, action, now, tz)]
+def actions(visit: Visit, now: datetime, tz: ZoneInfo, no_show_grace: int = 0) -> list[Action]:
+    return [action for action in Action if allowed(visit, action, now, tz, no_show_grace)]
+
+
+UNDO_MINUTES = 5
+"""How long the operator who took a step can take it back (a slip of the finger)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """Taking the visit's last step back: from `source` to `target`, clearing `column`."""
+
+    source: Status
+    target: Status
+    column: str
+    label: str
+    """The step taken back, as its button read."""
+    taken_at: int | None
+
+
+def undo(visit: Visit) -> Undo | None:
+    """How the visit's last step is taken back; None if it has no step to take back."""
+    match visit.status:
+        case Status.CHECKED_IN:
+            action, back, at = Action.ARRIVED, Status.BOOKED, visit.checked_in
+        case Status.IN_SERVICE:
+            action, at = Action.START, visit.started
+            back = Status.CHECKED_IN if visit.checked_in is not None else Status.BOOKED
+        case Status.SERVED:
+            action, back, at = Action.END, Status.IN_SERVICE, visit.served
+        case Status.NO_SHOW:
+            action, back, at = Action.NO_SHOW, Status.BOOKED, visit.no_show
+        case _:
+            return None
+    step = STEPS[action]
+    return Undo(visit.status, back, step.column, step.label, at)
+
+
+def undoable(visit: Visit, taken_by: int | None, actor: int, now: datetime) -> Undo | None:
+    """The undo `actor` may do now: of a step they took themselves, less than UNDO_MINUTES ago
+    (`taken_by`: who took the visit's last step, from the audit)."""
+    found = undo(visit)
+    if found is None or taken_by != actor or found.taken_at is None:
+        return None
+    return found if to_ts(now) - found.taken_at <= UNDO_MINUTES * 60 else None
