@@ -8,6 +8,7 @@ from handlers import (
     operator_add,
     operator_agenda,
     operator_closures,
+    operator_help,
     operator_input,
     operator_invites,
     operator_lookup,
@@ -31,8 +32,9 @@ def lookup() -> list[BaseHandler]:
 
 
 def before_start() -> list[BaseHandler]:
-    """Before /start: the invitation link `/start op_<token>`."""
-    return operator_invites.start_handlers()
+    """Before /start: the invitation link `/start op_<token>`, then staff's /start, /help and
+    language."""
+    return [*operator_invites.start_handlers(), *operator_help.handlers()]
 
 
 def handlers() -> list[BaseHandler]:

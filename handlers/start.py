@@ -20,6 +20,7 @@ from handlers.menu import HELP, LANGUAGE, START, command_list
 from storage import citizens
 
 LANGUAGE_NAMES = {"it": "Italiano", "en": "English"}
+LANGUAGE_BUTTON = r"^lang:"
 
 
 def welcome(t: Translator, context: Context) -> Markup:
@@ -96,7 +97,7 @@ def handlers() -> list[BaseHandler]:
         CommandHandler(START.names, start, filters.ChatType.PRIVATE),
         CommandHandler(HELP.names, help_command, filters.ChatType.PRIVATE),
         CommandHandler(LANGUAGE.names, language, filters.ChatType.PRIVATE),
-        CallbackQueryHandler(language_chosen, pattern=r"^lang:"),
+        CallbackQueryHandler(language_chosen, pattern=LANGUAGE_BUTTON),
     ]
 
 

@@ -194,3 +194,19 @@ async def test_a_closure_without_a_reason_is_said_in_the_operator_s_language(
     await operator.press("Chiudi", await operator.send("/chiudi 3/12 S01"))
     assert (await operator.send("/agenda 3/12 S01")).text.endswith("Chiuso.")
     assert "Chiuso" not in (await operator.send("/agenda 3/12 S02")).text
+
+
+async def test_closed_days_and_an_empty_desk_in_both_languages(operator: LocalUser) -> None:
+    sunday = (await operator.send("/agenda 29/11")).text
+    assert "Nessuna prenotazione." in sunday
+    assert sunday.endswith("Chiuso.")
+    assert (await operator.send("/agenda 8/12")).text.endswith("Chiuso: Immacolata Concezione")
+    assert "Oggi non c'è nessun prenotato allo Sportello 4 (S04)." in (
+        await operator.send("/prossimo S04")).text
+    await operator.send("/lingua")
+    await operator.press("English")
+    assert (await operator.send("/agenda 29/11")).text.endswith("Closed.")
+    assert (await operator.send("/agenda 8/12")).text.endswith("Closed: Immaculate Conception")
+    assert "Nobody is booked at Sportello 4 (S04) today." in (
+        await operator.send("/next S04")).text
+    assert "Closed." not in (await operator.send("/agenda 30/11")).text
