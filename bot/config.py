@@ -18,12 +18,15 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 
 from bot.domain.model import (
     LANGUAGES,
     WEEKDAYS,
     Category,
     Closure,
+    Contacts,
     Desk,
     Interval,
     Office,
@@ -295,6 +298,35 @@ def _reminders(reader: _Reader) -> tuple[Reminder, ...]:
 DEFAULT_REMINDERS = (Reminder(days_before=1, at=18 * 60), Reminder(hours_before=2))
 
 
+def _phone(reader: _Reader, name: str) -> str | None:
+    """An Italian or international number, kept in the international form (+39 0575 377...)."""
+    if name not in reader.table:
+        return None
+    text = reader.string(name)
+    try:
+        number = phonenumbers.parse(text, "IT")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise reader.fail(name, text, "not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _email(reader: _Reader, name: str) -> str | None:
+    if name not in reader.table:
+        return None
+    text = reader.string(name)
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise reader.fail(name, text, "not a valid e-mail address") from None
+
+
+def _contacts(office: _Reader) -> Contacts:
+    return Contacts(phone=_phone(office, "phone"), email=_email(office, "email"),
+                    pec=_email(office, "pec"), dpo_email=_email(office, "dpo_email"))
+
+
 def parse_office(data: Mapping[str, Any], file: str) -> Office:
     root = _Reader(file, data)
     office = root.sub("office", required=True)
@@ -332,6 +364,7 @@ def parse_office(data: Mapping[str, Any], file: str) -> Office:
         reminders=_reminders(reminders) if "offsets" in reminders.table else DEFAULT_REMINDERS,
         waitlist_offer_minutes=root.sub("waitlist").positive("offer_minutes", 30),
         admins=tuple(admins),
+        contacts=_contacts(office),
     )
 
 

@@ -124,6 +124,22 @@ class Rules:
 
 
 @dataclass(frozen=True, slots=True)
+class Contacts:
+    """How citizens reach the counter when the bot cannot help (all optional)."""
+
+    phone: str | None = None
+    email: str | None = None
+    pec: str | None = None
+    """Certified e-mail (posta elettronica certificata)."""
+    dpo_email: str | None = None
+    """The data protection officer, for the privacy notice."""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.phone or self.email or self.pec)
+
+
+@dataclass(frozen=True, slots=True)
 class Office:
     name: str
     address: str
@@ -140,6 +156,7 @@ class Office:
     reminders: tuple[Reminder, ...] = ()
     waitlist_offer_minutes: int = 30
     admins: tuple[int, ...] = ()
+    contacts: Contacts = Contacts()
 
     @property
     def tz(self) -> ZoneInfo:

@@ -49,6 +49,25 @@ def test_the_event(office: Office, lang: str, summary: str) -> None:
     assert {sub.name for sub in zone.subcomponents} == {"STANDARD", "DAYLIGHT"}
 
 
+def test_a_move_updates_the_entry_and_a_cancellation_removes_it(office: Office) -> None:
+    start = datetime(2026, 11, 27, 9, 0, tzinfo=ROME)
+    cie = office.services["cie"]
+    first = icalendar.Calendar.from_ical(booking_event(office, cie, "ABC234", start,
+                                             start + timedelta(minutes=30), "it", start))
+    moved = icalendar.Calendar.from_ical(booking_event(office, cie, "ABC234", start + timedelta(days=1),
+                                             start + timedelta(days=1, minutes=30), "it", start,
+                                             sequence=1))
+    gone = icalendar.Calendar.from_ical(booking_event(office, cie, "ABC234", start + timedelta(days=1),
+                                            start + timedelta(days=1, minutes=30), "it", start,
+                                            sequence=2, cancelled=True))
+    assert [c["METHOD"] for c in (first, moved, gone)] == ["PUBLISH", "PUBLISH", "CANCEL"]
+    events = [c.events[0] for c in (first, moved, gone)]
+    assert {e["UID"] for e in events} == {"ABC234@sportello"}
+    assert [e["SEQUENCE"] for e in events] == [0, 1, 2]
+    assert [e["STATUS"] for e in events] == ["CONFIRMED", "CONFIRMED", "CANCELLED"]
+    assert "+39 0575 3770" in events[0]["DESCRIPTION"]  # how to reach the counter
+
+
 def test_the_time_zone_in_the_file_knows_the_change_to_winter_time(office: Office) -> None:
     content = booking_event(office, office.services["cie"], "ABC234", AUTUMN_MONDAY,
                             AUTUMN_MONDAY + timedelta(minutes=30), "it",
