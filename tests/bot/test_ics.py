@@ -52,14 +52,14 @@ def test_the_event(office: Office, lang: str, summary: str) -> None:
 def test_a_move_updates_the_entry_and_a_cancellation_removes_it(office: Office) -> None:
     start = datetime(2026, 11, 27, 9, 0, tzinfo=ROME)
     cie = office.services["cie"]
-    first = icalendar.Calendar.from_ical(booking_event(office, cie, "ABC234", start,
-                                             start + timedelta(minutes=30), "it", start))
-    moved = icalendar.Calendar.from_ical(booking_event(office, cie, "ABC234", start + timedelta(days=1),
-                                             start + timedelta(days=1, minutes=30), "it", start,
-                                             sequence=1))
-    gone = icalendar.Calendar.from_ical(booking_event(office, cie, "ABC234", start + timedelta(days=1),
-                                            start + timedelta(days=1, minutes=30), "it", start,
-                                            sequence=2, cancelled=True))
+    later = start + timedelta(days=1)
+
+    def event_file(at: datetime, **version: object) -> icalendar.Calendar:
+        return icalendar.Calendar.from_ical(booking_event(
+            office, cie, "ABC234", at, at + timedelta(minutes=30), "it", start, **version))
+
+    first, moved = event_file(start), event_file(later, sequence=1)
+    gone = event_file(later, sequence=2, cancelled=True)
     assert [c["METHOD"] for c in (first, moved, gone)] == ["PUBLISH", "PUBLISH", "CANCEL"]
     events = [c.events[0] for c in (first, moved, gone)]
     assert {e["UID"] for e in events} == {"ABC234@sportello"}
