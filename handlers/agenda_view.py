@@ -12,8 +12,8 @@ import html
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from bot.domain.model import Office, from_ts
-from bot.domain.visits import Visit, status_label
+from bot.domain.model import Booking, Office
+from bot.domain.visits import status_label
 from bot.i18n import Html, Translator
 
 PAGE_LIMIT = 3900
@@ -45,10 +45,10 @@ def desk_name(office: Office, code: str) -> str:
     return f"{desk.name} ({code})" if desk and desk.name != code else code
 
 
-def visit_line(visit: Visit, office: Office, t: Translator) -> str:
+def visit_line(visit: Booking, office: Office, t: Translator) -> str:
     line = t.gettext(
         "{time} /{command}{id} <b>{name}</b> · {service} · {status}",
-        time=t.time(from_ts(visit.start, office.tz)), command=DETAIL_COMMAND, id=visit.id,
+        time=t.time(visit.start.astimezone(office.tz)), command=DETAIL_COMMAND, id=visit.id,
         name=clip(visit.name or "—", NAME_LIMIT), service=service_name(office, visit.service, t),
         status=t.gettext(status_label(visit)),
     )
@@ -64,7 +64,7 @@ def _title(office: Office, t: Translator, day: date, desk: str | None, count: in
                       count, day=t.date(day), scope=scope)
 
 
-def pages(visits: Sequence[Visit], office: Office, t: Translator, day: date,
+def pages(visits: Sequence[Booking], office: Office, t: Translator, day: date,
           desk: str | None) -> list[Html]:
     """Every page of the agenda of `day` (at `desk`, or all desks), desk by desk, in time order."""
     title = _title(office, t, day, desk, len(visits))
@@ -98,12 +98,12 @@ def pages(visits: Sequence[Visit], office: Office, t: Translator, day: date,
             for number, chunk in enumerate(chunks, 1)]
 
 
-def detail(visit: Visit, office: Office, t: Translator, booked_by: str | None) -> Html:
+def detail(visit: Booking, office: Office, t: Translator, booked_by: str | None) -> Html:
     """One visit in full, with the codice fiscale: only ever shown to operators."""
-    def at(ts: int) -> str:
-        return t.time(from_ts(ts, office.tz))
+    def at(moment: datetime) -> str:
+        return t.time(moment.astimezone(office.tz))
 
-    start = from_ts(visit.start, office.tz)
+    start = visit.start.astimezone(office.tz)
     lines = [
         t.gettext("<b>{service}</b> · code {code}",
                   service=service_name(office, visit.service, t), code=visit.code),
@@ -116,19 +116,19 @@ def detail(visit: Visit, office: Office, t: Translator, booked_by: str | None) -
     ]
     if visit.note:
         lines.append(t.gettext("Note: {note}", note=visit.note))
-    created = from_ts(visit.created, office.tz)
+    created = visit.created.astimezone(office.tz)
     if booked_by is not None:
         lines.append(t.gettext("Booked by {operator}, {when}", operator=booked_by,
                                when=_short(t, created)))
     else:
         lines.append(t.gettext("Booked on Telegram, {when}", when=_short(t, created)))
-    for label, ts in ((t.gettext("Confirmed from the reminder"), visit.confirmed),
+    for label, moment in ((t.gettext("Confirmed from the reminder"), visit.confirmed),
                       (t.gettext("Arrived"), visit.checked_in),
                       (t.gettext("Started"), visit.started),
                       (t.gettext("Ended"), visit.served),
                       (t.gettext("Marked as no-show"), visit.no_show)):
-        if ts is not None:
-            lines.append(f"{label}: {at(ts)}")
+        if moment is not None:
+            lines.append(f"{label}: {at(moment)}")
     if visit.minutes_at_desk is not None:
         lines.append(t.gettext("Time at the desk: {minutes} min", minutes=visit.minutes_at_desk))
     return Html("\n".join(lines))

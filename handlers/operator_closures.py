@@ -16,8 +16,7 @@ from telegram.ext import BaseHandler
 
 from bot.context import Context
 from bot.domain.arguments import Period, find_desk, parse_period
-from bot.domain.model import Closure, Office, from_ts
-from bot.domain.visits import Visit
+from bot.domain.model import Booking, Closure, Office
 from bot.i18n import Html, Translator
 from bot.services import counter
 from handlers.agenda_view import NAME_LIMIT, clip, desk_name
@@ -69,10 +68,10 @@ def _span(t: Translator, first: date, last: date) -> str:
     return t.gettext("from {first} to {last}", first=t.date(first), last=t.date(last))
 
 
-def _listing(t: Translator, office: Office, visits: list[Visit]) -> list[str]:
+def _listing(t: Translator, office: Office, visits: list[Booking]) -> list[str]:
     lines = []
     for visit in visits[:LISTED]:
-        start = from_ts(visit.start, office.tz)
+        start = visit.start.astimezone(office.tz)
         lines.append(t.gettext("• {day} {time}, {desk}: {name}", day=t.short_date(start.date()),
                                time=t.time(start), desk=visit.desk,
                                name=clip(visit.name or "—", NAME_LIMIT)))

@@ -9,8 +9,8 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import Context
 from bot.domain.arguments import Period, find_desk
-from bot.domain.model import Status, from_ts, to_ts
-from bot.domain.visits import STEPS, Action, Visit, actions, allowed
+from bot.domain.model import Booking, Status, to_ts
+from bot.domain.visits import STEPS, Action, actions, allowed
 from bot.i18n import Html
 from bot.services import counter
 from handlers.agenda_view import desk_name, detail, service_name
@@ -29,7 +29,7 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import agenda_data, desk_keyboard, unknown_desk
-from storage import agenda, audit, operator_drafts, operators
+from storage import agenda, audit, bookings, operator_drafts, operators
 from storage.operator_drafts import Draft
 
 DETAIL = re.compile(r"^/b(\d{1,12})(?:@\w+)?$")
@@ -38,7 +38,7 @@ CANCEL = "cancel"
 """The operator draft of a cancellation: {"booking": id} then {"booking", "reason"}."""
 
 
-async def view(context: Context, staff: Staff, visit: Visit) -> tuple[Html, Keyboard]:
+async def view(context: Context, staff: Staff, visit: Booking) -> tuple[Html, Keyboard]:
     deps, t = context.deps, staff.t
     booked_by = None
     if visit.created_by is not None:
@@ -48,13 +48,13 @@ async def view(context: Context, staff: Staff, visit: Visit) -> tuple[Html, Keyb
              for action in actions(visit, deps.clock.now(), deps.office.tz)]]
     if visit.status == Status.BOOKED:
         rows.append([button(t.gettext("Cancel the booking…"), f"op:x:{visit.id}")])
-    day = from_ts(visit.start, deps.office.tz).date()
+    day = visit.start.astimezone(deps.office.tz).date()
     rows.append([button(t.gettext("Next citizen"), "op:n"),
                  button(t.gettext("Agenda"), agenda_data(day, visit.desk))])
     return detail(visit, deps.office, t, booked_by), [row for row in rows if row]
 
 
-async def show_visit(update: Update, context: Context, staff: Staff, visit: Visit,
+async def show_visit(update: Update, context: Context, staff: Staff, visit: Booking,
                      heading: str = "") -> None:
     text, keyboard = await view(context, staff, visit)
     await show(update, context, Html(heading + text), keyboard)
@@ -65,7 +65,7 @@ async def detail_command(update: Update, context: Context, staff: Staff) -> None
     found = DETAIL.match(update.message.text or "")
     assert found is not None  # the handler's filter
     deps = context.deps
-    visit = await deps.db.read(agenda.visit, int(found[1]))
+    visit = await deps.db.read(bookings.get, int(found[1]))
     if visit is None:
         await send(update, context, staff.t.gettext("There is no booking {id}.", id=found[1]))
         return
@@ -110,13 +110,13 @@ async def show_next(update: Update, context: Context, staff: Staff, desk: str | 
 
 
 async def _pressed_visit(update: Update, context: Context, staff: Staff,
-                         pattern: str) -> tuple[re.Match[str], Visit] | None:
+                         pattern: str) -> tuple[re.Match[str], Booking] | None:
     """The button's data, whose last group is a booking id, and that booking; None (answered
     as invalid) if either is not there."""
     found = matched(update, pattern)
     visit = None
     if found is not None:
-        visit = await context.deps.db.read(agenda.visit, int(found[found.lastindex or 0]))
+        visit = await context.deps.db.read(bookings.get, int(found[found.lastindex or 0]))
     if found is None or visit is None:
         await invalid_button(update, staff)
         return None
@@ -137,7 +137,7 @@ async def step_pressed(update: Update, context: Context, staff: Staff) -> None:
     if moved is None:  # someone else moved it on, or the button is out of date
         await answer(update, t.gettext("Not possible any more: here is the booking as it is "
                                        "now."), alert=True)
-        moved = await deps.db.read(agenda.visit, visit.id) or visit
+        moved = await deps.db.read(bookings.get, visit.id) or visit
     else:
         await answer(update, t.gettext(STEPS[action].done))
     await show_visit(update, context, staff, moved)
@@ -171,7 +171,7 @@ async def reason_typed(update: Update, context: Context, staff: Staff, draft: Dr
             "Write the reason in one message of at most {limit} characters.",
             limit=REASON_LIMIT), [[button(t.gettext("Stop"), "op:stop")]])
         return
-    visit = await deps.db.read(agenda.visit, int(draft.data["booking"]))
+    visit = await deps.db.read(bookings.get, int(draft.data["booking"]))
     if visit is None or visit.status != Status.BOOKED:
         await deps.db.write(operator_drafts.clear, staff.user_id)
         await send(update, context, t.gettext("It can no longer be cancelled."))
@@ -202,7 +202,7 @@ async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> No
                                     actor=staff.user_id, by="operator",
                                     reason=draft.data["reason"])
     await deps.db.write(operator_drafts.clear, staff.user_id)
-    visit = await deps.db.read(agenda.visit, int(found[1]))
+    visit = await deps.db.read(bookings.get, int(found[1]))
     assert visit is not None
     if cancelled is None:
         await answer(update, t.gettext("It can no longer be cancelled."), alert=True)
@@ -213,8 +213,8 @@ async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> No
     await deps.offer_free_times()
 
 
-def _when(staff: Staff, context: Context, visit: Visit) -> str:
-    return staff.t.when(from_ts(visit.start, context.deps.office.tz))
+def _when(staff: Staff, context: Context, visit: Booking) -> str:
+    return staff.t.when(visit.start.astimezone(context.deps.office.tz))
 
 
 def handlers() -> list[BaseHandler]:

@@ -1,4 +1,4 @@
-"""A booking as the counter sees it, and the steps of the visit: arrived, started, ended, no-show.
+"""The steps of a visit to the counter: arrived, started, ended, no-show.
 
 Pure: which step is allowed from which status, and when. Storage re-checks the status in the
 same statement that changes it, so two operators pressing at once cannot both succeed.
@@ -12,38 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.messages import N_
-from bot.domain.model import Status, from_ts, to_ts
-
-
-@dataclass(frozen=True, slots=True)
-class Visit:
-    """A booking with every timestamp the counter records (Unix seconds)."""
-
-    id: int
-    code: str
-    user_id: int | None
-    service: str
-    desk: str
-    start: int
-    end: int
-    status: Status
-    name: str | None
-    codice_fiscale: str | None
-    note: str | None
-    created: int
-    created_by: int | None = None
-    """The operator who booked on the citizen's behalf (phone or walk-in)."""
-    confirmed: int | None = None
-    checked_in: int | None = None
-    started: int | None = None
-    served: int | None = None
-    no_show: int | None = None
-
-    @property
-    def minutes_at_desk(self) -> int | None:
-        if self.started is None or self.served is None:
-            return None
-        return round((self.served - self.started) / 60)
+from bot.domain.model import Booking, Status
 
 
 class Action(enum.StrEnum):
@@ -56,7 +25,9 @@ class Action(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
+class VisitStep:
+    """What a step needs of the booking's status, the status it leaves, and what it records."""
+
     sources: tuple[Status, ...]
     target: Status
     column: str
@@ -66,14 +37,14 @@ class Step:
 
 
 STEPS = {
-    Action.ARRIVED: Step((Status.BOOKED,), Status.CHECKED_IN, "checked_in_ts",
-                         N_("Arrived"), N_("Marked as arrived.")),
-    Action.START: Step((Status.BOOKED, Status.CHECKED_IN), Status.IN_SERVICE, "started_ts",
-                       N_("Start"), N_("Service started.")),
-    Action.END: Step((Status.IN_SERVICE,), Status.SERVED, "served_ts",
-                     N_("End"), N_("Served.")),
-    Action.NO_SHOW: Step((Status.BOOKED,), Status.NO_SHOW, "no_show_ts",
-                         N_("No-show"), N_("Marked as no-show.")),
+    Action.ARRIVED: VisitStep((Status.BOOKED,), Status.CHECKED_IN, "checked_in_ts",
+                              N_("Arrived"), N_("Marked as arrived.")),
+    Action.START: VisitStep((Status.BOOKED, Status.CHECKED_IN), Status.IN_SERVICE, "started_ts",
+                            N_("Start"), N_("Service started.")),
+    Action.END: VisitStep((Status.IN_SERVICE,), Status.SERVED, "served_ts",
+                          N_("End"), N_("Served.")),
+    Action.NO_SHOW: VisitStep((Status.BOOKED,), Status.NO_SHOW, "no_show_ts",
+                              N_("No-show"), N_("Marked as no-show.")),
 }
 
 STATUS_LABELS = {
@@ -87,24 +58,24 @@ STATUS_LABELS = {
 CONFIRMED_LABEL = N_("confirmed")
 
 
-def status_label(visit: Visit) -> str:
+def status_label(visit: Booking) -> str:
     """The untranslated label: a booking confirmed from a reminder reads "confirmed"."""
     if visit.status == Status.BOOKED and visit.confirmed is not None:
         return CONFIRMED_LABEL
     return STATUS_LABELS[visit.status]
 
 
-def allowed(visit: Visit, action: Action, now: datetime, tz: ZoneInfo) -> bool:
+def allowed(visit: Booking, action: Action, now: datetime, tz: ZoneInfo) -> bool:
     """Whether `action` may be taken now: from the right status, arrivals and starts on the
     day of the appointment (office time), a no-show only once the appointment has begun."""
     if visit.status not in STEPS[action].sources:
         return False
     if action in (Action.ARRIVED, Action.START):
-        return from_ts(visit.start, tz).date() == now.astimezone(tz).date()
+        return visit.start.astimezone(tz).date() == now.astimezone(tz).date()
     if action == Action.NO_SHOW:
-        return to_ts(now) >= visit.start
+        return now >= visit.start
     return True
 
 
-def actions(visit: Visit, now: datetime, tz: ZoneInfo) -> list[Action]:
+def actions(visit: Booking, now: datetime, tz: ZoneInfo) -> list[Action]:
     return [action for action in Action if allowed(visit, action, now, tz)]

@@ -13,7 +13,6 @@ from datetime import date
 
 from bot.domain.model import Booking, Closure, to_ts
 from bot.domain.notices import BOOKING_CANCELLED
-from bot.domain.visits import Visit
 from storage import audit, bookings, closures, outbox
 from storage.agenda import cancellable
 
@@ -32,7 +31,7 @@ def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, actor: int, b
 
 
 def close(conn: sqlite3.Connection, first: date, last: date, desk: str | None, reason: str,
-          *, start: int, end: int, actor: int, now: int) -> tuple[Closure, list[Visit]]:
+          *, start: int, end: int, actor: int, now: int) -> tuple[Closure, list[Booking]]:
     """Close [first, last] (instants [start, end)) and cancel the bookings still to come there;
     return the closure and what was cancelled."""
     closure = closures.add(conn, first, last, desk, reason, actor, now)

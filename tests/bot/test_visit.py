@@ -1,16 +1,16 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.model import Status, to_ts
-from bot.domain.visits import Action, Visit, actions, allowed, status_label
+from bot.domain.model import Booking, Status
+from bot.domain.visits import Action, actions, allowed, status_label
 
 ROME = ZoneInfo("Europe/Rome")
 START = datetime(2026, 11, 26, 10, 0, tzinfo=ROME)
 
 
-def visit(status: Status, confirmed: int | None = None) -> Visit:
-    return Visit(1, "ABC234", None, "cie", "S01", to_ts(START), to_ts(START) + 1800, status,
-                 "Mario", None, None, 0, confirmed=confirmed)
+def visit(status: Status, confirmed: datetime | None = None) -> Booking:
+    return Booking(1, "ABC234", None, "cie", "S01", START, START + timedelta(minutes=30), status,
+                   "Mario", None, None, START - timedelta(days=1), confirmed=confirmed)
 
 
 def test_the_steps_from_each_status() -> None:
@@ -33,6 +33,6 @@ def test_no_show_waits_for_the_time_and_arrival_for_the_day() -> None:
 
 def test_confirmed_from_a_reminder_reads_confirmed() -> None:
     assert status_label(visit(Status.BOOKED)) == "booked"
-    assert status_label(visit(Status.BOOKED, confirmed=1)) == "confirmed"
-    assert status_label(visit(Status.SERVED, confirmed=1)) == "served"
+    assert status_label(visit(Status.BOOKED, confirmed=START)) == "confirmed"
+    assert status_label(visit(Status.SERVED, confirmed=START)) == "served"
     assert visit(Status.SERVED).minutes_at_desk is None
