@@ -45,7 +45,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
                       rate_limiter: BaseRateLimiter | None = None) -> Application:
     deps = Deps(current=CurrentOffice(office), db=db, i18n=i18n or I18n(),
                 clock=clock or SystemClock(), doorbell=Doorbell(), offers=offers.offer_free_times,
-                chart=charts.render if charts.available() else None)
+                chart=charts.stats_chart if charts.available() else None)
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -75,7 +75,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application.add_handlers(start.fallbacks())
     application.add_error_handler(errors.on_error)
     assert application.job_queue is not None
-    jobs.schedule(application.job_queue, deps)
+    jobs.schedule_jobs(application.job_queue, deps)
     outbox.install(application)
     return application
 
@@ -85,6 +85,6 @@ async def prepare(application: Application) -> None:
     deps: Deps = application.bot_data["deps"]
     deps.current.replace(
         with_durations(deps.office, await deps.db.read(service_durations.all_durations)))
-    await menu.set_menus(application, deps.i18n)
+    await menu.set_citizen_menus(application, deps.i18n)
     await operators.set_menus(application)
     await outbox.dispatcher(application).recover()

@@ -129,7 +129,7 @@ class Dispatcher:
         """Send one claimed message and record the outcome; False when the run should end."""
         message = item.message
         try:
-            text, keyboard = notices.render(self.deps.i18n(item.lang), self.deps.office,
+            text, keyboard = notices.notice_message(self.deps.i18n(item.lang), self.deps.office,
                                             item.notice)
         except Exception as error:  # one notice that cannot be shown must not stop the others
             log.exception("outbox: message %d cannot be rendered", message.id)

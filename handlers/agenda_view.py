@@ -20,8 +20,8 @@ PAGE_LIMIT = 3900
 """UTF-16 code units of HTML per page, below Telegram's 4096 with a margin."""
 TITLE_RESERVE = 80
 """Room kept for the page number, added once the number of pages is known."""
-NAME_LIMIT = 60
-NOTE_LIMIT = 160
+NAME_SHOWN = 60
+NOTE_SHOWN = 160
 DETAIL_COMMAND = "b"
 
 
@@ -49,11 +49,11 @@ def visit_line(visit: Booking, office: Office, t: Translator) -> str:
     line = t.gettext(
         "{time} /{command}{id} <b>{name}</b> · {service} · {status}",
         time=t.time(visit.start.astimezone(office.tz)), command=DETAIL_COMMAND, id=visit.id,
-        name=clip(visit.name or "—", NAME_LIMIT), service=service_name(office, visit.service, t),
+        name=clip(visit.name or "—", NAME_SHOWN), service=service_name(office, visit.service, t),
         status=t.gettext(status_label(visit)),
     )
     if visit.note:
-        line += f"\n      <i>{html.escape(clip(visit.note, NOTE_LIMIT), quote=False)}</i>"
+        line += f"\n      <i>{html.escape(clip(visit.note, NOTE_SHOWN), quote=False)}</i>"
     return line
 
 

@@ -16,10 +16,10 @@ from telegram.ext import BaseHandler
 
 from bot.context import Context
 from bot.domain.arguments import Period, find_desk, parse_period
-from bot.domain.model import Booking, Closure, Office
+from bot.domain.model import REASON_LIMIT, Booking, Closure, Office
 from bot.i18n import Html, Translator
 from bot.services import counter
-from handlers.agenda_view import NAME_LIMIT, clip, desk_name
+from handlers.agenda_view import NAME_SHOWN, clip, desk_name
 from handlers.common import answer, button, send
 from handlers.operator_access import (
     CLOSE,
@@ -40,8 +40,7 @@ from storage import agenda, closures, operator_drafts
 CLOSE_DRAFT = "close"
 """The operator draft of a closure waiting for confirmation: {"first", "last", "desk", "reason",
 "nonce"}; the nonce is in the preview's button, so that only the latest preview confirms."""
-MAX_DAYS = 366
-REASON_LIMIT = 200
+MAX_CLOSURE_DAYS = 366
 LISTED = 15
 """Bookings listed by name before "and N more"."""
 
@@ -74,7 +73,7 @@ def _listing(t: Translator, office: Office, visits: list[Booking]) -> list[str]:
         start = visit.start.astimezone(office.tz)
         lines.append(t.gettext("• {day} {time}, {desk}: {name}", day=t.short_date(start.date()),
                                time=t.time(start), desk=visit.desk,
-                               name=clip(visit.name or "—", NAME_LIMIT)))
+                               name=clip(visit.name or "—", NAME_SHOWN)))
     if len(visits) > LISTED:
         lines.append(t.gettext("… and {n} more", n=len(visits) - LISTED))
     return lines
@@ -91,10 +90,10 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
             command=CLOSE.name(t.lang)) + "\n" + date_examples(staff))
         return
     period, desk, reason = parsed
-    if period.first < today(deps) or period.days > MAX_DAYS or len(reason) > REASON_LIMIT:
+    if period.first < today(deps) or period.days > MAX_CLOSURE_DAYS or len(reason) > REASON_LIMIT:
         await send(update, context, t.gettext(
             "A closure starts today or later, lasts at most {days} days, and its reason has at "
-            "most {limit} characters.", days=MAX_DAYS, limit=REASON_LIMIT))
+            "most {limit} characters.", days=MAX_CLOSURE_DAYS, limit=REASON_LIMIT))
         return
     start, end = period.bounds(office.tz)
     affected = await deps.db.read(agenda.cancellable, start, end, desk, now_ts(deps))

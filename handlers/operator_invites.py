@@ -29,7 +29,7 @@ from handlers.operator_access import (
 from storage import operators
 from storage.operators import Redeemed
 
-NAME_LIMIT = 64
+OPERATOR_NAME_LIMIT = 64
 
 
 async def register(update: Update, context: Context) -> None:
@@ -46,7 +46,7 @@ async def register(update: Update, context: Context) -> None:
     _, t = await citizen(update, context)
     token = (context.args[0] if context.args else "").removeprefix(invites.PREFIX)
     result = await deps.db.write(operators.redeem, invites.token_hash(token), user.id,
-                                 user.full_name[:NAME_LIMIT], now_ts(deps))
+                                 user.full_name[:OPERATOR_NAME_LIMIT], now_ts(deps))
     if result == Redeemed.REGISTERED:
         await set_menu(context.bot, user.id, t, admin=False)
         await send(update, context, t.gettext(

@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import Context
 from bot.domain.arguments import Period, find_desk
-from bot.domain.model import Booking, Status, to_ts
+from bot.domain.model import REASON_LIMIT, Booking, Status, to_ts
 from bot.domain.visits import STEPS, Action, actions, allowed
 from bot.i18n import Html
 from bot.services import counter
@@ -33,8 +33,7 @@ from storage import agenda, audit, bookings, operator_drafts, operators
 from storage.operator_drafts import Draft
 
 DETAIL = re.compile(r"^/b(\d{1,12})(?:@\w+)?$")
-REASON_LIMIT = 200
-CANCEL = "cancel"
+CANCELLATION = "cancel"
 """The operator draft of a cancellation: {"booking": id} then {"booking", "reason"}."""
 
 
@@ -152,7 +151,7 @@ async def ask_reason(update: Update, context: Context, staff: Staff) -> None:
         await answer(update, t.gettext("It can no longer be cancelled."), alert=True)
         await show_visit(update, context, staff, visit)
         return
-    await deps.db.write(operator_drafts.put, staff.user_id, CANCEL, {"booking": visit.id},
+    await deps.db.write(operator_drafts.put, staff.user_id, CANCELLATION, {"booking": visit.id},
                         now_ts(deps))
     await answer(update)
     await send(update, context, t.gettext(
@@ -176,7 +175,7 @@ async def reason_typed(update: Update, context: Context, staff: Staff, draft: Dr
         await deps.db.write(operator_drafts.clear, staff.user_id)
         await send(update, context, t.gettext("It can no longer be cancelled."))
         return
-    await deps.db.write(operator_drafts.put, staff.user_id, CANCEL,
+    await deps.db.write(operator_drafts.put, staff.user_id, CANCELLATION,
                         {"booking": visit.id, "reason": reason}, now_ts(deps))
     told = (t.gettext("The citizen will be told on Telegram, with a button to book again.")
             if visit.user_id is not None else
@@ -193,7 +192,7 @@ async def reason_typed(update: Update, context: Context, staff: Staff, draft: Dr
 async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> None:
     found = matched(update, r"op:xk:(\d{1,12})")
     deps, t = context.deps, staff.t
-    draft = await draft_of(context, staff.user_id, CANCEL)
+    draft = await draft_of(context, staff.user_id, CANCELLATION)
     if (found is None or draft is None or draft.data.get("booking") != int(found[1])
             or "reason" not in draft.data):
         await invalid_button(update, staff)

@@ -9,7 +9,7 @@ from bot.domain.statistics import Stats
 from bot.i18n import Html, Translator
 
 
-def render(stats: Stats, office: Office, t: Translator) -> Html:
+def stats_message(stats: Stats, office: Office, t: Translator) -> Html:
     def number(value: float) -> str:
         return format_decimal(value, format="#,##0.#", locale=t.lang)
 

@@ -36,7 +36,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def configure(conn: sqlite3.Connection) -> None:
+def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     _switch_to_wal(conn)
@@ -127,7 +127,7 @@ class Database:
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         db = cls(conn, Path(path))
         try:
-            await db._run(configure)
+            await db._run(prepare_connection)
             await db._run(migrate)
         except BaseException:
             await conn.close()  # else its worker thread keeps the process alive

@@ -1,6 +1,6 @@
 """The outbox: every message the bot sends on its own initiative, as a row with a due time.
 
-Kinds and their payloads are rendered by bot/notices.py; the delivering job is bot/outbox.py.
+Kinds and their payloads are rendered by handlers/notices.py; the delivering job is bot/outbox.py.
 A row goes pending -> sending -> sent, or ends dropped (pointless now), failed (given up) or
 cancelled (its booking was). Only one row is ever 'sending': the one in flight.
 """

@@ -70,6 +70,10 @@ class Desk:
         return self.weekly[day.weekday()]
 
 
+REASON_LIMIT = 200
+"""Characters of an operator's reason for a closure or a cancellation, which citizens read."""
+
+
 @dataclass(frozen=True, slots=True)
 class Closure:
     """Days on which the office (desk None) or one desk takes no bookings."""
