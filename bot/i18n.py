@@ -23,6 +23,9 @@ from babel.support import Translations
 
 from bot.domain.model import DEFAULT_LANGUAGE, LANGUAGES
 
+_Date = date
+"""For annotations inside Translator, whose `date` method hides the class."""
+
 
 class Html(str):
     """A string that is already HTML: formatted into a message as it is."""
@@ -57,7 +60,7 @@ class Translator:
         """`giovedì 3 dicembre 2026`."""
         return _format_date(_day(day), "EEEE d MMMM y", self.lang)
 
-    def short_date(self, day: date) -> str:
+    def short_date(self, day: _Date) -> str:
         """`gio 3 dic`: fits on a button."""
         return _format_date(_day(day), "EEE d MMM", self.lang)
 

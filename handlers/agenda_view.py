@@ -46,7 +46,7 @@ def desk_name(office: Office, code: str) -> str:
 
 
 def visit_line(visit: Booking, office: Office, t: Translator) -> str:
-    line = t.gettext(
+    line: str = t.gettext(
         "{time} /{command}{id} <b>{name}</b> · {service} · {status}",
         time=t.time(visit.start.astimezone(office.tz)), command=DETAIL_COMMAND, id=visit.id,
         name=clip(visit.name or "—", NAME_SHOWN), service=service_name(office, visit.service, t),

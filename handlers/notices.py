@@ -37,7 +37,7 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
 def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Html, Keyboard]:
     service = office.services.get(booking.service)
     start = booking.start.astimezone(office.tz)
-    text = t.gettext(
+    text: str = t.gettext(
         "<b>Reminder of your appointment</b>\n\n{service}\n{when}\n{address}\n"
         "Booking code: <b>{code}</b>",
         service=office.service_name(booking.service, t.lang), when=t.when(start),
@@ -67,6 +67,7 @@ def booking_cancelled(t: Translator, office: Office, booking: Booking,
     values = {"code": booking.code, "service": office.service_name(booking.service, t.lang),
               "when": t.when(booking.start.astimezone(office.tz))}
     reason = str(payload.get("reason") or "").strip()[:REASON_SHOWN]
+    text: str
     if payload.get("by") == "unconfirmed":
         text = t.gettext("<b>Booking cancelled</b>\n\nYour booking {code} for {service} on {when} "
                          "was cancelled because it was not confirmed in time, and the time was "

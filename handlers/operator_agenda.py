@@ -6,9 +6,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import BaseHandler
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.arguments import ALL_DESKS, YEARS, Period, find_desk, parse_day
 from bot.domain.availability import closure_reason
 from bot.domain.model import Office
@@ -188,7 +187,7 @@ async def set_desk(update: Update, context: Context, staff: Staff, desk: str) ->
         desk=desk_name(deps.office, desk), agenda=AGENDA.name(t.lang), next=NEXT.name(t.lang)))
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         staff_command(AGENDA, agenda_command),
         staff_command(DESK, desk_command),

@@ -12,9 +12,8 @@ import secrets
 from datetime import date
 
 from telegram import Update
-from telegram.ext import BaseHandler
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.arguments import Period, find_desk, parse_period
 from bot.domain.model import REASON_LIMIT, Booking, Closure, Office
 from bot.i18n import Html, Translator
@@ -68,7 +67,7 @@ def _span(t: Translator, first: date, last: date) -> str:
 
 
 def _listing(t: Translator, office: Office, visits: list[Booking]) -> list[str]:
-    lines = []
+    lines: list[str] = []
     for visit in visits[:LISTED]:
         start = visit.start.astimezone(office.tz)
         lines.append(t.gettext("• {day} {time}, {desk}: {name}", day=t.short_date(start.date()),
@@ -135,7 +134,7 @@ async def close_confirmed(update: Update, context: Context, staff: Staff) -> Non
         counter.close, period.first, period.last, desk, reason, start=start, end=end,
         actor=staff.user_id, now=now_ts(deps))
     await answer(update, t.gettext("Closed."))
-    lines = [t.gettext("<b>Closed:</b> {scope} {span}.", scope=_scope(office, t, desk),
+    lines: list[str] = [t.gettext("<b>Closed:</b> {scope} {span}.", scope=_scope(office, t, desk),
                        span=_span(t, closure.first, closure.last)),
              t.ngettext("{n} booking cancelled.", "{n} bookings cancelled.", len(cancelled))]
     offline = [b for b in cancelled if b.user_id is None]
@@ -187,7 +186,7 @@ async def lift_pressed(update: Update, context: Context, staff: Staff) -> None:
     await show_closures(update, context, staff, heading)
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         staff_command(CLOSE, close_command),
         staff_command(REOPEN, reopen_command),

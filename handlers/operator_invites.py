@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.model import from_ts
 from bot.i18n import Html
 from bot.services import invites
@@ -75,7 +75,7 @@ async def invite(update: Update, context: Context, staff: Staff) -> None:
 async def _listing(context: Context, staff: Staff) -> tuple[Html, Keyboard]:
     deps, t = context.deps, staff.t
     active = await deps.db.read(operators.active)
-    lines = [t.gettext("<b>Operators</b>")]
+    lines: list[str] = [t.gettext("<b>Operators</b>")]
     lines += [t.gettext("• {name} (id {id}), since {day}", name=o.name, id=o.user_id,
                         day=t.short_date(from_ts(o.added, deps.office.tz).date())) for o in active]
     if active:
@@ -109,13 +109,13 @@ async def remove(update: Update, context: Context, staff: Staff) -> None:
     await show(update, context, *await _listing(context, staff))
 
 
-def start_handlers() -> list[BaseHandler]:
+def start_handlers() -> list[UpdateHandler]:
     """Before /start itself, which would otherwise take the invitation for a plain /start."""
     return [CommandHandler(START.names, register,
                            filters.ChatType.PRIVATE & filters.Regex(rf"^/\S+\s+{invites.PREFIX}"))]
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         staff_command(INVITE, invite, admin=True),
         staff_command(OPERATORS, list_operators, admin=True),

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.arguments import Period, parse_period
 from bot.domain.calibration import MAX_MINUTES, valid_minutes, with_durations
 from bot.domain.statistics import compute
@@ -117,7 +116,7 @@ async def export_command(update: Update, context: Context, staff: Staff) -> None
         caption=t.ngettext("{n} booking", "{n} bookings", len(visits)))
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         staff_command(STATS, stats_command),
         staff_command(CALIBRATE, calibrate_command, admin=True),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.ext import BaseHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.arguments import Period, find_desk
 from bot.domain.model import REASON_LIMIT, Booking, Status, to_ts
 from bot.domain.visits import STEPS, Action, actions, allowed
@@ -216,7 +216,7 @@ def _when(staff: Staff, context: Context, visit: Booking) -> str:
     return staff.t.when(visit.start.astimezone(context.deps.office.tz))
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         MessageHandler(filters.ChatType.PRIVATE & filters.Regex(DETAIL),
                        for_staff(detail_command)),

@@ -13,7 +13,7 @@ def stats_message(stats: Stats, office: Office, t: Translator) -> Html:
     def number(value: float) -> str:
         return format_decimal(value, format="#,##0.#", locale=t.lang)
 
-    lines = [
+    lines: list[str] = [
         t.gettext("<b>Statistics from {first} to {last}</b>",
                   first=t.date(stats.period.first), last=t.date(stats.period.last)),
         t.gettext("Bookings made: {made} · cancelled: {cancelled}",
@@ -37,7 +37,7 @@ def stats_message(stats: Stats, office: Office, t: Translator) -> Html:
         if item.median is None or item.p90 is None:
             unmeasured.append(name)
             continue
-        line = t.ngettext("{name}: {median} · {p90} · {configured} ({n} visit timed)",
+        line: str = t.ngettext("{name}: {median} · {p90} · {configured} ({n} visit timed)",
                           "{name}: {median} · {p90} · {configured} ({n} visits timed)",
                           item.timed, name=name, median=number(item.median),
                           p90=number(item.p90), configured=item.configured)

@@ -14,9 +14,9 @@ import re
 from datetime import timedelta
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.model import Office, from_ts, to_ts
 from bot.i18n import Html, Translator
 from handlers.booking import continue_with_time
@@ -203,7 +203,7 @@ def _starting(prefix: str) -> str:
     return f"^{re.escape(prefix)}"
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         CommandHandler(WAITLIST.names, show_places, filters.ChatType.PRIVATE),
         CallbackQueryHandler(join, pattern=_starting(JOIN)),

@@ -64,11 +64,12 @@ def new_code() -> str:
 
 def _active_count(conn: sqlite3.Connection, column: str, value: object, now: int,
                   replaces: int | None) -> int:
-    return conn.execute(
+    count: int = conn.execute(
         f"SELECT count(*) FROM bookings WHERE {column} = ? AND status = 'booked'"
         " AND start_ts > ? AND id IS NOT ?",
         (value, now, replaces),
     ).fetchone()[0]
+    return count
 
 
 def active_for_user(conn: sqlite3.Connection, user_id: int, now: int) -> int:
