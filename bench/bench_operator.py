@@ -27,7 +27,7 @@ from bot.testing.clock import FakeClock
 from bot.testing.local_api import LocalBotAPI, LocalUser
 from handlers import charts
 from handlers.agenda_view import pages
-from handlers.stats_view import render
+from handlers.stats_view import stats_message
 from storage import agenda, stats
 from storage.db import Database
 from tests.seed import fill_day, insert_history
@@ -83,7 +83,7 @@ async def main() -> None:
 
             async def year_stats() -> None:
                 facts = await db.read(stats.facts, year_start, year_end)
-                render(compute(facts, office, year), office, t)
+                stats_message(compute(facts, office, year), office, t)
 
             await timed(f"/stats for a year ({count} bookings): read + compute + text", 7,
                         year_stats)
@@ -96,7 +96,7 @@ async def main() -> None:
             if charts.available():
                 computed = compute(await db.read(stats.facts, year_start, year_end), office, year)
                 await timed("the chart of that year (matplotlib, PNG)", 5,
-                            lambda: asyncio.to_thread(charts.render, computed, office, t))
+                            lambda: asyncio.to_thread(charts.stats_chart, computed, office, t))
             else:
                 print("the chart: matplotlib is not installed (pip install -e '.[charts]')")
         await db.close()

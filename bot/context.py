@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
-from telegram.ext import CallbackContext, ExtBot
+from telegram import Update
+from telegram.ext import Application, BaseHandler, CallbackContext, ExtBot, JobQueue
 
 from bot.domain.clock import Clock
 from bot.domain.model import Office
@@ -76,3 +77,11 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
     def deps(self) -> Deps:
         deps: Deps = self.bot_data["deps"]
         return deps
+
+
+App: TypeAlias = Application[ExtBot[int], Context, dict[Any, Any], dict[Any, Any],
+                             dict[Any, Any], JobQueue[Context]]
+"""The application as bot/app.py builds it: a bot with AIORateLimiter (whose per-request
+arguments are ints), our Context, PTB's default dictionaries."""
+UpdateHandler: TypeAlias = BaseHandler[Update, Context, None]
+"""Every handler of ours: takes an update and our Context, returns nothing."""

@@ -26,6 +26,8 @@ from markupsafe import Markup
 from bot.domain.model import DEFAULT_LANGUAGE, LANGUAGES
 
 DOMAIN = "messages"
+_Date = date
+"""For annotations inside Translator, whose `date` method hides the class."""
 
 
 def language_for(code: str | None) -> str:
@@ -76,7 +78,7 @@ class Translator:
         """`giovedì 3 dicembre 2026`."""
         return _format_date(_day(day), "EEEE d MMMM y", self.lang)
 
-    def short_date(self, day: date) -> str:
+    def short_date(self, day: _Date) -> str:
         """`gio 3 dic`: fits on a button."""
         return _format_date(_day(day), "EEE d MMM", self.lang)
 

@@ -29,7 +29,7 @@ async def _offers(context: Context) -> None:
     await context.deps.offer_free_times()
 
 
-def schedule(jobs: JobQueue[Context], deps: Deps) -> None:
+def schedule_jobs(jobs: JobQueue[Context], deps: Deps) -> None:
     jobs.run_daily(_daily, PURGE_AT.replace(tzinfo=deps.office.tz), name="retention")
     jobs.run_repeating(_minutely, interval=60, first=60, name="tidy")
     jobs.run_repeating(_offers, interval=OFFERS_EVERY, first=OFFERS_EVERY, name="waitlist")

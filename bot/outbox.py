@@ -26,9 +26,8 @@ from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application
 
-from bot.context import Context, Deps
+from bot.context import App, Context, Deps
 from bot.domain.model import to_ts
 from bot.pacing import Pace
 from bot.services import triage
@@ -129,7 +128,7 @@ class Dispatcher:
         """Send one claimed message and record the outcome; False when the run should end."""
         message = item.message
         try:
-            text, keyboard = notices.render(self.deps.i18n(item.lang), self.deps.office,
+            text, keyboard = notices.notice_message(self.deps.i18n(item.lang), self.deps.office,
                                             item.notice)
         except Exception as error:  # one notice that cannot be shown must not stop the others
             log.exception("outbox: message %d cannot be rendered", message.id)
@@ -186,12 +185,12 @@ class Dispatcher:
         tally.add("deferred")
 
 
-def dispatcher(application: Application) -> Dispatcher:
+def dispatcher(application: App) -> Dispatcher:
     found: Dispatcher = application.bot_data[KEY]
     return found
 
 
-def install(application: Application) -> Dispatcher:
+def install(application: App) -> Dispatcher:
     """The dispatcher for `application`: a run at start (the catch-up), a repeating one, and
     the nudge in `Deps`, which starts a run at once while the application is running."""
     deps: Deps = application.bot_data["deps"]

@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from datetime import datetime
 
-from bot.domain.model import Office, from_ts
-from bot.domain.visits import Visit, status_label
+from bot.domain.model import Booking, Office
+from bot.domain.visits import status_label
 from bot.i18n import Translator
 from handlers.agenda_view import service_name
 
@@ -49,15 +50,15 @@ def _inert(text: str | None) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def to_csv(visits: Sequence[Visit], office: Office, t: Translator) -> bytes:
-    def at(ts: int | None) -> str:
-        return from_ts(ts, office.tz).strftime("%H:%M") if ts is not None else ""
+def to_csv(visits: Sequence[Booking], office: Office, t: Translator) -> bytes:
+    def at(moment: datetime | None) -> str:
+        return moment.astimezone(office.tz).strftime("%H:%M") if moment is not None else ""
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(_columns(t))
     for visit in visits:
-        start = from_ts(visit.start, office.tz)
+        start = visit.start.astimezone(office.tz)
         writer.writerow([
             start.date().isoformat(), at(visit.start), at(visit.end), visit.desk,
             service_name(office, visit.service, t), t.plain.gettext(status_label(visit)),

@@ -13,16 +13,16 @@ from datetime import date, datetime
 
 from markupsafe import Markup
 
-from bot.domain.model import Office, from_ts
-from bot.domain.visits import Visit, status_label
+from bot.domain.model import Booking, Office
+from bot.domain.visits import status_label
 from bot.i18n import Translator
 
 PAGE_LIMIT = 3900
 """UTF-16 code units of HTML per page, below Telegram's 4096 with a margin."""
 TITLE_RESERVE = 80
 """Room kept for the page number, added once the number of pages is known."""
-NAME_LIMIT = 60
-NOTE_LIMIT = 160
+NAME_SHOWN = 60
+NOTE_SHOWN = 160
 DETAIL_COMMAND = "b"
 
 
@@ -46,16 +46,16 @@ def desk_name(office: Office, code: str) -> str:
     return f"{desk.name} ({code})" if desk and desk.name != code else code
 
 
-def visit_line(visit: Visit, office: Office, t: Translator) -> Markup:
+def visit_line(visit: Booking, office: Office, t: Translator) -> Markup:
     line = t.gettext(
         "{time} /{command}{id} {code} <b>{name}</b> · {service} · {status}",
-        time=t.time(from_ts(visit.start, office.tz)), command=DETAIL_COMMAND, id=visit.id,
+        time=t.time(visit.start.astimezone(office.tz)), command=DETAIL_COMMAND, id=visit.id,
         code=visit.code,
-        name=clip(visit.name or "—", NAME_LIMIT), service=service_name(office, visit.service, t),
+        name=clip(visit.name or "—", NAME_SHOWN), service=service_name(office, visit.service, t),
         status=t.gettext(status_label(visit)),
     )
     if visit.note:
-        line += Markup("\n      <i>{}</i>").format(clip(visit.note, NOTE_LIMIT))
+        line += Markup("\n      <i>{}</i>").format(clip(visit.note, NOTE_SHOWN))
     return line
 
 
@@ -66,7 +66,7 @@ def _title(office: Office, t: Translator, day: date, desk: str | None, count: in
                       count, day=t.date(day), scope=scope)
 
 
-def pages(visits: Sequence[Visit], office: Office, t: Translator, day: date,
+def pages(visits: Sequence[Booking], office: Office, t: Translator, day: date,
           desk: str | None) -> list[Markup]:
     """Every page of the agenda of `day` (at `desk`, or all desks), desk by desk, in time order."""
     title = _title(office, t, day, desk, len(visits))
@@ -100,12 +100,12 @@ def pages(visits: Sequence[Visit], office: Office, t: Translator, day: date,
             for number, chunk in enumerate(chunks, 1)]
 
 
-def detail(visit: Visit, office: Office, t: Translator, booked_by: str | None) -> Markup:
+def detail(visit: Booking, office: Office, t: Translator, booked_by: str | None) -> Markup:
     """One visit in full, with the codice fiscale: only ever shown to operators."""
-    def at(ts: int) -> str:
-        return t.time(from_ts(ts, office.tz))
+    def at(moment: datetime) -> str:
+        return t.time(moment.astimezone(office.tz))
 
-    start = from_ts(visit.start, office.tz)
+    start = visit.start.astimezone(office.tz)
     lines = [
         t.gettext("<b>{service}</b> · code {code}",
                   service=service_name(office, visit.service, t), code=visit.code),
@@ -118,19 +118,19 @@ def detail(visit: Visit, office: Office, t: Translator, booked_by: str | None) -
     ]
     if visit.note:
         lines.append(t.gettext("Note: {note}", note=visit.note))
-    created = from_ts(visit.created, office.tz)
+    created = visit.created.astimezone(office.tz)
     if booked_by is not None:
         lines.append(t.gettext("Booked by {operator}, {when}", operator=booked_by,
                                when=_short(t, created)))
     else:
         lines.append(t.gettext("Booked on Telegram, {when}", when=_short(t, created)))
-    for label, ts in ((t.gettext("Confirmed from the reminder"), visit.confirmed),
+    for label, moment in ((t.gettext("Confirmed from the reminder"), visit.confirmed),
                       (t.gettext("Arrived"), visit.checked_in),
                       (t.gettext("Started"), visit.started),
                       (t.gettext("Ended"), visit.served),
                       (t.gettext("Marked as no-show"), visit.no_show)):
-        if ts is not None:
-            lines.append(Markup("{}: {}").format(label, at(ts)))
+        if moment is not None:
+            lines.append(Markup("{}: {}").format(label, at(moment)))
     if visit.minutes_at_desk is not None:
         lines.append(t.gettext("Time at the desk: {minutes} min", minutes=visit.minutes_at_desk))
     return Markup("\n").join(lines)

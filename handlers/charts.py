@@ -14,7 +14,7 @@ def available() -> bool:
     return importlib.util.find_spec("matplotlib") is not None
 
 
-def render(stats: Stats, office: Office, t: Translator) -> bytes:
+def stats_chart(stats: Stats, office: Office, t: Translator) -> bytes:
     """Visits and no-shows per day; measured (median) against configured service times.
 
     Draws on a bare `Figure`, without pyplot's global state, so it is safe in a worker thread.

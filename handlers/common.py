@@ -36,8 +36,11 @@ async def citizen(update: Update, context: Context) -> tuple[Citizen, Translator
     user = update.effective_user
     assert user is not None
     deps = context.deps
-    found = await deps.db.read(citizens.get, user.id) or await deps.db.write_relaxed(
-        citizens.ensure, user.id, language_for(user.language_code), to_ts(deps.clock.now()))
+    found = await deps.db.read(citizens.get, user.id)
+    if found is None:
+        found = await deps.db.write_relaxed(citizens.ensure, user.id,
+                                            language_for(user.language_code),
+                                            to_ts(deps.clock.now()))
     if found.unreachable:  # who writes to the bot has unblocked it: reminders may go again
         await deps.db.write(citizens.mark_reachable, user.id)
     return found, deps.i18n(found.lang)

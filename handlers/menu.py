@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 from telegram import BotCommand
 from telegram.error import TelegramError
-from telegram.ext import Application
 
+from bot.context import App
 from bot.domain.messages import N_
 from bot.domain.model import DEFAULT_LANGUAGE, LANGUAGES
 from bot.i18n import I18n, Translator
@@ -54,7 +54,7 @@ def bot_commands(t: Translator, commands: Sequence[Command] = CITIZEN_COMMANDS) 
     return [BotCommand(c.name(t.lang), t.plain.gettext(c.description)) for c in commands]
 
 
-async def set_menus(application: Application, i18n: I18n) -> None:
+async def set_citizen_menus(application: App, i18n: I18n) -> None:
     """The command menu in each language; a Bot API that refuses it only costs the menu."""
     for lang in (None, *LANGUAGES):
         t = i18n(lang or DEFAULT_LANGUAGE)

@@ -13,9 +13,9 @@ from datetime import timedelta
 
 from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.flows import Draft, Step
 from bot.domain.model import Booking, Status, to_ts
 from bot.i18n import Translator
@@ -134,7 +134,7 @@ async def move(update: Update, context: Context, who: Citizen, t: Translator,
     await booking.begin(update, context, who, t, draft)
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         CommandHandler(MY_BOOKINGS.names, list_bookings, filters.ChatType.PRIVATE),
         CallbackQueryHandler(on_button, pattern=r"^my:"),

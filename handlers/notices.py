@@ -18,13 +18,13 @@ from storage.waitlist import Offer
 
 I_WILL_BE_THERE = "rm:ok:"
 """+ booking id: handlers/reminders.py."""
-CANCEL = "my:c:"
+CANCEL_BUTTON = "my:c:"
 MOVE = "my:r:"
 """+ booking id: handlers/my_bookings.py (cancel after asking; move, or book again)."""
 TAKE_OFFER = "wl:take:"
 DECLINE_OFFER = "wl:no:"
 """+ offer id: handlers/waitlist.py."""
-REASON_LIMIT = 500
+REASON_SHOWN = 500
 """Characters of an operator's reason shown, so that a notice never exceeds Telegram's limit."""
 
 Keyboard = list[list[InlineKeyboardButton]]
@@ -60,7 +60,7 @@ def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Markup, K
         keyboard.append([_button(t.plain.gettext("✅ I'll be there"),
                                  f"{I_WILL_BE_THERE}{booking.id}")])
     keyboard.append([_button(t.plain.pgettext("cancel a booking", "❌ Cancel"),
-                             f"{CANCEL}{booking.id}"),
+                             f"{CANCEL_BUTTON}{booking.id}"),
                      _button(t.plain.gettext("🔁 Move"), f"{MOVE}{booking.id}")])
     return text, keyboard
 
@@ -69,7 +69,8 @@ def booking_cancelled(t: Translator, office: Office, booking: Booking,
                       payload: Mapping[str, Any]) -> tuple[Markup, Keyboard]:
     values = {"code": booking.code, "service": office.service_name(booking.service, t.lang),
               "when": t.when(booking.start.astimezone(office.tz))}
-    reason = str(payload.get("reason") or "").strip()[:REASON_LIMIT]
+    reason = str(payload.get("reason") or "").strip()[:REASON_SHOWN]
+    text: Markup
     if payload.get("by") == "unconfirmed":
         text = t.gettext("<b>Booking cancelled</b>\n\nYour booking {code} for {service} on {when} "
                          "was cancelled because it was not confirmed in time, and the time was "
@@ -96,7 +97,7 @@ def waitlist_offer(t: Translator, office: Office, offer: Offer) -> tuple[Markup,
                    _button(t.plain.gettext("No, thank you"), f"{DECLINE_OFFER}{offer.id}")]]
 
 
-def render(t: Translator, office: Office, notice: Notice) -> tuple[Markup, Keyboard]:
+def notice_message(t: Translator, office: Office, notice: Notice) -> tuple[Markup, Keyboard]:
     if notice.kind == REMINDER and notice.booking:
         return reminder(t, office, notice.booking)
     if notice.kind == BOOKING_CANCELLED and notice.booking:

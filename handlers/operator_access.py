@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from telegram import BotCommandScopeChat, Message, Update
 from telegram.error import TelegramError
@@ -58,7 +59,8 @@ def staff_commands(admin: bool) -> tuple[Command, ...]:
 
 
 StaffHandler = Callable[[Update, Context, Staff], Awaitable[None]]
-Handler = Callable[[Update, Context], Awaitable[None]]
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+"""What PTB's handler classes accept: a coroutine function, not any awaitable."""
 
 
 async def staff_of(update: Update, context: Context) -> Staff | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, timedelta
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.ext import BaseHandler
 
@@ -24,7 +25,6 @@ from bot.domain.identity import (
     clean_note,
 )
 from bot.domain.model import Service, from_ts, to_ts
-from bot.i18n import Markup
 from bot.services import booking, free_time
 from handlers.agenda_view import desk_name, service_name
 from handlers.common import answer, button, send
@@ -41,7 +41,7 @@ from handlers.operator_access import (
 )
 from handlers.operator_agenda import day_in
 from handlers.operator_visit import show_visit
-from storage import agenda, operator_drafts
+from storage import bookings, operator_drafts
 from storage.bookings import Booked, Refusal, Request
 from storage.operator_drafts import Draft
 
@@ -236,7 +236,7 @@ async def book(update: Update, context: Context, staff: Staff, data: dict) -> No
                           t.gettext("The details are kept: choose another time.") + "\n\n")
         return
     await deps.db.write(operator_drafts.clear, staff.user_id)
-    visit = await deps.db.read(agenda.visit, result.id)
+    visit = await deps.db.read(bookings.get, result.id)
     assert visit is not None
     await answer(update, t.plain.gettext("Booked."))
     await show_visit(update, context, staff, visit, t.gettext(

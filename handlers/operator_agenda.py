@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+from markupsafe import Markup
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import BaseHandler
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.arguments import ALL_DESKS, YEARS, Period, find_desk, parse_day
 from bot.domain.closing import closed_already
 from bot.domain.model import Office
-from bot.i18n import Markup
 from handlers.agenda_view import desk_name, pages
 from handlers.common import Keyboard, answer, button, send
 from handlers.operator_access import (
@@ -189,7 +188,7 @@ async def set_desk(update: Update, context: Context, staff: Staff, desk: str) ->
         desk=desk_name(deps.office, desk), agenda=AGENDA.name(t.lang), next=NEXT.name(t.lang)))
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         staff_command(AGENDA, agenda_command),
         staff_command(DESK, desk_command),

@@ -13,16 +13,14 @@ from datetime import date
 
 from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.arguments import Period, find_desk, looks_like_desk, parse_period
 from bot.domain.closing import closed_already
-from bot.domain.model import Closure, Office, from_ts
-from bot.domain.visits import Visit
+from bot.domain.model import REASON_LIMIT, Booking, Closure, Office
 from bot.i18n import Translator
 from bot.services import counter
-from handlers.agenda_view import NAME_LIMIT, clip, desk_name
+from handlers.agenda_view import NAME_SHOWN, clip, desk_name
 from handlers.common import answer, button, send
 from handlers.operator_access import (
     CLOSE,
@@ -43,8 +41,7 @@ from storage import closures, operator_drafts
 CLOSE_DRAFT = "close"
 """The operator draft of a closure waiting for confirmation: {"first", "last", "desk", "reason",
 "nonce"}; the nonce is in the preview's button, so that only the latest preview confirms."""
-MAX_DAYS = 366
-REASON_LIMIT = 200
+MAX_CLOSURE_DAYS = 366
 LISTED = 15
 """Bookings listed by name before "and N more"."""
 
@@ -75,13 +72,13 @@ def _span(t: Translator, first: date, last: date) -> str:
     return t.gettext("from {first} to {last}", first=t.date(first), last=t.date(last))
 
 
-def _listing(t: Translator, office: Office, visits: list[Visit]) -> list[str]:
-    lines = []
+def _listing(t: Translator, office: Office, visits: list[Booking]) -> list[Markup]:
+    lines: list[Markup] = []
     for visit in visits[:LISTED]:
-        start = from_ts(visit.start, office.tz)
+        start = visit.start.astimezone(office.tz)
         lines.append(t.gettext("• {day} {time}, {desk}: {name}", day=t.short_date(start.date()),
                                time=t.time(start), desk=visit.desk,
-                               name=clip(visit.name or "—", NAME_LIMIT)))
+                               name=clip(visit.name or "—", NAME_SHOWN)))
     if len(visits) > LISTED:
         lines.append(t.gettext("… and {n} more", n=len(visits) - LISTED))
     return lines
@@ -100,13 +97,13 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
     if isinstance(parsed, str):
         await send(update, context, t.gettext(
             "There is no desk {desk}: nothing was closed. The desks are {desks}.",
-            desk=clip(parsed, NAME_LIMIT), desks=", ".join(office.desks)))
+            desk=clip(parsed, NAME_SHOWN), desks=", ".join(office.desks)))
         return
     period, desk, reason = parsed
-    if period.first < today(deps) or period.days > MAX_DAYS or len(reason) > REASON_LIMIT:
+    if period.first < today(deps) or period.days > MAX_CLOSURE_DAYS or len(reason) > REASON_LIMIT:
         await send(update, context, t.gettext(
             "A closure starts today or later, lasts at most {days} days, and its reason has at "
-            "most {limit} characters.", days=MAX_DAYS, limit=REASON_LIMIT))
+            "most {limit} characters.", days=MAX_CLOSURE_DAYS, limit=REASON_LIMIT))
         return
     start, end = period.bounds(office.tz)
     in_force = await deps.db.read(closures.active, period.first)
@@ -233,7 +230,7 @@ async def lift_pressed(update: Update, context: Context, staff: Staff) -> None:
     await show_closures(update, context, staff, heading)
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         staff_command(CLOSE, close_command),
         staff_command(REOPEN, reopen_command),

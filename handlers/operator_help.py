@@ -7,19 +7,20 @@ these hand over to the citizens' handlers unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from handlers import start
 from handlers.common import send
 from handlers.menu import HELP, START, command_list
 from handlers.operator_access import Staff, set_menu, staff_commands, staff_of
 
-Answer = Callable[[Update, Context], Awaitable[None]]
+Answer = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 def staff_part(staff: Staff) -> Markup:
@@ -46,7 +47,7 @@ async def language_chosen(update: Update, context: Context) -> None:
         await set_menu(context.bot, update.effective_chat.id, staff.t, staff.admin)
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         CommandHandler(START.names, _for_staff_too(
             start.start, lambda staff, context: start.welcome(staff.t, context)),

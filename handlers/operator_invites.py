@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.model import from_ts
-from bot.i18n import Markup
 from bot.services import invites
 from handlers.common import Keyboard, answer, button, citizen, send
 from handlers.menu import START, command_list
@@ -29,7 +29,7 @@ from handlers.operator_access import (
 from storage import operators
 from storage.operators import Redeemed
 
-NAME_LIMIT = 64
+OPERATOR_NAME_LIMIT = 64
 
 
 async def register(update: Update, context: Context) -> None:
@@ -46,7 +46,7 @@ async def register(update: Update, context: Context) -> None:
     _, t = await citizen(update, context)
     token = (context.args[0] if context.args else "").removeprefix(invites.PREFIX)
     result = await deps.db.write(operators.redeem, invites.token_hash(token), user.id,
-                                 user.full_name[:NAME_LIMIT], now_ts(deps))
+                                 user.full_name[:OPERATOR_NAME_LIMIT], now_ts(deps))
     if result == Redeemed.REGISTERED:
         await set_menu(context.bot, user.id, t, admin=False)
         await send(update, context, t.gettext(
@@ -75,7 +75,7 @@ async def invite(update: Update, context: Context, staff: Staff) -> None:
 async def _listing(context: Context, staff: Staff) -> tuple[Markup, Keyboard]:
     deps, t = context.deps, staff.t
     active = await deps.db.read(operators.active)
-    lines = [t.gettext("<b>Operators</b>")]
+    lines: list[Markup] = [t.gettext("<b>Operators</b>")]
     lines += [t.gettext("• {name} (id {id}), since {day}", name=o.name, id=o.user_id,
                         day=t.short_date(from_ts(o.added, deps.office.tz).date())) for o in active]
     if active:
@@ -109,13 +109,13 @@ async def remove(update: Update, context: Context, staff: Staff) -> None:
     await show(update, context, *await _listing(context, staff))
 
 
-def start_handlers() -> list[BaseHandler]:
+def start_handlers() -> list[UpdateHandler]:
     """Before /start itself, which would otherwise take the invitation for a plain /start."""
     return [CommandHandler(START.names, register,
                            filters.ChatType.PRIVATE & filters.Regex(rf"^/\S+\s+{invites.PREFIX}"))]
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         staff_command(INVITE, invite, admin=True),
         staff_command(OPERATORS, list_operators, admin=True),

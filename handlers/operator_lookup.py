@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.booking_code import parse_code
 from handlers.agenda_view import DETAIL_COMMAND, clip
 from handlers.common import send
@@ -71,11 +71,11 @@ async def text_received(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-def first() -> list[BaseHandler]:
+def first() -> list[UpdateHandler]:
     """For a group that runs before the operators' typed answers (see the module's docstring)."""
     return [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
                            text_received)]
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [staff_command(FIND, find_command)]

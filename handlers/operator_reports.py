@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+from markupsafe import Markup
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.arguments import Period, parse_period
 from bot.domain.calibration import MAX_MINUTES, valid_minutes, with_durations
 from bot.domain.statistics import compute
-from bot.i18n import Markup
 from handlers.agenda_csv import to_csv
 from handlers.common import send
 from handlers.operator_access import (
@@ -24,11 +23,11 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import date_examples
-from handlers.stats_view import render
+from handlers.stats_view import stats_message
 from storage import agenda, audit, service_durations
 from storage import stats as stored_stats
 
-MAX_DAYS = 366
+MAX_REPORT_DAYS = 366
 DEFAULT_STATS_SPAN = "month"
 
 
@@ -38,13 +37,13 @@ async def _period(update: Update, context: Context, staff: Staff, default: str,
     t = staff.t
     text = context.args[0] if context.args else default
     period = parse_period(text, today(context.deps), spans=spans)
-    if period is not None and period.days <= MAX_DAYS:
+    if period is not None and period.days <= MAX_REPORT_DAYS:
         return period
     hint = (t.gettext("For a period: 1/11-30/11, or week, month, year.") if spans
             else t.gettext("For a period: 1/11-30/11."))
     await send(update, context, t.gettext(
         "I don't understand {arg} as a day or a period of at most {days} days.",
-        arg=text, days=MAX_DAYS) + "\n" + date_examples(staff) + "\n" + hint)
+        arg=text, days=MAX_REPORT_DAYS) + "\n" + date_examples(staff) + "\n" + hint)
     return None
 
 
@@ -59,7 +58,7 @@ async def stats_command(update: Update, context: Context, staff: Staff) -> None:
     computed = await asyncio.to_thread(compute, facts, office, period)
     await deps.db.write(audit.record, now_ts(deps), staff.user_id, "stats",
                         detail=f"{period.first.isoformat()}..{period.last.isoformat()}")
-    text = render(computed, office, t)
+    text = stats_message(computed, office, t)
     if staff.admin and any(item.suggested for item in computed.services):
         text += "\n\n" + t.gettext("To apply a suggestion: /{command} code minutes",
                                    command=CALIBRATE.name(t.lang))
@@ -117,7 +116,7 @@ async def export_command(update: Update, context: Context, staff: Staff) -> None
         caption=t.ngettext("{n} booking", "{n} bookings", len(visits)))
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         staff_command(STATS, stats_command),
         staff_command(CALIBRATE, calibrate_command, admin=True),

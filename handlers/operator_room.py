@@ -2,33 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.arguments import Period
-from bot.domain.model import from_ts
 from bot.domain.waiting_room import Desk, Room, room, waited
 from bot.i18n import Translator
 from handlers.agenda_view import PAGE_LIMIT, desk_name, units
 from handlers.common import answer, button
-from handlers.operator_access import ROOM, Staff, now_ts, show, staff_button, staff_command, today
+from handlers.operator_access import ROOM, Staff, show, staff_button, staff_command, today
 from storage import agenda
 
 REFRESH = "op:room"
 
 
-def _minutes(seconds: int) -> int:
-    return seconds // 60
+def _minutes(span: timedelta) -> int:
+    return int(span.total_seconds() // 60)
 
 
-def _desk_line(desk: Desk, context: Context, t: Translator, now: int) -> Markup:
+def _desk_line(desk: Desk, context: Context, t: Translator, now: datetime) -> Markup:
     office = context.deps.office
     parts = []
     if desk.serving is not None and desk.serving.started is not None:
         parts.append(t.gettext("🟢 {code} since {time} ({minutes} min)", code=desk.serving.code,
-                               time=t.time(from_ts(desk.serving.started, office.tz)),
+                               time=t.time(desk.serving.started.astimezone(office.tz)),
                                minutes=_minutes(now - desk.serving.started)))
     if desk.waiting:
         longest = max(_minutes(waited(visit, now)) for visit in desk.waiting)
@@ -41,10 +41,10 @@ def _desk_line(desk: Desk, context: Context, t: Translator, now: int) -> Markup:
     return Markup("<b>{}</b> — {}").format(desk_name(office, desk.code), body)
 
 
-def render(found: Room, context: Context, t: Translator, now: int) -> Markup:
+def render(found: Room, context: Context, t: Translator, now: datetime) -> Markup:
     office = context.deps.office
     lines = [
-        t.gettext("<b>Waiting room</b>, {time}", time=t.time(from_ts(now, office.tz))),
+        t.gettext("<b>Waiting room</b>, {time}", time=t.time(now.astimezone(office.tz))),
         t.gettext("At the desk: {serving} · waiting: {waiting} · late: {late}",
                   serving=found.serving, waiting=found.waiting, late=found.late),
     ]
@@ -70,11 +70,11 @@ async def show_room(update: Update, context: Context, staff: Staff) -> None:
     deps = context.deps
     start, end = Period(today(deps), today(deps)).bounds(deps.office.tz)
     visits = await deps.db.read(agenda.between, start, end)
-    now = now_ts(deps)
+    now = deps.clock.now()
     text = render(room(list(deps.office.desks), visits, now), context, staff.t, now)
     await answer(update)
     await show(update, context, text, [[button(staff.t.plain.gettext("🔄 Refresh"), REFRESH)]])
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [staff_command(ROOM, show_room), staff_button(f"^{REFRESH}$", show_room)]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.arguments import Period, find_desk
-from bot.domain.model import Status, from_ts, to_ts
-from bot.domain.visits import STEPS, Action, Visit, actions, allowed, undoable
-from bot.i18n import Markup
+from bot.domain.model import REASON_LIMIT, Booking, Status, to_ts
+from bot.domain.visits import STEPS, Action, actions, allowed, undoable
 from bot.services import counter
 from handlers.agenda_view import desk_name, detail, service_name
 from handlers.common import Keyboard, answer, button, send
@@ -29,16 +29,15 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import agenda_data, desk_keyboard, unknown_desk
-from storage import agenda, audit, operator_drafts, operators
+from storage import agenda, audit, bookings, operator_drafts, operators
 from storage.operator_drafts import Draft
 
 DETAIL = re.compile(r"^/b(\d{1,12})(?:@\w+)?$")
-REASON_LIMIT = 200
-CANCEL = "cancel"
+CANCELLATION = "cancel"
 """The operator draft of a cancellation: {"booking": id} then {"booking", "reason"}."""
 
 
-async def view(context: Context, staff: Staff, visit: Visit) -> tuple[Markup, Keyboard]:
+async def view(context: Context, staff: Staff, visit: Booking) -> tuple[Markup, Keyboard]:
     deps, t = context.deps, staff.t
     booked_by = None
     if visit.created_by is not None:
@@ -54,13 +53,13 @@ async def view(context: Context, staff: Staff, visit: Visit) -> tuple[Markup, Ke
         rows.append([button(t.plain.gettext("↩️ Undo: {step}", step=step), f"op:u:{visit.id}")])
     if visit.status == Status.BOOKED:
         rows.append([button(t.plain.gettext("Cancel the booking…"), f"op:x:{visit.id}")])
-    day = from_ts(visit.start, deps.office.tz).date()
+    day = visit.start.astimezone(deps.office.tz).date()
     rows.append([button(t.plain.gettext("Next citizen"), "op:n"),
                  button(t.plain.gettext("Agenda"), agenda_data(day, visit.desk))])
     return detail(visit, deps.office, t, booked_by), [row for row in rows if row]
 
 
-async def show_visit(update: Update, context: Context, staff: Staff, visit: Visit,
+async def show_visit(update: Update, context: Context, staff: Staff, visit: Booking,
                      heading: str = "") -> None:
     text, keyboard = await view(context, staff, visit)
     await show(update, context, heading + text, keyboard)
@@ -71,7 +70,7 @@ async def detail_command(update: Update, context: Context, staff: Staff) -> None
     found = DETAIL.match(update.message.text or "")
     assert found is not None  # the handler's filter
     deps = context.deps
-    visit = await deps.db.read(agenda.visit, int(found[1]))
+    visit = await deps.db.read(bookings.get, int(found[1]))
     if visit is None:
         await send(update, context, staff.t.gettext("There is no booking {id}.", id=found[1]))
         return
@@ -117,13 +116,13 @@ async def show_next(update: Update, context: Context, staff: Staff, desk: str | 
 
 
 async def _pressed_visit(update: Update, context: Context, staff: Staff,
-                         pattern: str) -> tuple[re.Match[str], Visit] | None:
+                         pattern: str) -> tuple[re.Match[str], Booking] | None:
     """The button's data, whose last group is a booking id, and that booking; None (answered
     as invalid) if either is not there."""
     found = matched(update, pattern)
     visit = None
     if found is not None:
-        visit = await context.deps.db.read(agenda.visit, int(found[found.lastindex or 0]))
+        visit = await context.deps.db.read(bookings.get, int(found[found.lastindex or 0]))
     if found is None or visit is None:
         await invalid_button(update, staff)
         return None
@@ -144,7 +143,7 @@ async def step_pressed(update: Update, context: Context, staff: Staff) -> None:
     if moved is None:  # someone else moved it on, or the button is out of date
         await answer(update, t.plain.gettext("Not possible any more: here is the booking as it is "
                                        "now."), alert=True)
-        moved = await deps.db.read(agenda.visit, visit.id) or visit
+        moved = await deps.db.read(bookings.get, visit.id) or visit
     else:
         await answer(update, t.plain.gettext(STEPS[action].done))
     await show_visit(update, context, staff, moved)
@@ -163,7 +162,7 @@ async def undo_pressed(update: Update, context: Context, staff: Staff) -> None:
         await answer(update, t.plain.gettext(
             "It can no longer be undone (too late, taken by someone else, or its time was "
             "booked since): here is the booking as it is now."), alert=True)
-        moved = await deps.db.read(agenda.visit, visit.id) or visit
+        moved = await deps.db.read(bookings.get, visit.id) or visit
     else:
         await answer(update, t.plain.gettext("Undone."))
     await show_visit(update, context, staff, moved)
@@ -178,7 +177,7 @@ async def ask_reason(update: Update, context: Context, staff: Staff) -> None:
         await answer(update, t.plain.gettext("It can no longer be cancelled."), alert=True)
         await show_visit(update, context, staff, visit)
         return
-    await deps.db.write(operator_drafts.put, staff.user_id, CANCEL, {"booking": visit.id},
+    await deps.db.write(operator_drafts.put, staff.user_id, CANCELLATION, {"booking": visit.id},
                         now_ts(deps))
     await answer(update)
     await send(update, context, t.gettext(
@@ -198,12 +197,12 @@ async def reason_typed(update: Update, context: Context, staff: Staff, draft: Dr
             limit=REASON_LIMIT),
             [[button(t.plain.pgettext("stop what you are doing", "Stop"), "op:stop")]])
         return
-    visit = await deps.db.read(agenda.visit, int(draft.data["booking"]))
+    visit = await deps.db.read(bookings.get, int(draft.data["booking"]))
     if visit is None or visit.status != Status.BOOKED:
         await deps.db.write(operator_drafts.clear, staff.user_id)
         await send(update, context, t.gettext("It can no longer be cancelled."))
         return
-    await deps.db.write(operator_drafts.put, staff.user_id, CANCEL,
+    await deps.db.write(operator_drafts.put, staff.user_id, CANCELLATION,
                         {"booking": visit.id, "reason": reason}, now_ts(deps))
     told = (t.gettext("The citizen will be told on Telegram, with a button to book again.")
             if visit.user_id is not None else
@@ -220,7 +219,7 @@ async def reason_typed(update: Update, context: Context, staff: Staff, draft: Dr
 async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> None:
     found = matched(update, r"op:xk:(\d{1,12})")
     deps, t = context.deps, staff.t
-    draft = await draft_of(context, staff.user_id, CANCEL)
+    draft = await draft_of(context, staff.user_id, CANCELLATION)
     if (found is None or draft is None or draft.data.get("booking") != int(found[1])
             or "reason" not in draft.data):
         await invalid_button(update, staff)
@@ -229,7 +228,7 @@ async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> No
                                     actor=staff.user_id, by="operator",
                                     reason=draft.data["reason"])
     await deps.db.write(operator_drafts.clear, staff.user_id)
-    visit = await deps.db.read(agenda.visit, int(found[1]))
+    visit = await deps.db.read(bookings.get, int(found[1]))
     assert visit is not None
     if cancelled is None:
         await answer(update, t.plain.gettext("It can no longer be cancelled."), alert=True)
@@ -240,11 +239,11 @@ async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> No
     await deps.offer_free_times()
 
 
-def _when(staff: Staff, context: Context, visit: Visit) -> str:
-    return staff.t.when(from_ts(visit.start, context.deps.office.tz))
+def _when(staff: Staff, context: Context, visit: Booking) -> str:
+    return staff.t.when(visit.start.astimezone(context.deps.office.tz))
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         MessageHandler(filters.ChatType.PRIVATE & filters.Regex(DETAIL),
                        for_staff(detail_command)),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.model import to_ts
 from bot.services import erasure
 from handlers.common import answer, button, callback_data, citizen, edit, send
@@ -71,7 +71,7 @@ async def on_button(update: Update, context: Context) -> None:
         await deps.offer_free_times()
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler(PRIVACY.names, notice, private),

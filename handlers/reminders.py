@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.model import Status, to_ts
 from handlers.common import answer, callback_number, citizen, edit
 from handlers.menu import BOOK
@@ -48,5 +48,5 @@ async def will_be_there(update: Update, context: Context) -> None:
     await edit(update, *reminder(t, deps.office, booking))
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [CallbackQueryHandler(will_be_there, pattern=f"^{re.escape(I_WILL_BE_THERE)}")]

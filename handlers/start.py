@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
 )
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.model import LANGUAGES
-from bot.i18n import Markup, Translator, language_for
+from bot.i18n import Translator, language_for
 from handlers.common import answer, button, callback_data, citizen, send
 from handlers.menu import HELP, LANGUAGE, START, command_list
 from storage import citizens
@@ -92,7 +92,7 @@ async def in_group(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         CommandHandler(START.names, start, filters.ChatType.PRIVATE),
         CommandHandler(HELP.names, help_command, filters.ChatType.PRIVATE),
@@ -101,7 +101,7 @@ def handlers() -> list[BaseHandler]:
     ]
 
 
-def group_guard() -> list[BaseHandler]:
+def group_guard() -> list[UpdateHandler]:
     """Registered before everything else (group -1): nothing else runs for a group."""
     return [
         MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, in_group),
@@ -116,7 +116,7 @@ async def unknown_button(update: Update, context: Context) -> None:
     await send(update, context, t.gettext("This is what I can do:") + "\n\n" + command_list(t))
 
 
-def fallbacks() -> list[BaseHandler]:
+def fallbacks() -> list[UpdateHandler]:
     """Registered after every other handler."""
     return [MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command),
             CallbackQueryHandler(unknown_button)]

@@ -10,11 +10,11 @@ from bot.domain.statistics import Stats
 from bot.i18n import Translator
 
 
-def render(stats: Stats, office: Office, t: Translator) -> Markup:
+def stats_message(stats: Stats, office: Office, t: Translator) -> Markup:
     def number(value: float) -> str:
         return format_decimal(value, format="#,##0.#", locale=t.lang)
 
-    lines = [
+    lines: list[Markup] = [
         t.gettext("<b>Statistics from {first} to {last}</b>",
                   first=t.date(stats.period.first), last=t.date(stats.period.last)),
         t.gettext("Bookings made: {made} · cancelled: {cancelled}",

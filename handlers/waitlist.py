@@ -15,9 +15,9 @@ from datetime import timedelta
 
 from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.model import Office, from_ts, to_ts
 from bot.i18n import Translator
 from handlers.booking import continue_with_time
@@ -35,7 +35,7 @@ from handlers.common import (
 from handlers.menu import BOOK, WAITLIST
 from handlers.notices import DECLINE_OFFER, TAKE_OFFER
 from storage import waitlist
-from storage.waitlist import Place, Refusal
+from storage.waitlist import OfferRefusal, Place
 
 JOIN = "wl:join:"
 DAYS = "wl:in:"
@@ -121,7 +121,7 @@ def listing(t: Translator, office: Office, places: list[Place]) -> tuple[Markup,
     return Markup("\n\n").join(lines), keyboard
 
 
-async def show(update: Update, context: Context) -> None:
+async def show_places(update: Update, context: Context) -> None:
     found, t = await citizen(update, context)
     places = await context.deps.db.read(waitlist.places, found.user_id)
     await send(update, context, *listing(t, context.deps.office, places))
@@ -146,23 +146,23 @@ async def leave(update: Update, context: Context) -> None:
         await deps.offer_free_times()
 
 
-def _refusal(t: Translator, refusal: Refusal) -> str:
-    if refusal is Refusal.TAKEN:
+def _refusal(t: Translator, refusal: OfferRefusal) -> str:
+    if refusal is OfferRefusal.TAKEN:
         return t.gettext("You have already accepted this time: go on with the booking below.")
-    if refusal is Refusal.DECLINED:
+    if refusal is OfferRefusal.DECLINED:
         return t.gettext("You let this time go, and it was offered to someone else.")
-    if refusal is Refusal.EXPIRED:
+    if refusal is OfferRefusal.EXPIRED:
         return t.gettext("This offer has expired and the time was offered to someone else. You "
                          "keep your place on the waiting list.")
-    if refusal is Refusal.UNAVAILABLE:
+    if refusal is OfferRefusal.UNAVAILABLE:
         return t.gettext("This time is no longer free. You keep your place on the waiting list.")
     return t.gettext("That button is not valid.")
 
 
-async def _refused(update: Update, context: Context, t: Translator, refusal: Refusal) -> None:
+async def _refused(update: Update, context: Context, t: Translator, refusal: OfferRefusal) -> None:
     await answer(update, _refusal(t, refusal), alert=True)
     query = update.callback_query
-    if refusal is not Refusal.INVALID and query and query.message:
+    if refusal is not OfferRefusal.INVALID and query and query.message:
         await drop_buttons(context, query.message.chat.id, query.message.message_id)
 
 
@@ -171,9 +171,9 @@ async def take(update: Update, context: Context) -> None:
     deps = context.deps
     offer_id = callback_number(update, TAKE_OFFER)
     now = to_ts(deps.clock.now())
-    result = Refusal.INVALID if offer_id is None else await deps.db.write(
+    result = OfferRefusal.INVALID if offer_id is None else await deps.db.write(
         waitlist.take, offer_id, found.user_id, now)
-    if isinstance(result, Refusal):
+    if isinstance(result, OfferRefusal):
         await _refused(update, context, t, result)
         return
     await answer(update)
@@ -191,9 +191,9 @@ async def decline(update: Update, context: Context) -> None:
     found, t = await citizen(update, context)
     deps = context.deps
     offer_id = callback_number(update, DECLINE_OFFER)
-    result = Refusal.INVALID if offer_id is None else await deps.db.write(
+    result = OfferRefusal.INVALID if offer_id is None else await deps.db.write(
         waitlist.decline, offer_id, found.user_id, to_ts(deps.clock.now()))
-    if isinstance(result, Refusal):
+    if isinstance(result, OfferRefusal):
         await _refused(update, context, t, result)
         return
     await answer(update)
@@ -205,9 +205,9 @@ def _starting(prefix: str) -> str:
     return f"^{re.escape(prefix)}"
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
-        CommandHandler(WAITLIST.names, show, filters.ChatType.PRIVATE),
+        CommandHandler(WAITLIST.names, show_places, filters.ChatType.PRIVATE),
         CallbackQueryHandler(join, pattern=_starting(JOIN)),
         CallbackQueryHandler(join_days, pattern=_starting(DAYS)),
         CallbackQueryHandler(leave, pattern=_starting(LEAVE)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,7 @@ class Message:
 
 def enqueue(conn: sqlite3.Connection, chat_id: int, kind: str, due: int, now: int, *,
             booking_id: int | None = None, expires: int | None = None,
-            payload: dict[str, object] | None = None) -> int:
+            payload: Mapping[str, object] | None = None) -> int:
     cursor = conn.execute(
         "INSERT INTO outbox (chat_id, kind, booking_id, payload, due_ts, expires_ts, created_ts)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.domain.availability import closure_reason
-from bot.domain.model import Busy, Closure, Office, from_ts, local_datetime, to_ts
-from bot.domain.visits import Visit
+from bot.domain.model import Booking, Busy, Closure, Office, local_datetime, to_ts
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +34,7 @@ def _free(taken: Sequence[Busy], desk: str, start: int, end: int) -> bool:
     return not any(b.desk == desk and b.start < end and start < b.end for b in taken)
 
 
-def plan(office: Office, closures: Sequence[Closure], affected: Sequence[Visit],
+def plan(office: Office, closures: Sequence[Closure], affected: Sequence[Booking],
          busy: Iterable[Busy]) -> Plan:
     """Where each of `affected` (bookings at closed desks, in time order) can be kept, given
     `closures` (the new one included) and the desks' taken stretches `busy`."""
@@ -44,17 +43,18 @@ def plan(office: Office, closures: Sequence[Closure], affected: Sequence[Visit],
     cancelled: list[int] = []
     for visit in affected:
         service = office.services.get(visit.service)
-        day = from_ts(visit.start, office.tz).date()
+        day = visit.start.astimezone(office.tz).date()
+        start, end = to_ts(visit.start), to_ts(visit.end)
         found = next((desk for desk in (service.desks if service else ())
                       if desk != visit.desk and desk in office.desks
                       and closure_reason(office, closures, day, desk) is None
-                      and _open_at(office, desk, day, visit.start, visit.end)
-                      and _free(taken, desk, visit.start, visit.end)), None)
+                      and _open_at(office, desk, day, start, end)
+                      and _free(taken, desk, start, end)), None)
         if found is None:
             cancelled.append(visit.id)
         else:
             kept[visit.id] = found
-            taken.append(Busy(found, visit.start, visit.end))
+            taken.append(Busy(found, start, end))
     return Plan(kept, cancelled)
 
 

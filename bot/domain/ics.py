@@ -37,7 +37,8 @@ def booking_event(office: Office, service: Service, code: str, start: datetime, 
     calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     calendar.add_component(_timezone(office.rules.timezone, start.year))
     calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar leaves it unannotated
+    return ical
 
 
 @functools.lru_cache(maxsize=16)

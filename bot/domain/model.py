@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -68,6 +68,10 @@ class Desk:
         if day in self.exceptions:
             return self.exceptions[day]
         return self.weekly[day.weekday()]
+
+
+REASON_LIMIT = 200
+"""Characters of an operator's reason for a closure or a cancellation, which citizens read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +223,11 @@ class Scheduled:
 
 @dataclass(frozen=True, slots=True)
 class Booking:
+    """One row of the bookings table, as citizens, operators and notices all see it.
+
+    Instants are aware datetimes in UTC; show them with `.astimezone(office.tz)`.
+    """
+
     id: int
     code: str
     user_id: int | None
@@ -231,14 +240,24 @@ class Booking:
     codice_fiscale: str | None
     note: str | None
     created: datetime
+    created_by: int | None = None
+    """The operator who booked on the citizen's behalf (phone or walk-in)."""
     confirmed: datetime | None = None
+    """The citizen's "I'll be there" from a reminder."""
     checked_in: datetime | None = None
     started: datetime | None = None
     served: datetime | None = None
+    no_show: datetime | None = None
     cancelled: datetime | None = None
     cancelled_by: str | None = None
     """citizen, operator, closure, unconfirmed or erasure."""
     cancel_reason: str | None = None
+
+    @property
+    def minutes_at_desk(self) -> int | None:
+        if self.started is None or self.served is None:
+            return None
+        return round((self.served - self.started).total_seconds() / 60)
 
 
 def local_datetime(day: date, minute: int, tz: ZoneInfo) -> datetime:
@@ -257,7 +276,7 @@ def to_ts(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def from_ts(ts: int, tz: ZoneInfo) -> datetime:
+def from_ts(ts: int, tz: tzinfo) -> datetime:
     return datetime.fromtimestamp(ts, tz)
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from bot.domain.model import Status
-from bot.domain.visits import Visit
+from bot.domain.model import Booking, Status
 
 
-def wait_from(visit: Visit) -> int | None:
+def wait_from(visit: Booking) -> datetime | None:
     """When the citizen could have been seen: arrival, or the booked time if they came early."""
     return None if visit.checked_in is None else max(visit.checked_in, visit.start)
 
@@ -23,9 +23,9 @@ def wait_from(visit: Visit) -> int | None:
 @dataclass(slots=True)
 class Desk:
     code: str
-    serving: Visit | None = None
-    waiting: list[Visit] = field(default_factory=list)
-    late: list[Visit] = field(default_factory=list)
+    serving: Booking | None = None
+    waiting: list[Booking] = field(default_factory=list)
+    late: list[Booking] = field(default_factory=list)
     """Booked, their time has come, not arrived (and not marked as no-show)."""
 
 
@@ -52,22 +52,24 @@ class Room:
         return sum(len(desk.late) for desk in self.desks)
 
 
-def waited(visit: Visit, now: int) -> int:
-    """Seconds waited so far (or in all, once started); 0 before the wait begins."""
+def waited(visit: Booking, now: datetime) -> timedelta:
+    """The wait so far (or in all, once started); nothing before the wait begins."""
     since = wait_from(visit)
     if since is None:
-        return 0
-    return max(0, (visit.started if visit.started is not None else now) - since)
+        return timedelta()
+    return max(timedelta(), (visit.started if visit.started is not None else now) - since)
 
 
-def _mean_minutes(seconds: Sequence[int]) -> float | None:
-    return statistics.fmean(seconds) / 60 if seconds else None
+def _mean_minutes(spans: Sequence[timedelta]) -> float | None:
+    return statistics.fmean(span.total_seconds() for span in spans) / 60 if spans else None
 
 
-def room(desk_codes: Sequence[str], visits: Sequence[Visit], now: int) -> Room:
+def room(desk_codes: Sequence[str], visits: Sequence[Booking], now: datetime) -> Room:
     """`visits`: today's, at every desk; desks listed in `desk_codes` order."""
     desks = {code: Desk(code) for code in desk_codes}
-    waits, served, booked = [], [], []
+    waits: list[timedelta] = []
+    served: list[timedelta] = []
+    booked: list[timedelta] = []
     for visit in sorted(visits, key=lambda v: (v.start, v.id)):
         desk = desks.setdefault(visit.desk, Desk(visit.desk))
         if visit.status == Status.IN_SERVICE:

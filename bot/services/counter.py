@@ -16,7 +16,6 @@ from datetime import date
 from bot.domain.closing import Plan, plan
 from bot.domain.model import Booking, Closure, Office, to_ts
 from bot.domain.notices import BOOKING_CANCELLED
-from bot.domain.visits import Visit
 from storage import audit, bookings, closures, outbox
 from storage.agenda import cancellable, relocate
 from storage.occupancy import busy
@@ -38,13 +37,13 @@ def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, actor: int, b
 @dataclass(frozen=True, slots=True)
 class Closed:
     closure: Closure
-    kept: list[Visit]
+    kept: list[Booking]
     """Moved to another desk, same time and code (as they are now, at their new desk)."""
-    cancelled: list[Visit]
+    cancelled: list[Booking]
 
 
 def closing_plan(conn: sqlite3.Connection, office: Office, closure: Closure, *, start: int,
-                 end: int, now: int) -> tuple[list[Visit], Plan]:
+                 end: int, now: int) -> tuple[list[Booking], Plan]:
     """The bookings still to come that `closure` (instants [start, end)) covers, and which of
     them another desk can keep; `closure` may not be saved yet (a preview)."""
     affected = cancellable(conn, start, end, closure.desk, now)

@@ -22,8 +22,9 @@ from html import unescape
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
+
+from bot.context import App
 
 BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Sportello",
             "username": "SportelloBot", "can_join_groups": True,
@@ -48,7 +49,9 @@ class ApiError(Exception):
 
 def html_to_text(markup: str) -> str:
     """The text a client shows for `markup` sent with parse_mode=HTML; ApiError as Telegram."""
-    out, stack, position = [], [], 0
+    out: list[str] = []
+    stack: list[str] = []
+    position = 0
     while position < len(markup):
         char = markup[position]
         if char == "<":
@@ -235,7 +238,7 @@ class LocalBotAPI(BaseRequest):
         markup = params.get("reply_markup")
         if isinstance(markup, str):
             markup = json.loads(markup)
-        rows = (markup or {}).get("inline_keyboard", [])
+        rows: list[list[dict[str, Any]]] = (markup or {}).get("inline_keyboard", [])
         for row in rows:
             for button in row:
                 data = button.get("callback_data")
@@ -243,7 +246,7 @@ class LocalBotAPI(BaseRequest):
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
         return rows
 
-    def _send(self, chat_id: int, params: dict[str, Any], files: dict[str, Any]) -> dict:
+    def _send(self, chat_id: int, params: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         ids = self._ids.setdefault(chat_id, itertools.count(1))
         message = ChatMessage(next(ids), chat_id, from_bot=True)
         if "document" in files:
@@ -260,7 +263,7 @@ class LocalBotAPI(BaseRequest):
         self.messages.setdefault(chat_id, {})[message.message_id] = message
         return self.message_json(message)
 
-    def _edit(self, name: str, chat_id: int, params: dict[str, Any]) -> dict:
+    def _edit(self, name: str, chat_id: int, params: dict[str, Any]) -> dict[str, Any]:
         message = self.messages.get(chat_id, {}).get(int(params.get("message_id", 0)))
         if message is None or not message.from_bot:
             raise ApiError(400, "Bad Request: message to edit not found")
@@ -312,11 +315,11 @@ class LocalBotAPI(BaseRequest):
 class LocalUser:
     """A Telegram user talking to the bot through `LocalBotAPI`."""
 
-    def __init__(self, api: LocalBotAPI, application: Application, user_id: int, *,
+    def __init__(self, api: LocalBotAPI, application: App, user_id: int, *,
                  first_name: str = "Mario", language_code: str | None = "it",
                  chat_id: int | None = None, chat_type: str = "private") -> None:
         self.api, self.application = api, application
-        self.user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        self.user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
             self.user["language_code"] = language_code
         self.chat_id = chat_id if chat_id is not None else user_id

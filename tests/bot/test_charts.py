@@ -18,4 +18,4 @@ def test_the_chart_is_a_png() -> None:
     rows = [("cie", "served", start, start - 86400, start, start + 1800)]
     stats = compute(Facts(1, 0, rows), office, Period(day, day))
     assert charts.available()
-    assert charts.render(stats, office, I18n()("it")).startswith(b"\x89PNG\r\n\x1a\n")
+    assert charts.stats_chart(stats, office, I18n()("it")).startswith(b"\x89PNG\r\n\x1a\n")

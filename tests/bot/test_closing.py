@@ -6,18 +6,17 @@ from datetime import date, datetime, timedelta
 
 from bot.config import load_office
 from bot.domain.closing import closed_already, plan
-from bot.domain.model import Busy, Closure, Status, to_ts
-from bot.domain.visits import Visit
+from bot.domain.model import Booking, Busy, Closure, Status, to_ts
 from tests.conftest import ROME
 
 OFFICE = load_office()
 DAY = date(2026, 12, 3)
 
 
-def visit(booking_id: int, desk: str, hour: int, service: str = "cie") -> Visit:
-    start = to_ts(datetime(2026, 12, 3, hour, 0, tzinfo=ROME))
-    return Visit(booking_id, f"CODE{booking_id:02}", None, service, desk, start, start + 1800,
-                 Status.BOOKED, None, None, None, 0)
+def visit(booking_id: int, desk: str, hour: int, service: str = "cie") -> Booking:
+    start = datetime(2026, 12, 3, hour, 0, tzinfo=ROME)
+    return Booking(booking_id, f"CODE{booking_id:02}", None, service, desk, start,
+                   start + timedelta(minutes=30), Status.BOOKED, None, None, None, start)
 
 
 def test_bookings_go_to_free_desks_of_their_service_and_never_share_one() -> None:
@@ -25,7 +24,7 @@ def test_bookings_go_to_free_desks_of_their_service_and_never_share_one() -> Non
     desks = OFFICE.services["cie"].desks
     affected = [visit(1, "S01", 10), visit(2, "S01", 11)]
     # every other desk but the last is taken at 10:00
-    busy = [Busy(d, affected[0].start, affected[0].end) for d in desks[1:-1]]
+    busy = [Busy(d, to_ts(affected[0].start), to_ts(affected[0].end)) for d in desks[1:-1]]
     result = plan(OFFICE, closed, affected, busy)
     assert result.kept[1] == desks[-1]
     assert result.kept[2] in desks

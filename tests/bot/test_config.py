@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main, summary
-from bot.config import ConfigError, load_office, parse_office, sample_path
+from bot.config import load_office, parse_office, sample_path
+from bot.config_reader import ConfigError
 from bot.domain.model import Office
 
 SAMPLE = sample_path().read_text(encoding="utf-8")
