@@ -15,17 +15,19 @@ from bot.model import Booking, Closure, to_ts
 from bot.visit import Visit
 from storage import audit, bookings, closures, outbox
 from storage.agenda import cancellable
-from storage.bookings import Booked, Refusal, Request
+from storage.bookings import Booked, InTheWay, Refusal, Request
 
 NOTICE = "booking_cancelled"
 
 
-def book(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
-    """A booking by an operator (`request.created_by`) for a citizen on the phone or present."""
+def book(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal | InTheWay:
+    """A booking by an operator (`request.created_by`) for a citizen on the phone or present;
+    one made over another booking of the same person says so in the audit."""
     assert request.created_by is not None
     booked = bookings.book(conn, request, now)
     if isinstance(booked, Booked):
-        audit.record(conn, now, request.created_by, "add", booked.id)
+        audit.record(conn, now, request.created_by, "add", booked.id,
+                     "same person overlap allowed" if request.person_overlap_by else "")
     return booked
 
 

@@ -214,9 +214,16 @@ async def test_an_invalid_codice_fiscale(make_user: UserFactory, steps: Steps,
     user = make_user()
     await steps.to_name(user)
     await user.send("Mario Rossi")
-    for typed in ("RSSMRA85", "RSSMRA85T10A390X", "hello world", "1234567890123456"):
+    for typed, problem in (
+            ("RSSMRA85", "Un codice fiscale ha 16 lettere e cifre; questo ne ha 8."),
+            ("RSSMRA85T10A390X", "L'ultimo carattere di questo codice fiscale non corrisponde"),
+            ("hello world", "Un codice fiscale ha 16 lettere e cifre; questo ne ha 10."),
+            ("1234567890123456", "Lettere e cifre non sono al loro posto"),
+            ("RSSMRA85T10A390L/", "Un codice fiscale contiene solo lettere e cifre: «/»"),
+            ("RSSMRA85D31A390F", "La data di nascita di questo codice fiscale"),
+            ("RSSMRA85T10Z999S", "Il luogo di nascita di questo codice fiscale")):
         reply = await user.send(typed)
-        assert reply.text.startswith("Questo codice fiscale non è valido."), typed
+        assert reply.text.startswith(problem), typed
         assert "Ora scriva il codice fiscale di Mario Rossi." in reply.text
         assert await draft_step(db, user) == "codice_fiscale"
     reply = await user.send(CF[0].lower())
