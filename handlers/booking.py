@@ -20,7 +20,7 @@ from bot.draft import TEXT_STEPS, Draft, Step
 from bot.i18n import Html, Translator
 from bot.model import from_ts, to_ts
 from handlers import booking_details, calendar
-from handlers.booking_confirm import confirm, limit_message
+from handlers.booking_confirm import closed_message, confirm, limit_message
 from handlers.booking_view import parse_day, render
 from handlers.common import answer, callback_data, citizen, drop_buttons, edit, send
 from handlers.menu import BOOK, CANCEL, command_list
@@ -175,13 +175,20 @@ async def on_button(update: Update, context: Context) -> None:
 
 async def stale(update: Update, context: Context, who: Citizen, t: Translator,
                 draft: Draft | None) -> None:
-    """A button that is not (or no longer) part of the conversation: say so, show the way on."""
+    """A button that is not (or no longer) part of the conversation: say so. On the message
+    of the current step, the step is shown again there; on an older message, its buttons go
+    and the current step's message stays as it is, its buttons valid."""
     await answer(update, t.gettext("This button is no longer valid."))
     if draft is None:
         await send(update, context, t.gettext("That conversation is over. /book to start a new "
                                               "booking, /mybookings for your bookings."))
         return
-    await show(update, context, who, t, draft, t.gettext("Let's go on from here:"), new=True)
+    query = update.callback_query
+    pressed = query.message if query else None
+    if pressed is not None and pressed.message_id != draft.message_id:
+        await drop_buttons(context, pressed.chat.id, pressed.message_id)
+        return
+    await show(update, context, who, t, draft, t.gettext("Let's go on from here:"))
 
 
 async def act(context: Context, who: Citizen, t: Translator, draft: Draft, action: str,
@@ -267,6 +274,10 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
         holds.place, who.user_id, service.code, desks, wanted, wanted + service.duration * 60,
         to_ts(now), to_ts(now) + office.rules.hold_minutes * 60)
     if not held:
+        reason = cal.closure(start.date())
+        if reason is not None:
+            draft.step, draft.day = Step.DAY, None
+            return closed_message(t, start.date(), reason)
         return t.gettext("Sorry, that time is no longer available.")
     draft.day, draft.start = start.date().isoformat(), wanted
     draft.step = draft.next_detail()

@@ -7,11 +7,12 @@ from bot.app import build_application, prepare
 from bot.context import Deps
 from bot.local_api import LocalBotAPI, LocalUser
 from bot.model import Office, to_ts
+from storage import closures
 from storage.db import Database
 from tests.conftest import NOW, UserFactory
 from tests.doubles import FakeClock
 from tests.handlers.conftest import CF, FRIDAY, Steps, no_errors
-from tests.handlers.operators.conftest import OPERATOR
+from tests.handlers.operators.conftest import ADMIN, OPERATOR
 from tests.seed import book, codice_fiscale, rows, value
 
 SERVICE = "Carta d'identità elettronica — ritiro"
@@ -214,3 +215,19 @@ async def test_an_operator_sees_the_booking_in_the_way_and_may_book_anyway(
     assert await rows(db, "SELECT detail FROM audit WHERE action = 'add' ORDER BY id") == [
         ("",), ("same person overlap allowed",)]
     no_errors(operator, citizen)
+
+
+async def test_a_time_lost_to_a_closure_says_why_and_offers_other_days(
+        operator: LocalUser, db: Database) -> None:
+    await choose_time(operator, "12:50")
+    await operator.send("Ada Lovelace")
+    await operator.send("RSSMRA85T10A562S")
+    summary = await operator.send("Nota")
+    await db.write(closures.add, NOW.date(), NOW.date(), None, "Allagamento", ADMIN, to_ts(NOW))
+    assert await operator.press("Prenota", summary) == (
+        "Ci scusi, l'ufficio è appena stato chiuso giovedì 26 novembre 2026: Allagamento. "
+        "Scelga un altro giorno.")
+    assert "quale giorno?" in operator.last.text
+    assert "gio 26 nov" not in operator.last.buttons()
+    assert await value(db, "SELECT count(*) FROM bookings") == 0
+    no_errors(operator)
