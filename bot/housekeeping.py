@@ -4,13 +4,14 @@ and operators'), and personal data past its retention period."""
 from __future__ import annotations
 
 import logging
-from datetime import time, timedelta
+from datetime import time
 
 from telegram.ext import JobQueue
 
 from bot.context import Context, Deps
 from bot.model import to_ts
-from storage import drafts, holds, operator_drafts, privacy
+from bot.services import privacy
+from storage import drafts, holds, operator_drafts
 
 log = logging.getLogger(__name__)
 PURGE_AT = time(3, 0)
@@ -18,14 +19,6 @@ PURGE_AT = time(3, 0)
 FORGET_AFTER = 24 * 3600
 """An abandoned booking conversation is kept this long after its timeout, so that a citizen who
 comes back is told it expired rather than meeting a stranger's silence."""
-
-
-async def purge_personal_data(deps: Deps) -> int:
-    now = deps.clock.now()
-    before = now - timedelta(days=deps.office.rules.retention_days)
-    purged = await deps.db.write(privacy.purge_older_than, to_ts(before), to_ts(now))
-    log.info("retention: personal data erased from %d bookings", purged)
-    return purged
 
 
 async def tidy(deps: Deps) -> None:
@@ -38,7 +31,7 @@ async def tidy(deps: Deps) -> None:
 
 def schedule(jobs: JobQueue, deps: Deps) -> None:
     async def daily(context: Context) -> None:
-        await purge_personal_data(context.deps)
+        await privacy.purge_expired(context.deps)
 
     async def minutely(context: Context) -> None:
         await tidy(context.deps)

@@ -48,6 +48,8 @@ async def view(context: Context, staff: Staff, visit: Visit) -> tuple[Html, Keyb
              for action in actions(visit, deps.clock.now(), deps.office.tz)]]
     if visit.status == Status.BOOKED:
         rows.append([button(t.gettext("Cancel the booking…"), f"op:x:{visit.id}")])
+    if staff.admin and (visit.name or visit.codice_fiscale or visit.note):
+        rows.append([button(t.gettext("Erase personal data…"), f"op:e:{visit.id}")])
     day = from_ts(visit.start, deps.office.tz).date()
     rows.append([button(t.gettext("Next citizen"), "op:n"),
                  button(t.gettext("Agenda"), agenda_data(day, visit.desk))])

@@ -8,6 +8,7 @@ from handlers import (
     operator_add,
     operator_agenda,
     operator_closures,
+    operator_erasure,
     operator_input,
     operator_invites,
     operator_reports,
@@ -35,6 +36,7 @@ def handlers() -> list[BaseHandler]:
         *operator_visit.handlers(),
         *operator_add.handlers(),
         *operator_closures.handlers(),
+        *operator_erasure.handlers(),
         *operator_reports.handlers(),
         *operator_input.handlers(),
     ]

@@ -8,10 +8,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot import waitlist
 from bot.context import Context
 from bot.model import to_ts
+from bot.services import privacy
 from handlers.common import answer, button, callback_data, citizen, edit, send
 from handlers.menu import DELETE_MY_DATA, PRIVACY
 from handlers.start import unknown_button
-from storage import bookings, privacy
+from storage import bookings
 
 
 async def notice(update: Update, context: Context) -> None:
@@ -61,7 +62,7 @@ async def on_button(update: Update, context: Context) -> None:
         await edit(update, t.gettext("Nothing was erased."))
         return
     deps = context.deps
-    cancelled = await deps.db.write(privacy.erase_citizen, who.user_id, to_ts(deps.clock.now()))
+    cancelled = await privacy.erase_citizen(deps, who.user_id)
     await edit(update, t.ngettext(
         "Done: {n} booking cancelled and your personal data erased. If you write again, you "
         "start from scratch.",
