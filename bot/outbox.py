@@ -34,6 +34,7 @@ from bot.model import to_ts
 from bot.pacing import Pace
 from bot.triage import DROPPED, FAILED, SENT, Outgoing, Settled
 from bot.waitlist import offer_free_times
+from handlers.message_size import TOO_LONG, clip
 from storage import citizens, outbox
 
 log = logging.getLogger(__name__)
@@ -128,9 +129,10 @@ class Dispatcher:
                        tally: Tally) -> bool:
         """Send one claimed message and record the outcome; False when the run should end."""
         message = item.message
+        t = self.deps.i18n(item.lang)
         try:
-            text, keyboard = notices.render(self.deps.i18n(item.lang), self.deps.office,
-                                            item.notice)
+            text, keyboard = notices.render(t, self.deps.office, item.notice)
+            text = clip(text, t.gettext(TOO_LONG))  # a notice is one message, with its buttons
         except Exception as error:  # one notice that cannot be shown must not stop the others
             log.exception("outbox: message %d cannot be rendered", message.id)
             await self._failed(message, repr(error), tally)

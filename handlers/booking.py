@@ -79,7 +79,7 @@ async def show(update: Update, context: Context, who: Citizen, t: Translator, dr
         message = await send(update, context, text, view.keyboard)
         draft.message_id = message.message_id
     else:
-        await edit(update, text, view.keyboard)
+        await edit(update, context, text, view.keyboard)
     await deps.db.write_relaxed(drafts.save, who.user_id, draft, to_ts(deps.clock.now()))
 
 
@@ -151,7 +151,8 @@ async def on_button(update: Update, context: Context) -> None:
     if action == "quit":
         await context.deps.db.write_relaxed(drafts.delete, who.user_id)
         await answer(update)
-        await edit(update, t.gettext("Booking stopped: nothing was saved. /book to start over."))
+        await edit(update, context,
+                   t.gettext("Booking stopped: nothing was saved. /book to start over."))
         return
     if action == "ok":
         await answer(update)

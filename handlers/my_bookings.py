@@ -79,7 +79,8 @@ async def on_button(update: Update, context: Context) -> None:
                    [[button(t.gettext("Yes, cancel it"), f"my:cy:{found.id}"),
                      button(t.gettext("No, keep it"), f"my:cn:{found.id}")]])
     elif action == "cn":
-        await edit(update, t.gettext("Fine: booking {code} stays as it is.", code=found.code))
+        await edit(update, context,
+                   t.gettext("Fine: booking {code} stays as it is.", code=found.code))
     else:
         await cancel(update, context, who, t, found)
 
@@ -106,7 +107,7 @@ async def cancel(update: Update, context: Context, who: Citizen, t: Translator,
     text = (t.gettext("Booking {code} is cancelled; the time is free for someone else. "
                       "/book to make a new one.", code=item.code) if done else
             t.gettext("This booking is no longer active."))
-    await edit(update, text)
+    await edit(update, context, text)
     if done:
         await waitlist.offer_free_times(deps)
 

@@ -15,6 +15,7 @@ from bot.context import Context
 from bot.i18n import Html
 from bot.stats import compute, render
 from handlers.common import send
+from handlers.message_size import echoed
 from handlers.operator_access import (
     CALIBRATE,
     EXPORT,
@@ -44,7 +45,7 @@ async def _period(update: Update, context: Context, staff: Staff, default: str,
             else t.gettext("For a period: 1/11-30/11."))
     await send(update, context, t.gettext(
         "I don't understand {arg} as a day or a period of at most {days} days.",
-        arg=text, days=MAX_DAYS) + "\n" + date_examples(staff) + "\n" + hint)
+        arg=echoed(text), days=MAX_DAYS) + "\n" + date_examples(staff) + "\n" + hint)
     return None
 
 
