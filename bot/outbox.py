@@ -67,7 +67,7 @@ class Tally:
         return ", ".join(f"{getattr(self, f.name)} {f.name}" for f in fields(self))
 
 
-def _retry_seconds(error: RetryAfter) -> float:
+def retry_seconds(error: RetryAfter) -> float:
     value = error.retry_after  # seconds; a timedelta with PTB_TIMEDELTA=true, the future default
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
@@ -143,7 +143,7 @@ class Dispatcher:
                 await self.bot.send_message(message.chat_id, text,
                                             reply_markup=InlineKeyboardMarkup(keyboard))
             except RetryAfter as error:
-                self.pace.pause(_retry_seconds(error))
+                self.pace.pause(retry_seconds(error))
                 if keep_going():
                     continue
                 break
