@@ -76,7 +76,7 @@ def _visible(token: str) -> int:
 def _open_tags(tokens: list[str]) -> list[tuple[tuple[str, str], ...]]:
     """For each position (0 to len(tokens)), the tags open before it: (name, opening tag)."""
     stack: list[tuple[str, str]] = []
-    found = [()]
+    found: list[tuple[tuple[str, str], ...]] = [()]
     for token in tokens:
         tag = _TOKEN.fullmatch(token)
         if tag and tag[2]:

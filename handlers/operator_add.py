@@ -218,14 +218,14 @@ async def confirm(update: Update, context: Context, staff: Staff, data: dict) ->
     keyboard = [[book_button, button(t.gettext("Stop"), STOP)]]
     if other is not None:
         day = from_ts(start, deps.office.tz).date()
-        text = Html(text + "\n\n" + person_busy(t, deps.office, other))
+        text = Html(text + "\n\n" + overlap_warning(t, deps.office, other))
         keyboard = [[button(t.gettext("Book anyway"), f"op:a:both:{data['nonce']}"),
                      button(t.gettext("Another time"), f"op:a:d:{data['service']}:{day:%Y%m%d}")],
                     [button(t.gettext("Stop"), STOP)]]
     await show(update, context, text, keyboard)
 
 
-def person_busy(t: Translator, office: Office, other: Booking) -> Html:
+def overlap_warning(t: Translator, office: Office, other: Booking) -> Html:
     return t.gettext(
         "⚠️ {name} already has a booking at an overlapping time: {service}, {when}, {desk} "
         "(/b{id}). One person cannot be in two places at once: book anyway only if that is "
