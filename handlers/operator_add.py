@@ -16,18 +16,22 @@ from telegram import Update
 from telegram.ext import BaseHandler
 
 from bot.context import Context
-from bot.domain.availability import DayState
+from bot.domain.availability import DayState, service_closure
 from bot.domain.identity import (
     NAME_LIMIT,
     NOTE_LIMIT,
-    clean_codice_fiscale,
+    Invalid,
     clean_name,
     clean_note,
+    read_codice_fiscale,
 )
-from bot.domain.model import Service, from_ts, to_ts
+from bot.domain.model import Booking, Office, Service, from_ts, to_ts
+from bot.i18n import Translator
 from bot.services import booking, free_time
 from handlers.agenda_view import desk_name, service_name
+from handlers.booking_confirm import closed_message
 from handlers.common import answer, button, send
+from handlers.identity_text import invalid_codice_fiscale
 from handlers.operator_access import (
     ADD,
     Staff,
@@ -41,13 +45,14 @@ from handlers.operator_access import (
 )
 from handlers.operator_agenda import day_in
 from handlers.operator_visit import show_visit
-from storage import bookings, operator_drafts
-from storage.bookings import Booked, Refusal, Request
+from storage import bookings, closures, operator_drafts
+from storage.bookings import Booked, InTheWay, Refusal, Request
 from storage.operator_drafts import Draft
 
 ADD_DRAFT = "add"
 """The operator draft: {"service", "start", "step", "nonce", and as typed "name", "cf", "note"};
-the nonce is in its No note and Book buttons, which act only on the draft they were sent for."""
+the nonce is in its No note, Book and Book anyway buttons, which act only on the draft they were
+sent for."""
 DAYS_AHEAD = 14
 DAYS_SHOWN = 8
 TIMES_PER_ROW = 5
@@ -76,7 +81,7 @@ async def pressed(update: Update, context: Context, staff: Staff) -> None:
         await offer_times(update, context, staff, services[found[1]], day)
     elif (found := matched(update, rf"op:a:t:{code}:(\d{{1,10}})")) and found[1] in services:
         await time_chosen(update, context, staff, services[found[1]], int(found[2]))
-    elif found := matched(update, r"op:a:(nonote|ok):([0-9a-f]{8})"):
+    elif found := matched(update, r"op:a:(nonote|ok|both):([0-9a-f]{8})"):
         await draft_pressed(update, context, staff, found[1], found[2])
     else:
         await invalid_button(update, staff)
@@ -118,8 +123,7 @@ async def time_chosen(update: Update, context: Context, staff: Staff, service: S
     already and only the time had to change (it was taken at the last moment)."""
     deps, t = context.deps, staff.t
     if not await _desks_free(context, service, start):
-        await answer(update, t.plain.gettext("That time is no longer free."), alert=True)
-        await offer_times(update, context, staff, service, from_ts(start, deps.office.tz).date())
+        await not_free(update, context, staff, service, start)
         return
     draft = await draft_of(context, staff.user_id, ADD_DRAFT)
     kept = draft.data if draft and draft.data.get("service") == service.code else {}
@@ -151,10 +155,15 @@ async def text_typed(update: Update, context: Context, staff: Staff, draft: Draf
     deps, t, data = context.deps, staff.t, dict(draft.data)
     text = update.message.text or ""
     step = data["step"]
+    code = read_codice_fiscale(text) if step == "cf" else None
+    if isinstance(code, Invalid):
+        await send(update, context, invalid_codice_fiscale(t, code),
+                   [[button(t.gettext("Stop"), STOP)]])
+        return
     if step == "name" and (name := clean_name(text)):
         data.update(name=name, step="cf")
         prompt = t.gettext("The codice fiscale?")
-    elif step == "cf" and (code := clean_codice_fiscale(text)):
+    elif step == "cf" and code:
         data.update(cf=code, step="note")
         prompt = t.gettext("A note for the desk (what the case is about)? Or press No note.")
     elif step == "note" and (note := clean_note(text)):
@@ -180,22 +189,57 @@ def _problem(staff: Staff, step: str) -> Markup:
     return {
         "name": t.gettext("Write the name and surname, in letters, in at most {limit} "
                           "characters.", limit=NAME_LIMIT),
-        "cf": t.gettext("That is not a valid codice fiscale: 16 characters, like "
-                        "RSSMRA85T10A562S. Write it again."),
         "note": t.gettext("Write the note in at most {limit} characters, or press No note.",
                           limit=NOTE_LIMIT),
     }.get(step, t.gettext("Press Book or Stop above."))
 
 
 async def confirm(update: Update, context: Context, staff: Staff, data: dict) -> None:
+    """The summary; when the person already has a booking at an overlapping time, it says
+    which, and booking needs the explicit Book anyway."""
     deps, t = context.deps, staff.t
-    await show(update, context, t.gettext(
+    start = int(data["start"])
+    end = start + deps.office.services[data["service"]].duration * 60
+    other = await deps.db.read(bookings.overlapping_for_person, data["cf"], start, end)
+    text = t.gettext(
         "Book {service}, {when}, for {name} ({cf})?", service=service_name(
-            deps.office, data["service"], t), when=t.when(from_ts(data["start"], deps.office.tz)),
+            deps.office, data["service"], t), when=t.when(from_ts(start, deps.office.tz)),
         name=data["name"], cf=data["cf"]) + (
-        "\n" + t.gettext("Note: {note}", note=data["note"]) if data.get("note") else ""),
-        [[button(t.plain.pgettext("confirm a booking", "Book"), f"op:a:ok:{data['nonce']}"),
-          button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)]])
+        "\n" + t.gettext("Note: {note}", note=data["note"]) if data.get("note") else "")
+    stop = button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)
+    keyboard = [[button(t.plain.pgettext("confirm a booking", "Book"), f"op:a:ok:{data['nonce']}"),
+                 stop]]
+    if other is not None:
+        day = from_ts(start, deps.office.tz).date()
+        text = text + Markup("\n\n") + overlap_warning(t, deps.office, other)
+        keyboard = [[button(t.plain.gettext("Book anyway"), f"op:a:both:{data['nonce']}"),
+                     button(t.plain.gettext("Another time"),
+                            f"op:a:d:{data['service']}:{day:%Y%m%d}")],
+                    [stop]]
+    await show(update, context, text, keyboard)
+
+
+def overlap_warning(t: Translator, office: Office, other: Booking) -> Markup:
+    return t.gettext(
+        "⚠️ {name} already has a booking at an overlapping time: {service}, {when}, {desk} "
+        "(/b{id}). One person cannot be in two places at once: book anyway only if that is "
+        "intended.", name=other.name or "—", service=service_name(office, other.service, t),
+        when=t.when(other.start.astimezone(office.tz)), desk=desk_name(office, other.desk),
+        id=other.id)
+
+
+async def not_free(update: Update, context: Context, staff: Staff, service: Service,
+                   start: int, heading: str = "") -> None:
+    """The time chosen is gone: closed meanwhile (the reason, and the days), or taken."""
+    deps, t = context.deps, staff.t
+    day = from_ts(start, deps.office.tz).date()
+    reason = service_closure(deps.office, service, await deps.db.read(closures.active, day), day)
+    if reason is not None:
+        await answer(update, closed_message(t, day, reason), alert=True)
+        await offer_days(update, context, staff, service)
+        return
+    await answer(update, t.plain.gettext("That time is no longer free."), alert=True)
+    await offer_times(update, context, staff, service, day, heading)
 
 
 async def draft_pressed(update: Update, context: Context, staff: Staff, pressed: str,
@@ -214,26 +258,32 @@ async def draft_pressed(update: Update, context: Context, staff: Staff, pressed:
         await answer(update)
         await confirm(update, context, staff, data)
         return
-    await book(update, context, staff, draft.data)
+    await book(update, context, staff, draft.data, anyway=pressed == "both")
 
 
-async def book(update: Update, context: Context, staff: Staff, data: dict) -> None:
+async def book(update: Update, context: Context, staff: Staff, data: dict, *,
+               anyway: bool) -> None:
+    """Book; `anyway`: even over another booking of the same person (the operator said so)."""
     deps, t = context.deps, staff.t
     service = deps.office.services[data["service"]]
     start = int(data["start"])
     desks = await _desks_free(context, service, start)
-    result: Booked | Refusal = Refusal.TAKEN
+    result: Booked | Refusal | InTheWay = Refusal.TAKEN
     if desks:
         result = await deps.db.write(booking.book_on_behalf, Request(
             user_id=None, service=service.code, desks=desks, start=start,
             end=start + service.duration * 60, day=from_ts(start, deps.office.tz).date(),
             name=data["name"], codice_fiscale=data["cf"], note=data.get("note"),
-            created_by=staff.user_id), to_ts(deps.clock.now()))
+            created_by=staff.user_id, person_overlap_by=staff.user_id if anyway else None),
+            to_ts(deps.clock.now()))
+    if isinstance(result, InTheWay):  # booked meanwhile: the summary now says which
+        await answer(update, t.gettext("This person now has a booking at an overlapping "
+                                       "time."), alert=True)
+        await confirm(update, context, staff, data)
+        return
     if not isinstance(result, Booked):
-        await answer(update, t.plain.gettext("That time is no longer free."), alert=True)
-        await offer_times(update, context, staff, service,
-                          from_ts(start, deps.office.tz).date(),
-                          t.gettext("The details are kept: choose another time.") + "\n\n")
+        await not_free(update, context, staff, service, start,
+                       t.gettext("The details are kept: choose another time.") + "\n\n")
         return
     await deps.db.write(operator_drafts.clear, staff.user_id)
     visit = await deps.db.read(bookings.get, result.id)
