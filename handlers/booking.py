@@ -8,7 +8,6 @@ forged data: each gets an answer and the current step again, never an error.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from telegram import Update
@@ -20,24 +19,24 @@ from bot.domain.flows import TEXT_STEPS, Draft, Step
 from bot.domain.model import from_ts, to_ts
 from bot.i18n import Html, Translator
 from bot.services import free_time
-from handlers import booking_details
+from handlers import booking_details, callbacks
 from handlers.booking_confirm import confirm, limit_message
-from handlers.booking_view import parse_day, render
+from handlers.booking_view import render
+from handlers.callbacks import BOOK, BookAction
 from handlers.common import answer, callback_data, citizen, drop_buttons, edit, send
-from handlers.menu import BOOK, CANCEL, command_list
+from handlers.menu import BOOK as BOOK_COMMAND
+from handlers.menu import CANCEL, command_list
 from storage import bookings, drafts, holds
 from storage.bookings import Refusal
 from storage.citizens import Citizen
 
-_DATA = re.compile(r"^b:([a-z0-9]{4}):([a-z]{1,5})(?::([A-Za-z0-9_-]{1,24}))?$")
 ACTIONS = {
-    Step.CATEGORY: {"cat"}, Step.SERVICE: {"svc"}, Step.DAY: {"pg", "day", "first"},
-    Step.TIME: {"t"}, Step.NAME: {"name"}, Step.CODICE_FISCALE: {"cf"}, Step.NOTE: {"skip"},
-    Step.SUMMARY: {"ok"},
+    Step.CATEGORY: {BookAction.CATEGORY}, Step.SERVICE: {BookAction.SERVICE},
+    Step.DAY: {BookAction.PAGE, BookAction.DAY, BookAction.FIRST}, Step.TIME: {BookAction.TIME},
+    Step.NAME: {BookAction.NAME}, Step.CODICE_FISCALE: {BookAction.CODICE_FISCALE},
+    Step.NOTE: {BookAction.SKIP}, Step.SUMMARY: {BookAction.CONFIRM},
 }
-ANYWHERE = {"back", "quit"}
-SECONDS_DIGITS = 10
-"""Unix seconds have 10 digits until the year 2286: a longer number is no time at all."""
+ANYWHERE = {BookAction.BACK, BookAction.QUIT}
 BACK = {Step.SERVICE: Step.CATEGORY, Step.DAY: Step.SERVICE, Step.TIME: Step.DAY,
         Step.NAME: Step.TIME, Step.CODICE_FISCALE: Step.NAME, Step.NOTE: Step.CODICE_FISCALE}
 
@@ -136,25 +135,25 @@ async def cancel(update: Update, context: Context) -> None:
 
 async def on_button(update: Update, context: Context) -> None:
     who, t = await citizen(update, context)
-    match = _DATA.match(callback_data(update))
+    press = callbacks.read_book(callback_data(update))
     draft, told = await current(update, context, who, t)
     if told:
         return
     query = update.callback_query
     pressed = query.message.message_id if query and query.message else None
-    if match is None or draft is None or match[1] != draft.nonce or pressed != draft.message_id:
+    if press is None or draft is None or press.nonce != draft.nonce or pressed != draft.message_id:
         await stale(update, context, who, t, draft)
         return
-    action, arg = match[2], match[3] or ""
+    action, arg = press.action, press.arg
     if action not in ACTIONS[draft.step] | ANYWHERE:
         await stale(update, context, who, t, draft)
         return
-    if action == "quit":
+    if action is BookAction.QUIT:
         await context.deps.db.write_relaxed(drafts.delete, who.user_id)
         await answer(update)
         await edit(update, t.gettext("Booking stopped: nothing was saved. /book to start over."))
         return
-    if action == "ok":
+    if action is BookAction.CONFIRM:
         await answer(update)
         prefix = await confirm(update, context, who, t, draft)
         if prefix is None:
@@ -162,7 +161,7 @@ async def on_button(update: Update, context: Context) -> None:
             return
         await show(update, context, who, t, draft, prefix, new=True)
         return
-    if action == "cf":
+    if action is BookAction.CODICE_FISCALE:
         # the codice fiscale used last time, checked as if typed: what is wrong with it (a
         # limit reached) is too long for a toast, so it goes above the step, as when typed
         await answer(update)
@@ -185,29 +184,30 @@ async def stale(update: Update, context: Context, who: Citizen, t: Translator,
     await show(update, context, who, t, draft, t.gettext("Let's go on from here:"), new=True)
 
 
-async def act(context: Context, who: Citizen, t: Translator, draft: Draft, action: str,
-              arg: str) -> str | None:
+async def act(context: Context, who: Citizen, t: Translator, draft: Draft,
+              action: BookAction, arg: str) -> str | None:
     """Apply one valid press to the draft; return a short notice for the client, if any."""
     office = context.deps.office
-    if action == "back":
+    if action is BookAction.BACK:
         back(draft)
-    elif action == "cat" and any(c.code == arg for c in office.categories):
+    elif action is BookAction.CATEGORY and any(c.code == arg for c in office.categories):
         draft.category, draft.step = arg, Step.SERVICE
-    elif action == "svc" and arg in office.services and (
+    elif action is BookAction.SERVICE and arg in office.services and (
             office.services[arg].category == draft.category):
         draft.service, draft.page, draft.step = arg, 0, Step.DAY
-    elif action == "pg" and arg.isdigit():
-        draft.page = int(arg)
-    elif action == "day":
-        return await choose_day(context, who, t, draft, parse_day(arg))
-    elif action == "first":
+    elif action is BookAction.PAGE and (page := callbacks.number(arg, 4)) is not None:
+        draft.page = page
+    elif action is BookAction.DAY:
+        return await choose_day(context, who, t, draft, callbacks.day(arg, callbacks.ANY_YEAR))
+    elif action is BookAction.FIRST:
         return await choose_time(context, who, t, draft, None)
-    elif action == "t" and arg.isdigit() and len(arg) <= SECONDS_DIGITS:
-        return await choose_time(context, who, t, draft, int(arg))
-    elif action == "name" and who.last_name:
+    elif action is BookAction.TIME and (
+            wanted := callbacks.number(arg, callbacks.SECONDS_DIGITS)) is not None:
+        return await choose_time(context, who, t, draft, wanted)
+    elif action is BookAction.NAME and who.last_name:
         draft.name = who.last_name
         draft.step = draft.next_detail()
-    elif action == "skip":
+    elif action is BookAction.SKIP:
         return await booking_details.accept(context, who, t, draft, action)
     else:
         return t.gettext("This button is no longer valid.")
@@ -299,8 +299,8 @@ async def on_message(update: Update, context: Context) -> None:
 def handlers() -> list[BaseHandler]:
     private = filters.ChatType.PRIVATE
     return [
-        CommandHandler(BOOK.names, book, private),
+        CommandHandler(BOOK_COMMAND.names, book, private),
         CommandHandler(CANCEL.names, cancel, private),
-        CallbackQueryHandler(on_button, pattern=r"^b:"),
+        CallbackQueryHandler(on_button, pattern=BOOK.pattern),
         MessageHandler(private & ~filters.COMMAND & filters.UpdateType.MESSAGE, on_message),
     ]

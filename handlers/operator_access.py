@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
@@ -122,12 +121,6 @@ def today(deps: Deps) -> date:
 
 def now_ts(deps: Deps) -> int:
     return to_ts(deps.clock.now())
-
-
-def matched(update: Update, pattern: str) -> re.Match[str] | None:
-    """The pressed button's data, if it has exactly the expected form (it may be forged)."""
-    query = update.callback_query
-    return re.fullmatch(pattern, query.data or "") if query else None
 
 
 async def show(update: Update, context: Context, text: str,

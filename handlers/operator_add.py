@@ -26,20 +26,21 @@ from bot.domain.identity import (
 from bot.domain.model import Service, from_ts, to_ts
 from bot.i18n import Html
 from bot.services import booking, free_time
+from handlers import callbacks
 from handlers.agenda_view import desk_name, service_name
-from handlers.common import answer, button, send
+from handlers.callbacks import ADD as ADD_BUTTONS
+from handlers.callbacks import ADD_CONFIRM, ADD_NO_NOTE
+from handlers.common import answer, button, callback_data, send
 from handlers.operator_access import (
     ADD,
     Staff,
     draft_of,
     invalid_button,
-    matched,
     show,
     staff_button,
     staff_command,
     today,
 )
-from handlers.operator_agenda import day_in
 from handlers.operator_visit import show_visit
 from storage import agenda, operator_drafts
 from storage.bookings import Booked, Refusal, Request
@@ -53,31 +54,31 @@ DAYS_SHOWN = 8
 TIMES_PER_ROW = 5
 MAX_TIMES = 95
 """Telegram allows 100 buttons on a message."""
-STOP = "op:stop"
+STOP = callbacks.STOP.encode()
 
 
 async def add_command(update: Update, context: Context, staff: Staff) -> None:
     t = staff.t
     await send(update, context, t.gettext(
         "Booking for a citizen on the phone or at the counter. Which service?"),
-        [[button(service.name.get(t.lang), f"op:a:s:{code}")]
+        [[button(service.name.get(t.lang), callbacks.add_service(code))]
          for code, service in context.deps.office.services.items()])
 
 
 async def pressed(update: Update, context: Context, staff: Staff) -> None:
-    services = context.deps.office.services
-    code = r"([A-Za-z0-9_-]{1,24})"
-    if (found := matched(update, rf"op:a:s:{code}")) and found[1] in services:
+    services, data = context.deps.office.services, callback_data(update)
+    if (service := callbacks.read_add_service(data)) in services:
         await answer(update)
-        await offer_days(update, context, staff, services[found[1]])
-    elif ((found := matched(update, rf"op:a:d:{code}:(\d{{8}})")) and found[1] in services
-          and (day := day_in(found[2]))):
+        await offer_days(update, context, staff, services[service])
+    elif (day := callbacks.read_add_day(data)) and day[0] in services:
         await answer(update)
-        await offer_times(update, context, staff, services[found[1]], day)
-    elif (found := matched(update, rf"op:a:t:{code}:(\d{{1,10}})")) and found[1] in services:
-        await time_chosen(update, context, staff, services[found[1]], int(found[2]))
-    elif found := matched(update, r"op:a:(nonote|ok):([0-9a-f]{8})"):
-        await draft_pressed(update, context, staff, found[1], found[2])
+        await offer_times(update, context, staff, services[day[0]], day[1])
+    elif (time := callbacks.read_add_time(data)) and time[0] in services:
+        await time_chosen(update, context, staff, services[time[0]], time[1])
+    elif nonce := callbacks.read_nonce(ADD_NO_NOTE, data):
+        await draft_pressed(update, context, staff, "nonote", nonce)
+    elif nonce := callbacks.read_nonce(ADD_CONFIRM, data):
+        await draft_pressed(update, context, staff, "ok", nonce)
     else:
         await invalid_button(update, staff)
 
@@ -93,7 +94,7 @@ async def offer_days(update: Update, context: Context, staff: Staff, service: Se
         return
     await show(update, context, t.gettext("{service}: which day?",
                                           service=service.name.get(t.lang)),
-               [[button(t.short_date(day), f"op:a:d:{service.code}:{day:%Y%m%d}")]
+               [[button(t.short_date(day), callbacks.add_day(service.code, day))]
                 for day in free])
 
 
@@ -105,7 +106,7 @@ async def offer_times(update: Update, context: Context, staff: Staff, service: S
         await show(update, context, heading + t.gettext("No free time left on {day}.",
                                                         day=t.date(day)))
         return
-    times = [button(t.time(slot.start), f"op:a:t:{service.code}:{to_ts(slot.start)}")
+    times = [button(t.time(slot.start), callbacks.add_time(service.code, to_ts(slot.start)))
              for slot in slots]
     await show(update, context, Html(heading + t.gettext(
         "{service}, {day}: which time?", service=service.name.get(t.lang), day=t.date(day))),
@@ -170,7 +171,8 @@ async def text_typed(update: Update, context: Context, staff: Staff, draft: Draf
         return
     keyboard = [[button(t.gettext("Stop"), STOP)]]
     if data["step"] == "note":
-        keyboard[0].insert(0, button(t.gettext("No note"), f"op:a:nonote:{data['nonce']}"))
+        keyboard[0].insert(0, button(t.gettext("No note"),
+                                     callbacks.with_nonce(ADD_NO_NOTE, data["nonce"])))
     await send(update, context, prompt, keyboard)
 
 
@@ -193,7 +195,8 @@ async def confirm(update: Update, context: Context, staff: Staff, data: dict) ->
             deps.office, data["service"], t), when=t.when(from_ts(data["start"], deps.office.tz)),
         name=data["name"], cf=data["cf"]) + (
         "\n" + t.gettext("Note: {note}", note=data["note"]) if data.get("note") else ""),
-        [[button(t.gettext("Book"), f"op:a:ok:{data['nonce']}"), button(t.gettext("Stop"), STOP)]])
+        [[button(t.gettext("Book"), callbacks.with_nonce(ADD_CONFIRM, data["nonce"])),
+          button(t.gettext("Stop"), STOP)]])
 
 
 async def draft_pressed(update: Update, context: Context, staff: Staff, pressed: str,
@@ -243,5 +246,5 @@ async def book(update: Update, context: Context, staff: Staff, data: dict) -> No
 
 
 def handlers() -> list[BaseHandler]:
-    return [staff_command(ADD, add_command), staff_button(r"^op:a:", pressed)]
+    return [staff_command(ADD, add_command), staff_button(ADD_BUTTONS.pattern, pressed)]
 

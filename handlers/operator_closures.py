@@ -20,15 +20,16 @@ from bot.domain.model import Closure, Office, from_ts
 from bot.domain.visits import Visit
 from bot.i18n import Html, Translator
 from bot.services import counter
+from handlers import callbacks
 from handlers.agenda_view import NAME_LIMIT, clip, desk_name
-from handlers.common import answer, button, send
+from handlers.callbacks import CLOSE_CONFIRM, CLOSURE, CLOSURE_LIFT, STOP
+from handlers.common import answer, button, callback_data, send
 from handlers.operator_access import (
     CLOSE,
     REOPEN,
     Staff,
     draft_of,
     invalid_button,
-    matched,
     now_ts,
     show,
     staff_button,
@@ -118,14 +119,15 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
     label = (t.ngettext("Close and cancel {n} booking", "Close and cancel {n} bookings",
                         len(affected)) if affected else t.gettext("Close"))
     await send(update, context, Html("\n".join(lines)),
-               [[button(label, f"op:c:ok:{nonce}"), button(t.gettext("Don't close"), "op:stop")]])
+               [[button(label, callbacks.with_nonce(CLOSE_CONFIRM, nonce)),
+                button(t.gettext("Don't close"), STOP.encode())]])
 
 
 async def close_confirmed(update: Update, context: Context, staff: Staff) -> None:
     deps, t, office = context.deps, staff.t, context.deps.office
-    found = matched(update, r"op:c:ok:([0-9a-f]{8})")
+    nonce = callbacks.read_nonce(CLOSE_CONFIRM, callback_data(update))
     draft = await draft_of(context, staff.user_id, CLOSE_DRAFT)
-    if found is None or draft is None or draft.data.get("nonce") != found[1]:
+    if nonce is None or draft is None or draft.data.get("nonce") != nonce:
         await invalid_button(update, staff)
         return
     period = Period(date.fromisoformat(draft.data["first"]),
@@ -160,7 +162,8 @@ async def show_closures(update: Update, context: Context, staff: Staff, heading:
             "changed there."))
         return
     await show(update, context, Html(heading + t.gettext("Which closure do you lift?")),
-               [[button(_closure_label(t, deps.office, closure), f"op:r:{closure.id}")]
+               [[button(_closure_label(t, deps.office, closure),
+                        callbacks.with_id(CLOSURE_LIFT, closure.id))]
                 for closure in active])
 
 
@@ -171,12 +174,12 @@ def _closure_label(t: Translator, office: Office, closure: Closure) -> str:
 
 
 async def lift_pressed(update: Update, context: Context, staff: Staff) -> None:
-    found = matched(update, r"op:r:(\d{1,12})")
-    if found is None:
+    closure_id = callbacks.read_id(CLOSURE_LIFT, callback_data(update))
+    if closure_id is None:
         await invalid_button(update, staff)
         return
     deps, t = context.deps, staff.t
-    lifted = await deps.db.write(counter.reopen, int(found[1]), actor=staff.user_id,
+    lifted = await deps.db.write(counter.reopen, closure_id, actor=staff.user_id,
                                  now=now_ts(deps))
     await answer(update, t.gettext("Lifted.") if lifted else t.gettext("Already lifted."))
     heading = ""
@@ -193,6 +196,6 @@ def handlers() -> list[BaseHandler]:
     return [
         staff_command(CLOSE, close_command),
         staff_command(REOPEN, reopen_command),
-        staff_button(r"^op:c:ok", close_confirmed),
-        staff_button(r"^op:r:", lift_pressed),
+        staff_button(CLOSURE.pattern, close_confirmed),
+        staff_button(CLOSURE_LIFT.pattern, lift_pressed),
     ]

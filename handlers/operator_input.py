@@ -18,6 +18,7 @@ from telegram.ext import (
 )
 
 from bot.context import Context
+from handlers.callbacks import STOP
 from handlers.common import answer
 from handlers.operator_access import Staff, draft_of, show, staff_button, staff_of
 from handlers.operator_add import ADD_DRAFT, text_typed
@@ -59,4 +60,4 @@ def input_handlers() -> list[BaseHandler]:
 
 
 def handlers() -> list[BaseHandler]:
-    return [staff_button(r"^op:stop$", stop_pressed)]
+    return [staff_button(STOP.exact, stop_pressed)]

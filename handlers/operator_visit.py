@@ -10,18 +10,20 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 from bot.context import Context
 from bot.domain.arguments import Period, find_desk
 from bot.domain.model import Status, from_ts, to_ts
-from bot.domain.visits import STEPS, Action, Visit, actions, allowed
+from bot.domain.visits import STEPS, Visit, actions, allowed
 from bot.i18n import Html
 from bot.services import counter
+from handlers import callbacks
 from handlers.agenda_view import desk_name, detail, service_name
-from handlers.common import Keyboard, answer, button, send
+from handlers.callbacks import NEXT as NEXT_BUTTON
+from handlers.callbacks import STOP, VISIT_CANCEL, VISIT_CANCEL_YES, VISIT_STEP
+from handlers.common import Keyboard, answer, button, callback_data, send
 from handlers.operator_access import (
     NEXT,
     Staff,
     draft_of,
     for_staff,
     invalid_button,
-    matched,
     now_ts,
     show,
     staff_button,
@@ -44,12 +46,13 @@ async def view(context: Context, staff: Staff, visit: Visit) -> tuple[Html, Keyb
     if visit.created_by is not None:
         booked_by = (await deps.db.read(operators.name_of, visit.created_by)
                      or t.gettext("operator {id}", id=visit.created_by))
-    rows = [[button(t.gettext(STEPS[action].label), f"op:v:{action}:{visit.id}")
+    rows = [[button(t.gettext(STEPS[action].label), callbacks.visit_step(action, visit.id))
              for action in actions(visit, deps.clock.now(), deps.office.tz)]]
     if visit.status == Status.BOOKED:
-        rows.append([button(t.gettext("Cancel the booking…"), f"op:x:{visit.id}")])
+        rows.append([button(t.gettext("Cancel the booking…"),
+                            callbacks.with_id(VISIT_CANCEL, visit.id))])
     day = from_ts(visit.start, deps.office.tz).date()
-    rows.append([button(t.gettext("Next citizen"), "op:n"),
+    rows.append([button(t.gettext("Next citizen"), NEXT_BUTTON.encode()),
                  button(t.gettext("Agenda"), agenda_data(day, visit.desk))])
     return detail(visit, deps.office, t, booked_by), [row for row in rows if row]
 
@@ -95,7 +98,7 @@ async def show_next(update: Update, context: Context, staff: Staff, desk: str | 
     deps, t = context.deps, staff.t
     if desk is None:
         await send(update, context, t.gettext("Which desk are you at today?"),
-                   desk_keyboard(deps.office, lambda code: f"op:dk:{code}"))
+                   desk_keyboard(deps.office, callbacks.desk))
         return
     start, end = Period(today(deps), today(deps)).bounds(deps.office.tz)
     visit = await deps.db.read(agenda.next_at, desk, start, end)
@@ -110,26 +113,24 @@ async def show_next(update: Update, context: Context, staff: Staff, desk: str | 
 
 
 async def _pressed_visit(update: Update, context: Context, staff: Staff,
-                         pattern: str) -> tuple[re.Match[str], Visit] | None:
-    """The button's data, whose last group is a booking id, and that booking; None (answered
-    as invalid) if either is not there."""
-    found = matched(update, pattern)
+                         booking_id: int | None) -> Visit | None:
+    """The booking a button names; None (answered as invalid) if the button names none, or
+    one that is not there."""
     visit = None
-    if found is not None:
-        visit = await context.deps.db.read(agenda.visit, int(found[found.lastindex or 0]))
-    if found is None or visit is None:
+    if booking_id is not None:
+        visit = await context.deps.db.read(agenda.visit, booking_id)
+    if visit is None:
         await invalid_button(update, staff)
-        return None
-    return found, visit
+    return visit
 
 
 async def step_pressed(update: Update, context: Context, staff: Staff) -> None:
-    pressed = await _pressed_visit(update, context, staff,
-                                   rf"op:v:({'|'.join(Action)}):(\d{{1,12}})")
-    if pressed is None:
+    pressed = callbacks.read_visit_step(callback_data(update))
+    visit = await _pressed_visit(update, context, staff, pressed[1] if pressed else None)
+    if pressed is None or visit is None:
         return
-    (found, visit), deps, t = pressed, context.deps, staff.t
-    action, now = Action(found[1]), deps.clock.now()
+    deps, t = context.deps, staff.t
+    action, now = pressed[0], deps.clock.now()
     moved = None
     if allowed(visit, action, now, deps.office.tz):
         moved = await deps.db.write(agenda.take_step, visit.id, STEPS[action], staff.user_id,
@@ -144,10 +145,11 @@ async def step_pressed(update: Update, context: Context, staff: Staff) -> None:
 
 
 async def ask_reason(update: Update, context: Context, staff: Staff) -> None:
-    pressed = await _pressed_visit(update, context, staff, r"op:x:(\d{1,12})")
-    if pressed is None:
+    visit = await _pressed_visit(update, context, staff,
+                                 callbacks.read_id(VISIT_CANCEL, callback_data(update)))
+    if visit is None:
         return
-    (_, visit), deps, t = pressed, context.deps, staff.t
+    deps, t = context.deps, staff.t
     if visit.status != Status.BOOKED:
         await answer(update, t.gettext("It can no longer be cancelled."), alert=True)
         await show_visit(update, context, staff, visit)
@@ -158,7 +160,7 @@ async def ask_reason(update: Update, context: Context, staff: Staff) -> None:
     await send(update, context, t.gettext(
         "Why is the booking of {name}, {when}, cancelled? Write the reason in one message: "
         "the citizen will read it.", name=visit.name or "—", when=_when(staff, context, visit)),
-        [[button(t.gettext("Stop"), "op:stop")]])
+        [[button(t.gettext("Stop"), STOP.encode())]])
 
 
 async def reason_typed(update: Update, context: Context, staff: Staff, draft: Draft) -> None:
@@ -169,7 +171,7 @@ async def reason_typed(update: Update, context: Context, staff: Staff, draft: Dr
     if not reason or len(reason) > REASON_LIMIT:
         await send(update, context, t.gettext(
             "Write the reason in one message of at most {limit} characters.",
-            limit=REASON_LIMIT), [[button(t.gettext("Stop"), "op:stop")]])
+            limit=REASON_LIMIT), [[button(t.gettext("Stop"), STOP.encode())]])
         return
     visit = await deps.db.read(agenda.visit, int(draft.data["booking"]))
     if visit is None or visit.status != Status.BOOKED:
@@ -186,23 +188,23 @@ async def reason_typed(update: Update, context: Context, staff: Staff, draft: Dr
         "Cancel the booking of {name}, {when}, for {service}?\nReason: {reason}",
         name=visit.name or "—", when=_when(staff, context, visit), reason=reason,
         service=service_name(deps.office, visit.service, t)) + "\n\n" + told,
-        [[button(t.gettext("Yes, cancel it"), f"op:xk:{visit.id}"),
-          button(t.gettext("No, keep it"), "op:stop")]])
+        [[button(t.gettext("Yes, cancel it"), callbacks.with_id(VISIT_CANCEL_YES, visit.id)),
+          button(t.gettext("No, keep it"), STOP.encode())]])
 
 
 async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> None:
-    found = matched(update, r"op:xk:(\d{1,12})")
+    booking_id = callbacks.read_id(VISIT_CANCEL_YES, callback_data(update))
     deps, t = context.deps, staff.t
     draft = await draft_of(context, staff.user_id, CANCEL)
-    if (found is None or draft is None or draft.data.get("booking") != int(found[1])
+    if (booking_id is None or draft is None or draft.data.get("booking") != booking_id
             or "reason" not in draft.data):
         await invalid_button(update, staff)
         return
-    cancelled = await deps.db.write(counter.cancel, int(found[1]), now_ts(deps),
+    cancelled = await deps.db.write(counter.cancel, booking_id, now_ts(deps),
                                     actor=staff.user_id, by="operator",
                                     reason=draft.data["reason"])
     await deps.db.write(operator_drafts.clear, staff.user_id)
-    visit = await deps.db.read(agenda.visit, int(found[1]))
+    visit = await deps.db.read(agenda.visit, booking_id)
     assert visit is not None
     if cancelled is None:
         await answer(update, t.gettext("It can no longer be cancelled."), alert=True)
@@ -222,8 +224,8 @@ def handlers() -> list[BaseHandler]:
         MessageHandler(filters.ChatType.PRIVATE & filters.Regex(DETAIL),
                        for_staff(detail_command)),
         staff_command(NEXT, next_command),
-        staff_button(r"^op:n$", next_pressed),
-        staff_button(r"^op:v:", step_pressed),
-        staff_button(r"^op:x:", ask_reason),
-        staff_button(r"^op:xk:", cancel_confirmed),
+        staff_button(NEXT_BUTTON.exact, next_pressed),
+        staff_button(VISIT_STEP.pattern, step_pressed),
+        staff_button(VISIT_CANCEL.pattern, ask_reason),
+        staff_button(VISIT_CANCEL_YES.pattern, cancel_confirmed),
     ]
