@@ -11,15 +11,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context
 from bot.domain.availability import booking_window
-from bot.domain.flows import TEXT_STEPS, Draft, Step
+from bot.domain.flows import TEXT_STEPS, Draft, Party, Step
 from bot.domain.model import from_ts, to_ts
 from bot.i18n import Html, Translator
 from bot.services import free_time
-from handlers import booking_details, callbacks
+from handlers import callbacks, details
 from handlers.booking_confirm import confirm, limit_message
 from handlers.booking_view import render
 from handlers.callbacks import BOOK, BookAction
@@ -37,8 +37,6 @@ ACTIONS = {
     Step.NOTE: {BookAction.SKIP}, Step.SUMMARY: {BookAction.CONFIRM},
 }
 ANYWHERE = {BookAction.BACK, BookAction.QUIT}
-BACK = {Step.SERVICE: Step.CATEGORY, Step.DAY: Step.SERVICE, Step.TIME: Step.DAY,
-        Step.NAME: Step.TIME, Step.CODICE_FISCALE: Step.NAME, Step.NOTE: Step.CODICE_FISCALE}
 
 
 async def current(update: Update, context: Context, who: Citizen,
@@ -46,8 +44,8 @@ async def current(update: Update, context: Context, who: Citizen,
     """The citizen's draft, and whether the citizen has just been told it expired: a draft
     abandoned longer than the conversation timeout is discarded, and its hold released."""
     deps = context.deps
-    found = await deps.db.read(drafts.get, who.user_id)
-    if found is None:
+    found = await deps.db.read(drafts.get, who.user_id, Party.CITIZEN)
+    if found is None or not isinstance(found[0], Draft):
         return None, False
     draft, updated = found
     minutes = deps.office.rules.conversation_timeout_minutes
@@ -86,8 +84,8 @@ async def show(update: Update, context: Context, who: Citizen, t: Translator, dr
 async def begin(update: Update, context: Context, who: Citizen, t: Translator,
                 draft: Draft, prefix: str = "") -> None:
     """Start `draft`, replacing any conversation in progress (its buttons become stale)."""
-    old = await context.deps.db.read(drafts.get, who.user_id)
-    if old and old[0].message_id and update.effective_chat:
+    old = await context.deps.db.read(drafts.get, who.user_id, Party.CITIZEN)
+    if old and isinstance(old[0], Draft) and old[0].message_id and update.effective_chat:
         await drop_buttons(context, update.effective_chat.id, old[0].message_id)
     await context.deps.db.write_relaxed(drafts.delete, who.user_id)
     await show(update, context, who, t, draft, prefix, new=True)
@@ -165,7 +163,7 @@ async def on_button(update: Update, context: Context) -> None:
         # the codice fiscale used last time, checked as if typed: what is wrong with it (a
         # limit reached) is too long for a toast, so it goes above the step, as when typed
         await answer(update)
-        problem = await booking_details.accept(context, who, t, draft, action)
+        problem = await details.accept(context, who, t, draft, skip=False)
         await show(update, context, who, t, draft, problem or "")
         return
     toast = await act(context, who, t, draft, action, arg)
@@ -189,7 +187,7 @@ async def act(context: Context, who: Citizen, t: Translator, draft: Draft,
     """Apply one valid press to the draft; return a short notice for the client, if any."""
     office = context.deps.office
     if action is BookAction.BACK:
-        back(draft)
+        draft.back()
     elif action is BookAction.CATEGORY and any(c.code == arg for c in office.categories):
         draft.category, draft.step = arg, Step.SERVICE
     elif action is BookAction.SERVICE and arg in office.services and (
@@ -208,26 +206,10 @@ async def act(context: Context, who: Citizen, t: Translator, draft: Draft,
         draft.name = who.last_name
         draft.step = draft.next_detail()
     elif action is BookAction.SKIP:
-        return await booking_details.accept(context, who, t, draft, action)
+        return await details.accept(context, who, t, draft, skip=True)
     else:
         return t.gettext("This button is no longer valid.")
     return None
-
-
-def back(draft: Draft) -> None:
-    if draft.step is Step.SUMMARY:
-        draft.step = Step.TIME if draft.fixed else Step.NOTE
-        draft.note_done = draft.fixed
-    elif draft.step is Step.DAY and draft.fixed:
-        return  # moving a booking: its service cannot change; "Cancel" leaves
-    elif draft.step in BACK:
-        draft.step = BACK[draft.step]
-    if draft.step is Step.NAME:
-        draft.name = None
-    elif draft.step is Step.CODICE_FISCALE:
-        draft.codice_fiscale = None
-    elif draft.step is Step.NOTE:
-        draft.note, draft.note_done = None, False
 
 
 async def choose_day(context: Context, who: Citizen, t: Translator, draft: Draft,
@@ -275,7 +257,8 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
 
 
 async def on_message(update: Update, context: Context) -> None:
-    """Any private message that is not a command: a detail being typed, or a hint."""
+    """A private message that is not a command (handlers/conversation.py): a detail being
+    typed, or a hint."""
     who, t = await citizen(update, context)
     draft, told = await current(update, context, who, t)
     if told:
@@ -292,7 +275,7 @@ async def on_message(update: Update, context: Context) -> None:
                   t.gettext("I can only read text messages and buttons."))
         await show(update, context, who, t, draft, notice, new=True)
         return
-    problem = await booking_details.typed(context, who, t, draft, text)
+    problem = await details.typed(context, who, t, draft, text)
     await show(update, context, who, t, draft, problem or "", new=True)
 
 
@@ -302,5 +285,4 @@ def handlers() -> list[BaseHandler]:
         CommandHandler(BOOK_COMMAND.names, book, private),
         CommandHandler(CANCEL.names, cancel, private),
         CallbackQueryHandler(on_button, pattern=BOOK.pattern),
-        MessageHandler(private & ~filters.COMMAND & filters.UpdateType.MESSAGE, on_message),
     ]

@@ -10,11 +10,10 @@ from telegram import InlineKeyboardButton
 from bot.context import Deps
 from bot.domain.availability import DayState
 from bot.domain.flows import Draft, Step
-from bot.domain.identity import NOTE_LIMIT
 from bot.domain.model import Booking, Slot, from_ts, mask_codice_fiscale
 from bot.i18n import Html, Translator
 from bot.services import free_time
-from handlers import callbacks
+from handlers import callbacks, details
 from handlers.booking_card import card, documents
 from handlers.callbacks import BookAction
 from handlers.common import button
@@ -86,16 +85,14 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
     if draft.step is Step.CODICE_FISCALE:
         rows = [[button(t.gettext("Use {cf}", cf=mask_codice_fiscale(who.last_cf)),
                         data(draft, BookAction.CODICE_FISCALE))]] if who.last_cf else []
-        return View(t.gettext("Now type the <b>codice fiscale</b> of {name}.", name=draft.name),
-                    [*rows, _nav(t, draft)])
+        return View(details.prompt(t, draft), [*rows, _nav(t, draft)])
     if draft.step is Step.NOTE:
-        return View(t.gettext("Anything the operator should know to prepare your case? Type it "
-                              "(at most {limit} characters), or skip.", limit=NOTE_LIMIT),
+        return View(details.prompt(t, draft),
                     [[button(t.gettext("Skip"), data(draft, BookAction.SKIP))], _nav(t, draft)])
-    details = card(t, office, service.code, start, name=draft.name,
+    summary = card(t, office, service.code, start, name=draft.name,
                    codice_fiscale=draft.codice_fiscale, note=draft.note)
     title = t.gettext("<b>Please check and confirm</b>")
-    return View(Html(f"{title}\n{header}\n\n{details}"),
+    return View(Html(f"{title}\n{header}\n\n{summary}"),
                 [[button(t.gettext("✅ Confirm"), data(draft, BookAction.CONFIRM))],
                  _nav(t, draft)])
 

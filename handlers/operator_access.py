@@ -11,20 +11,21 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from telegram import BotCommandScopeChat, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ExtBot, filters
 
 from bot.context import Context, Deps
+from bot.domain.flows import Party, Saved
 from bot.domain.messages import N_
 from bot.domain.model import to_ts
 from bot.i18n import Translator
 from handlers.common import Keyboard, answer, citizen, edit, send
 from handlers.menu import CITIZEN_COMMANDS, Command, bot_commands, command_list
 from handlers.start import unknown_button, unknown_command
-from storage import operator_drafts, operators
-from storage.operator_drafts import Draft
+from storage import drafts, operators
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ def staff_commands(admin: bool) -> tuple[Command, ...]:
     return OPERATOR_COMMANDS + (ADMIN_COMMANDS if admin else ())
 
 
+Flow = TypeVar("Flow", bound=Saved)
 StaffHandler = Callable[[Update, Context, Staff], Awaitable[None]]
 Handler = Callable[[Update, Context], Awaitable[None]]
 
@@ -91,18 +93,20 @@ def for_staff(handler: StaffHandler, *, admin: bool = False) -> Handler:
                 + command_list(staff.t, staff_commands(False)))
             return
         if update.message is not None:
-            await context.deps.db.write(operator_drafts.clear, staff.user_id)
+            await context.deps.db.write(drafts.delete, staff.user_id, Party.STAFF)
         await handler(update, context, staff)
 
     return guarded
 
 
-async def draft_of(context: Context, user_id: int, action: str | None = None) -> Draft | None:
-    """What the operator is in the middle of (of `action`, if given), unless abandoned."""
+async def draft_of(context: Context, user_id: int, kind: type[Flow]) -> Flow | None:
+    """What the operator is in the middle of, if it is a `kind` and not abandoned."""
     deps = context.deps
-    since = now_ts(deps) - deps.office.rules.conversation_timeout_minutes * 60
-    draft = await deps.db.read(operator_drafts.get, user_id, since)
-    return draft if draft is not None and action in (None, draft.action) else None
+    found = await deps.db.read(drafts.get, user_id, Party.STAFF)
+    timeout = deps.office.rules.conversation_timeout_minutes * 60
+    if found is None or found[1] < now_ts(deps) - timeout or not isinstance(found[0], kind):
+        return None
+    return found[0]
 
 
 def staff_command(command: Command, handler: StaffHandler, *,

@@ -8,7 +8,6 @@ the operator in `created_by`. Every press is checked again: the time may have go
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
 
 from telegram import Update
@@ -16,17 +15,13 @@ from telegram.ext import BaseHandler
 
 from bot.context import Context
 from bot.domain.availability import DayState
-from bot.domain.identity import (
-    NAME_LIMIT,
-    NOTE_LIMIT,
-    clean_codice_fiscale,
-    clean_name,
-    clean_note,
-)
+from bot.domain.flows import Party
+from bot.domain.identity import Detail
 from bot.domain.model import Service, from_ts, to_ts
+from bot.domain.staff_flows import AddDraft, AddStep, add_at
 from bot.i18n import Html
 from bot.services import booking, free_time
-from handlers import callbacks
+from handlers import callbacks, details
 from handlers.agenda_view import desk_name, service_name
 from handlers.callbacks import ADD as ADD_BUTTONS
 from handlers.callbacks import ADD_CONFIRM, ADD_NO_NOTE
@@ -36,19 +31,16 @@ from handlers.operator_access import (
     Staff,
     draft_of,
     invalid_button,
+    now_ts,
     show,
     staff_button,
     staff_command,
     today,
 )
 from handlers.operator_visit import show_visit
-from storage import agenda, operator_drafts
+from storage import agenda, drafts
 from storage.bookings import Booked, Refusal, Request
-from storage.operator_drafts import Draft
 
-ADD_DRAFT = "add"
-"""The operator draft: {"service", "start", "step", "nonce", and as typed "name", "cf", "note"};
-the nonce is in its No note and Book buttons, which act only on the draft they were sent for."""
 DAYS_AHEAD = 14
 DAYS_SHOWN = 8
 TIMES_PER_ROW = 5
@@ -76,9 +68,9 @@ async def pressed(update: Update, context: Context, staff: Staff) -> None:
     elif (time := callbacks.read_add_time(data)) and time[0] in services:
         await time_chosen(update, context, staff, services[time[0]], time[1])
     elif nonce := callbacks.read_nonce(ADD_NO_NOTE, data):
-        await draft_pressed(update, context, staff, "nonote", nonce)
+        await draft_pressed(update, context, staff, AddStep.NOTE, nonce)
     elif nonce := callbacks.read_nonce(ADD_CONFIRM, data):
-        await draft_pressed(update, context, staff, "ok", nonce)
+        await draft_pressed(update, context, staff, AddStep.SUMMARY, nonce)
     else:
         await invalid_button(update, staff)
 
@@ -122,16 +114,11 @@ async def time_chosen(update: Update, context: Context, staff: Staff, service: S
         await answer(update, t.gettext("That time is no longer free."), alert=True)
         await offer_times(update, context, staff, service, from_ts(start, deps.office.tz).date())
         return
-    draft = await draft_of(context, staff.user_id, ADD_DRAFT)
-    kept = draft.data if draft and draft.data.get("service") == service.code else {}
-    data = {**kept, "service": service.code, "start": start,
-            "step": "confirm" if kept.get("step") == "confirm" else "name",
-            "nonce": kept.get("nonce") or secrets.token_hex(4)}
-    await deps.db.write(operator_drafts.put, staff.user_id, ADD_DRAFT, data,
-                        to_ts(deps.clock.now()))
+    draft = add_at(await draft_of(context, staff.user_id, AddDraft), service.code, start)
+    await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
     await answer(update)
-    if data["step"] == "confirm":
-        await confirm(update, context, staff, data)
+    if draft.step is AddStep.SUMMARY:
+        await confirm(update, context, staff, draft)
         return
     await show(update, context, t.gettext(
         "{service}, {when}.\n\nThe citizen's name and surname?",
@@ -146,89 +133,67 @@ async def _desks_free(context: Context, service: Service, start: int) -> list[st
     return calendar.desks_at(moment)
 
 
-async def text_typed(update: Update, context: Context, staff: Staff, draft: Draft) -> None:
-    """Name, codice fiscale or note, typed in turn (see handlers/operator_input.py)."""
+async def text_typed(update: Update, context: Context, staff: Staff, draft: AddDraft) -> None:
+    """Name, codice fiscale or note, typed in turn (handlers/conversation.py routes them)."""
     assert update.message is not None
-    deps, t, data = context.deps, staff.t, dict(draft.data)
-    text = update.message.text or ""
-    step = data["step"]
-    if step == "name" and (name := clean_name(text)):
-        data.update(name=name, step="cf")
-        prompt = t.gettext("The codice fiscale?")
-    elif step == "cf" and (code := clean_codice_fiscale(text)):
-        data.update(cf=code, step="note")
-        prompt = t.gettext("A note for the desk (what the case is about)? Or press No note.")
-    elif step == "note" and (note := clean_note(text)):
-        data.update(note=note, step="confirm")
-        prompt = None
-    else:
-        await send(update, context, _problem(staff, step), [[button(t.gettext("Stop"), STOP)]])
+    deps, t = context.deps, staff.t
+    if draft.detail is None:
+        await send(update, context, t.gettext("Press Book or Stop above."))
         return
-    await deps.db.write(operator_drafts.put, staff.user_id, ADD_DRAFT, data,
-                        to_ts(deps.clock.now()))
-    if prompt is None:
-        await confirm(update, context, staff, data)
+    problem = details.enter(t, draft, update.message.text or "")
+    if problem is not None:
+        await send(update, context, problem, [[button(t.gettext("Stop"), STOP)]])
+        return
+    await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
+    if draft.step is AddStep.SUMMARY:
+        await confirm(update, context, staff, draft)
         return
     keyboard = [[button(t.gettext("Stop"), STOP)]]
-    if data["step"] == "note":
-        keyboard[0].insert(0, button(t.gettext("No note"),
-                                     callbacks.with_nonce(ADD_NO_NOTE, data["nonce"])))
-    await send(update, context, prompt, keyboard)
+    if draft.step is AddStep.NOTE:
+        keyboard[0].insert(0, button(t.gettext("Skip"),
+                                     callbacks.with_nonce(ADD_NO_NOTE, draft.nonce)))
+    await send(update, context, details.prompt(t, draft), keyboard)
 
 
-def _problem(staff: Staff, step: str) -> Html:
-    t = staff.t
-    return {
-        "name": t.gettext("Write the name and surname, in letters, in at most {limit} "
-                          "characters.", limit=NAME_LIMIT),
-        "cf": t.gettext("That is not a valid codice fiscale: 16 characters, like "
-                        "RSSMRA85T10A562S. Write it again."),
-        "note": t.gettext("Write the note in at most {limit} characters, or press No note.",
-                          limit=NOTE_LIMIT),
-    }.get(step, t.gettext("Press Book or Stop above."))
-
-
-async def confirm(update: Update, context: Context, staff: Staff, data: dict) -> None:
+async def confirm(update: Update, context: Context, staff: Staff, draft: AddDraft) -> None:
     deps, t = context.deps, staff.t
     await show(update, context, t.gettext(
         "Book {service}, {when}, for {name} ({cf})?", service=service_name(
-            deps.office, data["service"], t), when=t.when(from_ts(data["start"], deps.office.tz)),
-        name=data["name"], cf=data["cf"]) + (
-        "\n" + t.gettext("Note: {note}", note=data["note"]) if data.get("note") else ""),
-        [[button(t.gettext("Book"), callbacks.with_nonce(ADD_CONFIRM, data["nonce"])),
+            deps.office, draft.service, t), when=t.when(from_ts(draft.start, deps.office.tz)),
+        name=draft.name, cf=draft.codice_fiscale) + (
+        "\n" + t.gettext("Note: {note}", note=draft.note) if draft.note else ""),
+        [[button(t.gettext("Book"), callbacks.with_nonce(ADD_CONFIRM, draft.nonce)),
           button(t.gettext("Stop"), STOP)]])
 
 
-async def draft_pressed(update: Update, context: Context, staff: Staff, pressed: str,
+async def draft_pressed(update: Update, context: Context, staff: Staff, wanted: AddStep,
                         nonce: str) -> None:
     """No note, or Book: both act on the draft they were sent for, at the matching step."""
     deps = context.deps
-    draft = await draft_of(context, staff.user_id, ADD_DRAFT)
-    wanted = "note" if pressed == "nonote" else "confirm"
-    if draft is None or draft.data.get("nonce") != nonce or draft.data.get("step") != wanted:
+    draft = await draft_of(context, staff.user_id, AddDraft)
+    if draft is None or draft.nonce != nonce or draft.step is not wanted:
         await invalid_button(update, staff)
         return
-    if wanted == "note":
-        data = {**draft.data, "step": "confirm"}
-        await deps.db.write(operator_drafts.put, staff.user_id, ADD_DRAFT, data,
-                            to_ts(deps.clock.now()))
+    if wanted is AddStep.NOTE:
+        draft.take(Detail.NOTE, None)
+        await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
         await answer(update)
-        await confirm(update, context, staff, data)
+        await confirm(update, context, staff, draft)
         return
-    await book(update, context, staff, draft.data)
+    await book(update, context, staff, draft)
 
 
-async def book(update: Update, context: Context, staff: Staff, data: dict) -> None:
+async def book(update: Update, context: Context, staff: Staff, draft: AddDraft) -> None:
     deps, t = context.deps, staff.t
-    service = deps.office.services[data["service"]]
-    start = int(data["start"])
+    service = deps.office.services[draft.service]
+    start = draft.start
     desks = await _desks_free(context, service, start)
     result: Booked | Refusal = Refusal.TAKEN
     if desks:
         result = await deps.db.write(booking.book_on_behalf, Request(
             user_id=None, service=service.code, desks=desks, start=start,
             end=start + service.duration * 60, day=from_ts(start, deps.office.tz).date(),
-            name=data["name"], codice_fiscale=data["cf"], note=data.get("note"),
+            name=draft.name, codice_fiscale=draft.codice_fiscale, note=draft.note,
             created_by=staff.user_id), to_ts(deps.clock.now()))
     if not isinstance(result, Booked):
         await answer(update, t.gettext("That time is no longer free."), alert=True)
@@ -236,7 +201,7 @@ async def book(update: Update, context: Context, staff: Staff, data: dict) -> No
                           from_ts(start, deps.office.tz).date(),
                           t.gettext("The details are kept: choose another time.") + "\n\n")
         return
-    await deps.db.write(operator_drafts.clear, staff.user_id)
+    await deps.db.write(drafts.delete, staff.user_id, Party.STAFF)
     visit = await deps.db.read(agenda.visit, result.id)
     assert visit is not None
     await answer(update, t.gettext("Booked."))

@@ -8,7 +8,6 @@ days to bookings; the bookings it cancelled stay cancelled.
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from telegram import Update
@@ -16,7 +15,9 @@ from telegram.ext import BaseHandler
 
 from bot.context import Context
 from bot.domain.arguments import Period, find_desk, parse_period
+from bot.domain.flows import Party
 from bot.domain.model import Closure, Office, from_ts
+from bot.domain.staff_flows import ClosureDraft
 from bot.domain.visits import Visit
 from bot.i18n import Html, Translator
 from bot.services import counter
@@ -37,11 +38,8 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import date_examples
-from storage import agenda, closures, operator_drafts
+from storage import agenda, closures, drafts
 
-CLOSE_DRAFT = "close"
-"""The operator draft of a closure waiting for confirmation: {"first", "last", "desk", "reason",
-"nonce"}; the nonce is in the preview's button, so that only the latest preview confirms."""
 MAX_DAYS = 366
 REASON_LIMIT = 200
 LISTED = 15
@@ -100,10 +98,9 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
         return
     start, end = period.bounds(office.tz)
     affected = await deps.db.read(agenda.cancellable, start, end, desk, now_ts(deps))
-    nonce = secrets.token_hex(4)
-    await deps.db.write(operator_drafts.put, staff.user_id, CLOSE_DRAFT,
-                        {"first": period.first.isoformat(), "last": period.last.isoformat(),
-                         "desk": desk, "reason": reason, "nonce": nonce}, now_ts(deps))
+    draft = ClosureDraft.new(first=period.first.isoformat(), last=period.last.isoformat(),
+                             desk=desk, reason=reason)
+    await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
     lines = [t.gettext("Close <b>{scope}</b> {span}?", scope=_scope(office, t, desk),
                        span=_span(t, period.first, period.last)),
              t.gettext("Reason: {reason}", reason=reason or "—"), ""]
@@ -119,22 +116,21 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
     label = (t.ngettext("Close and cancel {n} booking", "Close and cancel {n} bookings",
                         len(affected)) if affected else t.gettext("Close"))
     await send(update, context, Html("\n".join(lines)),
-               [[button(label, callbacks.with_nonce(CLOSE_CONFIRM, nonce)),
+               [[button(label, callbacks.with_nonce(CLOSE_CONFIRM, draft.nonce)),
                 button(t.gettext("Don't close"), STOP.encode())]])
 
 
 async def close_confirmed(update: Update, context: Context, staff: Staff) -> None:
     deps, t, office = context.deps, staff.t, context.deps.office
     nonce = callbacks.read_nonce(CLOSE_CONFIRM, callback_data(update))
-    draft = await draft_of(context, staff.user_id, CLOSE_DRAFT)
-    if nonce is None or draft is None or draft.data.get("nonce") != nonce:
+    draft = await draft_of(context, staff.user_id, ClosureDraft)
+    if nonce is None or draft is None or draft.nonce != nonce:
         await invalid_button(update, staff)
         return
-    period = Period(date.fromisoformat(draft.data["first"]),
-                    date.fromisoformat(draft.data["last"]))
+    period = Period(date.fromisoformat(draft.first), date.fromisoformat(draft.last))
     start, end = period.bounds(office.tz)
-    desk, reason = draft.data["desk"], draft.data["reason"]
-    await deps.db.write(operator_drafts.clear, staff.user_id)
+    desk, reason = draft.desk, draft.reason
+    await deps.db.write(drafts.delete, staff.user_id, Party.STAFF)
     closure, cancelled = await deps.db.write(
         counter.close, period.first, period.last, desk, reason, start=start, end=end,
         actor=staff.user_id, now=now_ts(deps))

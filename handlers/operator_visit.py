@@ -9,7 +9,9 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import Context
 from bot.domain.arguments import Period, find_desk
+from bot.domain.flows import Party
 from bot.domain.model import Status, from_ts, to_ts
+from bot.domain.staff_flows import REASON_LIMIT, CancelDraft, CancelStep
 from bot.domain.visits import STEPS, Visit, actions, allowed
 from bot.i18n import Html
 from bot.services import counter
@@ -31,13 +33,9 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import agenda_data, desk_keyboard, unknown_desk
-from storage import agenda, audit, operator_drafts, operators
-from storage.operator_drafts import Draft
+from storage import agenda, audit, drafts, operators
 
 DETAIL = re.compile(r"^/b(\d{1,12})(?:@\w+)?$")
-REASON_LIMIT = 200
-CANCEL = "cancel"
-"""The operator draft of a cancellation: {"booking": id} then {"booking", "reason"}."""
 
 
 async def view(context: Context, staff: Staff, visit: Visit) -> tuple[Html, Keyboard]:
@@ -154,7 +152,7 @@ async def ask_reason(update: Update, context: Context, staff: Staff) -> None:
         await answer(update, t.gettext("It can no longer be cancelled."), alert=True)
         await show_visit(update, context, staff, visit)
         return
-    await deps.db.write(operator_drafts.put, staff.user_id, CANCEL, {"booking": visit.id},
+    await deps.db.write(drafts.save, staff.user_id, CancelDraft.new(booking=visit.id),
                         now_ts(deps))
     await answer(update)
     await send(update, context, t.gettext(
@@ -163,30 +161,29 @@ async def ask_reason(update: Update, context: Context, staff: Staff) -> None:
         [[button(t.gettext("Stop"), STOP.encode())]])
 
 
-async def reason_typed(update: Update, context: Context, staff: Staff, draft: Draft) -> None:
-    """The reason of a cancellation, typed by the operator (see handlers/operator_input.py)."""
+async def reason_typed(update: Update, context: Context, staff: Staff,
+                       draft: CancelDraft) -> None:
+    """The reason of a cancellation, typed by the operator (handlers/conversation.py)."""
     assert update.message is not None
     deps, t = context.deps, staff.t
-    reason = " ".join((update.message.text or "").split())
-    if not reason or len(reason) > REASON_LIMIT:
+    if not draft.give_reason(update.message.text or ""):
         await send(update, context, t.gettext(
             "Write the reason in one message of at most {limit} characters.",
             limit=REASON_LIMIT), [[button(t.gettext("Stop"), STOP.encode())]])
         return
-    visit = await deps.db.read(agenda.visit, int(draft.data["booking"]))
+    visit = await deps.db.read(agenda.visit, draft.booking)
     if visit is None or visit.status != Status.BOOKED:
-        await deps.db.write(operator_drafts.clear, staff.user_id)
+        await deps.db.write(drafts.delete, staff.user_id, Party.STAFF)
         await send(update, context, t.gettext("It can no longer be cancelled."))
         return
-    await deps.db.write(operator_drafts.put, staff.user_id, CANCEL,
-                        {"booking": visit.id, "reason": reason}, now_ts(deps))
+    await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
     told = (t.gettext("The citizen will be told on Telegram, with a button to book again.")
             if visit.user_id is not None else
             t.gettext("This booking was made by phone or at the counter: the bot cannot tell "
                       "the citizen."))
     await send(update, context, t.gettext(
         "Cancel the booking of {name}, {when}, for {service}?\nReason: {reason}",
-        name=visit.name or "—", when=_when(staff, context, visit), reason=reason,
+        name=visit.name or "—", when=_when(staff, context, visit), reason=draft.reason,
         service=service_name(deps.office, visit.service, t)) + "\n\n" + told,
         [[button(t.gettext("Yes, cancel it"), callbacks.with_id(VISIT_CANCEL_YES, visit.id)),
           button(t.gettext("No, keep it"), STOP.encode())]])
@@ -195,15 +192,15 @@ async def reason_typed(update: Update, context: Context, staff: Staff, draft: Dr
 async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> None:
     booking_id = callbacks.read_id(VISIT_CANCEL_YES, callback_data(update))
     deps, t = context.deps, staff.t
-    draft = await draft_of(context, staff.user_id, CANCEL)
-    if (booking_id is None or draft is None or draft.data.get("booking") != booking_id
-            or "reason" not in draft.data):
+    draft = await draft_of(context, staff.user_id, CancelDraft)
+    if (booking_id is None or draft is None or draft.booking != booking_id
+            or draft.step is not CancelStep.CONFIRM):
         await invalid_button(update, staff)
         return
     cancelled = await deps.db.write(counter.cancel, booking_id, now_ts(deps),
                                     actor=staff.user_id, by="operator",
-                                    reason=draft.data["reason"])
-    await deps.db.write(operator_drafts.clear, staff.user_id)
+                                    reason=draft.reason)
+    await deps.db.write(drafts.delete, staff.user_id, Party.STAFF)
     visit = await deps.db.read(agenda.visit, booking_id)
     assert visit is not None
     if cancelled is None:

@@ -8,19 +8,13 @@ from handlers import (
     operator_add,
     operator_agenda,
     operator_closures,
-    operator_input,
     operator_invites,
     operator_reports,
     operator_visit,
 )
 from handlers.operator_access import set_menus
 
-__all__ = ["before_start", "first", "handlers", "set_menus"]
-
-
-def first() -> list[BaseHandler]:
-    """For the group that runs before any other: an operator's typed answers."""
-    return operator_input.input_handlers()
+__all__ = ["before_start", "handlers", "set_menus"]
 
 
 def before_start() -> list[BaseHandler]:
@@ -36,5 +30,4 @@ def handlers() -> list[BaseHandler]:
         *operator_add.handlers(),
         *operator_closures.handlers(),
         *operator_reports.handlers(),
-        *operator_input.handlers(),
     ]

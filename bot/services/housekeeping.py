@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.domain.model import to_ts
 from bot.services.scope import Scope
-from storage import drafts, holds, operator_drafts, privacy
+from storage import drafts, holds, privacy
 
 log = logging.getLogger(__name__)
 FORGET_AFTER = 24 * 3600
@@ -29,4 +29,3 @@ async def tidy(deps: Scope) -> None:
     timeout = deps.office.rules.conversation_timeout_minutes * 60
     await deps.db.write(holds.purge_expired, now)
     await deps.db.write(drafts.purge_stale, now - timeout, now - timeout - FORGET_AFTER)
-    await deps.db.write(operator_drafts.purge_stale, now - timeout)

@@ -106,7 +106,7 @@ async def test_wrong_closures_are_explained(operator: LocalUser, db: Database) -
     assert "comincia oggi" in (await operator.send("/chiudi ieri-domani")).text
     assert "comincia oggi o più avanti" in (await operator.send("/chiudi 25/11")).text
     assert "al massimo 366 giorni" in (await operator.send("/chiudi 1/12/2026-1/1/2028")).text
-    assert await value(db, "SELECT count(*) FROM operator_drafts") == 0
+    assert await value(db, "SELECT count(*) FROM drafts WHERE party = 'staff'") == 0
 
 
 async def test_reopen_lifts_a_closure(operator: LocalUser, db: Database, office: Office,
