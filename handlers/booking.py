@@ -1,6 +1,6 @@
 """/book (/prenota): category, service, day, time, name, codice fiscale, note, summary, confirm.
 
-The conversation lives in a draft in SQLite (bot/draft.py), so a restart loses nothing. Every
+The conversation lives in a draft in SQLite (bot/domain/flows.py), so a restart loses nothing. Every
 press is decoded and checked again here: the draft it belongs to, the step it is valid in, and
 the availability it claims. Text typed where a button is expected, a button from an old message,
 forged data: each gets an answer and the current step again, never an error.
