@@ -17,6 +17,7 @@ from bot.domain.model import Office
 from bot.services import invites
 from storage.audit import COMMAND_LINE
 from storage.db import Database
+from storage.sqlite import SqliteDatabase
 
 
 def weekly_hours(office: Office) -> float:
@@ -55,8 +56,14 @@ def check_config(args: argparse.Namespace) -> int:
 
 
 def backup(args: argparse.Namespace) -> int:
+    settings = read_settings()
+    if settings.database_url:
+        print("The database is PostgreSQL (SPORTELLO_DATABASE_URL): back it up with pg_dump.",
+              file=sys.stderr)
+        return 2
+
     async def copy() -> None:
-        db = await Database.open(read_settings().db_path)
+        db = await SqliteDatabase.open(settings.db_path)
         try:
             await db.backup(args.path)
         finally:
@@ -83,7 +90,7 @@ def console_command(args: argparse.Namespace) -> int:
     settings = read_settings()
     logs.configure("WARNING", None)
     office = with_admins(load_office(settings.config_path), settings)
-    asyncio.run(console.chat(office, args.db or settings.db_path, args.user, args.language))
+    asyncio.run(console.chat(office, args.db or settings.database, args.user, args.language))
     return 0
 
 
@@ -107,7 +114,7 @@ def invite(args: argparse.Namespace) -> int:
     tz = load_office(settings.config_path).tz
 
     async def create() -> tuple[str, datetime]:
-        db = await Database.open(args.db or settings.db_path)
+        db = await Database.open(args.db or settings.database)
         try:
             return await invites.create(db, COMMAND_LINE, datetime.now(tz))
         finally:

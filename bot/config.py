@@ -15,6 +15,7 @@ from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -31,6 +32,7 @@ from bot.domain.model import (
     Service,
     Text,
 )
+from storage.db import is_url
 
 SAMPLE_NAME = "sample_office.toml"
 T = TypeVar("T")
@@ -367,9 +369,24 @@ class Settings:
     api_base_url: str | None
     admins: tuple[int, ...]
     log_level: str
+    database_url: str | None = None
+    """PostgreSQL instead of the SQLite file at `db_path`."""
 
-    def __repr__(self) -> str:  # the token never reaches a log line
-        return f"Settings(config={self.config_path}, db={self.db_path}, admins={self.admins})"
+    @property
+    def database(self) -> str | Path:
+        """What `Database.open` takes: the PostgreSQL URL if set, else the SQLite file."""
+        return self.database_url or self.db_path
+
+    def __repr__(self) -> str:  # neither the token nor a password ever reaches a log line
+        return (f"Settings(config={self.config_path}, db={_without_password(self.database)},"
+                f" admins={self.admins})")
+
+
+def _without_password(database: str | Path) -> str:
+    parts = urlsplit(str(database))
+    if not parts.password:
+        return str(database)
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
 
 
 def read_settings(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -380,6 +397,10 @@ def read_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         raise ConfigError("<environment>", "SPORTELLO_ADMINS", admins_text,
                           "expected Telegram user ids separated by commas") from None
     config = environ.get("SPORTELLO_CONFIG")
+    url = environ.get("SPORTELLO_DATABASE_URL") or None
+    if url and not is_url(url):
+        raise ConfigError("<environment>", "SPORTELLO_DATABASE_URL", _without_password(url),
+                          "expected postgresql://user:password@host/database")
     return Settings(
         token=environ.get("TELEGRAM_BOT_TOKEN") or None,
         config_path=Path(config) if config else None,
@@ -387,4 +408,5 @@ def read_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         api_base_url=environ.get("TELEGRAM_API_BASE_URL") or None,
         admins=admins,
         log_level=environ.get("SPORTELLO_LOG_LEVEL", "INFO").upper(),
+        database_url=url,
     )

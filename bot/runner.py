@@ -20,7 +20,7 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 async def serve(settings: Settings, office: Office, request: BaseRequest | None = None) -> None:
     """`request`: how to reach the Bot API (default: HTTP to Telegram)."""
     assert settings.token is not None
-    db = await Database.open(settings.db_path)
+    db = await Database.open(settings.database)
     application = build_application(office, db, token=settings.token, request=request,
                                     base_url=settings.api_base_url)
     stop = asyncio.Event()

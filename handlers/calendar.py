@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -11,6 +10,7 @@ from bot.domain import availability
 from bot.domain.availability import DayState, Window
 from bot.domain.model import Busy, Closure, Office, Service, Slot, local_datetime, to_ts
 from storage import closures, occupancy
+from storage.engine import Connection
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ async def load(deps: Deps, service: Service, first: date, last: date,
     start = to_ts(local_datetime(first, 0, office.tz))
     end = to_ts(local_datetime(last + timedelta(days=1), 0, office.tz))
 
-    def read(conn: sqlite3.Connection) -> tuple[list[Busy], list[Closure]]:
+    def read(conn: Connection) -> tuple[list[Busy], list[Closure]]:
         return (occupancy.busy(conn, service.desks, start, end, to_ts(now), owner),
                 closures.active(conn, first))
 

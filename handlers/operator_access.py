@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +24,7 @@ from handlers.common import Keyboard, answer, citizen, edit, send
 from handlers.menu import CITIZEN_COMMANDS, Command, bot_commands, command_list
 from handlers.start import unknown_button, unknown_command
 from storage import citizens, operator_drafts, operators
+from storage.engine import Connection
 from storage.operator_drafts import Draft
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ async def set_menus(application: Application) -> None:
         await set_menu(application.bot, user_id, deps.i18n(lang), admin)
 
 
-def _staff_languages(conn: sqlite3.Connection,
+def _staff_languages(conn: Connection,
                      admins: Iterable[int]) -> dict[int, tuple[str, bool]]:
     roles = {operator.user_id: False for operator in operators.active(conn)}
     roles.update(dict.fromkeys(admins, True))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
+from typing import Any
 
 from bot.domain.model import Status
 from bot.domain.visits import Step, Visit
 from storage import audit
+from storage.engine import Connection
 
 _COLUMNS = (
     "id, code, user_id, service, desk, start_ts, end_ts, status, name, codice_fiscale, note,"
@@ -16,27 +17,28 @@ _OPEN = "('booked', 'checked_in', 'in_service')"
 """Visits the counter has not finished with."""
 
 
-def _visit(row: sqlite3.Row) -> Visit:
+def _visit(row: Any) -> Visit:
     return Visit(*row[:7], Status(row[7]), *row[8:])
 
 
-def between(conn: sqlite3.Connection, start: int, end: int,
+def between(conn: Connection, start: int, end: int,
             desk: str | None = None) -> list[Visit]:
     """Visits starting in [start, end), at `desk` or every desk, in time order; not cancelled."""
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM bookings WHERE start_ts >= ? AND start_ts < ?"
-        " AND status <> 'cancelled' AND (? IS NULL OR desk = ?) ORDER BY start_ts, desk, id",
+        " AND status <> 'cancelled' AND (CAST(? AS TEXT) IS NULL OR desk = ?)"
+        " ORDER BY start_ts, desk, id",
         (start, end, desk, desk),
     ).fetchall()
     return [_visit(row) for row in rows]
 
 
-def visit(conn: sqlite3.Connection, booking_id: int) -> Visit | None:
+def visit(conn: Connection, booking_id: int) -> Visit | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM bookings WHERE id = ?", (booking_id,)).fetchone()
     return _visit(row) if row else None
 
 
-def next_at(conn: sqlite3.Connection, desk: str, start: int, end: int) -> Visit | None:
+def next_at(conn: Connection, desk: str, start: int, end: int) -> Visit | None:
     """The visit to deal with next at `desk` among those starting in [start, end): the one in
     service, else the earliest not finished."""
     row = conn.execute(
@@ -47,7 +49,7 @@ def next_at(conn: sqlite3.Connection, desk: str, start: int, end: int) -> Visit 
     return _visit(row) if row else None
 
 
-def take_step(conn: sqlite3.Connection, booking_id: int, step: Step, actor: int,
+def take_step(conn: Connection, booking_id: int, step: Step, actor: int,
               now: int) -> Visit | None:
     """Move the visit on (and audit it), only if it is still in one of the step's sources."""
     sources = ", ".join("?" * len(step.sources))
@@ -62,12 +64,13 @@ def take_step(conn: sqlite3.Connection, booking_id: int, step: Step, actor: int,
     return _visit(row)
 
 
-def cancellable(conn: sqlite3.Connection, start: int, end: int, desk: str | None,
+def cancellable(conn: Connection, start: int, end: int, desk: str | None,
                 now: int) -> list[Visit]:
     """Bookings still to come in [start, end) (at `desk`, or anywhere) that a closure cancels."""
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM bookings WHERE status = 'booked' AND start_ts >= ?"
-        " AND start_ts >= ? AND start_ts < ? AND (? IS NULL OR desk = ?) ORDER BY start_ts, desk",
+        " AND start_ts >= ? AND start_ts < ? AND (CAST(? AS TEXT) IS NULL OR desk = ?)"
+        " ORDER BY start_ts, desk",
         (now, start, end, desk, desk),
     ).fetchall()
     return [_visit(row) for row in rows]

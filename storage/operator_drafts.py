@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
+
+from storage.engine import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,7 +15,7 @@ class Draft:
     data: dict[str, Any]
 
 
-def put(conn: sqlite3.Connection, user_id: int, action: str, data: dict[str, Any],
+def put(conn: Connection, user_id: int, action: str, data: dict[str, Any],
         now: int) -> None:
     conn.execute(
         "INSERT INTO operator_drafts (user_id, action, data, updated_ts) VALUES (?, ?, ?, ?)"
@@ -24,7 +25,7 @@ def put(conn: sqlite3.Connection, user_id: int, action: str, data: dict[str, Any
     )
 
 
-def get(conn: sqlite3.Connection, user_id: int, since: int) -> Draft | None:
+def get(conn: Connection, user_id: int, since: int) -> Draft | None:
     """The draft, unless untouched since before `since` (then it is as good as abandoned)."""
     row = conn.execute(
         "SELECT action, data FROM operator_drafts WHERE user_id = ? AND updated_ts >= ?",
@@ -33,11 +34,11 @@ def get(conn: sqlite3.Connection, user_id: int, since: int) -> Draft | None:
     return Draft(row[0], json.loads(row[1])) if row else None
 
 
-def clear(conn: sqlite3.Connection, user_id: int) -> None:
+def clear(conn: Connection, user_id: int) -> None:
     conn.execute("DELETE FROM operator_drafts WHERE user_id = ?", (user_id,))
 
 
-def purge_stale(conn: sqlite3.Connection, older_than: int) -> int:
+def purge_stale(conn: Connection, older_than: int) -> int:
     """Forget drafts untouched since before `older_than`: abandoned, and they may hold a
     citizen's name and codice fiscale."""
     return conn.execute("DELETE FROM operator_drafts WHERE updated_ts < ?",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from storage import bookings
+from storage.engine import Connection
 
 
-def erase_citizen(conn: sqlite3.Connection, user_id: int, now: int) -> int:
+def erase_citizen(conn: Connection, user_id: int, now: int) -> int:
     """Cancel the citizen's future bookings and erase everything that identifies them; the
     bookings stay, anonymous, for the counts. Return how many bookings were cancelled."""
     future = [row[0] for row in conn.execute(
@@ -28,7 +27,7 @@ def erase_citizen(conn: sqlite3.Connection, user_id: int, now: int) -> int:
     return len(future)
 
 
-def purge_older_than(conn: sqlite3.Connection, before: int, now: int) -> int:
+def purge_older_than(conn: Connection, before: int, now: int) -> int:
     """Erase names, codici fiscali and notes of bookings that ended before `before`, and the
     identity remembered for citizens who have booked nothing since. Return bookings purged."""
     purged = conn.execute(

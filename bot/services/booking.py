@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from storage import audit, bookings, citizens, drafts
 from storage.bookings import Booked, Refusal, Request
+from storage.engine import Connection
 
 
-def book_for_citizen(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
+def book_for_citizen(conn: Connection, request: Request, now: int) -> Booked | Refusal:
     """The citizen's own booking: their identity is remembered for the next one and their
     conversation ends, in the same transaction."""
     result = bookings.book(conn, request, now)
@@ -19,7 +18,7 @@ def book_for_citizen(conn: sqlite3.Connection, request: Request, now: int) -> Bo
     return result
 
 
-def book_on_behalf(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
+def book_on_behalf(conn: Connection, request: Request, now: int) -> Booked | Refusal:
     """A booking by an operator (`request.created_by`) for a citizen on the phone or present."""
     assert request.created_by is not None
     booked = bookings.book(conn, request, now)

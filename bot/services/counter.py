@@ -8,19 +8,19 @@ booked on Telegram: outbox kind `booking_cancelled`, payload {"reason": ..., "by
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 from bot.domain.model import Booking, Closure, to_ts
 from bot.domain.visits import Visit
 from storage import audit, bookings, closures, outbox
 from storage.agenda import cancellable
+from storage.engine import Connection
 
 NOTICE = "booking_cancelled"
 
 
 
-def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, actor: int, by: str,
+def cancel(conn: Connection, booking_id: int, now: int, *, actor: int, by: str,
            reason: str) -> Booking | None:
     """None when the booking is no longer 'booked' (served, already cancelled, ...)."""
     cancelled = bookings.cancel(conn, booking_id, now, by=by, reason=reason)
@@ -33,7 +33,7 @@ def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, actor: int, b
     return cancelled
 
 
-def close(conn: sqlite3.Connection, first: date, last: date, desk: str | None, reason: str,
+def close(conn: Connection, first: date, last: date, desk: str | None, reason: str,
           *, start: int, end: int, actor: int, now: int) -> tuple[Closure, list[Visit]]:
     """Close [first, last] (instants [start, end)) and cancel the bookings still to come there;
     return the closure and what was cancelled."""
@@ -44,7 +44,7 @@ def close(conn: sqlite3.Connection, first: date, last: date, desk: str | None, r
                      if cancel(conn, visit.id, now, actor=actor, by="closure", reason=reason)]
 
 
-def reopen(conn: sqlite3.Connection, closure_id: int, *, actor: int, now: int) -> Closure | None:
+def reopen(conn: Connection, closure_id: int, *, actor: int, now: int) -> Closure | None:
     lifted = closures.lift(conn, closure_id, actor, now)
     if lifted is not None:
         audit.record(conn, now, actor, "reopen", detail=str(closure_id))

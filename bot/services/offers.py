@@ -10,7 +10,6 @@ expires at the next run, and its time goes to the next in the queue.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
@@ -21,6 +20,7 @@ from bot.domain.availability import booking_window, free_slots
 from bot.domain.model import Closure, Office, Service, Slot, local_datetime, to_ts
 from handlers.notices import WAITLIST_OFFER
 from storage import closures, holds, outbox, waitlist
+from storage.engine import Connection
 from storage.occupancy import busy
 
 INTERVAL = 60
@@ -30,7 +30,7 @@ INTERVAL = 60
 class _FreeTimes:
     """Free times per service and day, read once per run (until a hold changes them)."""
 
-    def __init__(self, conn: sqlite3.Connection, office: Office, closed: Sequence[Closure],
+    def __init__(self, conn: Connection, office: Office, closed: Sequence[Closure],
                  now: datetime) -> None:
         self.conn, self.office, self.closed, self.now = conn, office, closed, now
         self.earliest = now + timedelta(
@@ -53,7 +53,7 @@ class _FreeTimes:
         self._known.clear()
 
 
-def _hold_first_fit(conn: sqlite3.Connection, office: Office, entry: waitlist.Entry,
+def _hold_first_fit(conn: Connection, office: Office, entry: waitlist.Entry,
                     service: Service, times: _FreeTimes, now: datetime) -> holds.Hold | None:
     window = booking_window(office, now)
     day, last = max(entry.first, window.first), min(entry.last, window.last)
@@ -73,7 +73,7 @@ def _hold_first_fit(conn: sqlite3.Connection, office: Office, entry: waitlist.En
     return None
 
 
-def make_offers(conn: sqlite3.Connection, office: Office, now: datetime) -> int:
+def make_offers(conn: Connection, office: Office, now: datetime) -> int:
     """Expire what is over, then offer each place the first free time that fits it."""
     now_ts, today = to_ts(now), now.astimezone(office.tz).date()
     waitlist.expire(conn, today, now_ts)

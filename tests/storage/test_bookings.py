@@ -1,10 +1,12 @@
-"""Bookings in a real SQLite file: the overlap rule, holds, limits, and the race for a time."""
+"""Bookings in a real database, on each engine: the overlap rule, holds, limits, and the race for
+a time."""
 
 from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,8 +15,9 @@ import pytest
 from bot.domain.availability import DayState, day_states, desks_free_at, free_slots
 from bot.domain.model import Busy, Closure, Office, local_datetime, to_ts
 from storage import bookings, citizens, closures, holds
-from storage.bookings import OVERLAP_MESSAGE, Booked, Refusal, new_code
+from storage.bookings import Booked, Refusal, new_code
 from storage.db import Database
+from storage.engine import OVERLAP, Connection, IntegrityError
 from storage.occupancy import OCCUPYING_SQL, busy
 
 DAY = date(2026, 3, 3)
@@ -29,18 +32,23 @@ def at(hhmm: str) -> int:
     return to_ts(local_datetime(DAY, int(hours) * 60 + int(minutes), TZ))
 
 
-def insert(conn: sqlite3.Connection, desk: str, start: int, end: int) -> int:
+def insert(conn: Connection, desk: str, start: int, end: int) -> int:
     """A booking written with raw SQL, past every check in Python."""
-    cursor = conn.execute(
+    return conn.execute(
         "INSERT INTO bookings (code, service, desk, start_ts, end_ts, created_ts)"
-        " VALUES (?, 'cie', ?, ?, ?, ?)",
+        " VALUES (?, 'cie', ?, ?, ?, ?) RETURNING id",
         (new_code(), desk, start, end, NOW),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    ).fetchone()[0]
 
 
-def register(conn: sqlite3.Connection, users: range) -> None:
+@contextmanager
+def refused_as_overlap() -> Iterator[None]:
+    with pytest.raises(IntegrityError) as refused:
+        yield
+    assert refused.value.constraint == OVERLAP
+
+
+def register(conn: Connection, users: range) -> None:
     for user in users:
         citizens.ensure(conn, user, "it", NOW)
 
@@ -51,13 +59,13 @@ async def _citizens(db: Database) -> None:
     await db.write(register, range(1, 100))
 
 
-def active(conn: sqlite3.Connection) -> list[tuple[str, int, int, int | None]]:
+def active(conn: Connection) -> list[tuple[str, int, int, int | None]]:
     return [tuple(row) for row in conn.execute(
         f"SELECT desk, start_ts, end_ts, user_id FROM bookings WHERE status IN {OCCUPYING_SQL}"
         " ORDER BY desk, start_ts")]
 
 
-def day_view(conn: sqlite3.Connection, desks: tuple[str, ...],
+def day_view(conn: Connection, desks: tuple[str, ...],
              owner: int | None) -> tuple[list[Busy], list[Closure]]:
     """What a handler reads before offering times on DAY: taken stretches and closures."""
     start = to_ts(local_datetime(DAY, 0, TZ))
@@ -72,7 +80,7 @@ def day_view(conn: sqlite3.Connection, desks: tuple[str, ...],
 async def test_the_database_refuses_an_overlapping_insert(db: Database, start: str,
                                                            end: str) -> None:
     await db.write(insert, "S01", at("09:00"), at("09:30"))
-    with pytest.raises(sqlite3.IntegrityError, match=OVERLAP_MESSAGE):
+    with refused_as_overlap():
         await db.write(insert, "S01", at(start), at(end))
     await db.write(insert, "S02", at(start), at(end))
     assert await db.read(active) == [("S01", at("09:00"), at("09:30"), None),
@@ -95,7 +103,7 @@ async def test_the_database_refuses_an_update_that_creates_an_overlap(db: Databa
         ("UPDATE bookings SET desk = 'S01' WHERE id = ?", (elsewhere,)),
     ]
     for sql, args in moves:
-        with pytest.raises(sqlite3.IntegrityError, match=OVERLAP_MESSAGE):
+        with refused_as_overlap():
             await db.write(lambda conn, sql=sql, args=args: conn.execute(sql, args))
     assert await db.read(active) == [("S01", at("09:00"), at("09:30"), None),
                                      ("S01", at("10:00"), at("10:30"), None),
@@ -109,7 +117,7 @@ async def test_a_cancelled_or_missed_booking_frees_its_time(db: Database) -> Non
     assert cancelled.cancel_reason == "changed plans"
     assert await db.write(bookings.cancel, first, NOW, by="citizen") is None
     second = await db.write(insert, "S01", at("09:00"), at("09:30"))
-    with pytest.raises(sqlite3.IntegrityError, match=OVERLAP_MESSAGE):  # no way back
+    with refused_as_overlap():  # no way back
         await db.write(lambda conn: conn.execute(
             "UPDATE bookings SET status = 'booked' WHERE id = ?", (first,)))
     await db.write(lambda conn: conn.execute(
@@ -229,7 +237,7 @@ async def test_200_citizens_race_for_the_last_free_time(db: Database, office: Of
                                                         make_request, connections: int) -> None:
     service = office.services["cie"]
 
-    def fill(conn: sqlite3.Connection) -> None:
+    def fill(conn: Connection) -> None:
         """Every desk of the service taken all day, but S04 from 12:30."""
         for desk in service.desks:
             insert(conn, desk, at("08:30"), at("12:30") if desk == "S04" else at("13:00"))
@@ -242,7 +250,7 @@ async def test_200_citizens_race_for_the_last_free_time(db: Database, office: Of
     [last] = free_slots(office, service, DAY, taken, closed, now)
     assert (to_ts(last.start), last.desk) == (at("12:30"), "S04")
     desks = desks_free_at(office, service, last.start, taken, closed, now)
-    pool = [db, *[await Database.open(db.path) for _ in range(connections - 1)]]
+    pool = [db, *[await Database.open(db.target) for _ in range(connections - 1)]]
     try:
         results = await asyncio.gather(*(
             pool[n % connections].write(bookings.book, make_request(

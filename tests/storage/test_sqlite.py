@@ -1,10 +1,11 @@
-"""The database file: migrations, pragmas, transactions, the worker thread, online backup."""
+"""The SQLite file: migrations, pragmas, the worker thread, online backup."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
 import threading
+from collections.abc import AsyncIterator
 from contextlib import closing
 from pathlib import Path
 
@@ -13,7 +14,9 @@ import pytest
 import storage.db
 from bot.cli import main
 from storage import citizens
-from storage.db import Database, configure, migrate, migrations
+from storage.db import Database, migrations
+from storage.engine import Connection, IntegrityError
+from storage.sqlite import BUSY_TIMEOUT_MS, SqliteConnection, SqliteDatabase, configure, migrate
 
 NOW = 1_772_000_000
 SHIPPED = [(version, name) for version, name, _ in migrations()]
@@ -39,7 +42,15 @@ def tables(conn: sqlite3.Connection) -> set[str]:
 
 def with_extra_migration(monkeypatch: pytest.MonkeyPatch, sql: str) -> None:
     shipped = migrations()
-    monkeypatch.setattr(storage.db, "migrations", lambda: [*shipped, (EXTRA, "extra", sql)])
+    monkeypatch.setattr(storage.db, "migrations",
+                        lambda engine: [*shipped, (EXTRA, "extra", sql)])
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
+    database = await SqliteDatabase.open(tmp_path / "sportello.db")
+    yield database
+    await database.close()
 
 
 def test_migrations_apply_to_an_empty_file_and_only_once(tmp_path: Path) -> None:
@@ -97,39 +108,28 @@ async def test_several_processes_can_open_a_new_file_at_once(tmp_path: Path) -> 
             await db.close()
 
 
-async def test_pragmas(db: Database) -> None:
+async def test_pragmas(sqlite_db: SqliteDatabase) -> None:
     def pragmas(conn: sqlite3.Connection) -> list[object]:
         names = ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
         return [conn.execute(f"PRAGMA {name}").fetchone()[0] for name in names]
 
-    assert await db.read(pragmas) == ["wal", 1, storage.db.BUSY_TIMEOUT_MS, 2]  # 2: FULL
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-        await db.write(lambda conn: conn.execute(
+    assert await sqlite_db.read(pragmas) == ["wal", 1, BUSY_TIMEOUT_MS, 2]  # 2: FULL
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        await sqlite_db.write(lambda conn: conn.execute(
             "INSERT INTO waitlist (user_id, service, first_day, last_day, created_ts)"
             " VALUES (404, 'cie', '2026-03-02', '2026-03-09', 0)"))
 
 
-async def test_run_executes_in_the_worker_thread(db: Database) -> None:
-    """`Database._run` relies on aiosqlite's private `_execute`: this fails first if it goes."""
-    thread, answer = await db._run(  # noqa: SLF001 - what this test is about
+async def test_run_executes_in_the_worker_thread(sqlite_db: SqliteDatabase) -> None:
+    """`SqliteDatabase._run` relies on aiosqlite's private `_execute`: this fails first if it
+    goes."""
+    thread, answer = await sqlite_db._run(  # noqa: SLF001 - what this test is about
         lambda conn: (threading.get_ident(), conn.execute("SELECT 40 + 2").fetchone()[0]))
     assert answer == 42
     assert thread != threading.get_ident()
 
 
-async def test_a_write_commits_all_or_nothing(db: Database) -> None:
-    def half_done(conn: sqlite3.Connection) -> None:
-        citizens.ensure(conn, 7, "it", NOW)
-        raise RuntimeError("interrupted")
-
-    with pytest.raises(RuntimeError, match="interrupted"):
-        await db.write(half_done)
-    assert await db.read(citizens.get, 7) is None
-    await db.write(citizens.ensure, 7, "en", NOW)
-    assert (await db.read(citizens.get, 7)).lang == "en"
-
-
-def add_citizen_with_booking(conn: sqlite3.Connection, n: int) -> None:
+def add_citizen_with_booking(conn: Connection, n: int) -> None:
     """Two rows in one transaction: a consistent copy holds both or neither."""
     citizens.ensure(conn, n, "it", NOW)
     conn.execute(
@@ -148,8 +148,9 @@ def assert_sound_copy(path: Path) -> int:
         return people
 
 
-async def test_backup_while_another_connection_keeps_writing(db: Database,
+async def test_backup_while_another_connection_keeps_writing(sqlite_db: SqliteDatabase,
                                                              tmp_path: Path) -> None:
+    db = sqlite_db
     for n in range(50):
         await db.write(add_citizen_with_booking, n)
     writer, stop = await Database.open(db.path), asyncio.Event()
@@ -180,7 +181,7 @@ def test_the_backup_command_copies_the_database_in_sportello_db(
     live, copy = tmp_path / "live.db", tmp_path / "copy.db"
     with connect(live) as conn:
         migrate(conn)
-        add_citizen_with_booking(conn, 7)
+        add_citizen_with_booking(SqliteConnection(conn), 7)
     monkeypatch.setenv("SPORTELLO_DB", str(live))
     assert main(["backup", str(copy)]) == 0
     assert capsys.readouterr().out == f"backup written to {copy}\n"
