@@ -54,10 +54,10 @@ def drop_expired(conn: Connection, now: int) -> int:
 
 
 def _next(conn: Connection, now: int, avoid: Collection[int]) -> int | None:
-    marks = ", ".join("?" * len(avoid))
+    besides = f" AND chat_id NOT IN ({', '.join('?' * len(avoid))})" if avoid else ""
     row = conn.execute(
-        f"SELECT id FROM outbox WHERE state = 'pending' AND due_ts <= ?"
-        f" AND chat_id NOT IN ({marks}) ORDER BY due_ts, id LIMIT 1",
+        f"SELECT id FROM outbox WHERE state = 'pending' AND due_ts <= ?{besides}"
+        " ORDER BY due_ts, id LIMIT 1",
         (now, *avoid),
     ).fetchone()
     return row[0] if row else None

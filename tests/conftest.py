@@ -4,11 +4,12 @@ with users who talk to it."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -49,15 +50,37 @@ def postgres() -> Iterator[Cluster]:
     cluster.stop()
 
 
+@dataclass
+class Scratch:
+    """One migrated PostgreSQL database for the whole run, emptied before each test that uses
+    it: every table emptied and every id counter back to 1, as in a new SQLite file (many times
+    faster than TRUNCATE or a new database)."""
+
+    url: str
+    conn: Any
+    emptying: str
+
+    def empty(self) -> None:
+        self.conn.execute(self.emptying)
+
+
 @pytest.fixture(scope="session")
-def postgres_url(postgres: Cluster) -> str:
-    """One migrated database for the run, emptied before each test that uses it."""
+def scratch(postgres: Cluster) -> Iterator[Scratch]:
     from storage.postgres import connect, migrate  # psycopg: only with the postgres extra
 
     url = postgres.create_database("sportello")
     with connect(url) as conn:
         migrate(conn)
-    return url
+        tables = [row[0] for row in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            " AND tablename <> 'schema_migrations'")]
+        counters = [row[0] for row in conn.execute(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")]
+        conn.execute("SET session_replication_role = replica")  # no foreign keys: any order
+        conn.execute("SET lock_timeout = '10s'")  # a test that left a transaction open: fail
+        yield Scratch(url, conn, "; ".join([
+            *(f"DELETE FROM {table}" for table in tables),
+            *(f"ALTER SEQUENCE {counter} RESTART" for counter in counters)]))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -66,28 +89,11 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
     if request.param == "sqlite":
         database = await Database.open(tmp_path / "sportello.db")
     else:
-        url = request.getfixturevalue("postgres_url")
-        await asyncio.to_thread(empty, url)
-        database = await Database.open(url)
+        empty: Scratch = request.getfixturevalue("scratch")
+        empty.empty()
+        database = await Database.open(empty.url)
     yield database
     await database.close()
-
-
-def empty(url: str) -> None:
-    """Every table emptied and every id counter back to 1, as in a new SQLite file (many times
-    faster than TRUNCATE or a new database)."""
-    from storage.postgres import connect
-
-    with connect(url) as conn:
-        tables = [row[0] for row in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-            " AND tablename <> 'schema_migrations'")]
-        counters = [row[0] for row in conn.execute(
-            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")]
-        conn.execute("; ".join([
-            "SET session_replication_role = replica",  # no foreign key checks: any order will do
-            *(f"DELETE FROM {table}" for table in tables),
-            *(f"ALTER SEQUENCE {counter} RESTART" for counter in counters)]))
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ a time."""
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,10 +16,12 @@ import pytest
 from bot.domain.availability import DayState, day_states, desks_free_at, free_slots
 from bot.domain.model import Busy, Closure, Office, local_datetime, to_ts
 from storage import bookings, citizens, closures, holds
-from storage.bookings import Booked, Refusal, new_code
+from storage.bookings import Booked, Refusal, Request, new_code
 from storage.db import Database
 from storage.engine import OVERLAP, Connection, IntegrityError
 from storage.occupancy import OCCUPYING_SQL, busy
+from tests.storage.conftest import MakeRequest
+from tests.storage.racers import race
 
 DAY = date(2026, 3, 3)
 """A Tuesday: open in the morning and in the afternoon."""
@@ -232,13 +235,12 @@ async def test_limits_per_account_and_per_codice_fiscale(db: Database, make_requ
     assert isinstance(await book("10:00", 2, "RSSMRA85T10A562S"), Booked)
 
 
-@pytest.mark.parametrize("connections", [1, 4])
-async def test_200_citizens_race_for_the_last_free_time(db: Database, office: Office,
-                                                        make_request, connections: int) -> None:
+async def racers_for_the_last_time(db: Database, office: Office,
+                                   make_request: MakeRequest) -> list[Request]:
+    """Every desk of the service taken all day but S04 from 12:30; 200 citizens who want it."""
     service = office.services["cie"]
 
     def fill(conn: Connection) -> None:
-        """Every desk of the service taken all day, but S04 from 12:30."""
         for desk in service.desks:
             insert(conn, desk, at("08:30"), at("12:30") if desk == "S04" else at("13:00"))
             insert(conn, desk, at("15:00"), at("17:30"))
@@ -250,18 +252,49 @@ async def test_200_citizens_race_for_the_last_free_time(db: Database, office: Of
     [last] = free_slots(office, service, DAY, taken, closed, now)
     assert (to_ts(last.start), last.desk) == (at("12:30"), "S04")
     desks = desks_free_at(office, service, last.start, taken, closed, now)
-    pool = [db, *[await Database.open(db.target) for _ in range(connections - 1)]]
-    try:
-        results = await asyncio.gather(*(
-            pool[n % connections].write(bookings.book, make_request(
-                "cie", at("12:30"), desks=desks, user_id=1000 + n), NOW)
-            for n in range(200)))
-    finally:
-        for other in pool[1:]:
-            await other.close()
-    [winner] = [r for r in results if isinstance(r, Booked)]
-    assert results.count(Refusal.TAKEN) == 199
+    return [make_request("cie", at("12:30"), desks=desks, user_id=1000 + n) for n in range(200)]
+
+
+async def assert_one_winner(db: Database, outcomes: list[tuple[int, Booked | Refusal]]) -> None:
+    """`outcomes`: each racer's user id and result."""
+    [(user, winner)] = [(u, r) for u, r in outcomes if isinstance(r, Booked)]
+    assert [r for _, r in outcomes].count(Refusal.TAKEN) == 199
     rows = await db.read(lambda conn: conn.execute(
         f"SELECT id, desk, user_id FROM bookings WHERE status IN {OCCUPYING_SQL}"
         " AND start_ts = ?", (at("12:30"),)).fetchall())
-    assert [tuple(row) for row in rows] == [(winner.id, "S04", 1000 + results.index(winner))]
+    assert [tuple(row) for row in rows] == [(winner.id, "S04", user)]
+
+
+@pytest.mark.parametrize("connections", [1, 4])
+async def test_200_citizens_race_for_the_last_free_time(db: Database, office: Office,
+                                                        make_request: MakeRequest,
+                                                        connections: int) -> None:
+    requests = await racers_for_the_last_time(db, office, make_request)
+    pool = [db, *[await Database.open(db.target) for _ in range(connections - 1)]]
+    try:
+        results = await asyncio.gather(*(
+            pool[n % connections].write(bookings.book, request, NOW)
+            for n, request in enumerate(requests)))
+    finally:
+        for other in pool[1:]:
+            await other.close()
+    await assert_one_winner(db, [(r.user_id, result) for r, result in zip(requests, results,
+                                                                          strict=True)])
+
+
+async def test_200_citizens_in_4_processes_race_for_the_last_free_time(
+        db: Database, office: Office, make_request: MakeRequest) -> None:
+    """As four bot workers sharing one database would: each process books 50 at once."""
+    requests = await racers_for_the_last_time(db, office, make_request)
+    spawn = multiprocessing.get_context("spawn")  # no forking a process that runs threads
+    start, answers = spawn.Barrier(4), spawn.Queue()
+    workers = [spawn.Process(target=race, args=(str(db.target), requests[n::4], NOW, start,
+                                                answers)) for n in range(4)]
+    for worker in workers:
+        worker.start()
+    outcomes = [outcome for _ in workers
+                for outcome in await asyncio.to_thread(answers.get, timeout=120)]
+    for worker in workers:
+        await asyncio.to_thread(worker.join)
+        assert worker.exitcode == 0
+    await assert_one_winner(db, outcomes)
