@@ -46,6 +46,11 @@ class IntegrityError(Exception):
         self.constraint = constraint
 
 
+class Unfinished(Exception):
+    """The transaction could not commit: PostgreSQL rolls back a transaction one of whose
+    statements failed, unless that statement ran inside a `savepoint`."""
+
+
 @contextmanager
 def savepoint(conn: Connection) -> Iterator[None]:
     """Undo only what the block did if it raises, the transaction going on: PostgreSQL aborts a

@@ -19,10 +19,11 @@ from typing import Any, ClassVar, TypeVar
 
 import psycopg
 from psycopg import errors
+from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool
 
 from storage import db
-from storage.engine import IntegrityError
+from storage.engine import IntegrityError, Unfinished
 
 T = TypeVar("T")
 
@@ -194,6 +195,8 @@ def _run(raw: psycopg.Connection[Any], begin: str, work: Callable[[PostgresConne
         raw.execute(begin)
         try:
             result = work(conn)
+            if raw.info.transaction_status == TransactionStatus.INERROR:
+                raise Unfinished("a statement failed and was caught outside a savepoint")
             raw.commit()
         except _TRY_AGAIN:
             raw.rollback()

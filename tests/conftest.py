@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,7 +21,7 @@ from bot.outbox import Dispatcher
 from bot.pacing import Pace
 from bot.testing.clock import FakeClock
 from bot.testing.local_api import LocalBotAPI, LocalUser
-from bot.testing.postgres import Cluster, Unavailable
+from bot.testing.postgres import Cluster, Scratch, Unavailable
 from storage.db import Database
 
 ROME = ZoneInfo("Europe/Rome")
@@ -50,37 +48,10 @@ def postgres() -> Iterator[Cluster]:
     cluster.stop()
 
 
-@dataclass
-class Scratch:
-    """One migrated PostgreSQL database for the whole run, emptied before each test that uses
-    it: every table emptied and every id counter back to 1, as in a new SQLite file (many times
-    faster than TRUNCATE or a new database)."""
-
-    url: str
-    conn: Any
-    emptying: str
-
-    def empty(self) -> None:
-        self.conn.execute(self.emptying)
-
-
 @pytest.fixture(scope="session")
 def scratch(postgres: Cluster) -> Iterator[Scratch]:
-    from storage.postgres import connect, migrate  # psycopg: only with the postgres extra
-
-    url = postgres.create_database("sportello")
-    with connect(url) as conn:
-        migrate(conn)
-        tables = [row[0] for row in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-            " AND tablename <> 'schema_migrations'")]
-        counters = [row[0] for row in conn.execute(
-            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")]
-        conn.execute("SET session_replication_role = replica")  # no foreign keys: any order
-        conn.execute("SET lock_timeout = '10s'")  # a test that left a transaction open: fail
-        yield Scratch(url, conn, "; ".join([
-            *(f"DELETE FROM {table}" for table in tables),
-            *(f"ALTER SEQUENCE {counter} RESTART" for counter in counters)]))
+    with Scratch.create(postgres, "sportello") as database:
+        yield database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

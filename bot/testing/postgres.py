@@ -15,6 +15,8 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,3 +123,36 @@ class Cluster:
             self._run("pg_ctl", "-D", "data", "-m", "immediate", "-w", "-s", "stop")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@dataclass
+class Scratch:
+    """A migrated database to use again and again: `empty()` empties every table and sets every
+    id counter back to 1, as in a new SQLite file, many times faster than TRUNCATE or a new
+    database."""
+
+    url: str
+    conn: Any
+    emptying: str
+
+    @classmethod
+    @contextmanager
+    def create(cls, cluster: Cluster, name: str) -> Iterator[Scratch]:
+        from storage.postgres import connect, migrate
+
+        url = cluster.create_database(name)
+        with connect(url) as conn:
+            migrate(conn)
+            tables = [row[0] for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                " AND tablename <> 'schema_migrations'")]
+            counters = [row[0] for row in conn.execute(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")]
+            conn.execute("SET session_replication_role = replica")  # no foreign keys: any order
+            conn.execute("SET lock_timeout = '10s'")  # someone left a transaction open: fail
+            yield cls(url, conn, "; ".join([
+                *(f"DELETE FROM {table}" for table in tables),
+                *(f"ALTER SEQUENCE {counter} RESTART" for counter in counters)]))
+
+    def empty(self) -> None:
+        self.conn.execute(self.emptying)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from storage.bookings import Booked, Refusal, Request, new_code
 from storage.db import Database
 from storage.engine import OVERLAP, Connection, IntegrityError
 from storage.occupancy import OCCUPYING_SQL, busy
+from tests.seed import rows
 from tests.storage.conftest import MakeRequest
 from tests.storage.racers import race
 
@@ -235,6 +236,41 @@ async def test_limits_per_account_and_per_codice_fiscale(db: Database, make_requ
     assert isinstance(await book("10:00", 2, "RSSMRA85T10A562S"), Booked)
 
 
+@asynccontextmanager
+async def opened(db: Database, count: int) -> AsyncIterator[list[Database]]:
+    """`db` and `count - 1` more connections to the same database."""
+    pool = [db, *[await Database.open(db.target) for _ in range(count - 1)]]
+    try:
+        yield pool
+    finally:
+        for other in pool[1:]:
+            await other.close()
+
+
+async def test_20_citizens_race_to_hold_one_time_and_one_holds_it(db: Database) -> None:
+    """No rule in the schema keeps holds apart: the write transaction does (SQLite's single
+    writer, PostgreSQL's serializable isolation)."""
+    async with opened(db, 4) as pool:
+        held = await asyncio.gather(*(
+            pool[n % 4].write(holds.place, 10 + n, "cie", ["S01"], at("09:00"), at("09:30"),
+                              NOW, NOW + 600) for n in range(20)))
+    [winner] = [hold for hold in held if hold is not None]
+    assert await rows(db, "SELECT owner, desk, start_ts FROM holds") == [
+        (winner.owner, "S01", at("09:00"))]
+
+
+async def test_one_account_booking_10_times_at_once_gets_only_its_limit(
+        db: Database, make_request: MakeRequest) -> None:
+    async with opened(db, 4) as pool:
+        results = await asyncio.gather(*(
+            pool[n % 4].write(bookings.book, make_request(
+                "cie", at("09:00") + n * 1800, desks=["S01"], user_id=1, max_per_account=2), NOW)
+            for n in range(10)))
+    assert sorted(map(type, results), key=str) == sorted([Booked] * 2 + [Refusal] * 8, key=str)
+    assert {r for r in results if isinstance(r, Refusal)} == {Refusal.LIMIT_ACCOUNT}
+    assert await rows(db, "SELECT count(*) FROM bookings WHERE user_id = 1") == [(2,)]
+
+
 async def racers_for_the_last_time(db: Database, office: Office,
                                    make_request: MakeRequest) -> list[Request]:
     """Every desk of the service taken all day but S04 from 12:30; 200 citizens who want it."""
@@ -270,14 +306,10 @@ async def test_200_citizens_race_for_the_last_free_time(db: Database, office: Of
                                                         make_request: MakeRequest,
                                                         connections: int) -> None:
     requests = await racers_for_the_last_time(db, office, make_request)
-    pool = [db, *[await Database.open(db.target) for _ in range(connections - 1)]]
-    try:
+    async with opened(db, connections) as pool:
         results = await asyncio.gather(*(
             pool[n % connections].write(bookings.book, request, NOW)
             for n, request in enumerate(requests)))
-    finally:
-        for other in pool[1:]:
-            await other.close()
     await assert_one_winner(db, [(r.user_id, result) for r, result in zip(requests, results,
                                                                           strict=True)])
 
