@@ -16,7 +16,7 @@ from bot.config import ConfigError, Settings, load_office, read_settings
 from bot.domain.model import Office
 from bot.services import invites
 from storage.audit import COMMAND_LINE
-from storage.db import Database
+from storage.db import Database, is_url
 from storage.sqlite import SqliteDatabase
 
 
@@ -126,6 +126,26 @@ def invite(args: argparse.Namespace) -> int:
     return 0
 
 
+def migrate_to_postgres(args: argparse.Namespace) -> int:
+    """Copy an office's SQLite file into an empty PostgreSQL database, table by table."""
+    if not is_url(args.url):
+        print(f"{args.url!r} is no PostgreSQL URL (postgresql://user:password@host/database)",
+              file=sys.stderr)
+        return 2
+    from storage import transfer  # psycopg: only with the postgres extra
+
+    try:
+        counts = transfer.to_postgres(args.sqlite_file, args.url)
+    except transfer.Refused as why:
+        print(f"Nothing copied: {why}", file=sys.stderr)
+        return 1
+    for table, count in counts.items():
+        print(f"{table:<20} {count:>9} rows")
+    print(f"copied and counted: {sum(counts.values())} rows in {len(counts)} tables. "
+          "Set SPORTELLO_DATABASE_URL to this URL to run on it.")
+    return 0
+
+
 def with_admins(office: Office, settings: Settings) -> Office:
     return replace(office, admins=tuple(dict.fromkeys((*office.admins, *settings.admins))))
 
@@ -139,7 +159,8 @@ def parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("console", help="talk to the bot offline, in this terminal")
     chat.add_argument("--user", type=int, default=1, help="your Telegram user id (default 1)")
     chat.add_argument("--language", default="it", help="your client's language (default it)")
-    chat.add_argument("--db", type=Path, help="database file (default: $SPORTELLO_DB)")
+    chat.add_argument("--db", help="SQLite file or postgresql:// URL (default: "
+                      "$SPORTELLO_DATABASE_URL, else $SPORTELLO_DB)")
     chat.set_defaults(handler=console_command)
     check = commands.add_parser("check-config", help="validate an office TOML and summarise it")
     check.add_argument("file", nargs="?", type=Path,
@@ -151,8 +172,14 @@ def parser() -> argparse.ArgumentParser:
     link = commands.add_parser("invite", help="print a single-use link that registers an operator")
     link.add_argument("--bot-username", help="the bot's username (default: "
                       "$SPORTELLO_BOT_USERNAME)")
-    link.add_argument("--db", type=Path, help="database file (default: $SPORTELLO_DB)")
+    link.add_argument("--db", help="SQLite file or postgresql:// URL (default: "
+                      "$SPORTELLO_DATABASE_URL, else $SPORTELLO_DB)")
     link.set_defaults(handler=invite)
+    move = commands.add_parser("migrate-to-postgres", help="copy the data of an office's SQLite "
+                               "file into an empty PostgreSQL database")
+    move.add_argument("sqlite_file", type=Path)
+    move.add_argument("url", help="postgresql://user:password@host/database")
+    move.set_defaults(handler=migrate_to_postgres)
     return root
 
 
