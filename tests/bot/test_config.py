@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main, summary
-from bot.config import ConfigError, load_office, parse_office, sample_path
+from bot.config import ConfigError, load_office, parse_office, read_settings, sample_path
 from bot.domain.model import Office
 
 SAMPLE = sample_path().read_text(encoding="utf-8")
@@ -96,6 +96,23 @@ def test_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     path = tmp_path / "nowhere.toml"
     assert main(["check-config", str(path)]) == 1
     assert capsys.readouterr() == ("", f"{path}: <file> = <missing>: file not found\n")
+
+
+def test_sportello_database_url_chooses_postgresql_and_its_password_stays_out_of_logs() -> None:
+    url = "postgresql://sportello:s3cret@db.comune.example/sportello"
+    settings = read_settings({"SPORTELLO_DATABASE_URL": url, "SPORTELLO_DB": "x.db"})
+    assert settings.database == url
+    assert "s3cret" not in repr(settings)
+    assert "postgresql://sportello:***@db.comune.example/sportello" in repr(settings)
+    assert read_settings({"SPORTELLO_DB": "x.db"}).database == Path("x.db")
+
+
+def test_a_database_url_that_is_not_postgresql_is_one_line() -> None:
+    with pytest.raises(ConfigError) as refused:
+        read_settings({"SPORTELLO_DATABASE_URL": "mysql://root:s3cret@localhost/sportello"})
+    assert str(refused.value) == (
+        "<environment>: SPORTELLO_DATABASE_URL = 'mysql://root:***@localhost/sportello': "
+        "expected postgresql://user:password@host/database")
 
 
 def test_check_config_reads_sportello_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
