@@ -182,30 +182,48 @@ class PostgresDatabase(db.Database):
         return await asyncio.get_running_loop().run_in_executor(self._threads, run)
 
     async def _transaction(self, mode: db.Mode, work: Callable[[PostgresConnection], T]) -> T:
-        return await self._call(lambda raw: _run(raw, _BEGIN[mode], work))
+        def run() -> T:
+            for attempt in range(1, ATTEMPTS + 1):
+                with self._pool.connection() as raw:
+                    result = _once(raw, _BEGIN[mode], work, last=attempt == ATTEMPTS)
+                if result is not _AGAIN:
+                    return result  # type: ignore[return-value]
+                time.sleep(random.uniform(0, 0.002 * attempt))  # spreads the retries
+            raise AssertionError("unreachable")
+
+        return await asyncio.get_running_loop().run_in_executor(self._threads, run)
 
     async def close(self) -> None:
         await asyncio.to_thread(self._pool.close)
         self._threads.shutdown(wait=False)
 
 
-def _run(raw: psycopg.Connection[Any], begin: str, work: Callable[[PostgresConnection], T]) -> T:
-    conn = PostgresConnection(raw)
-    for attempt in range(1, ATTEMPTS + 1):
+_AGAIN = object()
+
+
+def _once(raw: psycopg.Connection[Any], begin: str, work: Callable[[PostgresConnection], T], *,
+          last: bool) -> T | object:
+    """One try of a transaction: its result, or _AGAIN when it is worth running again (unless
+    it was the `last` try): the server found it unsafe beside a concurrent one, or the
+    connection turned out to be closed (the server restarted): the pool replaces it."""
+    try:
         raw.execute(begin)
-        try:
-            result = work(conn)
-            if raw.info.transaction_status == TransactionStatus.INERROR:
-                raise Unfinished("a statement failed and was caught outside a savepoint")
-            raw.commit()
-        except _TRY_AGAIN:
-            raw.rollback()
-            if attempt == ATTEMPTS:
-                raise
-            time.sleep(random.uniform(0, 0.002 * attempt))  # spreads the retries
-            continue
-        except BaseException:
-            raw.rollback()
+    except psycopg.OperationalError:
+        if last or not raw.broken:
             raise
-        return result
-    raise AssertionError("unreachable")
+        return _AGAIN
+    try:
+        result = work(PostgresConnection(raw))
+        if raw.info.transaction_status == TransactionStatus.INERROR:
+            raise Unfinished("a statement failed and was caught outside a savepoint")
+        raw.commit()
+    except _TRY_AGAIN:
+        raw.rollback()
+        if last:
+            raise
+        return _AGAIN
+    except BaseException:
+        if not raw.closed:
+            raw.rollback()
+        raise
+    return result

@@ -103,3 +103,22 @@ async def test_processes_starting_together_migrate_a_new_postgresql_database_onc
     finally:
         for db in opened:
             await db.close()
+
+
+@pytest.mark.postgres
+async def test_connections_the_server_closed_are_replaced_without_losing_a_write(
+        scratch: Scratch) -> None:
+    """As after a restart of the server, or a proxy closing idle connections."""
+    scratch.empty()
+    db = await Database.open(scratch.url)
+    try:
+        await asyncio.gather(*(db.write(citizens.ensure, n, "it", NOW) for n in range(8)))
+        [[closed]] = scratch.conn.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()
+        assert closed >= 1
+        await asyncio.gather(*(db.write(citizens.set_lang, n, "en") for n in range(8)))
+        assert [c.lang for c in await db.read(
+            lambda conn: [citizens.get(conn, n) for n in range(8)])] == ["en"] * 8
+    finally:
+        await db.close()
