@@ -16,7 +16,7 @@ from bot.config import ConfigError, Settings, load_office, read_settings
 from bot.domain.model import Office
 from bot.services import invites
 from storage.audit import COMMAND_LINE
-from storage.db import Database, is_url
+from storage.db import Database, EngineMissing, is_url, require_postgres
 from storage.sqlite import SqliteDatabase
 
 
@@ -132,7 +132,8 @@ def migrate_to_postgres(args: argparse.Namespace) -> int:
         print(f"{args.url!r} is no PostgreSQL URL (postgresql://user:password@host/database)",
               file=sys.stderr)
         return 2
-    from storage import transfer  # psycopg: only with the postgres extra
+    require_postgres()
+    from storage import transfer
 
     try:
         counts = transfer.to_postgres(args.sqlite_file, args.url)
@@ -187,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.handler(args)
-    except ConfigError as error:
+    except (ConfigError, EngineMissing) as error:
         print(error, file=sys.stderr)
         return 1
 

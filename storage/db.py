@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import abc
 import enum
+import importlib
 import re
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import ClassVar, Concatenate, ParamSpec, TypeVar
+from types import ModuleType
+from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
 from storage.engine import Connection
 
@@ -27,6 +29,10 @@ Work = Callable[Concatenate[Connection, P], T]
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 _MIGRATION = re.compile(r"^(\d{4})_(\w+)\.sql$")
+
+
+class EngineMissing(Exception):
+    """The database asked for needs a driver that is not installed."""
 
 
 class Mode(enum.Enum):
@@ -55,6 +61,15 @@ def migrations(engine: str = "sqlite") -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+def require_postgres() -> ModuleType:
+    """storage.postgres, imported only when asked for, since psycopg is an extra."""
+    try:
+        return importlib.import_module("storage.postgres")
+    except ModuleNotFoundError as missing:
+        raise EngineMissing(f"PostgreSQL needs {missing.name}: "
+                            "pip install 'sportello-bot[postgres]'") from None
+
+
 class Database(abc.ABC):
     engine: ClassVar[str]
 
@@ -63,9 +78,8 @@ class Database(abc.ABC):
         """Open (and bring up to date) the SQLite file at `target`, or the PostgreSQL database
         when `target` is a postgresql:// URL."""
         if is_url(target):
-            from storage.postgres import PostgresDatabase  # psycopg only when asked for
-
-            return await PostgresDatabase.open(str(target))
+            postgres: Any = require_postgres()
+            return await postgres.PostgresDatabase.open(str(target))
         from storage.sqlite import SqliteDatabase
 
         return await SqliteDatabase.open(target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import sys
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -113,6 +114,16 @@ def test_a_database_url_that_is_not_postgresql_is_one_line() -> None:
     assert str(refused.value) == (
         "<environment>: SPORTELLO_DATABASE_URL = 'mysql://root:***@localhost/sportello': "
         "expected postgresql://user:password@host/database")
+
+
+def test_postgresql_without_its_driver_is_one_line(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the postgres extra were missing
+    monkeypatch.delitem(sys.modules, "storage.postgres", raising=False)
+    monkeypatch.setenv("SPORTELLO_DATABASE_URL", "postgresql:///sportello")
+    assert main(["invite", "--bot-username", "sportello_bot"]) == 1
+    assert capsys.readouterr().err == (
+        "PostgreSQL needs psycopg: pip install 'sportello-bot[postgres]'\n")
 
 
 def test_check_config_reads_sportello_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
