@@ -18,7 +18,8 @@ from bot.config_reader import ConfigError
 from bot.domain.model import Office
 from bot.services import invites
 from storage.audit import COMMAND_LINE
-from storage.db import Database
+from storage.db import Database, EngineMissing, is_url, require_postgres
+from storage.sqlite import SqliteDatabase
 
 EXIT_OK = 0
 EXIT_CRASH = 1
@@ -69,8 +70,14 @@ def check_config(args: argparse.Namespace) -> int:
 
 
 def backup(args: argparse.Namespace) -> int:
+    settings = read_settings()
+    if settings.database_url:
+        print("The database is PostgreSQL (SPORTELLO_DATABASE_URL): back it up with pg_dump.",
+              file=sys.stderr)
+        return 2
+
     async def copy() -> None:
-        db = await Database.open(read_settings().db_path)
+        db = await SqliteDatabase.open(settings.db_path)
         try:
             await db.backup(args.path)
         finally:
@@ -119,7 +126,7 @@ def console_command(args: argparse.Namespace) -> int:
     settings = read_settings()
     logs.configure("WARNING", None)
     office = with_admins(load_office(settings.config_path), settings)
-    asyncio.run(console.chat(office, args.db or settings.db_path, args.user, args.language))
+    asyncio.run(console.chat(office, args.db or settings.database, args.user, args.language))
     return 0
 
 
@@ -143,7 +150,7 @@ def invite(args: argparse.Namespace) -> int:
     tz = load_office(settings.config_path).tz
 
     async def create() -> tuple[str, datetime]:
-        db = await Database.open(args.db or settings.db_path)
+        db = await Database.open(args.db or settings.database)
         try:
             return await invites.create(db, COMMAND_LINE, datetime.now(tz))
         finally:
@@ -152,6 +159,27 @@ def invite(args: argparse.Namespace) -> int:
     token, expires = asyncio.run(create())
     print(invites.link(username, token))
     print(f"single use, valid until {expires.isoformat(timespec='minutes')}")
+    return 0
+
+
+def migrate_to_postgres(args: argparse.Namespace) -> int:
+    """Copy an office's SQLite file into an empty PostgreSQL database, table by table."""
+    if not is_url(args.url):
+        print(f"{args.url!r} is no PostgreSQL URL (postgresql://user:password@host/database)",
+              file=sys.stderr)
+        return 2
+    require_postgres()
+    from storage import transfer
+
+    try:
+        counts = transfer.to_postgres(args.sqlite_file, args.url)
+    except transfer.Refused as why:
+        print(f"Nothing copied: {why}", file=sys.stderr)
+        return 1
+    for table, count in counts.items():
+        print(f"{table:<20} {count:>9} rows")
+    print(f"copied and counted: {sum(counts.values())} rows in {len(counts)} tables. "
+          "Set SPORTELLO_DATABASE_URL to this URL to run on it.")
     return 0
 
 
@@ -168,7 +196,8 @@ def parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("console", help="talk to the bot offline, in this terminal")
     chat.add_argument("--user", type=int, default=1, help="your Telegram user id (default 1)")
     chat.add_argument("--language", default="it", help="your client's language (default it)")
-    chat.add_argument("--db", type=Path, help="database file (default: $SPORTELLO_DB)")
+    chat.add_argument("--db", help="SQLite file or postgresql:// URL (default: "
+                      "$SPORTELLO_DATABASE_URL, else $SPORTELLO_DB)")
     chat.set_defaults(handler=console_command)
     check = commands.add_parser("check-config", help="validate an office TOML and summarise it")
     check.add_argument("file", nargs="?", type=Path,
@@ -180,8 +209,14 @@ def parser() -> argparse.ArgumentParser:
     link = commands.add_parser("invite", help="print a single-use link that registers an operator")
     link.add_argument("--bot-username", help="the bot's username (default: "
                       "$SPORTELLO_BOT_USERNAME)")
-    link.add_argument("--db", type=Path, help="database file (default: $SPORTELLO_DB)")
+    link.add_argument("--db", help="SQLite file or postgresql:// URL (default: "
+                      "$SPORTELLO_DATABASE_URL, else $SPORTELLO_DB)")
     link.set_defaults(handler=invite)
+    move = commands.add_parser("migrate-to-postgres", help="copy the data of an office's SQLite "
+                               "file into an empty PostgreSQL database")
+    move.add_argument("sqlite_file", type=Path)
+    move.add_argument("url", help="postgresql://user:password@host/database")
+    move.set_defaults(handler=migrate_to_postgres)
     return root
 
 
@@ -190,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler  # set by every subcommand
     try:
         return handler(args)
-    except ConfigError as error:
+    except (ConfigError, EngineMissing) as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:  # before `run` could take Ctrl-C over, or in another command

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -40,6 +41,7 @@ from bot.domain.model import (
     Rules,
     Service,
 )
+from storage.db import is_url
 
 SAMPLE_NAME = "sample_office.toml"
 LONGEST_SERVICE = 720
@@ -274,9 +276,24 @@ class Settings:
     api_base_url: str | None
     admins: tuple[int, ...]
     log_level: str
+    database_url: str | None = None
+    """PostgreSQL instead of the SQLite file at `db_path`."""
 
-    def __repr__(self) -> str:  # the token never reaches a log line
-        return f"Settings(config={self.config_path}, db={self.db_path}, admins={self.admins})"
+    @property
+    def database(self) -> str | Path:
+        """What `Database.open` takes: the PostgreSQL URL if set, else the SQLite file."""
+        return self.database_url or self.db_path
+
+    def __repr__(self) -> str:  # neither the token nor a password ever reaches a log line
+        return (f"Settings(config={self.config_path}, db={_without_password(self.database)},"
+                f" admins={self.admins})")
+
+
+def _without_password(database: str | Path) -> str:
+    parts = urlsplit(str(database))
+    if not parts.password:
+        return str(database)
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
 
 
 def read_settings(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -291,6 +308,10 @@ def read_settings(environ: Mapping[str, str] = os.environ) -> Settings:
     if base_url is not None and not re.match(r"https?://[^/\s]+", base_url):
         raise ConfigError("<environment>", "TELEGRAM_API_BASE_URL", base_url,
                           "expected http://host[:port] or https://host[:port]")
+    url = environ.get("SPORTELLO_DATABASE_URL") or None
+    if url and not is_url(url):
+        raise ConfigError("<environment>", "SPORTELLO_DATABASE_URL", _without_password(url),
+                          "expected postgresql://user:password@host/database")
     return Settings(
         token=environ.get("TELEGRAM_BOT_TOKEN") or None,
         config_path=Path(config) if config else None,
@@ -298,4 +319,5 @@ def read_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         api_base_url=base_url,
         admins=admins,
         log_level=environ.get("SPORTELLO_LOG_LEVEL", "INFO").upper(),
+        database_url=url,
     )

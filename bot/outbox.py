@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import timedelta
@@ -35,6 +34,7 @@ from bot.services.triage import DROPPED, FAILED, SENT, Outgoing, Settled
 from handlers import notices
 from handlers.message_size import TOO_LONG, clip
 from storage import citizens, outbox
+from storage.engine import Connection
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def retry_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def _blocked(conn: sqlite3.Connection, message: outbox.Message, now: int,
+def _blocked(conn: Connection, message: outbox.Message, now: int,
              error: str) -> Settled:
     citizens.mark_unreachable(conn, message.chat_id, now)
     return triage.give_up(conn, message, now, error)

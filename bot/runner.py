@@ -41,7 +41,7 @@ def api_address(settings: Settings) -> str:
 async def serve(settings: Settings, office: Office, request: BaseRequest | None = None) -> None:
     """`request`: how to reach the Bot API (default: HTTP to `settings.api_base_url`)."""
     assert settings.token is not None
-    db = await Database.open(settings.db_path)
+    db = await Database.open(settings.database)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in STOP_SIGNALS:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import enum
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from bot.domain.booking_code import new_code
 from bot.domain.model import Booking, Scheduled, Status, from_ts
 from storage import closures, holds, outbox
+from storage.engine import OVERLAP, Connection, IntegrityError, savepoint
 from storage.occupancy import LONGEST, OCCUPYING_SQL, is_free
 
-OVERLAP_MESSAGE = "overlapping booking at the same desk"
-PERSON_OVERLAP_MESSAGE = "overlapping booking of the same person"
 ACTIVE_SQL = "('booked', 'checked_in', 'in_service')"
 """Bookings not yet over: a person who has one is expected somewhere (migration 0004)."""
 
@@ -67,7 +66,7 @@ class InTheWay:
     booking: Booking
 
 
-def _active_count(conn: sqlite3.Connection, column: str, value: object, now: int,
+def _active_count(conn: Connection, column: str, value: object, now: int,
                   replaces: int | None) -> int:
     count: int = conn.execute(
         f"SELECT count(*) FROM bookings WHERE {column} = ? AND status = 'booked'"
@@ -77,17 +76,17 @@ def _active_count(conn: sqlite3.Connection, column: str, value: object, now: int
     return count
 
 
-def active_for_user(conn: sqlite3.Connection, user_id: int, now: int) -> int:
+def active_for_user(conn: Connection, user_id: int, now: int) -> int:
     """Bookings of the account still to begin: what the account limit counts."""
     return _active_count(conn, "user_id", user_id, now, None)
 
 
-def active_for_codice_fiscale(conn: sqlite3.Connection, codice_fiscale: str, now: int,
+def active_for_codice_fiscale(conn: Connection, codice_fiscale: str, now: int,
                               excluding: int | None = None) -> int:
     return _active_count(conn, "codice_fiscale", codice_fiscale, now, excluding)
 
 
-def overlapping_for_person(conn: sqlite3.Connection, codice_fiscale: str, start: int, end: int,
+def overlapping_for_person(conn: Connection, codice_fiscale: str, start: int, end: int,
                            excluding: int | None = None) -> Booking | None:
     """An active booking of `codice_fiscale` overlapping [start, end), other than `excluding`
     (the booking being moved), as the database's rule sees it."""
@@ -100,7 +99,7 @@ def overlapping_for_person(conn: sqlite3.Connection, codice_fiscale: str, start:
     return from_row(row) if row else None
 
 
-def _refusal_for_limits(conn: sqlite3.Connection, request: Request, now: int) -> Refusal | None:
+def _refusal_for_limits(conn: Connection, request: Request, now: int) -> Refusal | None:
     if request.user_id is not None and request.max_per_account is not None and _active_count(
         conn, "user_id", request.user_id, now, request.replaces
     ) >= request.max_per_account:
@@ -112,37 +111,38 @@ def _refusal_for_limits(conn: sqlite3.Connection, request: Request, now: int) ->
     return None
 
 
-def _insert(conn: sqlite3.Connection, request: Request, desk: str, now: int) -> Booked | None:
+def _insert(conn: Connection, request: Request, desk: str, now: int) -> Booked | None:
     """Insert at `desk`; None when the database refuses it as overlapping at the desk. (The
     same person's overlap was checked just before, in this transaction: the trigger cannot
     refuse that here.)"""
     while True:
         code = new_code()
         try:
-            cursor = conn.execute(
-                "INSERT INTO bookings (code, user_id, service, desk, start_ts, end_ts, name,"
-                " codice_fiscale, note, created_ts, created_by, rescheduled_from,"
-                " person_overlap_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (code, request.user_id, request.service, desk, request.start, request.end,
-                 request.name, request.codice_fiscale, request.note, now, request.created_by,
-                 request.replaces, request.person_overlap_by),
-            )
-        except sqlite3.IntegrityError as error:
-            if OVERLAP_MESSAGE in str(error):
+            with savepoint(conn):
+                row = conn.execute(
+                    "INSERT INTO bookings (code, user_id, service, desk, start_ts, end_ts, name,"
+                    " codice_fiscale, note, created_ts, created_by, rescheduled_from,"
+                    " person_overlap_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (code) DO NOTHING RETURNING id",
+                    (code, request.user_id, request.service, desk, request.start, request.end,
+                     request.name, request.codice_fiscale, request.note, now,
+                     request.created_by, request.replaces, request.person_overlap_by),
+                ).fetchone()
+        except IntegrityError as error:
+            if error.constraint == OVERLAP:
                 return None
-            if "bookings.code" in str(error):
-                continue  # one chance in a billion: draw another code
             raise
-        assert cursor.lastrowid is not None
-        return Booked(cursor.lastrowid, code, desk)
+        if row is not None:  # else the code was taken, one chance in a billion: draw another
+            return Booked(row[0], code, desk)
 
 
-def book(conn: sqlite3.Connection, request: Request,
+def book(conn: Connection, request: Request,
          now: int) -> Booked | Refusal | InTheWay:
     """Book the first desk free for the whole time, or say why not.
 
-    Runs inside one IMMEDIATE transaction (`Database.write`), so the checks and the insert see
-    the same state; the overlap triggers refuse what a concurrent connection slipped in anyway.
+    Runs inside one write transaction (`Database.write`), so the checks and the insert see the
+    same state; the overlap rules (storage.engine.OVERLAP, PERSON_OVERLAP) refuse what a
+    concurrent transaction slipped in anyway.
     """
     if request.replaces is not None and conn.execute(
         "SELECT 1 FROM bookings WHERE id = ? AND user_id IS ? AND status = 'booked'"
@@ -184,7 +184,7 @@ def book(conn: sqlite3.Connection, request: Request,
     return booked
 
 
-def from_row(row: sqlite3.Row) -> Booking:
+def from_row(row: Any) -> Booking:
     """The one mapper from a `SELECT *` of the bookings table to a `Booking`."""
     def at(column: str) -> datetime | None:
         return from_ts(row[column], UTC) if row[column] is not None else None
@@ -200,12 +200,12 @@ def from_row(row: sqlite3.Row) -> Booking:
     )
 
 
-def get(conn: sqlite3.Connection, booking_id: int) -> Booking | None:
+def get(conn: Connection, booking_id: int) -> Booking | None:
     row = conn.execute("SELECT * FROM bookings WHERE id = ?", (booking_id,)).fetchone()
     return from_row(row) if row else None
 
 
-def upcoming_for_user(conn: sqlite3.Connection, user_id: int, now: int) -> list[Booking]:
+def upcoming_for_user(conn: Connection, user_id: int, now: int) -> list[Booking]:
     rows = conn.execute(
         f"SELECT * FROM bookings WHERE user_id = ? AND status IN {OCCUPYING_SQL}"
         " AND end_ts > ? ORDER BY start_ts",
@@ -214,14 +214,14 @@ def upcoming_for_user(conn: sqlite3.Connection, user_id: int, now: int) -> list[
     return [from_row(row) for row in rows]
 
 
-def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, by: str,
+def cancel(conn: Connection, booking_id: int, now: int, *, by: str,
            reason: str = "", owner: int | None = None) -> Booking | None:
     """Cancel a booking that is still 'booked' (and `owner`'s, if given), and drop its pending
     messages; None if there was no such booking."""
     row = conn.execute(
         "UPDATE bookings SET status = 'cancelled', cancelled_ts = ?, cancelled_by = ?,"
         " cancel_reason = ? WHERE id = ? AND status = 'booked'"
-        " AND (? IS NULL OR user_id = ?) RETURNING *",
+        " AND (CAST(? AS BIGINT) IS NULL OR user_id = ?) RETURNING *",
         (now, by, reason, booking_id, owner, owner),
     ).fetchone()
     if row is None:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.domain.flows import Party, Saved
 from bot.domain.staff_flows import FLOWS
 from storage import holds
+from storage.engine import Connection
 
 
-def get(conn: sqlite3.Connection, user_id: int, party: Party) -> tuple[Saved, int] | None:
+def get(conn: Connection, user_id: int, party: Party) -> tuple[Saved, int] | None:
     """The user's draft as `party` and when it last changed (Unix seconds)."""
     row = conn.execute("SELECT flow, data, updated_ts FROM drafts WHERE user_id = ? AND party = ?",
                        (user_id, party)).fetchone()
     return (FLOWS[row[0]].from_json(row[1]), row[2]) if row else None
 
 
-def save(conn: sqlite3.Connection, user_id: int, draft: Saved, now: int) -> None:
+def save(conn: Connection, user_id: int, draft: Saved, now: int) -> None:
     """Save `draft`, replacing whatever else the user was doing as the same party."""
     conn.execute(
         "INSERT INTO drafts (user_id, party, flow, nonce, step, data, updated_ts)"
@@ -28,14 +27,14 @@ def save(conn: sqlite3.Connection, user_id: int, draft: Saved, now: int) -> None
     )
 
 
-def delete(conn: sqlite3.Connection, user_id: int, party: Party = Party.CITIZEN) -> None:
+def delete(conn: Connection, user_id: int, party: Party = Party.CITIZEN) -> None:
     """Forget the user's draft as `party`; a citizen's held time goes with it."""
     conn.execute("DELETE FROM drafts WHERE user_id = ? AND party = ?", (user_id, party))
     if party is Party.CITIZEN:
         holds.release(conn, user_id)
 
 
-def purge_stale(conn: sqlite3.Connection, abandoned_before: int, forgotten_before: int) -> int:
+def purge_stale(conn: Connection, abandoned_before: int, forgotten_before: int) -> int:
     """Drafts left since before `abandoned_before` are abandoned: a citizen's held time is
     released (their next message is told the booking expired, until `forgotten_before`); an
     operator's is forgotten at once, since it may hold a citizen's name and codice fiscale.

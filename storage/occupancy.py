@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
 from bot.domain.model import OCCUPYING, Busy
+from storage.engine import Connection
 
 OCCUPYING_SQL = "(" + ", ".join(f"'{status}'" for status in OCCUPYING) + ")"
 """Spelled as a literal so that SQLite matches the partial index `bookings_desk_time`."""
@@ -17,7 +17,7 @@ def _marks(items: Sequence[object]) -> str:
     return ", ".join("?" * len(items))
 
 
-def busy(conn: sqlite3.Connection, desks: Sequence[str], start: int, end: int, now: int,
+def busy(conn: Connection, desks: Sequence[str], start: int, end: int, now: int,
          owner: int | None = None) -> list[Busy]:
     """Taken stretches overlapping [start, end) at `desks`; `owner`'s own holds do not count."""
     marks = _marks(desks)
@@ -34,6 +34,6 @@ def busy(conn: sqlite3.Connection, desks: Sequence[str], start: int, end: int, n
     return [Busy(desk, s, e) for desk, s, e in rows]
 
 
-def is_free(conn: sqlite3.Connection, desk: str, start: int, end: int, now: int,
+def is_free(conn: Connection, desk: str, start: int, end: int, now: int,
             owner: int | None) -> bool:
     return not busy(conn, (desk,), start, end, now, owner)

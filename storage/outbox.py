@@ -8,10 +8,11 @@ cancelled (its booking was). Only one row is ever 'sending': the one in flight.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from storage.engine import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,24 +28,23 @@ class Message:
     """How many times the row was taken to be sent, this time included."""
 
 
-def enqueue(conn: sqlite3.Connection, chat_id: int, kind: str, due: int, now: int, *,
+def enqueue(conn: Connection, chat_id: int, kind: str, due: int, now: int, *,
             booking_id: int | None = None, expires: int | None = None,
             payload: Mapping[str, object] | None = None) -> int:
-    cursor = conn.execute(
+    [message_id] = conn.execute(
         "INSERT INTO outbox (chat_id, kind, booking_id, payload, due_ts, expires_ts, created_ts)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (chat_id, kind, booking_id, json.dumps(payload or {}), due, expires, now),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (chat_id, kind, booking_id, json.dumps(dict(payload or {})), due, expires, now),
+    ).fetchone()
+    return int(message_id)
 
 
-def recover(conn: sqlite3.Connection) -> int:
+def recover(conn: Connection) -> int:
     """Put back what a crash left in flight: it may or may not have reached the citizen."""
     return conn.execute("UPDATE outbox SET state = 'pending' WHERE state = 'sending'").rowcount
 
 
-def drop_expired(conn: sqlite3.Connection, now: int) -> int:
+def drop_expired(conn: Connection, now: int) -> int:
     """Drop, all at once, what fell due but is pointless now (the appointment has begun)."""
     return conn.execute(
         "UPDATE outbox SET state = 'dropped', last_error = 'expired', finished_ts = ?"
@@ -53,17 +53,17 @@ def drop_expired(conn: sqlite3.Connection, now: int) -> int:
     ).rowcount
 
 
-def _next(conn: sqlite3.Connection, now: int, avoid: Collection[int]) -> int | None:
-    marks = ", ".join("?" * len(avoid))
+def _next(conn: Connection, now: int, avoid: Collection[int]) -> int | None:
+    besides = f" AND chat_id NOT IN ({', '.join('?' * len(avoid))})" if avoid else ""
     row = conn.execute(
-        f"SELECT id FROM outbox WHERE state = 'pending' AND due_ts <= ?"
-        f" AND chat_id NOT IN ({marks}) ORDER BY due_ts, id LIMIT 1",
+        f"SELECT id FROM outbox WHERE state = 'pending' AND due_ts <= ?{besides}"
+        " ORDER BY due_ts, id LIMIT 1",
         (now, *avoid),
     ).fetchone()
     return row[0] if row else None
 
 
-def claim(conn: sqlite3.Connection, now: int, avoid: Collection[int] = ()) -> Message | None:
+def claim(conn: Connection, now: int, avoid: Collection[int] = ()) -> Message | None:
     """The message due first, marked in flight; one to a chat in `avoid` (written to a moment
     ago) only when nothing else is due."""
     found = _next(conn, now, avoid)
@@ -79,14 +79,14 @@ def claim(conn: sqlite3.Connection, now: int, avoid: Collection[int] = ()) -> Me
     return Message(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
 
 
-def finish(conn: sqlite3.Connection, message_id: int, state: str, now: int,
+def finish(conn: Connection, message_id: int, state: str, now: int,
            error: str | None = None) -> None:
     """End a row: 'sent', 'dropped' or 'failed' (with why)."""
     conn.execute("UPDATE outbox SET state = ?, finished_ts = ?, last_error = ? WHERE id = ?",
                  (state, now, error, message_id))
 
 
-def retry(conn: sqlite3.Connection, message_id: int, due: int, error: str | None) -> None:
+def retry(conn: Connection, message_id: int, due: int, error: str | None) -> None:
     """Back to pending, due again at `due` (a failed attempt: with why; a deferred one: None)."""
     conn.execute(
         "UPDATE outbox SET state = 'pending', due_ts = ?, last_error = coalesce(?, last_error)"
@@ -95,7 +95,7 @@ def retry(conn: sqlite3.Connection, message_id: int, due: int, error: str | None
     )
 
 
-def superseded(conn: sqlite3.Connection, message: Message, now: int) -> bool:
+def superseded(conn: Connection, message: Message, now: int) -> bool:
     """Whether a later message of the same kind about the same booking is due too (after some
     downtime): then only that later one is worth sending."""
     return message.booking_id is not None and conn.execute(

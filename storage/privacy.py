@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from storage import audit, bookings
+from storage.engine import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +16,7 @@ class Erased:
     """Of them, those still to come, cancelled."""
 
 
-def _the_person(conn: sqlite3.Connection, booking_id: int) -> list[int] | None:
+def _the_person(conn: Connection, booking_id: int) -> list[int] | None:
     """The bookings of the person booking `booking_id` is for: every one with its codice
     fiscale, or just it, without one; None if there is no such booking."""
     row = conn.execute("SELECT codice_fiscale FROM bookings WHERE id = ?",
@@ -29,7 +29,7 @@ def _the_person(conn: sqlite3.Connection, booking_id: int) -> list[int] | None:
         "SELECT id FROM bookings WHERE codice_fiscale = ? ORDER BY id", (row[0],))]
 
 
-def person_bookings(conn: sqlite3.Connection, booking_id: int, now: int) -> Erased | None:
+def person_bookings(conn: Connection, booking_id: int, now: int) -> Erased | None:
     """What erase_person would do now."""
     ids = _the_person(conn, booking_id)
     if ids is None:
@@ -40,7 +40,7 @@ def person_bookings(conn: sqlite3.Connection, booking_id: int, now: int) -> Eras
     return Erased(len(ids), upcoming)
 
 
-def erase_person(conn: sqlite3.Connection, booking_id: int, actor: int,
+def erase_person(conn: Connection, booking_id: int, actor: int,
                  now: int) -> Erased | None:
     """Erase the name, codice fiscale and note of the person booking `booking_id` is for, from
     every booking with that codice fiscale and from the identity accounts remember; cancel those
@@ -65,13 +65,13 @@ def erase_person(conn: sqlite3.Connection, booking_id: int, actor: int,
                  f"{len(ids)} bookings, {len(upcoming)} cancelled")
     return Erased(len(ids), len(upcoming))
 
-def future_bookings(conn: sqlite3.Connection, user_id: int, now: int) -> list[int]:
+def future_bookings(conn: Connection, user_id: int, now: int) -> list[int]:
     return [row[0] for row in conn.execute(
         "SELECT id FROM bookings WHERE user_id = ? AND status = 'booked' AND start_ts > ?",
         (user_id, now))]
 
 
-def erase_identity(conn: sqlite3.Connection, user_id: int, now: int) -> None:
+def erase_identity(conn: Connection, user_id: int, now: int) -> None:
     """Everything that identifies the citizen: their bookings stay, anonymous, for the counts;
     what they were sent and what they were doing is gone."""
     conn.execute(
@@ -86,7 +86,7 @@ def erase_identity(conn: sqlite3.Connection, user_id: int, now: int) -> None:
         conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (user_id,))
 
 
-def purge_older_than(conn: sqlite3.Connection, before: int, now: int) -> int:
+def purge_older_than(conn: Connection, before: int, now: int) -> int:
     """Erase names, codici fiscali and notes of bookings that ended before `before`, and the
     identity remembered for citizens who have booked nothing since. Return bookings purged."""
     purged = conn.execute(

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.domain.statistics import Facts, VisitRow
+from storage.engine import Connection
 
 
-def facts(conn: sqlite3.Connection, start: int, end: int) -> Facts:
+def facts(conn: Connection, start: int, end: int) -> Facts:
     made = conn.execute("SELECT count(*) FROM bookings WHERE created_ts >= ? AND created_ts < ?",
                         (start, end)).fetchone()[0]
     cancelled = conn.execute(
         "SELECT count(*) FROM bookings WHERE cancelled_ts >= ? AND cancelled_ts < ?", (start, end)
     ).fetchone()[0]
-    cursor = conn.cursor()
-    cursor.row_factory = None  # plain tuples: a year is 100,000 rows
-    visits: list[VisitRow] = cursor.execute(
+    visits: list[VisitRow] = conn.tuples(  # plain tuples: a year is 100,000 rows
         "SELECT service, status, start_ts, created_ts, started_ts, served_ts FROM bookings"
         " WHERE start_ts >= ? AND start_ts < ? AND status <> 'cancelled'",
         (start, end),
-    ).fetchall()
+    )
     return Facts(made, cancelled, visits)

@@ -4,7 +4,7 @@ and benchmarks that need a day, or a year, already booked."""
 from __future__ import annotations
 
 import random
-import sqlite3
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,6 +15,7 @@ from bot.domain.model import Office, local_datetime, to_ts
 from storage import bookings, citizens
 from storage.bookings import Booked, Request
 from storage.db import Database
+from storage.engine import Connection
 
 CODICE_FISCALE = "RSSMRA85T10A562S"
 """Mario Rossi's: the default person."""
@@ -46,7 +47,7 @@ def request(office: Office, service: str, start: datetime, *, desk: str | None =
                    note=note)
 
 
-def book_all(conn: sqlite3.Connection, requests: list[Request], now: int) -> list[int]:
+def book_all(conn: Connection, requests: list[Request], now: int) -> list[int]:
     """Book every request in one transaction; each must succeed."""
     ids = []
     for item in requests:
@@ -99,8 +100,15 @@ async def fill_day(db: Database, office: Office, day: date, count: int, now: dat
     return await db.write(book_all, requests, to_ts(now - timedelta(days=2)))
 
 
+_UTC_TEXT = re.compile(r"datetime\((\w+), 'unixepoch'\)")
+
+
 async def rows(db: Database, sql: str, *args: object) -> list[tuple]:
-    """What the database holds, for a test to assert on."""
+    """What the database holds, for a test to assert on. Tests read an instant as UTC text with
+    SQLite's `datetime(column, 'unixepoch')`; PostgreSQL is asked for the same text its way."""
+    if db.engine == "postgresql":
+        sql = _UTC_TEXT.sub(r"to_char(to_timestamp(\1) AT TIME ZONE 'UTC',"
+                            r" 'YYYY-MM-DD HH24:MI:SS')", sql)
     return await db.read(lambda conn: [tuple(r) for r in conn.execute(sql, args).fetchall()])
 
 
@@ -109,7 +117,7 @@ async def value(db: Database, sql: str, *args: object) -> object:
     return found
 
 
-def insert_history(conn: sqlite3.Connection, office: Office, first: date, last: date,
+def insert_history(conn: Connection, office: Office, first: date, last: date,
                    per_day: int, seed: int = 1) -> int:
     """A past of `per_day` visits on each open day in [first, last], already run: most served
     (timed around each service's duration), some no-shows, some cancelled. Written row by row

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from storage import audit, bookings, citizens, drafts
 from storage.bookings import Booked, InTheWay, Refusal, Request
+from storage.engine import Connection
 
 
-def book_for_citizen(conn: sqlite3.Connection, request: Request,
+def book_for_citizen(conn: Connection, request: Request,
                      now: int) -> Booked | Refusal | InTheWay:
     """The citizen's own booking: their identity is remembered for the next one and their
     conversation ends, in the same transaction."""
@@ -20,7 +19,7 @@ def book_for_citizen(conn: sqlite3.Connection, request: Request,
     return result
 
 
-def book_on_behalf(conn: sqlite3.Connection, request: Request,
+def book_on_behalf(conn: Connection, request: Request,
                    now: int) -> Booked | Refusal | InTheWay:
     """A booking by an operator (`request.created_by`) for a citizen on the phone or present;
     one made over another booking of the same person says so in the audit."""

@@ -9,7 +9,6 @@ booked on Telegram: outbox kind `booking_cancelled`, payload {"reason": ..., "by
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,10 +17,11 @@ from bot.domain.model import Booking, Closure, Office, to_ts
 from bot.domain.notices import BOOKING_CANCELLED
 from storage import audit, bookings, closures, outbox
 from storage.agenda import cancellable, relocate
+from storage.engine import Connection
 from storage.occupancy import busy
 
 
-def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, actor: int, by: str,
+def cancel(conn: Connection, booking_id: int, now: int, *, actor: int, by: str,
            reason: str) -> Booking | None:
     """None when the booking is no longer 'booked' (served, already cancelled, ...)."""
     cancelled = bookings.cancel(conn, booking_id, now, by=by, reason=reason)
@@ -42,7 +42,7 @@ class Closed:
     cancelled: list[Booking]
 
 
-def closing_plan(conn: sqlite3.Connection, office: Office, closure: Closure, *, start: int,
+def closing_plan(conn: Connection, office: Office, closure: Closure, *, start: int,
                  end: int, now: int) -> tuple[list[Booking], Plan]:
     """The bookings still to come that `closure` (instants [start, end)) covers, and which of
     them another desk can keep; `closure` may not be saved yet (a preview)."""
@@ -54,7 +54,7 @@ def closing_plan(conn: sqlite3.Connection, office: Office, closure: Closure, *, 
     return affected, plan(office, in_force, affected, taken)
 
 
-def close(conn: sqlite3.Connection, office: Office, first: date, last: date, desk: str | None,
+def close(conn: Connection, office: Office, first: date, last: date, desk: str | None,
           reason: str, *, start: int, end: int, actor: int, now: int) -> Closed:
     """Close [first, last] (instants [start, end)): each booking still to come there is kept at
     another desk where one can take it, and cancelled (the citizen told) where none can."""
@@ -73,7 +73,7 @@ def close(conn: sqlite3.Connection, office: Office, first: date, last: date, des
     return Closed(closure, kept, cancelled)
 
 
-def reopen(conn: sqlite3.Connection, closure_id: int, *, actor: int, now: int) -> Closure | None:
+def reopen(conn: Connection, closure_id: int, *, actor: int, now: int) -> Closure | None:
     lifted = closures.lift(conn, closure_id, actor, now)
     if lifted is not None:
         audit.record(conn, now, actor, "reopen", detail=str(closure_id))

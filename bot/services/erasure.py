@@ -6,18 +6,18 @@ the data was, and the truncated WAL holds nothing; before that, the WAL kept eve
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import timedelta
 
 from bot.domain.model import to_ts
 from bot.services.scope import Scope
 from storage import bookings, privacy
+from storage.engine import Connection
 from storage.privacy import Erased
 
 log = logging.getLogger(__name__)
 
 
-def _erase_citizen(conn: sqlite3.Connection, user_id: int, now: int) -> int:
+def _erase_citizen(conn: Connection, user_id: int, now: int) -> int:
     """Cancel the citizen's future bookings and erase everything that identifies them; the
     bookings stay, anonymous, for the counts. Return how many bookings were cancelled."""
     future = privacy.future_bookings(conn, user_id, now)
@@ -27,16 +27,16 @@ def _erase_citizen(conn: sqlite3.Connection, user_id: int, now: int) -> int:
     return len(future)
 
 
-async def _truncate_wal(deps: Scope) -> None:
-    if not await deps.db.truncate_wal():
-        log.warning("erasure: another reader kept the WAL; it is truncated at the next erasure")
+async def _scrub(deps: Scope) -> None:
+    if not await deps.db.scrub():
+        log.warning("erasure: another reader kept the WAL; it is emptied at the next erasure")
 
 
 async def erase_citizen(deps: Scope, user_id: int) -> int:
     """/deletemydata: the citizen's future bookings cancelled, everything identifying them
     erased; how many bookings were cancelled."""
     cancelled = await deps.db.write(_erase_citizen, user_id, to_ts(deps.clock.now()))
-    await _truncate_wal(deps)
+    await _scrub(deps)
     return cancelled
 
 
@@ -46,7 +46,7 @@ async def erase_person(deps: Scope, booking_id: int, actor: int) -> Erased | Non
     erased = await deps.db.write(privacy.erase_person, booking_id, actor,
                                  to_ts(deps.clock.now()))
     if erased is not None:
-        await _truncate_wal(deps)
+        await _scrub(deps)
     return erased
 
 
@@ -57,5 +57,5 @@ async def purge_expired(deps: Scope) -> int:
     purged = await deps.db.write(privacy.purge_older_than, to_ts(before), to_ts(now))
     log.info("retention: personal data erased from %d bookings", purged)
     if purged:
-        await _truncate_wal(deps)
+        await _scrub(deps)
     return purged

@@ -10,7 +10,6 @@ expires at the next run, and its time goes to the next in the queue.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
@@ -19,13 +18,14 @@ from bot.domain.model import Closure, Office, Service, Slot, local_datetime, to_
 from bot.domain.notices import WAITLIST_OFFER
 from bot.services.scope import Scope
 from storage import closures, holds, outbox, waitlist
+from storage.engine import Connection
 from storage.occupancy import busy
 
 
 class _FreeTimes:
     """Free times per service and day, read once per run (until a hold changes them)."""
 
-    def __init__(self, conn: sqlite3.Connection, office: Office, closed: Sequence[Closure],
+    def __init__(self, conn: Connection, office: Office, closed: Sequence[Closure],
                  now: datetime) -> None:
         self.conn, self.office, self.closed, self.now = conn, office, closed, now
         self.earliest = now + timedelta(
@@ -48,7 +48,7 @@ class _FreeTimes:
         self._known.clear()
 
 
-def _hold_first_fit(conn: sqlite3.Connection, office: Office, entry: waitlist.Entry,
+def _hold_first_fit(conn: Connection, office: Office, entry: waitlist.Entry,
                     service: Service, times: _FreeTimes, now: datetime) -> holds.Hold | None:
     window = booking_window(office, now)
     day, last = max(entry.first, window.first), min(entry.last, window.last)
@@ -68,7 +68,7 @@ def _hold_first_fit(conn: sqlite3.Connection, office: Office, entry: waitlist.En
     return None
 
 
-def make_offers(conn: sqlite3.Connection, office: Office, now: datetime) -> int:
+def make_offers(conn: Connection, office: Office, now: datetime) -> int:
     """Expire what is over, then offer each place the first free time that fits it."""
     now_ts, today = to_ts(now), now.astimezone(office.tz).date()
     waitlist.expire(conn, today, now_ts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import sys
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import EXIT_CONFIG, main, summary
-from bot.config import load_office, parse_office, sample_path
+from bot.config import load_office, parse_office, read_settings, sample_path
 from bot.config_reader import ConfigError
 from bot.domain.model import Office
 
@@ -97,6 +98,33 @@ def test_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     path = tmp_path / "nowhere.toml"
     assert main(["check-config", str(path)]) == EXIT_CONFIG
     assert capsys.readouterr() == ("", f"{path}: <file> = <missing>: file not found\n")
+
+
+def test_sportello_database_url_chooses_postgresql_and_its_password_stays_out_of_logs() -> None:
+    url = "postgresql://sportello:s3cret@db.comune.example/sportello"
+    settings = read_settings({"SPORTELLO_DATABASE_URL": url, "SPORTELLO_DB": "x.db"})
+    assert settings.database == url
+    assert "s3cret" not in repr(settings)
+    assert "postgresql://sportello:***@db.comune.example/sportello" in repr(settings)
+    assert read_settings({"SPORTELLO_DB": "x.db"}).database == Path("x.db")
+
+
+def test_a_database_url_that_is_not_postgresql_is_one_line() -> None:
+    with pytest.raises(ConfigError) as refused:
+        read_settings({"SPORTELLO_DATABASE_URL": "mysql://root:s3cret@localhost/sportello"})
+    assert str(refused.value) == (
+        "<environment>: SPORTELLO_DATABASE_URL = 'mysql://root:***@localhost/sportello': "
+        "expected postgresql://user:password@host/database")
+
+
+def test_postgresql_without_its_driver_is_one_line(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the postgres extra were missing
+    monkeypatch.delitem(sys.modules, "storage.postgres", raising=False)
+    monkeypatch.setenv("SPORTELLO_DATABASE_URL", "postgresql:///sportello")
+    assert main(["invite", "--bot-username", "sportello_bot"]) == EXIT_CONFIG
+    assert capsys.readouterr().err == (
+        "PostgreSQL needs psycopg: pip install 'sportello-bot[postgres]'\n")
 
 
 def test_check_config_reads_sportello_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -4,9 +4,11 @@ purge (an administrator's erasure: tests/handlers/operators/test_erasure.py)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from telegram.ext import Application
 
 from bot.services import erasure
@@ -21,9 +23,19 @@ NOTE = "Porto il modulo 7-Q verde"
 """Values found nowhere else in a fresh database."""
 
 
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """SQLite only: the bytes on the disk read here are its file and WAL. (On PostgreSQL,
+    erasure ends with a VACUUM of the tables that hold personal data: storage/postgres.py.)"""
+    database = await Database.open(tmp_path / "sportello.db")
+    yield database
+    await database.close()
+
+
 def on_disk(db: Database) -> bytes:
     """The database file and its WAL, as a thief with the disk would read them."""
-    files = [db.path, db.path.with_name(db.path.name + "-wal")]
+    path = Path(db.target)
+    files = [path, path.with_name(path.name + "-wal")]
     return b"".join(Path(file).read_bytes() for file in files if Path(file).exists())
 
 

@@ -4,15 +4,15 @@ overlaps another active booking of the same person (operators may override, sayi
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
 
+from bot.domain.booking_code import new_code
 from bot.domain.model import Office, to_ts
 from bot.testing.clock import FakeClock
-from storage.bookings import PERSON_OVERLAP_MESSAGE, new_code
 from storage.db import Database
+from storage.engine import PERSON_OVERLAP, Connection, IntegrityError
 from tests.conftest import UserFactory
 from tests.handlers.conftest import CF, FRIDAY, Steps, book_directly, no_errors
 from tests.handlers.test_booking_limits import CF_LIMIT
@@ -115,7 +115,7 @@ async def test_moving_a_booking_may_overlap_its_own_old_time(
 
 async def test_the_database_refuses_an_overlap_of_one_person_whatever_the_code_does(
         db: Database) -> None:
-    def insert(conn: sqlite3.Connection, desk: str, start: int, **extra: object) -> None:
+    def insert(conn: Connection, desk: str, start: int, **extra: object) -> None:
         columns = {"code": new_code(), "service": "cie", "desk": desk, "start_ts": start,
                    "end_ts": start + 1800, "codice_fiscale": CF[0], "created_ts": 0, **extra}
         conn.execute(f"INSERT INTO bookings ({', '.join(columns)})"
@@ -123,18 +123,21 @@ async def test_the_database_refuses_an_overlap_of_one_person_whatever_the_code_d
 
     start = to_ts(FRIDAY)
     await db.write(insert, "S01", start)
-    with pytest.raises(sqlite3.IntegrityError, match=PERSON_OVERLAP_MESSAGE):
+    with pytest.raises(IntegrityError) as refused:
         await db.write(insert, "S02", start + 600)
+    assert refused.value.constraint == PERSON_OVERLAP
     await db.write(insert, "S02", start + 1800)  # right after: fine
     await db.write(insert, "S03", start + 600, person_overlap_by=600)  # an operator's "anyway"
     await db.write(insert, "S04", start + 600, status="served")  # over: not in the way
-    with pytest.raises(sqlite3.IntegrityError, match=PERSON_OVERLAP_MESSAGE):
+    with pytest.raises(IntegrityError) as refused:
         await db.write(lambda conn: conn.execute(
             "UPDATE bookings SET start_ts = start_ts - 1200, end_ts = end_ts - 1200"
             " WHERE desk = 'S02'"))
-    with pytest.raises(sqlite3.IntegrityError, match=PERSON_OVERLAP_MESSAGE):
+    assert refused.value.constraint == PERSON_OVERLAP
+    with pytest.raises(IntegrityError) as refused:
         await db.write(lambda conn: conn.execute(
             "UPDATE bookings SET status = 'booked' WHERE desk = 'S04'"))
+    assert refused.value.constraint == PERSON_OVERLAP
     await db.write(lambda conn: conn.execute(  # moving on through the visit steps is fine
         "UPDATE bookings SET status = 'checked_in' WHERE desk = 'S01'"))
     assert await rows(db, "SELECT desk FROM bookings ORDER BY id") == [

@@ -9,7 +9,8 @@ from bot.domain.flows import Draft, Party, Step
 from bot.domain.identity import canonical_or_as_stored
 from bot.domain.staff_flows import AddDraft, CancelDraft
 from storage import drafts
-from storage.db import migrate, migrations, prepare_connection
+from storage.db import migrations
+from storage.sqlite import migrate, prepare_connection
 
 ONE_DRAFTS_TABLE = next(v for v, name, _ in migrations() if name == "one_drafts_table")
 

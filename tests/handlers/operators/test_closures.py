@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from bot.domain.model import Office
+from bot.domain.model import Office, to_ts
 from bot.testing.local_api import LocalUser
 from storage.db import Database
 from tests.conftest import NOW, ROME
@@ -35,8 +35,7 @@ async def fill_other_desks(db: Database, office: Office, desk: str) -> None:
     for other in office.services["cie"].desks:
         for hour in (10, 11, 12):
             taken = await value(db, "SELECT count(*) FROM bookings WHERE desk = ? AND start_ts"
-                                    " = strftime('%s', ?)", other,
-                                DEC_3.replace(hour=hour).isoformat())
+                                    " = ?", other, to_ts(DEC_3.replace(hour=hour)))
             if other != desk and not taken:
                 await book(db, office, "cie", DEC_3.replace(hour=hour), NOW, desk=other,
                            cf=codice_fiscale(hour * 100 + len(other) + ord(other[-1])))
@@ -46,7 +45,7 @@ async def test_closing_a_desk_keeps_its_bookings_at_other_desks_of_the_service(
         operator: LocalUser, db: Database, office: Office) -> None:
     ids = await seed(db, office)
     before = await rows(db, "SELECT id, code, start_ts FROM bookings WHERE desk = 'S01'"
-                            " AND start_ts < strftime('%s', '2026-12-04') ORDER BY id")
+                            " AND start_ts < ? ORDER BY id", to_ts(DEC_3 + timedelta(days=1)))
     preview = await operator.send("/chiudi 30/11-3/12 S01 formazione")
     assert ("3 prenotazioni passano ad altri sportelli che trattano lo stesso servizio: stesso "
             "giorno, orario e codice.") in preview.text

@@ -13,6 +13,7 @@ from tests.conftest import NOW
 from tests.handlers.conftest import CF as OTHER_CF
 from tests.handlers.conftest import no_errors
 from tests.handlers.test_erasure_on_disk import CF, NAME, NOTE, found_on_disk
+from tests.handlers.test_erasure_on_disk import db as db  # SQLite only: its bytes are read
 from tests.seed import book, rows, value
 
 
