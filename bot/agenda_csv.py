@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from bot.agenda import service_name
 from bot.i18n import N_, Translator
 from bot.model import Office, from_ts
-from bot.visit import Visit, status_label
+from bot.visit import CHANNEL_LABELS, Visit, status_label
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     N_("Date"), N_("Time"), N_("Until"), N_("Desk"), N_("Service"), N_("Status"), N_("Code"),
-    N_("Name"), N_("Codice fiscale"), N_("Note"), N_("Booked by"), N_("Confirmed"),
-    N_("Arrived"), N_("Started"), N_("Ended"), N_("Minutes at the desk"),
+    N_("Name"), N_("Codice fiscale"), N_("Note"), N_("Channel"), N_("Confirmed"),
+    N_("Arrived"), N_("Started"), N_("Ended"), N_("Minutes at the desk"), N_("Minutes waited"),
 )
 
 
@@ -29,6 +29,10 @@ def _inert(text: str | None) -> str:
     if not text:
         return ""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _minutes(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def to_csv(visits: Sequence[Visit], office: Office, t: Translator) -> bytes:
@@ -44,8 +48,8 @@ def to_csv(visits: Sequence[Visit], office: Office, t: Translator) -> bytes:
             start.date().isoformat(), at(visit.start), at(visit.end), visit.desk,
             service_name(office, visit.service, t), t.gettext(status_label(visit)), visit.code,
             _inert(visit.name), visit.codice_fiscale or "", _inert(visit.note),
-            t.gettext("operator") if visit.created_by is not None else "Telegram",
+            t.gettext(CHANNEL_LABELS[visit.channel]),
             at(visit.confirmed), at(visit.checked_in), at(visit.started), at(visit.served),
-            "" if visit.minutes_at_desk is None else str(visit.minutes_at_desk),
+            _minutes(visit.minutes_at_desk), _minutes(visit.minutes_waited),
         ])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

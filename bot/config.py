@@ -24,6 +24,7 @@ from bot.model import (
     Category,
     Closure,
     Desk,
+    Goals,
     Interval,
     Office,
     Reminder,
@@ -41,6 +42,8 @@ LARGEST = 100_000
 here and overflow the bot's date arithmetic later."""
 LONGEST_SERVICE = 720
 """Minutes: the database refuses a longer booking."""
+ZERO_WAIT_MOST = 120
+"""Minutes: a longer "attesa zero" would not be one."""
 
 
 class Placeholder(str):
@@ -290,6 +293,20 @@ def _reminders(reader: _Reader) -> tuple[Reminder, ...]:
     return tuple(out)
 
 
+def _goals(reader: _Reader) -> Goals:
+    for name in reader.table:
+        if name not in {spec.name for spec in fields(Goals)}:
+            raise reader.fail(name, reader.table[name], "unknown setting")
+    target = reader.table.get("online_share_target")
+    if target is not None and (isinstance(target, bool) or not isinstance(target, int | float)
+                               or not 0 < target <= 1):
+        raise reader.fail("online_share_target", target,
+                          "expected a share above 0 and at most 1 (0.2 for 20%)")
+    return Goals(zero_wait_minutes=reader.positive("zero_wait_minutes", Goals().zero_wait_minutes,
+                                                   zero=True, most=ZERO_WAIT_MOST),
+                 online_share_target=None if target is None else float(target))
+
+
 DEFAULT_REMINDERS = (Reminder(days_before=1, at=18 * 60), Reminder(hours_before=2))
 
 
@@ -325,6 +342,7 @@ def parse_office(data: Mapping[str, Any], file: str) -> Office:
         reminders=_reminders(reminders) if "offsets" in reminders.table else DEFAULT_REMINDERS,
         waitlist_offer_minutes=root.sub("waitlist").positive("offer_minutes", 30),
         admins=tuple(admins),
+        goals=_goals(root.sub("stats")),
     )
 
 

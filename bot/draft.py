@@ -49,6 +49,9 @@ class Draft:
     fixed: bool = False
     """Service and person come from an earlier booking (moving one, or rebooking one the
     office cancelled): the conversation starts at the day and skips the details."""
+    offered: int | None = None
+    """The start of a waiting-list offer taken up: booked at that time, the booking's channel
+    is the waiting list."""
 
     @classmethod
     def new(cls, **values: Any) -> Draft:

@@ -122,6 +122,16 @@ class Rules:
 
 
 @dataclass(frozen=True, slots=True)
+class Goals:
+    """What the office's figures are held against (`[stats]` in the office file)."""
+
+    zero_wait_minutes: int = 5
+    """"Attesa zero": a visit started within this many minutes of its due moment waited none."""
+    online_share_target: float | None = None
+    """The share of visits booked online the office aims at (0.2 for 20 %), if any."""
+
+
+@dataclass(frozen=True, slots=True)
 class Office:
     name: str
     address: str
@@ -136,6 +146,7 @@ class Office:
     reminders: tuple[Reminder, ...] = ()
     waitlist_offer_minutes: int = 30
     admins: tuple[int, ...] = ()
+    goals: Goals = Goals()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -159,8 +170,27 @@ class Status(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class Channel(enum.StrEnum):
+    """How a booking was made."""
+
+    CHAT = "chat"
+    """By the citizen, in the chat with the bot."""
+    PHONE = "phone"
+    """By an operator, for a citizen on the phone."""
+    DESK = "desk"
+    """By an operator, for a citizen at the counter: a walk-in."""
+    WAITLIST = "waitlist"
+    """By the citizen, taking up a time offered from the waiting list."""
+
+
+ONLINE = (Channel.CHAT, Channel.WAITLIST)
+"""The channels in which citizens booked by themselves."""
+
+
 OCCUPYING = (Status.BOOKED, Status.CHECKED_IN, Status.IN_SERVICE, Status.SERVED)
 """Statuses whose booking holds its desk's time; cancelled and no-show free it."""
+ATTENDED = (Status.CHECKED_IN, Status.IN_SERVICE, Status.SERVED)
+"""Statuses of a visit the citizen came to."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,6 @@
-"""/stats from the facts of a period (pure): counts, no-show rate, lead time, service times.
+"""/stats from the facts of a period (pure): counts, no-show rate, lead time, service times,
+and what the period's visits, read one by one (`Tally`), say about waiting (bot/domain/waiting.py),
+channels (bot/domain/channels.py) and the suggested durations (bot/domain/replay.py).
 
 The measured service time of a visit is start -> end at the desk (started_ts -> served_ts). Where
 at least `MIN_TIMED` visits were timed and the median, rounded up to the slot step, differs from the
@@ -10,20 +12,19 @@ from __future__ import annotations
 import bisect
 import math
 import statistics
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from babel.numbers import format_decimal, format_percent
-
 from bot.arguments import Period
-from bot.i18n import Html, Translator
-from bot.model import Office, Status, local_datetime, to_ts
+from bot.domain.channels import Channels, ChannelTally
+from bot.domain.replay import LateStarts, late_starts, replays
+from bot.domain.waiting import VisitTimes, Waiting, WaitTally
+from bot.model import ATTENDED, Office, Status, local_datetime, to_ts
 
 VisitRow = tuple[str, str, int, int, int | None, int | None]
 """service, status, start, created, started, served (Unix seconds)."""
 MIN_TIMED = 5
-ATTENDED = {Status.CHECKED_IN, Status.IN_SERVICE, Status.SERVED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,8 @@ class ServiceTime:
     p90: float | None
     suggested: int | None
     """Minutes, only where it differs from `configured`."""
+    late_starts: LateStarts | None = None
+    """With a suggestion: the period replayed with it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,37 @@ class Stats:
     """Days from booking to visit."""
     days: list[DayCount]
     services: list[ServiceTime]
+    waiting: Waiting
+    channels: Channels
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """What the period's visits, read one by one, say beyond `Facts`."""
+
+    waiting: Waiting
+    channels: Channels
+    late_starts: Mapping[str, LateStarts]
+    """Per service with a suggested duration."""
+
+
+class Tally:
+    """Fed the period's visits in chunks, in booked order (as the replays need)."""
+
+    def __init__(self, office: Office, period: Period, suggested: Mapping[str, int]) -> None:
+        goals = office.goals
+        days = [period.first + timedelta(days=n) for n in range(period.days)]
+        self._waiting = WaitTally(days, office.tz, goals.zero_wait_minutes)
+        self._channels = ChannelTally(period.first, period.last, office.tz,
+                                      goals.online_share_target)
+        self._replays = replays(suggested, goals.zero_wait_minutes)
+
+    def add(self, visits: Sequence[VisitTimes]) -> None:
+        for tally in (self._waiting, self._channels, *self._replays.values()):
+            tally.add(visits)
+
+    def result(self) -> Timing:
+        return Timing(self._waiting.result(), self._channels.result(), late_starts(self._replays))
 
 
 def percentile(ordered: Sequence[float], fraction: float) -> float:
@@ -83,22 +117,33 @@ def _spread(values: list[float]) -> tuple[float | None, float | None]:
     return statistics.median(values), percentile(values, 0.9)
 
 
-def compute(facts: Facts, office: Office, period: Period) -> Stats:
+def suggestions(facts: Facts, office: Office) -> dict[str, int]:
+    """The suggested duration of each service that has one, in minutes."""
+    return {item.service: item.suggested for item in _service_times(facts, office)
+            if item.suggested is not None}
+
+
+def _service_times(facts: Facts, office: Office) -> list[ServiceTime]:
+    timed: dict[str, list[float]] = {code: [] for code in office.services}
+    for service, _status, _start, _created, started, served in facts.visits:
+        if started is not None and served is not None and service in timed:
+            timed[service].append((served - started) / 60)
+    return [_service_time(office, code, minutes) for code, minutes in timed.items()]
+
+
+def compute(facts: Facts, office: Office, period: Period, timing: Timing) -> Stats:
     days = [period.first + timedelta(days=n) for n in range(period.days)]
     midnights = [to_ts(local_datetime(day, 0, office.tz)) for day in days]
     visits, no_shows = [0] * len(days), [0] * len(days)
-    timed: dict[str, list[float]] = {code: [] for code in office.services}
     leads: list[float] = []
     counts: dict[str, int] = dict.fromkeys(Status, 0)  # a StrEnum member is its string
-    for service, status, start, created, started, served in facts.visits:
+    for _service, status, start, created, _started, _served in facts.visits:
         index = bisect.bisect_right(midnights, start) - 1
         visits[index] += 1
         counts[status] += 1
         if status == Status.NO_SHOW:
             no_shows[index] += 1
         leads.append(max(0, start - created) / 86400)  # a walk-in may be booked late
-        if started is not None and served is not None and service in timed:
-            timed[service].append((served - started) / 60)
     resolved = counts[Status.NO_SHOW] + sum(counts[s] for s in ATTENDED)
     lead_median, lead_p90 = _spread(leads)
     return Stats(
@@ -107,7 +152,9 @@ def compute(facts: Facts, office: Office, period: Period) -> Stats:
         no_show_rate=counts[Status.NO_SHOW] / resolved if resolved else None,
         lead_median=lead_median, lead_p90=lead_p90,
         days=[DayCount(day, v, n) for day, v, n in zip(days, visits, no_shows, strict=True)],
-        services=[_service_time(office, code, minutes) for code, minutes in timed.items()],
+        services=[replace(item, late_starts=timing.late_starts.get(item.service))
+                  for item in _service_times(facts, office)],
+        waiting=timing.waiting, channels=timing.channels,
     )
 
 
@@ -120,44 +167,3 @@ def _service_time(office: Office, code: str, minutes: list[float]) -> ServiceTim
         rounded = max(step, math.ceil(median / step) * step)
         suggested = rounded if rounded != configured else None
     return ServiceTime(code, configured, len(minutes), median, p90, suggested)
-
-
-def render(stats: Stats, office: Office, t: Translator) -> Html:
-    def number(value: float) -> str:
-        return format_decimal(value, format="#,##0.#", locale=t.lang)
-
-    lines = [
-        t.gettext("<b>Statistics from {first} to {last}</b>",
-                  first=t.date(stats.period.first), last=t.date(stats.period.last)),
-        t.gettext("Bookings made: {made} · cancelled: {cancelled}",
-                  made=number(stats.made), cancelled=number(stats.cancelled)),
-        t.gettext("Visits booked: {visits} · served: {served} · no-shows: {no_shows}",
-                  visits=number(stats.visits), served=number(stats.served),
-                  no_shows=number(stats.no_shows)),
-    ]
-    if stats.no_show_rate is not None:
-        lines.append(t.gettext("No-show rate: {rate}",
-                               rate=format_percent(stats.no_show_rate, "#,##0.0%",
-                                                   locale=t.lang)))
-    if stats.lead_median is not None and stats.lead_p90 is not None:
-        lines.append(t.gettext("Booked ahead: median {median} days, 90% within {p90} days",
-                               median=number(stats.lead_median), p90=number(stats.lead_p90)))
-    lines += ["", t.gettext("<b>Service time at the desk</b> (median · 90th percentile · "
-                            "configured, minutes)")]
-    unmeasured = []
-    for item in stats.services:
-        name = office.services[item.service].name.get(t.lang)
-        if item.median is None or item.p90 is None:
-            unmeasured.append(name)
-            continue
-        line = t.ngettext("{name}: {median} · {p90} · {configured} ({n} visit timed)",
-                          "{name}: {median} · {p90} · {configured} ({n} visits timed)",
-                          item.timed, name=name, median=number(item.median),
-                          p90=number(item.p90), configured=item.configured)
-        if item.suggested is not None:
-            line += " " + t.gettext("→ suggested: <b>{minutes}</b> (code {code})",
-                                    minutes=item.suggested, code=item.service)
-        lines.append(line)
-    if unmeasured:
-        lines.append(t.gettext("Not measured yet: {services}", services="; ".join(unmeasured)))
-    return Html("\n".join(lines))

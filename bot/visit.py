@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.waiting import minutes, waited
 from bot.i18n import N_
-from bot.model import Status, from_ts, to_ts
+from bot.model import Channel, Status, from_ts, to_ts
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +39,19 @@ class Visit:
     started: int | None = None
     served: int | None = None
     no_show: int | None = None
+    channel: Channel = Channel.CHAT
 
     @property
     def minutes_at_desk(self) -> int | None:
         if self.started is None or self.served is None:
             return None
         return round((self.served - self.started) / 60)
+
+    @property
+    def minutes_waited(self) -> int | None:
+        """From the moment due to the start (bot/domain/waiting.py); None until started."""
+        wait = waited(self.channel, self.start, self.created, self.checked_in, self.started)
+        return None if wait is None else minutes(wait)
 
 
 class Action(enum.StrEnum):
@@ -85,6 +93,12 @@ STATUS_LABELS = {
     Status.CANCELLED: N_("cancelled"),
 }
 CONFIRMED_LABEL = N_("confirmed")
+CHANNEL_LABELS = {
+    Channel.CHAT: N_("chat"),
+    Channel.PHONE: N_("phone"),
+    Channel.DESK: N_("walk-in"),
+    Channel.WAITLIST: N_("waiting list"),
+}
 
 
 def status_label(visit: Visit) -> str:

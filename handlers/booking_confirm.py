@@ -10,7 +10,7 @@ from bot import ics, reminders, waitlist
 from bot.context import Context
 from bot.draft import Draft, Step
 from bot.i18n import Html, Translator
-from bot.model import from_ts, to_ts
+from bot.model import Channel, from_ts, to_ts
 from handlers import calendar
 from handlers.booking_card import card, documents
 from handlers.common import send
@@ -63,6 +63,7 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
         max_per_codice_fiscale=rules.max_active_per_codice_fiscale, replaces=draft.replaces,
         replaceable_until=to_ts(now) + rules.cancellation_cutoff_hours * 3600,
         scheduled=reminders.schedule(office, service, start, now),
+        channel=Channel.WAITLIST if draft.offered == draft.start else Channel.CHAT,
     )
     result = (await deps.db.write(_book_and_remember, request, to_ts(now)) if desks
               else Refusal.TAKEN)

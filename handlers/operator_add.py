@@ -2,8 +2,10 @@
 
 Service, day and time by buttons (from the same availability citizens see, without the minimum
 notice, so a walk-in can be served now); then name, codice fiscale and an optional note typed in
-turn; then a summary to confirm. The booking has no Telegram account (user_id NULL) and records
-the operator in `created_by`. Every press is checked again: the time may have gone meanwhile.
+turn; then a summary to confirm, with one Book button for a caller on the phone and one for a
+citizen at the counter (the booking's channel). The booking has no Telegram account (user_id NULL)
+and records the operator in `created_by`. Every press is checked again: the time may have gone
+meanwhile.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from bot.identity import (
     clean_name,
     clean_note,
 )
-from bot.model import Service, from_ts, to_ts
+from bot.model import Channel, Service, from_ts, to_ts
 from bot.walk_in import counter_now, counter_office
 from handlers.common import answer, button, send
 from handlers.operator_access import (
@@ -50,6 +52,8 @@ from storage.operator_drafts import Draft
 ADD_DRAFT = "add"
 """The operator draft: {"service", "start", "step", "nonce", and as typed "name", "cf", "note"};
 the nonce is in its No note and Book buttons, which act only on the draft they were sent for."""
+BOOK_AS = {"phone": Channel.PHONE, "desk": Channel.DESK}
+"""The Book buttons' last part: how the citizen is booking."""
 DAYS_AHEAD = 14
 DAYS_SHOWN = 8
 TIMES_PER_ROW = 5
@@ -78,8 +82,10 @@ async def pressed(update: Update, context: Context, staff: Staff) -> None:
         await offer_times(update, context, staff, services[found[1]], day)
     elif (found := matched(update, rf"op:a:t:{code}:(\d{{1,10}})")) and found[1] in services:
         await time_chosen(update, context, staff, services[found[1]], int(found[2]))
-    elif found := matched(update, r"op:a:(nonote|ok):([0-9a-f]{8})"):
-        await draft_pressed(update, context, staff, found[1], found[2])
+    elif found := matched(update, r"op:a:nonote:([0-9a-f]{8})"):
+        await draft_pressed(update, context, staff, found[1], None)
+    elif found := matched(update, r"op:a:ok:([0-9a-f]{8}):(phone|desk)"):
+        await draft_pressed(update, context, staff, found[1], BOOK_AS[found[2]])
     else:
         await invalid_button(update, staff)
 
@@ -203,15 +209,18 @@ async def confirm(update: Update, context: Context, staff: Staff, data: dict) ->
             deps.office, data["service"], t), when=t.when(from_ts(data["start"], deps.office.tz)),
         name=data["name"], cf=data["cf"]) + (
         "\n" + t.gettext("Note: {note}", note=data["note"]) if data.get("note") else ""),
-        [[button(t.gettext("Book"), f"op:a:ok:{data['nonce']}"), button(t.gettext("Stop"), STOP)]])
+        [[button(t.gettext("Book: on the phone"), f"op:a:ok:{data['nonce']}:phone"),
+          button(t.gettext("Book: at the counter"), f"op:a:ok:{data['nonce']}:desk")],
+         [button(t.gettext("Stop"), STOP)]])
 
 
-async def draft_pressed(update: Update, context: Context, staff: Staff, pressed: str,
-                        nonce: str) -> None:
-    """No note, or Book: both act on the draft they were sent for, at the matching step."""
+async def draft_pressed(update: Update, context: Context, staff: Staff, nonce: str,
+                        channel: Channel | None) -> None:
+    """No note (no channel), or Book (for a channel): both act on the draft they were sent for,
+    at the matching step."""
     deps = context.deps
     draft = await draft_of(context, staff.user_id, ADD_DRAFT)
-    wanted = "note" if pressed == "nonote" else "confirm"
+    wanted = "note" if channel is None else "confirm"
     if draft is None or draft.data.get("nonce") != nonce or draft.data.get("step") != wanted:
         await invalid_button(update, staff)
         return
@@ -222,10 +231,12 @@ async def draft_pressed(update: Update, context: Context, staff: Staff, pressed:
         await answer(update)
         await confirm(update, context, staff, data)
         return
-    await book(update, context, staff, draft.data)
+    assert channel is not None
+    await book(update, context, staff, draft.data, channel)
 
 
-async def book(update: Update, context: Context, staff: Staff, data: dict) -> None:
+async def book(update: Update, context: Context, staff: Staff, data: dict,
+               channel: Channel) -> None:
     deps, t = context.deps, staff.t
     service = deps.office.services[data["service"]]
     start = int(data["start"])
@@ -236,7 +247,7 @@ async def book(update: Update, context: Context, staff: Staff, data: dict) -> No
             user_id=None, service=service.code, desks=desks, start=start,
             end=start + service.duration * 60, day=from_ts(start, deps.office.tz).date(),
             name=data["name"], codice_fiscale=data["cf"], note=data.get("note"),
-            created_by=staff.user_id), to_ts(deps.clock.now()))
+            created_by=staff.user_id, channel=channel), to_ts(deps.clock.now()))
     if not isinstance(result, Booked):
         await answer(update, t.gettext("That time is no longer free."), alert=True)
         await offer_times(update, context, staff, service,

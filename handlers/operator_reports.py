@@ -13,7 +13,7 @@ from bot.arguments import Period, parse_period
 from bot.calibration import MAX_MINUTES, valid_minutes, with_durations
 from bot.context import Context
 from bot.i18n import Html
-from bot.stats import compute, render
+from bot.services.statistics import period_stats
 from handlers.common import send
 from handlers.operator_access import (
     CALIBRATE,
@@ -25,8 +25,8 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import date_examples
+from handlers.stats_view import render
 from storage import agenda, audit, service_durations
-from storage import stats as stored_stats
 
 MAX_DAYS = 366
 DEFAULT_STATS_SPAN = "month"
@@ -53,17 +53,15 @@ async def stats_command(update: Update, context: Context, staff: Staff) -> None:
     period = await _period(update, context, staff, DEFAULT_STATS_SPAN, spans=True)
     if period is None:
         return
-    start, end = period.bounds(deps.office.tz)
-    facts = await deps.db.read(stored_stats.facts, start, end)
     office = deps.office
-    computed = await asyncio.to_thread(compute, facts, office, period)
+    computed = await period_stats(deps.db, office, period)
     await deps.db.write(audit.record, now_ts(deps), staff.user_id, "stats",
                         detail=f"{period.first.isoformat()}..{period.last.isoformat()}")
-    text = render(computed, office, t)
+    hint = ""
     if staff.admin and any(item.suggested for item in computed.services):
-        text = Html(text + "\n\n" + t.gettext("To apply a suggestion: /{command} code minutes",
-                                              command=CALIBRATE.name(t.lang)))
-    await send(update, context, text)
+        hint = t.gettext("To apply a suggestion: /{command} code minutes",
+                         command=CALIBRATE.name(t.lang))
+    await send(update, context, render(computed, office, t, hint))
     if charts.available():
         chart = await asyncio.to_thread(charts.render, computed, office, t)
         assert update.effective_chat is not None

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.model import Status
+from bot.model import Channel, Status
 from bot.visit import Step, Visit
 from storage import audit
 
 _COLUMNS = (
     "id, code, user_id, service, desk, start_ts, end_ts, status, name, codice_fiscale, note,"
-    " created_ts, created_by, confirmed_ts, checked_in_ts, started_ts, served_ts, no_show_ts"
+    " created_ts, created_by, confirmed_ts, checked_in_ts, started_ts, served_ts, no_show_ts,"
+    " channel"
 )
 _OPEN = "('booked', 'checked_in', 'in_service')"
 """Visits the counter has not finished with."""
 
 
 def _visit(row: sqlite3.Row) -> Visit:
-    return Visit(*row[:7], Status(row[7]), *row[8:])
+    return Visit(*row[:7], Status(row[7]), *row[8:18], Channel(row[18]))
 
 
 def between(conn: sqlite3.Connection, start: int, end: int,

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from bot.model import Booking, Scheduled, Status, from_ts
+from bot.model import Booking, Channel, Scheduled, Status, from_ts
 from storage import closures, holds, outbox
 from storage.occupancy import OCCUPYING_SQL, is_free
 
@@ -49,6 +49,8 @@ class Request:
     replaceable_until: int = 0
     """`replaces` must start after this instant (the cancellation cutoff), Unix seconds."""
     scheduled: Sequence[Scheduled] = ()
+    channel: Channel = Channel.CHAT
+    """How it is made: an operator's booking says PHONE or DESK (storage/office_actions.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +102,11 @@ def _insert(conn: sqlite3.Connection, request: Request, desk: str, now: int) -> 
         try:
             cursor = conn.execute(
                 "INSERT INTO bookings (code, user_id, service, desk, start_ts, end_ts, name,"
-                " codice_fiscale, note, created_ts, created_by, rescheduled_from)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " codice_fiscale, note, created_ts, created_by, rescheduled_from, channel)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (code, request.user_id, request.service, desk, request.start, request.end,
                  request.name, request.codice_fiscale, request.note, now, request.created_by,
-                 request.replaces),
+                 request.replaces, request.channel),
             )
         except sqlite3.IntegrityError as error:
             if OVERLAP_MESSAGE in str(error):

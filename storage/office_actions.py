@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-from bot.model import Booking, Closure, to_ts
+from bot.model import Booking, Channel, Closure, to_ts
 from bot.visit import Visit
 from storage import audit, bookings, closures, outbox
 from storage.agenda import cancellable
@@ -23,6 +23,7 @@ NOTICE = "booking_cancelled"
 def book(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
     """A booking by an operator (`request.created_by`) for a citizen on the phone or present."""
     assert request.created_by is not None
+    assert request.channel in (Channel.PHONE, Channel.DESK), request.channel
     booked = bookings.book(conn, request, now)
     if isinstance(booked, Booked):
         audit.record(conn, now, request.created_by, "add", booked.id)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.model import Office, local_datetime, to_ts
+from bot.model import Channel, Office, local_datetime, to_ts
 from storage import bookings, citizens
 from storage.bookings import Booked, Request
 from storage.db import Database
@@ -26,13 +26,14 @@ class Planned:
 
 def request(office: Office, service: str, start: datetime, *, desk: str | None = None,
             user_id: int | None = None, name: str = "Mario Rossi",
-            cf: str = CODICE_FISCALE, note: str | None = None) -> Request:
+            cf: str = CODICE_FISCALE, note: str | None = None,
+            channel: Channel = Channel.CHAT, created_by: int | None = None) -> Request:
     length = office.services[service].duration * 60
     return Request(user_id=user_id, service=service,
                    desks=[desk] if desk else office.services[service].desks,
                    start=to_ts(start), end=to_ts(start) + length,
                    day=start.astimezone(office.tz).date(), name=name, codice_fiscale=cf,
-                   note=note)
+                   note=note, channel=channel, created_by=created_by)
 
 
 def book_all(conn: sqlite3.Connection, requests: list[Request], now: int) -> list[int]:

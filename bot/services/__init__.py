@@ -1,0 +1,1 @@
+"""The use cases, as transactions over storage: no Telegram."""
