@@ -43,7 +43,10 @@ class _View:
         return format_decimal(value, format="#,##0.#", locale=self.t.lang)
 
     def signed(self, value: float) -> str:
-        return format_decimal(value, format="+#,##0.#;-#,##0.#", locale=self.t.lang)
+        """`+3`, `-2,5`, `0`."""
+        shown = round(value, 1)
+        return format_decimal(shown, format="+#,##0.#;-#,##0.#" if shown else "0",
+                              locale=self.t.lang)
 
     def share(self, value: float | None) -> str:
         return "—" if value is None else format_percent(value, "#,##0%", locale=self.t.lang)
