@@ -58,11 +58,12 @@ def render(stats: Stats, office: Office, t: Translator) -> bytes:
 
 
 def _waits(axes: Axes, stats: Stats, t: Translator) -> None:
+    import numpy  # installed with matplotlib
     measured = [(day, spread) for day, spread in stats.waiting.days if spread.count]
-    days = [day for day, _ in measured]
-    axes.plot(days, [spread.median for _, spread in measured], marker="o", color="#4c78a8",
-              label=t.gettext("median"))
-    axes.plot(days, [spread.p90 for _, spread in measured], marker=".", color="#f58518",
+    days = numpy.array([day for day, _ in measured], dtype="datetime64[D]")
+    axes.plot(days, [spread.median or 0.0 for _, spread in measured], marker="o",
+              color="#4c78a8", label=t.gettext("median"))
+    axes.plot(days, [spread.p90 or 0.0 for _, spread in measured], marker=".", color="#f58518",
               label=t.gettext("90th percentile"))
     axes.axhline(stats.waiting.zero_wait_minutes, color="#54a24b", linestyle="--",
                  label=t.gettext("zero wait"))

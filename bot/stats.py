@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from bot.arguments import Period
 from bot.domain.channels import Channels, ChannelTally
-from bot.domain.replay import LateStarts, late_starts, replays
+from bot.domain.replay import LateStarts, Replays
 from bot.domain.waiting import VisitTimes, Waiting, WaitTally
 from bot.model import ATTENDED, Office, Status, local_datetime, to_ts
 
@@ -95,14 +95,15 @@ class Tally:
         self._waiting = WaitTally(days, office.tz, goals.zero_wait_minutes)
         self._channels = ChannelTally(period.first, period.last, office.tz,
                                       goals.online_share_target)
-        self._replays = replays(suggested, goals.zero_wait_minutes)
+        self._replays = Replays(suggested, goals.zero_wait_minutes)
 
     def add(self, visits: Sequence[VisitTimes]) -> None:
-        for tally in (self._waiting, self._channels, *self._replays.values()):
-            tally.add(visits)
+        self._waiting.add(visits)
+        self._channels.add(visits)
+        self._replays.add(visits)
 
     def result(self) -> Timing:
-        return Timing(self._waiting.result(), self._channels.result(), late_starts(self._replays))
+        return Timing(self._waiting.result(), self._channels.result(), self._replays.result())
 
 
 def percentile(ordered: Sequence[float], fraction: float) -> float:

@@ -97,8 +97,8 @@ def _fit(parts: Sequence[_Part], t: Translator) -> str:
 
 def _waiting(view: _View, waiting: Waiting) -> list[str]:
     t, period, zero = view.t, waiting.period, waiting.zero_wait_minutes
-    lines = [t.gettext("<b>Waiting</b>, from the booked time (or the arrival, if later) to the "
-                       "start at the desk")]
+    lines: list[str] = [t.gettext("<b>Waiting</b>, from the booked time (or the arrival, if "
+                                  "later) to the start at the desk")]
     if period.waits.count:
         lines += [
             t.ngettext("Booked visits: median {median} min, 90% within {p90} min ({n} measured)",
@@ -144,16 +144,16 @@ def _channels(view: _View, channels: Channels) -> list[str]:
     t, whole = view.t, channels.period
     if not whole.total:
         return [t.gettext("<b>Booked online</b>: no visits in the period.")]
-    head = t.ngettext("<b>Booked online: {share}</b> of {n} visit",
-                      "<b>Booked online: {share}</b> of {n} visits", whole.total,
-                      share=view.share(whole.online_share))
+    head: str = t.ngettext("<b>Booked online: {share}</b> of {n} visit",
+                           "<b>Booked online: {share}</b> of {n} visits", whole.total,
+                           share=view.share(whole.online_share))
     if channels.target is not None:
         reached = (whole.online_share or 0) >= channels.target
         head += " · " + (t.gettext("target {target}: reached", target=view.share(channels.target))
                          if reached else t.gettext("target {target}: not reached",
                                                    target=view.share(channels.target)))
     counts = whole.visits
-    lines = [head, t.gettext(
+    lines: list[str] = [head, t.gettext(
         "In the chat {chat} · from the waiting list {waitlist} · by phone {phone} · walk-in "
         "{desk}", chat=counts[Channel.CHAT], waitlist=counts[Channel.WAITLIST],
         phone=counts[Channel.PHONE], desk=counts[Channel.DESK])]
@@ -185,7 +185,7 @@ def _listing(view: _View, groups: Mapping[str, Punctuality], heading: str,
 
 def _counts(view: _View, stats: Stats) -> list[str]:
     t = view.t
-    lines = [
+    lines: list[str] = [
         t.gettext("Bookings made: {made} · cancelled: {cancelled}",
                   made=view.number(stats.made), cancelled=view.number(stats.cancelled)),
         t.gettext("Visits booked: {visits} · served: {served} · no-shows: {no_shows}",
@@ -213,10 +213,10 @@ def _service_times(view: _View, services: Sequence[ServiceTime]) -> _Part:
         if item.median is None or item.p90 is None:
             unmeasured.append(name)
             continue
-        line = t.ngettext("{name}: {median} · {p90} · {configured} ({n} visit timed)",
-                          "{name}: {median} · {p90} · {configured} ({n} visits timed)",
-                          item.timed, name=name, median=view.number(item.median),
-                          p90=view.number(item.p90), configured=item.configured)
+        line: str = t.ngettext("{name}: {median} · {p90} · {configured} ({n} visit timed)",
+                               "{name}: {median} · {p90} · {configured} ({n} visits timed)",
+                               item.timed, name=name, median=view.number(item.median),
+                               p90=view.number(item.p90), configured=item.configured)
         if item.suggested is not None:
             line += " " + t.gettext("→ suggested: <b>{minutes}</b> (code {code})",
                                     minutes=item.suggested, code=item.service)

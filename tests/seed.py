@@ -102,9 +102,12 @@ async def value(db: Database, sql: str, *args: object) -> object:
 def insert_history(conn: sqlite3.Connection, office: Office, first: date, last: date,
                    per_day: int, seed: int = 1) -> int:
     """A past of `per_day` visits on each open day in [first, last], already run: most served
-    (timed around each service's duration), some no-shows, some cancelled. Written row by row
-    for speed, as a year would take too long through the booking flow; returns the count."""
+    (arrived around their time, started a few minutes late, timed around each service's
+    duration), some no-shows, some cancelled; booked in the chat, by phone, at the counter or
+    from the waiting list. Written row by row for speed, as a year would take too long through
+    the booking flow; returns the count."""
     rng = random.Random(seed)
+    channels = [Channel.CHAT] * 12 + [Channel.WAITLIST] + [Channel.PHONE] * 4 + [Channel.DESK] * 3
     rows = []
     day = first
     while day <= last:
@@ -113,22 +116,26 @@ def insert_history(conn: sqlite3.Connection, office: Office, first: date, last: 
                 start = to_ts(item.start)
                 duration = office.services[item.service].duration
                 end = start + duration * 60
-                created = start - rng.randint(1800, 30 * 86400)
+                channel = rng.choice(channels)
+                created = (start - rng.randint(0, 900) if channel == Channel.DESK
+                           else start - rng.randint(1800, 30 * 86400))
                 fate = rng.random()
-                status, began, served, no_show, cancelled = "served", None, None, None, None
+                status, arrived, began, served, no_show, cancelled = (
+                    "served", None, None, None, None, None)
                 if fate < 0.05:
                     status, cancelled = "cancelled", created + (start - created) // 2
                 elif fate < 0.11:
                     status, no_show = "no_show", start + 900
                 else:
-                    began = start + rng.randint(0, 300)
+                    arrived = start + rng.randint(-900, 300) if rng.random() < 0.8 else None
+                    began = max(start, arrived or start) + rng.randint(0, 300)
                     served = began + max(60, int(rng.gauss(duration * 1.1, duration / 4) * 60))
                 rows.append((f"H{day:%y%m%d}{n:04d}", item.service, item.desk, start, end,
-                             status, f"Cittadino {n}", CODICE_FISCALE, created, began, served,
-                             no_show, cancelled))
+                             status, f"Cittadino {n}", CODICE_FISCALE, created, arrived, began,
+                             served, no_show, cancelled, channel))
         day += timedelta(days=1)
     conn.executemany(
         "INSERT INTO bookings (code, service, desk, start_ts, end_ts, status, name,"
-        " codice_fiscale, created_ts, started_ts, served_ts, no_show_ts, cancelled_ts)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        " codice_fiscale, created_ts, checked_in_ts, started_ts, served_ts, no_show_ts,"
+        " cancelled_ts, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return len(rows)

@@ -29,6 +29,9 @@ from zoneinfo import ZoneInfo
 
 from bot.model import ATTENDED, Channel, local_datetime, to_ts
 
+WALK_IN = Channel.DESK
+ATTENDED_STATUSES = frozenset(ATTENDED)
+
 
 class VisitTimes(NamedTuple):
     """One visit as the period's figures see it (instants in Unix seconds)."""
@@ -47,7 +50,7 @@ class VisitTimes(NamedTuple):
 
     @property
     def walk_in(self) -> bool:
-        return self.channel == Channel.DESK
+        return self.channel == WALK_IN
 
     @property
     def due(self) -> int:
@@ -56,9 +59,11 @@ class VisitTimes(NamedTuple):
 
 def due(channel: str, booked: int, created: int, arrived: int | None) -> int:
     """The moment from which the citizen waits (see the module's docstring)."""
-    if channel == Channel.DESK:
-        return arrived if arrived is not None else max(created, booked)
-    return booked if arrived is None else max(booked, arrived)
+    if channel == WALK_IN:
+        if arrived is not None:
+            return arrived
+        return created if created > booked else booked
+    return arrived if arrived is not None and arrived > booked else booked
 
 
 def waited(channel: str, booked: int, created: int, arrived: int | None,
@@ -74,36 +79,24 @@ def minutes(seconds: int) -> int:
     return (seconds + 30) // 60
 
 
-class Distribution:
-    """Whole minutes, counted: median and percentiles without keeping every value."""
+def spread(counts: Counter[int]) -> Spread:
+    """From whole minutes counted: the median (halfway between the two middle values, for an
+    even count) and the 90th percentile (nearest rank), as bot/stats.py computes them from a
+    list."""
+    n = counts.total()
+    if not n:
+        return Spread(0, None, None)
+    ordered = sorted(counts.items())
 
-    __slots__ = ("_counts", "count")
-
-    def __init__(self) -> None:
-        self._counts: Counter[int] = Counter()
-        self.count = 0
-
-    def add(self, value: int) -> None:
-        self._counts[value] += 1
-        self.count += 1
-
-    def _at(self, rank: int) -> int:
-        """The value at this 1-based rank, ascending."""
+    def at(rank: int) -> int:
         seen = 0
-        for value in sorted(self._counts):
-            seen += self._counts[value]
+        for value, count in ordered:
+            seen += count
             if seen >= rank:
                 return value
         raise IndexError(rank)
 
-    def spread(self) -> Spread:
-        """The median (halfway between the two middle values, for an even count) and the 90th
-        percentile (nearest rank), as bot/stats.py computes them from a list."""
-        n = self.count
-        if not n:
-            return Spread(0, None, None)
-        median = (self._at((n + 1) // 2) + self._at(n // 2 + 1)) / 2
-        return Spread(n, median, self._at(max(1, math.ceil(0.9 * n))))
+    return Spread(n, (at((n + 1) // 2) + at(n // 2 + 1)) / 2, at(max(1, math.ceil(0.9 * n))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,35 +158,33 @@ class Waiting:
 
 
 class _Running:
-    """The counters behind one `Punctuality`."""
+    """The counters behind one `Punctuality`: minutes counted, not listed."""
 
     __slots__ = ("delays", "late", "overruns", "timed", "waits", "walk_in_zero_waits",
                  "walk_ins", "zero_waits")
 
     def __init__(self) -> None:
-        self.waits, self.walk_ins = Distribution(), Distribution()
-        self.delays, self.overruns = Distribution(), Distribution()
+        self.waits: Counter[int] = Counter()
+        self.walk_ins: Counter[int] = Counter()
+        self.delays: Counter[int] = Counter()
+        self.overruns: Counter[int] = Counter()
         self.zero_waits = self.walk_in_zero_waits = self.late = self.timed = 0
 
-    def add(self, visit: VisitTimes, started: int, wait: int, zero: int) -> None:
-        if visit.walk_in:
-            self.walk_ins.add(minutes(wait))
-            self.walk_in_zero_waits += wait <= zero
-        else:
-            self.waits.add(minutes(wait))
-            self.zero_waits += wait <= zero
-            self.delays.add(minutes(started - visit.booked))
-            self.late += started - visit.booked > zero
-        if visit.ended is not None:
-            self.timed += 1
-            over = (visit.ended - started) - (visit.booked_end - visit.booked)
-            if over >= 60:
-                self.overruns.add(minutes(over))
-
-    def result(self) -> Punctuality:
-        return Punctuality(self.waits.spread(), self.zero_waits, self.walk_ins.spread(),
-                           self.walk_in_zero_waits, self.delays.spread(), self.late, self.timed,
-                           self.overruns.spread())
+    @classmethod
+    def merged(cls, parts: Iterable[_Running]) -> Punctuality:
+        whole = cls()
+        for part in parts:
+            whole.waits.update(part.waits)
+            whole.walk_ins.update(part.walk_ins)
+            whole.delays.update(part.delays)
+            whole.overruns.update(part.overruns)
+            whole.zero_waits += part.zero_waits
+            whole.walk_in_zero_waits += part.walk_in_zero_waits
+            whole.late += part.late
+            whole.timed += part.timed
+        return Punctuality(spread(whole.waits), whole.zero_waits, spread(whole.walk_ins),
+                           whole.walk_in_zero_waits, spread(whole.delays), whole.late,
+                           whole.timed, spread(whole.overruns))
 
 
 def midnights(days: Sequence[date], tz: ZoneInfo) -> list[int]:
@@ -209,36 +200,47 @@ class WaitTally:
         self._midnights = midnights(self._days, tz)
         self._zero_minutes = zero_wait_minutes
         self._zero = zero_wait_minutes * 60
-        self._period = _Running()
-        self._services: dict[str, _Running] = {}
-        self._desks: dict[str, _Running] = {}
-        self._daily = [Distribution() for _ in self._days]
+        self._groups: dict[tuple[str, str], _Running] = {}
+        """Per service and desk: the period, each service and each desk are merged from them."""
+        self._daily: list[Counter[int]] = [Counter() for _ in self._days]
 
     def add(self, visits: Iterable[VisitTimes]) -> None:
-        for visit in visits:
-            started = visit.started
-            if started is None or visit.status not in ATTENDED:
+        """A year is 100,000 visits: one pass, fields unpacked, counters bumped in place."""
+        zero, groups, daily, bounds = self._zero, self._groups, self._daily, self._midnights
+        for (service, desk, channel, status, booked, booked_end, created, arrived, started,
+             ended) in visits:
+            if started is None or status not in ATTENDED_STATUSES:
                 continue
-            wait = max(0, started - visit.due)
-            for group in (self._period, _group(self._services, visit.service),
-                          _group(self._desks, visit.desk)):
-                group.add(visit, started, wait, self._zero)
-            if not visit.walk_in:
-                day = bisect.bisect_right(self._midnights, visit.booked) - 1
-                self._daily[day].add(minutes(wait))
+            group = groups.get((service, desk)) or groups.setdefault((service, desk), _Running())
+            wait = started - due(channel, booked, created, arrived)
+            waited_minutes = minutes(wait if wait > 0 else 0)
+            if channel == WALK_IN:
+                group.walk_ins[waited_minutes] += 1
+                group.walk_in_zero_waits += wait <= zero
+            else:
+                delay = started - booked
+                group.waits[waited_minutes] += 1
+                group.zero_waits += wait <= zero
+                group.delays[minutes(delay)] += 1
+                group.late += delay > zero
+                daily[bisect.bisect_right(bounds, booked) - 1][waited_minutes] += 1
+            if ended is not None:
+                group.timed += 1
+                over = (ended - started) - (booked_end - booked)
+                if over >= 60:
+                    group.overruns[minutes(over)] += 1
 
     def result(self) -> Waiting:
+        services: dict[str, list[_Running]] = {}
+        desks: dict[str, list[_Running]] = {}
+        for (service, desk), group in sorted(self._groups.items()):
+            services.setdefault(service, []).append(group)
+            desks.setdefault(desk, []).append(group)
         return Waiting(
-            zero_wait_minutes=self._zero_minutes, period=self._period.result(),
-            services={code: item.result() for code, item in sorted(self._services.items())},
-            desks={code: item.result() for code, item in sorted(self._desks.items())},
-            days=[(day, item.spread()) for day, item in zip(self._days, self._daily,
-                                                             strict=True)],
+            zero_wait_minutes=self._zero_minutes, period=_Running.merged(self._groups.values()),
+            services={code: _Running.merged(parts) for code, parts in sorted(services.items())},
+            desks={code: _Running.merged(parts) for code, parts in sorted(desks.items())},
+            days=[(day, spread(counts)) for day, counts in zip(self._days, self._daily,
+                                                                strict=True)],
         )
 
-
-def _group(groups: dict[str, _Running], key: str) -> _Running:
-    found = groups.get(key)
-    if found is None:
-        found = groups[key] = _Running()
-    return found

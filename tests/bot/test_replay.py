@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.arguments import Period
 from bot.config import load_office
-from bot.domain.replay import LateStarts, Replay
-from bot.domain.waiting import VisitTimes
+from bot.domain.replay import LateStarts, Replays
+from bot.domain.waiting import VisitTimes, WaitTally
 from bot.model import Channel, Status
+from tests.conftest import ROME
 from tests.figures import MINUTE, at, stats_of, visit
 
 OFFICE = load_office()
@@ -20,10 +24,14 @@ def clock(hour: int, minute: int = 0) -> int:
 
 
 def late(visits: list[VisitTimes], **durations: int) -> tuple[int, int]:
-    """(visits counted, late starts) replaying certificati (10 minutes booked) as `durations`."""
-    replay = Replay(durations, 5)
-    replay.add(visits)
-    return replay.visits, replay.late
+    """(visits counted, late starts) as booked, or replaying the one service in `durations`."""
+    replays = Replays(durations, 5)
+    replays.add(visits)
+    if not durations:
+        return replays.visits, replays.late
+    [found] = replays.result().values()
+    assert (found.visits, found.before) == (replays.visits, replays.late)
+    return found.visits, found.after
 
 
 def packed_morning() -> list[VisitTimes]:
@@ -91,3 +99,46 @@ def test_each_desk_is_replayed_on_its_own() -> None:
     mornings.sort(key=lambda v: v.booked)
     assert late(mornings) == (10, 3)
     assert late(mornings, certificati=20) == (10, 0)
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.sampled_from([10, 20, 30]),
+                          st.none() | st.integers(-20, 20), st.integers(0, 15),
+                          st.integers(1, 45)), max_size=25))
+@settings(max_examples=80, deadline=None)
+def test_as_booked_the_replay_agrees_with_the_measured_late_starts(
+        drawn: list[tuple[int, int, int | None, int, int]]) -> None:
+    """A desk that never starts early: whatever the gaps, arrivals, delays and lengths, the
+    replay with the durations as booked counts the late starts the waiting figures measure."""
+    visits, booked, free = [], clock(8), clock(8)
+    for gap, length, arrival, delay, took in drawn:
+        booked += gap * MINUTE
+        arrived = None if arrival is None else booked + arrival * MINUTE
+        started = max(booked, arrived or booked, free) + delay * MINUTE
+        free = started + took * MINUTE
+        visits.append(visit(booked, minutes=length, arrived=arrived, started=started, ended=free))
+        booked += length * MINUTE
+    measured = WaitTally([DAY], ROME, 5)
+    measured.add(visits)
+    assert late(visits) == (len(visits), measured.result().period.late)
+
+
+def test_several_suggestions_in_one_pass_are_each_replayed_alone() -> None:
+    """Certificates and identity cards share desk S08 (in this made-up day); each suggestion
+    replayed with the other is what it is alone."""
+    day = packed_morning()
+    for n in range(4):
+        start = clock(11, 35 * n)
+        day.append(visit(clock(11, 30 * n), service="cie", desk="S08", minutes=30,
+                         started=start, ended=start + 35 * MINUTE))
+        day.append(visit(clock(11, 30 * n), service="certificati", desk="S09",
+                         started=clock(11, 30 * n), ended=clock(11, 30 * n) + 5 * MINUTE))
+    day.append(visit(clock(13), desk="S08", started=clock(13, 20), ended=clock(13, 35)))
+    day.sort(key=lambda v: v.booked)
+    both = Replays({"certificati": 20, "cie": 40}, 5)
+    both.add(day)
+    found = both.result()
+    assert found["certificati"] == LateStarts(14, 6, late(day, certificati=20)[1])
+    assert found["cie"] == LateStarts(14, 6, late(day, cie=40)[1])
+    assert late(day) == (14, 6)  # 3 in the packed morning, 2 identity cards, 13:00 at S08
+    assert late(day, certificati=20) == (14, 3)  # the morning on time
+    assert late(day, cie=40) == (14, 3)  # the identity cards and the 13:00 after them

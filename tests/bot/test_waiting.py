@@ -4,6 +4,7 @@ arrival recorded, across midnight and across both daylight-saving changes."""
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -12,11 +13,11 @@ from hypothesis import strategies as st
 from bot.arguments import Period
 from bot.config import load_office
 from bot.domain.waiting import (
-    Distribution,
     VisitTimes,
     Waiting,
     WaitTally,
     minutes,
+    spread,
     waited,
 )
 from bot.model import Channel, Status
@@ -153,11 +154,8 @@ def test_whole_minutes_round_half_up() -> None:
 
 @given(st.lists(st.integers(min_value=-600, max_value=600), min_size=1, max_size=60))
 def test_a_counted_distribution_agrees_with_the_list(values: list[int]) -> None:
-    counted = Distribution()
-    for value in values:
-        counted.add(value)
-    spread = counted.spread()
+    counted = spread(Counter(values))
     ordered = sorted(values)
-    assert spread.count == len(values)
-    assert spread.median == statistics.median(ordered)
-    assert spread.p90 == percentile(ordered, 0.9)
+    assert counted.count == len(values)
+    assert counted.median == statistics.median(ordered)
+    assert counted.p90 == percentile(ordered, 0.9)
