@@ -95,15 +95,18 @@ class Tally:
         self._waiting = WaitTally(days, office.tz, goals.zero_wait_minutes)
         self._channels = ChannelTally(period.first, period.last, office.tz,
                                       goals.online_share_target)
-        self._replays = Replays(suggested, goals.zero_wait_minutes)
+        self._replays = Replays(suggested, goals.zero_wait_minutes) if suggested else None
+        """Only with a suggestion to replay."""
 
     def add(self, visits: Sequence[VisitTimes]) -> None:
         self._waiting.add(visits)
         self._channels.add(visits)
-        self._replays.add(visits)
+        if self._replays is not None:
+            self._replays.add(visits)
 
     def result(self) -> Timing:
-        return Timing(self._waiting.result(), self._channels.result(), self._replays.result())
+        return Timing(self._waiting.result(), self._channels.result(),
+                      {} if self._replays is None else self._replays.result())
 
 
 def percentile(ordered: Sequence[float], fraction: float) -> float:

@@ -48,17 +48,10 @@ class VisitTimes(NamedTuple):
     started: int | None
     ended: int | None
 
-    @property
-    def walk_in(self) -> bool:
-        return self.channel == WALK_IN
-
-    @property
-    def due(self) -> int:
-        return due(self.channel, self.booked, self.created, self.arrived)
-
 
 def due(channel: str, booked: int, created: int, arrived: int | None) -> int:
-    """The moment from which the citizen waits (see the module's docstring)."""
+    """The moment from which the citizen waits (see the module's docstring); `channel` is the
+    booking's (`Channel`, a `str`)."""
     if channel == WALK_IN:
         if arrived is not None:
             return arrived
