@@ -22,16 +22,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import reminders
-from bot.availability import (
+from bot.config import load_office
+from bot.domain import schedules
+from bot.domain.availability import (
     DayState,
     booking_window,
     closure_reason,
     day_states,
     free_slots,
 )
-from bot.config import load_office
-from bot.model import Busy, Closure, Office, from_ts, local_datetime, to_ts
+from bot.domain.model import Busy, Closure, Office, from_ts, local_datetime, to_ts
 from storage import bookings, citizens, closures, occupancy
 from storage.bookings import Booked, Request
 from storage.db import Database
@@ -139,13 +139,13 @@ def report(title: str, times: dict[str, list[float]], target: float) -> None:
 
 def as_citizens_book(office: Office, requests: list[Request], now: datetime,
                      first_user: int) -> list[Request]:
-    """The requests the bot makes for citizens: their limits and reminders."""
+    """The requests the bot makes for citizens: their limits and schedules."""
     rules = office.rules
     return [replace(
         request, user_id=user, codice_fiscale=f"RSSMRA85T10A{user:04d}"[-16:],
         max_per_account=rules.max_active_per_account,
         max_per_codice_fiscale=rules.max_active_per_codice_fiscale,
-        scheduled=reminders.schedule(office, office.services[request.service],
+        scheduled=schedules.schedule(office, office.services[request.service],
                                      from_ts(request.start, office.tz), now))
         for user, request in enumerate(requests, start=first_user)]
 

@@ -19,19 +19,19 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import charts
-from bot.agenda import pages
 from bot.app import build_application, prepare
-from bot.arguments import Period
 from bot.config import load_office
+from bot.domain.arguments import Period
+from bot.domain.statistics import percentile
 from bot.i18n import I18n
-from bot.local_api import LocalBotAPI, LocalUser
 from bot.services.statistics import period_stats
-from bot.stats import percentile
-from handlers.stats_view import render
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
+from handlers import charts
+from handlers.agenda_view import pages
+from handlers.stats_view import stats_message
 from storage import agenda
 from storage.db import Database
-from tests.doubles import FakeClock
 from tests.seed import fill_day, insert_history
 
 ADMIN = 1
@@ -83,7 +83,7 @@ async def main() -> None:
                         10, whole_agenda)
 
             async def year_stats() -> None:
-                render(await period_stats(db, office, year), office, t)
+                stats_message(await period_stats(db, office, year), office, t)
 
             await timed(f"/stats for a year ({count} bookings): read + compute + text", 7,
                         year_stats)
@@ -100,7 +100,7 @@ async def main() -> None:
             importlib.util.find_spec = found
             if charts.available():
                 await timed("the chart of that year (matplotlib, PNG)", 5,
-                            lambda: asyncio.to_thread(charts.render, computed, office, t))
+                            lambda: asyncio.to_thread(charts.stats_chart, computed, office, t))
             else:
                 print("the chart: matplotlib is not installed (pip install -e '.[charts]')")
         await db.close()

@@ -29,10 +29,10 @@ START = time.perf_counter()
 
 from bot.app import build_application, prepare  # noqa: E402 (imports are part of start-up)
 from bot.config import load_office  # noqa: E402
-from bot.local_api import LocalBotAPI  # noqa: E402
-from bot.model import Office, Scheduled, to_ts  # noqa: E402
+from bot.domain.model import Office, Scheduled, to_ts  # noqa: E402
+from bot.domain.schedules import REMINDER, schedule  # noqa: E402
 from bot.outbox import dispatcher  # noqa: E402
-from bot.reminders import REMINDER, schedule  # noqa: E402
+from bot.testing.local_api import LocalBotAPI  # noqa: E402
 from storage import bookings, citizens  # noqa: E402
 from storage.bookings import Booked, Request  # noqa: E402
 from storage.db import Database  # noqa: E402

@@ -45,8 +45,8 @@ from telegram.ext import (
 
 from bot.app import build_application, prepare
 from bot.config import load_office
-from bot.local_api import OFFLINE_TOKEN, LocalBotAPI, LocalUser
-from bot.model import Office
+from bot.domain.model import Office
+from bot.testing.local_api import OFFLINE_TOKEN, LocalBotAPI, LocalUser
 from storage.db import Database
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Europe/Rome"))

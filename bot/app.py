@@ -6,25 +6,26 @@ from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     BaseRateLimiter,
     ContextTypes,
     Defaults,
+    JobQueue,
 )
 from telegram.request import BaseRequest
 
-from bot import housekeeping, outbox
-from bot import waitlist as offers
-from bot.calibration import with_durations
-from bot.clock import Clock, SystemClock
-from bot.context import Context, Deps
+from bot import jobs, outbox
+from bot.context import App, Context, CurrentOffice, Deps, Doorbell
+from bot.domain.calibration import with_durations
+from bot.domain.clock import Clock, SystemClock
+from bot.domain.model import Office
 from bot.i18n import I18n
-from bot.local_api import OFFLINE_TOKEN
-from bot.model import Office
+from bot.services import offers
+from bot.testing.local_api import OFFLINE_TOKEN
 from bot.updates import PerChatUpdateProcessor
 from handlers import (
     booking,
+    charts,
     errors,
     menu,
     my_bookings,
@@ -41,12 +42,16 @@ from storage.db import Database
 def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKEN,
                       request: BaseRequest | None = None, base_url: str | None = None,
                       clock: Clock | None = None, i18n: I18n | None = None,
-                      rate_limiter: BaseRateLimiter | None = None) -> Application:
-    deps = Deps(office=office, db=db, i18n=i18n or I18n(), clock=clock or SystemClock())
+                      rate_limiter: BaseRateLimiter[int] | None = None) -> App:
+    deps = Deps(current=CurrentOffice(office), db=db, i18n=i18n or I18n(),
+                clock=clock or SystemClock(), doorbell=Doorbell(), offers=offers.offer_free_times,
+                chart=charts.stats_chart if charts.available() else None)
     builder = (
         ApplicationBuilder()
         .token(token)
         .context_types(ContextTypes(context=Context))
+        # What PTB builds by default, named so that the type says which context the jobs get.
+        .job_queue(JobQueue[Context]())
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=office.tz,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(rate_limiter or AIORateLimiter())
@@ -59,6 +64,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application = builder.build()
     application.bot_data["deps"] = deps
 
+    application.add_handlers(operators.lookup(), group=-2)
     application.add_handlers(start.group_guard(), group=-1)
     application.add_handlers(operators.first(), group=-1)
     application.add_handlers(operators.before_start())
@@ -72,16 +78,16 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application.add_handlers(start.fallbacks())
     application.add_error_handler(errors.on_error)
     assert application.job_queue is not None
-    housekeeping.schedule(application.job_queue, deps)
+    jobs.schedule_jobs(application.job_queue, deps)
     outbox.install(application)
-    offers.install(application)
     return application
 
 
-async def prepare(application: Application) -> None:
+async def prepare(application: App) -> None:
     """Once, before the first update: the command menus (and what else start-up needs)."""
     deps: Deps = application.bot_data["deps"]
-    deps.office = with_durations(deps.office, await deps.db.read(service_durations.all_durations))
-    await menu.set_menus(application, deps.i18n)
+    deps.current.replace(
+        with_durations(deps.office, await deps.db.read(service_durations.all_durations)))
+    await menu.set_citizen_menus(application, deps.i18n)
     await operators.set_menus(application)
     await outbox.dispatcher(application).recover()

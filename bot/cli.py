@@ -6,14 +6,16 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bot import console, invites, logs, runner
-from bot.config import ConfigError, Settings, load_office, read_settings
-from bot.model import Office
+from bot import console, logs, runner
+from bot.config import Settings, load_office, read_settings
+from bot.config_reader import ConfigError
+from bot.domain.model import Office
+from bot.services import invites
 from storage.audit import COMMAND_LINE
 from storage.db import Database
 
@@ -150,8 +152,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler  # set by every subcommand
     try:
-        return args.handler(args)
+        return handler(args)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 1

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.app import build_application, prepare
-from bot.local_api import ChatMessage, LocalBotAPI, LocalUser
-from bot.model import Office
+from bot.domain.model import Office
+from bot.testing.local_api import ChatMessage, LocalBotAPI, LocalUser
 from storage.db import Database
 
 PROMPT = "> "

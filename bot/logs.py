@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.config import ConfigError
+from bot.config_reader import ConfigError
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 

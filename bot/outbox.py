@@ -1,11 +1,11 @@
 """The outbox dispatcher: delivers what the bot sends on its own, once, at Telegram's pace.
 
 A repeating job, and a nudge whenever something is queued for now, run `Dispatcher.drain`: it
-claims the message due first and decides about it in one transaction (bot/triage.py), renders it
-in the citizen's current language (bot/notices.py), sends it and marks it sent. Strictly one
-message is in flight at a time, so a crash can repeat at most that one: `recover`, at start-up,
-puts it back. What fell due while the bot was down goes out at the first run, unless pointless
-by then (dropped, with the reason recorded).
+claims the message due first and decides about it in one transaction (bot/services/triage.py),
+renders it in the citizen's current language (handlers/notices.py), sends it and marks it sent.
+Strictly one message is in flight at a time, so a crash can repeat at most that one: `recover`,
+at start-up, puts it back. What fell due while the bot was down goes out at the first run,
+unless pointless by then (dropped, with the reason recorded).
 
 Errors: Forbidden (the citizen blocked the bot) marks the citizen unreachable, and nothing more
 is attempted to them; RetryAfter pauses every send for the time Telegram asks; a network error
@@ -26,14 +26,13 @@ from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application
 
-from bot import notices, triage
-from bot.context import Context, Deps
-from bot.model import to_ts
+from bot.context import App, Context, Deps
+from bot.domain.model import to_ts
 from bot.pacing import Pace
-from bot.triage import DROPPED, FAILED, SENT, Outgoing, Settled
-from bot.waitlist import offer_free_times
+from bot.services import triage
+from bot.services.triage import DROPPED, FAILED, SENT, Outgoing, Settled
+from handlers import notices
 from storage import citizens, outbox
 
 log = logging.getLogger(__name__)
@@ -117,7 +116,7 @@ class Dispatcher:
                 elif isinstance(step, Settled):
                     tally.add(step.state)
                     if step.freed:
-                        await offer_free_times(self.deps)
+                        await self.deps.offer_free_times()
                 elif not await self._deliver(step, keep_going, tally):
                     break
         if tally:
@@ -129,7 +128,7 @@ class Dispatcher:
         """Send one claimed message and record the outcome; False when the run should end."""
         message = item.message
         try:
-            text, keyboard = notices.render(self.deps.i18n(item.lang), self.deps.office,
+            text, keyboard = notices.notice_message(self.deps.i18n(item.lang), self.deps.office,
                                             item.notice)
         except Exception as error:  # one notice that cannot be shown must not stop the others
             log.exception("outbox: message %d cannot be rendered", message.id)
@@ -175,7 +174,7 @@ class Dispatcher:
                                            self._now(), error)
         tally.add(FAILED)
         if settled.freed:
-            await offer_free_times(self.deps)
+            await self.deps.offer_free_times()
 
     async def _later(self, message: outbox.Message, error: str, tally: Tally) -> None:
         if message.attempts >= MAX_ATTEMPTS:
@@ -186,12 +185,12 @@ class Dispatcher:
         tally.add("deferred")
 
 
-def dispatcher(application: Application) -> Dispatcher:
+def dispatcher(application: App) -> Dispatcher:
     found: Dispatcher = application.bot_data[KEY]
     return found
 
 
-def install(application: Application) -> Dispatcher:
+def install(application: App) -> Dispatcher:
     """The dispatcher for `application`: a run at start (the catch-up), a repeating one, and
     the nudge in `Deps`, which starts a run at once while the application is running."""
     deps: Deps = application.bot_data["deps"]
@@ -207,7 +206,7 @@ def install(application: Application) -> Dispatcher:
         if application.running:
             application.create_task(found.drain(running), name="outbox nudge")
 
-    deps.nudge = nudge
+    deps.doorbell.connect(nudge)
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
     # The catch-up runs as soon as the application starts, however long after it was built.
     application.job_queue.run_once(run, when=0, name=f"{KEY} catch-up",

@@ -10,7 +10,7 @@ from telegram.request import BaseRequest
 
 from bot.app import build_application, prepare
 from bot.config import Settings
-from bot.model import Office
+from bot.domain.model import Office
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """/book (/prenota): category, service, day, time, name, codice fiscale, note, summary, confirm.
 
-The conversation lives in a draft in SQLite (bot/draft.py), so a restart loses nothing. Every
+The conversation lives in a draft in SQLite (bot/domain/flows.py), so a restart loses nothing. Every
 press is decoded and checked again here: the draft it belongs to, the step it is valid in, and
 the availability it claims. Text typed where a button is expected, a button from an old message,
 forged data: each gets an answer and the current step again, never an error.
@@ -11,15 +11,17 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.availability import booking_window
 from bot.context import Context
-from bot.draft import TEXT_STEPS, Draft, Step
-from bot.i18n import Html, Translator
-from bot.model import from_ts, to_ts
-from handlers import booking_details, calendar
+from bot.domain.availability import booking_window
+from bot.domain.flows import TEXT_STEPS, Draft, Step
+from bot.domain.model import from_ts, to_ts
+from bot.i18n import Translator
+from bot.services import free_time
+from handlers import booking_details
 from handlers.booking_confirm import confirm, limit_message
 from handlers.booking_view import parse_day, render
 from handlers.common import answer, callback_data, citizen, drop_buttons, edit, send
@@ -72,7 +74,7 @@ async def show(update: Update, context: Context, who: Citizen, t: Translator, dr
     deps = context.deps
     moving = await deps.db.read(bookings.get, draft.replaces) if draft.replaces else None
     view = await render(deps, draft, who, t, moving)
-    text = Html(f"{prefix}\n\n{view.text}") if prefix else view.text
+    text = Markup("{}\n\n{}").format(prefix, view.text) if prefix else view.text
     if new or update.callback_query is None:
         if draft.message_id is not None and update.effective_chat:
             await drop_buttons(context, update.effective_chat.id, draft.message_id)
@@ -177,7 +179,7 @@ async def on_button(update: Update, context: Context) -> None:
 async def stale(update: Update, context: Context, who: Citizen, t: Translator,
                 draft: Draft | None) -> None:
     """A button that is not (or no longer) part of the conversation: say so, show the way on."""
-    await answer(update, t.gettext("This button is no longer valid."))
+    await answer(update, t.plain.gettext("This button is no longer valid."))
     if draft is None:
         await send(update, context, t.gettext("That conversation is over. /book to start a new "
                                               "booking, /mybookings for your bookings."))
@@ -239,7 +241,7 @@ async def choose_day(context: Context, who: Citizen, t: Translator, draft: Draft
     # a day outside the window (forged: year 1, year 9999) never reaches the calendar
     window = booking_window(context.deps.office, context.deps.clock.now())
     if day not in window or not (
-            await calendar.load(context.deps, service, day, day, who.user_id)).slots(day):
+            await free_time.load(context.deps, service, day, day, who.user_id)).slots(day):
         return t.gettext("No free times on that day: please choose another, or join the waiting "
                          "list.")
     draft.day, draft.step = day.isoformat(), Step.TIME
@@ -254,14 +256,14 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
     assert draft.service is not None
     service = office.services[draft.service]
     if wanted is None:
-        cal = await calendar.load_window(deps, service, who.user_id)
+        cal = await free_time.load_window(deps, service, who.user_id)
         first = cal.first_free(cal.window.first)
         if not first:
             return t.gettext("There are no free times at the moment.")
         wanted = to_ts(first[0].start)
     else:  # the wanted day's bookings are all it takes to check the time
         day = from_ts(wanted, office.tz).date()
-        cal = await calendar.load(deps, service, day, day, who.user_id)
+        cal = await free_time.load(deps, service, day, day, who.user_id)
     start = from_ts(wanted, office.tz)
     desks = cal.desks_at(start)
     held = desks and await deps.db.write_relaxed(
@@ -285,7 +287,7 @@ async def on_message(update: Update, context: Context) -> None:
     if draft is None:
         hint = t.gettext("To book an appointment send /book.") if text else t.gettext(
             "I can only read text messages and buttons.")
-        await send(update, context, Html(f"{hint}\n\n{command_list(t)}"))
+        await send(update, context, Markup("{}\n\n{}").format(hint, command_list(t)))
         return
     if text is None or draft.step not in TEXT_STEPS:
         notice = (t.gettext("Please use the buttons below.") if text else

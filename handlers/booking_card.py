@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.i18n import Html, Translator
-from bot.model import Office, Service, mask_codice_fiscale
+from markupsafe import Markup
+
+from bot.domain.model import Office, Service, mask_codice_fiscale
+from bot.i18n import Translator
 
 
 def card(t: Translator, office: Office, service: str, start: datetime, *,
          name: str | None = None, codice_fiscale: str | None = None, note: str | None = None,
-         code: str | None = None) -> Html:
+         code: str | None = None) -> Markup:
     """The booking's details, one per line (`service`: its code); the codice fiscale is always
     masked."""
     lines = []
@@ -27,8 +29,8 @@ def card(t: Translator, office: Office, service: str, start: datetime, *,
         lines.append(t.gettext("Codice fiscale: {cf}", cf=mask_codice_fiscale(codice_fiscale)))
     if note:
         lines.append(t.gettext("Note for the operator: {note}", note=note))
-    return Html("\n".join(lines))
+    return Markup("\n").join(lines)
 
 
-def documents(t: Translator, service: Service) -> Html:
+def documents(t: Translator, service: Service) -> Markup:
     return t.gettext("<b>Bring with you:</b> {documents}", documents=service.documents.get(t.lang))

@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import sqlite3
-
+from markupsafe import Markup
 from telegram import InputFile, Update
 
-from bot import ics, reminders, waitlist
 from bot.context import Context
-from bot.draft import Draft, Step
-from bot.i18n import Html, Translator
-from bot.model import Channel, from_ts, to_ts
-from handlers import calendar
+from bot.domain import ics, schedules
+from bot.domain.flows import Draft, Step
+from bot.domain.model import Channel, from_ts, to_ts
+from bot.i18n import Translator
+from bot.services import booking, free_time
 from handlers.booking_card import card, documents
 from handlers.common import send
-from storage import bookings, citizens, drafts
+from storage import drafts
 from storage.bookings import Booked, Refusal, Request
 from storage.citizens import Citizen
 
 
-def _book_and_remember(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
-    result = bookings.book(conn, request, now)
-    if isinstance(result, Booked) and request.user_id is not None:
-        citizens.remember_identity(conn, request.user_id, request.name or "",
-                                   request.codice_fiscale or "")
-        drafts.delete(conn, request.user_id)
-    return result
-
-
-def limit_message(t: Translator, refusal: Refusal, limit: int) -> Html:
+def limit_message(t: Translator, refusal: Refusal, limit: int) -> Markup:
     if refusal is Refusal.LIMIT_ACCOUNT:
         return t.ngettext(
             "You already have {n} upcoming booking, the most allowed. To book another, first "
@@ -43,7 +33,7 @@ def limit_message(t: Translator, refusal: Refusal, limit: int) -> Html:
 
 
 async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
-                  draft: Draft) -> Html | None:
+                  draft: Draft) -> Markup | None:
     """Book what `draft` describes. None when the conversation is over (booked, or a limit
     reached); otherwise the reason to show above the step `draft` was moved back to."""
     deps = context.deps
@@ -53,7 +43,7 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
     service = office.services[draft.service]
     start = from_ts(draft.start, office.tz)
     day = start.date()
-    desks = (await calendar.load(deps, service, day, day, who.user_id)).desks_at(start)
+    desks = (await free_time.load(deps, service, day, day, who.user_id)).desks_at(start)
     rules = office.rules
     request = Request(
         user_id=who.user_id, service=service.code, desks=desks, start=draft.start,
@@ -62,10 +52,10 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
         max_per_account=rules.max_active_per_account,
         max_per_codice_fiscale=rules.max_active_per_codice_fiscale, replaces=draft.replaces,
         replaceable_until=to_ts(now) + rules.cancellation_cutoff_hours * 3600,
-        scheduled=reminders.schedule(office, service, start, now),
+        scheduled=schedules.schedule(office, service, start, now),
         channel=Channel.WAITLIST if draft.offered == draft.start else Channel.CHAT,
     )
-    result = (await deps.db.write(_book_and_remember, request, to_ts(now)) if desks
+    result = (await deps.db.write(booking.book_for_citizen, request, to_ts(now)) if desks
               else Refusal.TAKEN)
     if result is Refusal.UNCHANGEABLE:
         await deps.db.write_relaxed(drafts.delete, who.user_id)
@@ -99,5 +89,5 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
     await context.bot.send_document(chat_id, InputFile(event, filename=f"{result.code}.ics"),
                                     caption=t.gettext("Add it to your calendar."))
     if draft.replaces is not None:
-        await waitlist.offer_free_times(deps)
+        await deps.offer_free_times()
     return None

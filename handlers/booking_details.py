@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from bot import identity
+from markupsafe import Markup
+
 from bot.context import Context
-from bot.draft import Draft, Step
-from bot.i18n import Html, Translator
-from bot.identity import NAME_LIMIT, NOTE_LIMIT
-from bot.model import to_ts
+from bot.domain import identity
+from bot.domain.flows import Draft, Step
+from bot.domain.identity import NAME_LIMIT, NOTE_LIMIT
+from bot.domain.model import to_ts
+from bot.i18n import Translator
 from handlers.booking_confirm import limit_message
 from storage import bookings
 from storage.bookings import Refusal
@@ -15,7 +17,7 @@ from storage.citizens import Citizen
 
 
 async def typed(context: Context, who: Citizen, t: Translator, draft: Draft,
-                text: str) -> Html | None:
+                text: str) -> Markup | None:
     """Take `text` for the draft's step; the problem with it, or None once accepted."""
     if draft.step is Step.NAME:
         name = identity.clean_name(text)
@@ -50,7 +52,7 @@ async def accept(context: Context, who: Citizen, t: Translator, draft: Draft,
 
 
 async def _codice_fiscale(context: Context, t: Translator, draft: Draft,
-                          typed: str) -> Html | None:
+                          typed: str) -> Markup | None:
     value = identity.clean_codice_fiscale(typed)
     if value is None:
         return t.gettext("That codice fiscale is not valid. It has 16 letters and digits, like "
@@ -60,8 +62,8 @@ async def _codice_fiscale(context: Context, t: Translator, draft: Draft,
     active = await deps.db.read(bookings.active_for_codice_fiscale, value,
                                 to_ts(deps.clock.now()), draft.replaces)
     if active >= limit:
-        return Html(limit_message(t, Refusal.LIMIT_CODICE_FISCALE, limit) + "\n" + t.gettext(
-            "You can type the codice fiscale of someone else, or /cancel."))
+        return limit_message(t, Refusal.LIMIT_CODICE_FISCALE, limit) + "\n" + t.gettext(
+            "You can type the codice fiscale of someone else, or /cancel.")
     draft.codice_fiscale = value
     draft.step = draft.next_detail()
     return None

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from markupsafe import Markup
 from telegram import InlineKeyboardButton
 
-from bot.availability import DayState
 from bot.context import Deps
-from bot.draft import Draft, Step
-from bot.i18n import Html, Translator
-from bot.identity import NOTE_LIMIT
-from bot.model import Booking, Slot, from_ts, mask_codice_fiscale
-from handlers import calendar
+from bot.domain.availability import DayState
+from bot.domain.flows import Draft, Step
+from bot.domain.identity import NOTE_LIMIT
+from bot.domain.model import Booking, Slot, from_ts, mask_codice_fiscale
+from bot.i18n import Translator
+from bot.services import free_time
 from handlers.booking_card import card, documents
 from handlers.common import button
 from storage.citizens import Citizen
@@ -37,8 +38,10 @@ def data(draft: Draft, action: str, arg: object = "") -> str:
 
 
 def _nav(t: Translator, draft: Draft, back: bool = True) -> list[InlineKeyboardButton]:
-    row = [button(t.gettext("« Back"), data(draft, "back"))] if back else []
-    return [*row, button(t.gettext("✖ Cancel"), data(draft, "quit"))]
+    label = t.plain
+    row = [button(label.pgettext("go back a step", "« Back"), data(draft, "back"))] if back else []
+    return [*row, button(label.pgettext("stop what you are doing", "✖ Cancel"),
+                         data(draft, "quit"))]
 
 
 def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
@@ -74,27 +77,26 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
     assert draft.start is not None
     start = from_ts(draft.start, office.tz)
     if draft.step is Step.NAME:
-        # a button's label is plain text, not HTML: the name goes in unescaped, as typed
-        rows = [[button(t.gettext("Use “{name}”", name=Html(_cut(who.last_name))),
+        rows = [[button(t.plain.gettext("Use “{name}”", name=_cut(who.last_name)),
                         data(draft, "name"))]] if who.last_name else []
         return View(header + "\n" + t.when(start) + "\n" + t.gettext(
             "This time is kept for you for {minutes} minutes.\n\nPlease type the <b>name and "
             "surname</b> of the person who will come.", minutes=office.rules.hold_minutes),
             [*rows, _nav(t, draft)])
     if draft.step is Step.CODICE_FISCALE:
-        rows = [[button(t.gettext("Use {cf}", cf=mask_codice_fiscale(who.last_cf)),
+        rows = [[button(t.plain.gettext("Use {cf}", cf=mask_codice_fiscale(who.last_cf)),
                         data(draft, "cf"))]] if who.last_cf else []
         return View(t.gettext("Now type the <b>codice fiscale</b> of {name}.", name=draft.name),
                     [*rows, _nav(t, draft)])
     if draft.step is Step.NOTE:
         return View(t.gettext("Anything the operator should know to prepare your case? Type it "
                               "(at most {limit} characters), or skip.", limit=NOTE_LIMIT),
-                    [[button(t.gettext("Skip"), data(draft, "skip"))], _nav(t, draft)])
+                    [[button(t.plain.gettext("Skip"), data(draft, "skip"))], _nav(t, draft)])
     details = card(t, office, service.code, start, name=draft.name,
                    codice_fiscale=draft.codice_fiscale, note=draft.note)
     title = t.gettext("<b>Please check and confirm</b>")
-    return View(Html(f"{title}\n{header}\n\n{details}"),
-                [[button(t.gettext("✅ Confirm"), data(draft, "ok"))], _nav(t, draft)])
+    return View(Markup("{}\n{}\n\n{}").format(title, header, details),
+                [[button(t.plain.gettext("✅ Confirm"), data(draft, "ok"))], _nav(t, draft)])
 
 
 def _cut(text: str | None, length: int = 30) -> str:
@@ -103,19 +105,19 @@ def _cut(text: str | None, length: int = 30) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-async def _days(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: Html) -> View:
+async def _days(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: Markup) -> View:
     assert draft.service is not None
     service = deps.office.services[draft.service]
-    cal = await calendar.load_window(deps, service, who.user_id)
+    cal = await free_time.load_window(deps, service, who.user_id)
     days = cal.window.days()
     pages = max(1, -(-len(days) // DAYS_PER_PAGE))
     draft.page = min(max(draft.page, 0), pages - 1)
     shown = days[draft.page * DAYS_PER_PAGE:(draft.page + 1) * DAYS_PER_PAGE]
     states = cal.states(shown)
-    text = Html(header + "\n" + t.ngettext("It takes about {n} minute.",
-                                           "It takes about {n} minutes.", service.duration)
-                + "\n\n" + documents(t, service) + "\n\n")
-    waitlist = [button(t.gettext("None of these days: waiting list"),
+    text = (header + "\n" + t.ngettext("It takes about {n} minute.",
+                                      "It takes about {n} minutes.", service.duration)
+            + "\n\n" + documents(t, service) + "\n\n")
+    waitlist = [button(t.plain.gettext("None of these days: waiting list"),
                        f"wl:join:{service.code}")]
     if DayState.FREE not in states.values() and not cal.first_free(days[0]):
         text += t.ngettext("There are no free times in the next {n} day.",
@@ -126,27 +128,27 @@ async def _days(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: H
             for d in shown]
     paging = []
     if draft.page > 0:
-        paging.append(button(t.gettext("◀ Earlier"), data(draft, "pg", draft.page - 1)))
+        paging.append(button(t.plain.gettext("◀ Earlier"), data(draft, "pg", draft.page - 1)))
     if draft.page < pages - 1:
-        paging.append(button(t.gettext("Later ▶"), data(draft, "pg", draft.page + 1)))
-    first = [button(t.gettext("⏩ First available time"), data(draft, "first"))]
+        paging.append(button(t.plain.gettext("Later ▶"), data(draft, "pg", draft.page + 1)))
+    first = [button(t.plain.gettext("⏩ First available time"), data(draft, "first"))]
     return View(text, [first, *_rows(grid, DAYS_PER_ROW), paging, waitlist,
                        _nav(t, draft, back=not draft.fixed)])  # a fixed service: no way back
 
 
-async def _times(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: Html) -> View:
+async def _times(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: Markup) -> View:
     assert draft.service is not None
     assert draft.day is not None
     service = deps.office.services[draft.service]
     day = date.fromisoformat(draft.day)
-    slots = (await calendar.load(deps, service, day, day, who.user_id)).slots(day)
+    slots = (await free_time.load(deps, service, day, day, who.user_id)).slots(day)
     if slots:
-        text = Html(header + "\n" + t.date(day) + "\n" + t.gettext("Choose a time:"))
+        text = header + "\n" + t.date(day) + "\n" + t.gettext("Choose a time:")
         times = [button(t.time(s.start), data(draft, "t", _ts(s))) for s in slots]
         return View(text, [*_rows(times, TIMES_PER_ROW), _nav(t, draft)])
-    window = await calendar.load_window(deps, service, who.user_id)
+    window = await free_time.load_window(deps, service, who.user_id)
     nearest = window.first_free(day, ALTERNATIVES)
-    text = Html(header + "\n" + t.gettext("No free times are left on {day}.", day=t.date(day)))
+    text = header + "\n" + t.gettext("No free times are left on {day}.", day=t.date(day))
     if nearest:
         text += "\n" + t.gettext("The nearest free times:")
     times = [button(f"{t.short_date(s.start.date())} {t.time(s.start)}", data(draft, "t", _ts(s)))

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import waitlist
-from bot.context import Context
-from bot.draft import Draft, Step
-from bot.i18n import Html, Translator
-from bot.model import Booking, Status, to_ts
+from bot.context import Context, UpdateHandler
+from bot.domain.flows import Draft, Step
+from bot.domain.model import Booking, Status, to_ts
+from bot.i18n import Translator
 from handlers import booking
 from handlers.booking_card import card
 from handlers.common import answer, button, callback_data, citizen, edit, send
@@ -44,14 +44,15 @@ async def list_bookings(update: Update, context: Context) -> None:
         blocks.append(_card(t, context, item))
         if item.status is not Status.BOOKED:
             continue
-        move = button(t.gettext("Move {code}", code=item.code), f"my:r:{item.id}")
-        cancel = button(t.gettext("Cancel {code}", code=item.code), f"my:c:{item.id}")
+        move = button(t.plain.gettext("Move {code}", code=item.code), f"my:r:{item.id}")
+        cancel = button(t.plain.pgettext("cancel a booking", "Cancel {code}",
+                                                 code=item.code), f"my:c:{item.id}")
         keyboard.append([move, cancel] if item.service in deps.office.services else [cancel])
     title = t.gettext("<b>Your bookings</b>")
-    await send(update, context, Html(title + "\n\n" + "\n\n".join(blocks)), keyboard)
+    await send(update, context, title + "\n\n" + Markup("\n\n").join(blocks), keyboard)
 
 
-def _card(t: Translator, context: Context, item: Booking) -> Html:
+def _card(t: Translator, context: Context, item: Booking) -> Markup:
     return card(t, context.deps.office, item.service, item.start, code=item.code)
 
 
@@ -60,7 +61,7 @@ async def on_button(update: Update, context: Context) -> None:
     match = _DATA.match(callback_data(update))
     found = await context.deps.db.read(bookings.get, int(match[2])) if match else None
     if match is None or found is None or found.user_id != who.user_id:
-        await answer(update, t.gettext("This button is no longer valid."))
+        await answer(update, t.plain.gettext("This button is no longer valid."))
         await send(update, context, t.gettext("I cannot find that booking among yours. Here are "
                                               "your bookings: /mybookings"))
         return
@@ -76,8 +77,10 @@ async def on_button(update: Update, context: Context) -> None:
     if action == "c":
         await send(update, context, t.gettext("Cancel this booking?") + "\n\n"
                    + _card(t, context, found),
-                   [[button(t.gettext("Yes, cancel it"), f"my:cy:{found.id}"),
-                     button(t.gettext("No, keep it"), f"my:cn:{found.id}")]])
+                   [[button(t.plain.pgettext("cancel a booking", "Yes, cancel it"),
+                            f"my:cy:{found.id}"),
+                     button(t.plain.pgettext("a citizen keeps a booking", "No, keep it"),
+                            f"my:cn:{found.id}")]])
     elif action == "cn":
         await edit(update, t.gettext("Fine: booking {code} stays as it is.", code=found.code))
     else:
@@ -108,7 +111,7 @@ async def cancel(update: Update, context: Context, who: Citizen, t: Translator,
             t.gettext("This booking is no longer active."))
     await edit(update, text)
     if done:
-        await waitlist.offer_free_times(deps)
+        await deps.offer_free_times()
 
 
 async def move(update: Update, context: Context, who: Citizen, t: Translator,
@@ -131,7 +134,7 @@ async def move(update: Update, context: Context, who: Citizen, t: Translator,
     await booking.begin(update, context, who, t, draft)
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         CommandHandler(MY_BOOKINGS.names, list_bookings, filters.ChatType.PRIVATE),
         CallbackQueryHandler(on_button, pattern=r"^my:"),

@@ -9,28 +9,30 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import sqlite3
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from telegram import BotCommandScopeChat, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ExtBot, filters
 
 from bot.context import Context, Deps
-from bot.i18n import N_, Translator
-from bot.model import DEFAULT_LANGUAGE, to_ts
+from bot.domain.messages import N_
+from bot.domain.model import to_ts
+from bot.i18n import Translator
 from handlers.common import Keyboard, answer, citizen, edit, send
 from handlers.menu import CITIZEN_COMMANDS, Command, bot_commands, command_list
 from handlers.start import unknown_button, unknown_command
-from storage import citizens, operator_drafts, operators
+from storage import operator_drafts, operators
 from storage.operator_drafts import Draft
 
 log = logging.getLogger(__name__)
 
 AGENDA = Command("agenda", "agenda", N_("the day's bookings, desk by desk"))
 NEXT = Command("next", "prossimo", N_("the next citizen at your desk"))
+ROOM = Command("room", "sala", N_("the waiting room now, desk by desk"))
 DESK = Command("desk", "sportello", N_("choose your desk for today"))
 ADD = Command("add", "aggiungi", N_("book for a citizen on the phone or at the counter"))
 CLOSE = Command("close", "chiudi", N_("close the office or a desk"))
@@ -41,7 +43,7 @@ INVITE = Command("invite", "invita", N_("invite an operator (administrators)"))
 OPERATORS = Command("operators", "operatori", N_("list or remove operators (administrators)"))
 CALIBRATE = Command("calibrate", "calibra", N_("set a service's duration (administrators)"))
 
-OPERATOR_COMMANDS = (AGENDA, NEXT, DESK, ADD, CLOSE, REOPEN, STATS, EXPORT)
+OPERATOR_COMMANDS = (AGENDA, ROOM, NEXT, DESK, ADD, CLOSE, REOPEN, STATS, EXPORT)
 ADMIN_COMMANDS = (INVITE, OPERATORS, CALIBRATE)
 
 
@@ -57,7 +59,8 @@ def staff_commands(admin: bool) -> tuple[Command, ...]:
 
 
 StaffHandler = Callable[[Update, Context, Staff], Awaitable[None]]
-Handler = Callable[[Update, Context], Awaitable[None]]
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+"""What PTB's handler classes accept: a coroutine function, not any awaitable."""
 
 
 async def staff_of(update: Update, context: Context) -> Staff | None:
@@ -142,7 +145,7 @@ async def show(update: Update, context: Context, text: str,
 
 
 async def invalid_button(update: Update, staff: Staff) -> None:
-    await answer(update, staff.t.gettext("That button is not valid any more."), alert=True)
+    await answer(update, staff.t.plain.gettext("That button is not valid any more."), alert=True)
 
 
 async def set_menu(bot: ExtBot[None], chat_id: int, t: Translator, admin: bool) -> None:
@@ -165,17 +168,6 @@ async def set_menus(application: Application) -> None:
     """At start-up: every administrator's and operator's menu, in their language (an
     administrator who never wrote to the bot has no chat yet: that refusal is logged)."""
     deps: Deps = application.bot_data["deps"]
-    staff = await deps.db.read(_staff_languages, deps.office.admins)
+    staff = await deps.db.read(operators.staff_languages, deps.office.admins)
     for user_id, (lang, admin) in staff.items():
         await set_menu(application.bot, user_id, deps.i18n(lang), admin)
-
-
-def _staff_languages(conn: sqlite3.Connection,
-                     admins: Iterable[int]) -> dict[int, tuple[str, bool]]:
-    roles = {operator.user_id: False for operator in operators.active(conn)}
-    roles.update(dict.fromkeys(admins, True))
-    languages = {}
-    for user_id, admin in roles.items():
-        found = citizens.get(conn, user_id)
-        languages[user_id] = (found.lang if found else DEFAULT_LANGUAGE, admin)
-    return languages

@@ -13,23 +13,22 @@ from __future__ import annotations
 import secrets
 from datetime import date, timedelta
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.agenda import desk_name, service_name
-from bot.arguments import Period
-from bot.availability import DayState, day_states, desks_free_at, free_slots
 from bot.context import Context
-from bot.i18n import Html
-from bot.identity import (
+from bot.domain.availability import DayState
+from bot.domain.identity import (
     NAME_LIMIT,
     NOTE_LIMIT,
     clean_codice_fiscale,
     clean_name,
     clean_note,
 )
-from bot.model import Channel, Service, from_ts, to_ts
-from bot.walk_in import counter_now, counter_office
+from bot.domain.model import Channel, Service, from_ts, to_ts
+from bot.services import booking, free_time
+from handlers.agenda_view import desk_name, service_name
 from handlers.common import answer, button, send
 from handlers.operator_access import (
     ADD,
@@ -44,9 +43,8 @@ from handlers.operator_access import (
 )
 from handlers.operator_agenda import day_in
 from handlers.operator_visit import show_visit
-from storage import agenda, office_actions, operator_drafts
+from storage import bookings, operator_drafts
 from storage.bookings import Booked, Refusal, Request
-from storage.free_time import taken
 from storage.operator_drafts import Draft
 
 ADD_DRAFT = "add"
@@ -92,11 +90,8 @@ async def pressed(update: Update, context: Context, staff: Staff) -> None:
 
 async def offer_days(update: Update, context: Context, staff: Staff, service: Service) -> None:
     deps, t = context.deps, staff.t
-    office, now = counter_office(deps.office), counter_now(deps.office, deps.clock.now())
     days = [today(deps) + timedelta(days=n) for n in range(DAYS_AHEAD)]
-    start, end = Period(days[0], days[-1]).bounds(office.tz)
-    busy, closures = await deps.db.read(taken, service.desks, start, end, to_ts(now), days[0])
-    states = day_states(office, service, days, busy, closures, now)
+    states = (await free_time.load(deps, service, days[0], days[-1], at_counter=True)).states(days)
     free = [day for day in days if states[day] == DayState.FREE][:DAYS_SHOWN]
     if not free:
         await show(update, context, t.gettext("{service}: no free time in the next {n} days.",
@@ -111,18 +106,15 @@ async def offer_days(update: Update, context: Context, staff: Staff, service: Se
 async def offer_times(update: Update, context: Context, staff: Staff, service: Service,
                       day: date, heading: str = "") -> None:
     deps, t = context.deps, staff.t
-    office, now = counter_office(deps.office), counter_now(deps.office, deps.clock.now())
-    start, end = Period(day, day).bounds(office.tz)
-    busy, closures = await deps.db.read(taken, service.desks, start, end, to_ts(now), day)
-    slots = free_slots(office, service, day, busy, closures, now)[:MAX_TIMES]
+    slots = (await free_time.load(deps, service, day, day, at_counter=True)).slots(day)[:MAX_TIMES]
     if not slots:
         await show(update, context, heading + t.gettext("No free time left on {day}.",
                                                         day=t.date(day)))
         return
     times = [button(t.time(slot.start), f"op:a:t:{service.code}:{to_ts(slot.start)}")
              for slot in slots]
-    await show(update, context, Html(heading + t.gettext(
-        "{service}, {day}: which time?", service=service.name.get(t.lang), day=t.date(day))),
+    await show(update, context, heading + t.gettext(
+        "{service}, {day}: which time?", service=service.name.get(t.lang), day=t.date(day)),
         [times[i:i + TIMES_PER_ROW] for i in range(0, len(times), TIMES_PER_ROW)])
 
 
@@ -132,7 +124,7 @@ async def time_chosen(update: Update, context: Context, staff: Staff, service: S
     already and only the time had to change (it was taken at the last moment)."""
     deps, t = context.deps, staff.t
     if not await _desks_free(context, service, start):
-        await answer(update, t.gettext("That time is no longer free."), alert=True)
+        await answer(update, t.plain.gettext("That time is no longer free."), alert=True)
         await offer_times(update, context, staff, service, from_ts(start, deps.office.tz).date())
         return
     draft = await draft_of(context, staff.user_id, ADD_DRAFT)
@@ -149,16 +141,14 @@ async def time_chosen(update: Update, context: Context, staff: Staff, service: S
     await show(update, context, t.gettext(
         "{service}, {when}.\n\nThe citizen's name and surname?",
         service=service.name.get(t.lang), when=t.when(from_ts(start, deps.office.tz))),
-        [[button(t.gettext("Stop"), STOP)]])
+        [[button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)]])
 
 
 async def _desks_free(context: Context, service: Service, start: int) -> list[str]:
-    deps = context.deps
-    office, now = counter_office(deps.office), counter_now(deps.office, deps.clock.now())
-    day = from_ts(start, office.tz).date()
-    busy, closures = await deps.db.read(taken, service.desks, start, start + service.duration * 60,
-                                        to_ts(now), day)
-    return desks_free_at(office, service, from_ts(start, office.tz), busy, closures, now)
+    moment = from_ts(start, context.deps.office.tz)
+    calendar = await free_time.load(context.deps, service, moment.date(), moment.date(),
+                                    at_counter=True)
+    return calendar.desks_at(moment)
 
 
 async def text_typed(update: Update, context: Context, staff: Staff, draft: Draft) -> None:
@@ -177,20 +167,21 @@ async def text_typed(update: Update, context: Context, staff: Staff, draft: Draf
         data.update(note=note, step="confirm")
         prompt = None
     else:
-        await send(update, context, _problem(staff, step), [[button(t.gettext("Stop"), STOP)]])
+        await send(update, context, _problem(staff, step),
+                   [[button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)]])
         return
     await deps.db.write(operator_drafts.put, staff.user_id, ADD_DRAFT, data,
                         to_ts(deps.clock.now()))
     if prompt is None:
         await confirm(update, context, staff, data)
         return
-    keyboard = [[button(t.gettext("Stop"), STOP)]]
+    keyboard = [[button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)]]
     if data["step"] == "note":
-        keyboard[0].insert(0, button(t.gettext("No note"), f"op:a:nonote:{data['nonce']}"))
+        keyboard[0].insert(0, button(t.plain.gettext("No note"), f"op:a:nonote:{data['nonce']}"))
     await send(update, context, prompt, keyboard)
 
 
-def _problem(staff: Staff, step: str) -> Html:
+def _problem(staff: Staff, step: str) -> Markup:
     t = staff.t
     return {
         "name": t.gettext("Write the name and surname, in letters, in at most {limit} "
@@ -209,9 +200,11 @@ async def confirm(update: Update, context: Context, staff: Staff, data: dict) ->
             deps.office, data["service"], t), when=t.when(from_ts(data["start"], deps.office.tz)),
         name=data["name"], cf=data["cf"]) + (
         "\n" + t.gettext("Note: {note}", note=data["note"]) if data.get("note") else ""),
-        [[button(t.gettext("Book: on the phone"), f"op:a:ok:{data['nonce']}:phone"),
-          button(t.gettext("Book: at the counter"), f"op:a:ok:{data['nonce']}:desk")],
-         [button(t.gettext("Stop"), STOP)]])
+        [[button(t.plain.pgettext("confirm a booking", "Book: on the phone"),
+                 f"op:a:ok:{data['nonce']}:phone"),
+          button(t.plain.pgettext("confirm a booking", "Book: at the counter"),
+                 f"op:a:ok:{data['nonce']}:desk")],
+         [button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)]])
 
 
 async def draft_pressed(update: Update, context: Context, staff: Staff, nonce: str,
@@ -243,21 +236,21 @@ async def book(update: Update, context: Context, staff: Staff, data: dict,
     desks = await _desks_free(context, service, start)
     result: Booked | Refusal = Refusal.TAKEN
     if desks:
-        result = await deps.db.write(office_actions.book, Request(
+        result = await deps.db.write(booking.book_on_behalf, Request(
             user_id=None, service=service.code, desks=desks, start=start,
             end=start + service.duration * 60, day=from_ts(start, deps.office.tz).date(),
             name=data["name"], codice_fiscale=data["cf"], note=data.get("note"),
             created_by=staff.user_id, channel=channel), to_ts(deps.clock.now()))
     if not isinstance(result, Booked):
-        await answer(update, t.gettext("That time is no longer free."), alert=True)
+        await answer(update, t.plain.gettext("That time is no longer free."), alert=True)
         await offer_times(update, context, staff, service,
                           from_ts(start, deps.office.tz).date(),
                           t.gettext("The details are kept: choose another time.") + "\n\n")
         return
     await deps.db.write(operator_drafts.clear, staff.user_id)
-    visit = await deps.db.read(agenda.visit, result.id)
+    visit = await deps.db.read(bookings.get, result.id)
     assert visit is not None
-    await answer(update, t.gettext("Booked."))
+    await answer(update, t.plain.gettext("Booked."))
     await show_visit(update, context, staff, visit, t.gettext(
         "<b>Booked</b> at {desk}. Code for the citizen: <b>{code}</b>",
         desk=desk_name(deps.office, result.desk), code=result.code) + "\n\n")

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+from markupsafe import Markup
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import BaseHandler
 
-from bot.agenda import desk_name, pages
-from bot.arguments import ALL_DESKS, YEARS, Period, find_desk, parse_day
-from bot.availability import closure_reason
-from bot.context import Context
-from bot.i18n import Html
-from bot.model import Office
+from bot.context import Context, UpdateHandler
+from bot.domain.arguments import ALL_DESKS, YEARS, Period, find_desk, parse_day
+from bot.domain.closing import closed_already
+from bot.domain.model import Office
+from handlers.agenda_view import desk_name, pages
 from handlers.common import Keyboard, answer, button, send
 from handlers.operator_access import (
     AGENDA,
@@ -54,7 +53,7 @@ def desk_keyboard(office: Office,
             for i in range(0, len(codes), DESKS_PER_ROW)]
 
 
-def date_examples(staff: Staff) -> Html:
+def date_examples(staff: Staff) -> Markup:
     return staff.t.gettext("Write the day as today, tomorrow, 3/12, 03/12/2026 or 2026-12-03.")
 
 
@@ -101,10 +100,11 @@ async def show_page(update: Update, context: Context, staff: Staff, day: date,
     every_page = pages(visits, office, t, day, desk)
     page = min(page, len(every_page) - 1)
     text = every_page[page]
-    why = closure_reason(office, await deps.db.read(closures.active, day), day, desk)
+    why = closed_already(office, await deps.db.read(closures.active, day), day, day, desk,
+                         t.lang).get(day)
     if why is not None:
-        text = Html(text + "\n\n" + (t.gettext("Closed: {reason}", reason=why) if why
-                                     else t.gettext("Closed.")))
+        text += "\n\n" + (t.gettext("Closed: {reason}", reason=why) if why
+                          else t.gettext("Closed."))
     await show(update, context, text, page_keyboard(staff, office, day, desk, page,
                                                     len(every_page)))
 
@@ -118,11 +118,11 @@ def page_keyboard(staff: Staff, office: Office, day: date, desk: str | None, pag
             (f"◀ {page}/{count}", page - 1), (f"{page + 2}/{count} ▶", page + 1),
         ) if 0 <= number < count])
     if desk is None:
-        rows.append([button(t.gettext("Choose a desk"), f"op:dc:{day:%Y%m%d}")])
+        rows.append([button(t.plain.gettext("Choose a desk"), f"op:dc:{day:%Y%m%d}")])
     else:
         codes = list(office.desks)
         index = codes.index(desk)
-        around = [button(t.gettext("All desks"), agenda_data(day, None))]
+        around = [button(t.plain.gettext("All desks"), agenda_data(day, None))]
         if index > 0:
             around.insert(0, button(f"◀ {codes[index - 1]}", agenda_data(day, codes[index - 1])))
         if index + 1 < len(codes):
@@ -144,7 +144,7 @@ async def desks_pressed(update: Update, context: Context, staff: Staff) -> None:
     await answer(update)
     office = context.deps.office
     keyboard = desk_keyboard(office, lambda code: agenda_data(day, code))
-    keyboard.append([button(staff.t.gettext("All desks"), agenda_data(day, None))])
+    keyboard.append([button(staff.t.plain.gettext("All desks"), agenda_data(day, None))])
     await show(update, context, staff.t.gettext("Which desk's agenda, {day}?",
                                                 day=staff.t.date(day)), keyboard)
 
@@ -188,7 +188,7 @@ async def set_desk(update: Update, context: Context, staff: Staff, desk: str) ->
         desk=desk_name(deps.office, desk), agenda=AGENDA.name(t.lang), next=NEXT.name(t.lang)))
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         staff_command(AGENDA, agenda_command),
         staff_command(DESK, desk_command),

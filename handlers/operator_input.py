@@ -21,12 +21,12 @@ from bot.context import Context
 from handlers.common import answer
 from handlers.operator_access import Staff, draft_of, show, staff_button, staff_of
 from handlers.operator_add import ADD_DRAFT, text_typed
-from handlers.operator_visit import CANCEL, reason_typed
+from handlers.operator_visit import CANCELLATION, reason_typed
 from storage import operator_drafts
 from storage.operator_drafts import Draft
 
 TYPED: dict[str, Callable[[Update, Context, Staff, Draft], Awaitable[None]]] = {
-    CANCEL: reason_typed,
+    CANCELLATION: reason_typed,
     ADD_DRAFT: text_typed,
 }
 

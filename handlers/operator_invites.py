@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
-from bot import invites
-from bot.context import Context
-from bot.i18n import Html
-from bot.model import from_ts
+from bot.context import Context, UpdateHandler
+from bot.domain.model import from_ts
+from bot.services import invites
 from handlers.common import Keyboard, answer, button, citizen, send
 from handlers.menu import START, command_list
 from handlers.operator_access import (
@@ -29,7 +29,7 @@ from handlers.operator_access import (
 from storage import operators
 from storage.operators import Redeemed
 
-NAME_LIMIT = 64
+OPERATOR_NAME_LIMIT = 64
 
 
 async def register(update: Update, context: Context) -> None:
@@ -46,7 +46,7 @@ async def register(update: Update, context: Context) -> None:
     _, t = await citizen(update, context)
     token = (context.args[0] if context.args else "").removeprefix(invites.PREFIX)
     result = await deps.db.write(operators.redeem, invites.token_hash(token), user.id,
-                                 user.full_name[:NAME_LIMIT], now_ts(deps))
+                                 user.full_name[:OPERATOR_NAME_LIMIT], now_ts(deps))
     if result == Redeemed.REGISTERED:
         await set_menu(context.bot, user.id, t, admin=False)
         await send(update, context, t.gettext(
@@ -72,10 +72,10 @@ async def invite(update: Update, context: Context, staff: Staff) -> None:
         link=invites.link(context.bot.username, token)))
 
 
-async def _listing(context: Context, staff: Staff) -> tuple[Html, Keyboard]:
+async def _listing(context: Context, staff: Staff) -> tuple[Markup, Keyboard]:
     deps, t = context.deps, staff.t
     active = await deps.db.read(operators.active)
-    lines = [t.gettext("<b>Operators</b>")]
+    lines: list[Markup] = [t.gettext("<b>Operators</b>")]
     lines += [t.gettext("• {name} (id {id}), since {day}", name=o.name, id=o.user_id,
                         day=t.short_date(from_ts(o.added, deps.office.tz).date())) for o in active]
     if active:
@@ -86,7 +86,7 @@ async def _listing(context: Context, staff: Staff) -> tuple[Html, Keyboard]:
     lines.append("\n" + t.gettext("Administrators (in the configuration): {ids}",
                                   ids=", ".join(map(str, deps.office.admins))))
     keyboard = [[button(f"✕ {o.name}", f"op:rm:{o.user_id}")] for o in active]
-    return Html("\n".join(lines)), keyboard
+    return Markup("\n").join(lines), keyboard
 
 
 async def list_operators(update: Update, context: Context, staff: Staff) -> None:
@@ -102,20 +102,20 @@ async def remove(update: Update, context: Context, staff: Staff) -> None:
     deps, t = context.deps, staff.t
     removed = await deps.db.write(operators.remove, user_id, staff.user_id, now_ts(deps))
     if removed is None:
-        await answer(update, t.gettext("Already removed."))
+        await answer(update, t.plain.gettext("Already removed."))
     else:
         await drop_menu(context.bot, user_id)
-        await answer(update, t.gettext("Removed: no longer an operator."))
+        await answer(update, t.plain.gettext("Removed: no longer an operator."))
     await show(update, context, *await _listing(context, staff))
 
 
-def start_handlers() -> list[BaseHandler]:
+def start_handlers() -> list[UpdateHandler]:
     """Before /start itself, which would otherwise take the invitation for a plain /start."""
     return [CommandHandler(START.names, register,
                            filters.ChatType.PRIVATE & filters.Regex(rf"^/\S+\s+{invites.PREFIX}"))]
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         staff_command(INVITE, invite, admin=True),
         staff_command(OPERATORS, list_operators, admin=True),

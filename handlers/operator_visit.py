@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
-from bot import waitlist
-from bot.agenda import desk_name, detail, service_name
-from bot.arguments import Period, find_desk
-from bot.context import Context
-from bot.i18n import Html
-from bot.model import Status, from_ts, to_ts
-from bot.visit import STEPS, Action, Visit, actions, allowed
+from bot.context import Context, UpdateHandler
+from bot.domain.arguments import Period, find_desk
+from bot.domain.model import REASON_LIMIT, Booking, Status, to_ts
+from bot.domain.visits import STEPS, Action, actions, allowed, undoable
+from bot.services import counter
+from handlers.agenda_view import desk_name, detail, service_name
 from handlers.common import Keyboard, answer, button, send
 from handlers.operator_access import (
     NEXT,
@@ -29,35 +29,40 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import agenda_data, desk_keyboard, unknown_desk
-from storage import agenda, audit, office_actions, operator_drafts, operators
+from storage import agenda, audit, bookings, operator_drafts, operators
 from storage.operator_drafts import Draft
 
 DETAIL = re.compile(r"^/b(\d{1,12})(?:@\w+)?$")
-REASON_LIMIT = 200
-CANCEL = "cancel"
+CANCELLATION = "cancel"
 """The operator draft of a cancellation: {"booking": id} then {"booking", "reason"}."""
 
 
-async def view(context: Context, staff: Staff, visit: Visit) -> tuple[Html, Keyboard]:
+async def view(context: Context, staff: Staff, visit: Booking) -> tuple[Markup, Keyboard]:
     deps, t = context.deps, staff.t
     booked_by = None
     if visit.created_by is not None:
         booked_by = (await deps.db.read(operators.name_of, visit.created_by)
                      or t.gettext("operator {id}", id=visit.created_by))
-    rows = [[button(t.gettext(STEPS[action].label), f"op:v:{action}:{visit.id}")
-             for action in actions(visit, deps.clock.now(), deps.office.tz)]]
+    now, grace = deps.clock.now(), deps.office.rules.no_show_grace_minutes
+    rows = [[button(t.plain.gettext(STEPS[action].label), f"op:v:{action}:{visit.id}")
+             for action in actions(visit, now, deps.office.tz, grace)]]
+    taken_by = await deps.db.read(agenda.step_taken_by, visit)
+    back = undoable(visit, taken_by, staff.user_id, now)
+    if back is not None:
+        step = t.plain.gettext(back.label)
+        rows.append([button(t.plain.gettext("↩️ Undo: {step}", step=step), f"op:u:{visit.id}")])
     if visit.status == Status.BOOKED:
-        rows.append([button(t.gettext("Cancel the booking…"), f"op:x:{visit.id}")])
-    day = from_ts(visit.start, deps.office.tz).date()
-    rows.append([button(t.gettext("Next citizen"), "op:n"),
-                 button(t.gettext("Agenda"), agenda_data(day, visit.desk))])
+        rows.append([button(t.plain.gettext("Cancel the booking…"), f"op:x:{visit.id}")])
+    day = visit.start.astimezone(deps.office.tz).date()
+    rows.append([button(t.plain.gettext("Next citizen"), "op:n"),
+                 button(t.plain.gettext("Agenda"), agenda_data(day, visit.desk))])
     return detail(visit, deps.office, t, booked_by), [row for row in rows if row]
 
 
-async def show_visit(update: Update, context: Context, staff: Staff, visit: Visit,
+async def show_visit(update: Update, context: Context, staff: Staff, visit: Booking,
                      heading: str = "") -> None:
     text, keyboard = await view(context, staff, visit)
-    await show(update, context, Html(heading + text), keyboard)
+    await show(update, context, heading + text, keyboard)
 
 
 async def detail_command(update: Update, context: Context, staff: Staff) -> None:
@@ -65,7 +70,7 @@ async def detail_command(update: Update, context: Context, staff: Staff) -> None
     found = DETAIL.match(update.message.text or "")
     assert found is not None  # the handler's filter
     deps = context.deps
-    visit = await deps.db.read(agenda.visit, int(found[1]))
+    visit = await deps.db.read(bookings.get, int(found[1]))
     if visit is None:
         await send(update, context, staff.t.gettext("There is no booking {id}.", id=found[1]))
         return
@@ -101,8 +106,9 @@ async def show_next(update: Update, context: Context, staff: Staff, desk: str | 
     visit = await deps.db.read(agenda.next_at, desk, start, end)
     name = desk_name(deps.office, desk)
     if visit is None:
-        await show(update, context, t.gettext("Nobody else is booked at {desk} today.",
-                                              desk=name))
+        anyone = await deps.db.read(agenda.between, start, end, desk)
+        await show(update, context, t.gettext("Nobody else is booked at {desk} today.", desk=name)
+                   if anyone else t.gettext("Nobody is booked at {desk} today.", desk=name))
         return
     await deps.db.write(audit.record, now_ts(deps), staff.user_id, "view", visit.id)
     await show_visit(update, context, staff, visit,
@@ -110,13 +116,13 @@ async def show_next(update: Update, context: Context, staff: Staff, desk: str | 
 
 
 async def _pressed_visit(update: Update, context: Context, staff: Staff,
-                         pattern: str) -> tuple[re.Match[str], Visit] | None:
+                         pattern: str) -> tuple[re.Match[str], Booking] | None:
     """The button's data, whose last group is a booking id, and that booking; None (answered
     as invalid) if either is not there."""
     found = matched(update, pattern)
     visit = None
     if found is not None:
-        visit = await context.deps.db.read(agenda.visit, int(found[found.lastindex or 0]))
+        visit = await context.deps.db.read(bookings.get, int(found[found.lastindex or 0]))
     if found is None or visit is None:
         await invalid_button(update, staff)
         return None
@@ -131,15 +137,34 @@ async def step_pressed(update: Update, context: Context, staff: Staff) -> None:
     (found, visit), deps, t = pressed, context.deps, staff.t
     action, now = Action(found[1]), deps.clock.now()
     moved = None
-    if allowed(visit, action, now, deps.office.tz):
+    if allowed(visit, action, now, deps.office.tz, deps.office.rules.no_show_grace_minutes):
         moved = await deps.db.write(agenda.take_step, visit.id, STEPS[action], staff.user_id,
                                     to_ts(now))
     if moved is None:  # someone else moved it on, or the button is out of date
-        await answer(update, t.gettext("Not possible any more: here is the booking as it is "
+        await answer(update, t.plain.gettext("Not possible any more: here is the booking as it is "
                                        "now."), alert=True)
-        moved = await deps.db.read(agenda.visit, visit.id) or visit
+        moved = await deps.db.read(bookings.get, visit.id) or visit
     else:
-        await answer(update, t.gettext(STEPS[action].done))
+        await answer(update, t.plain.gettext(STEPS[action].done))
+    await show_visit(update, context, staff, moved)
+
+
+async def undo_pressed(update: Update, context: Context, staff: Staff) -> None:
+    pressed = await _pressed_visit(update, context, staff, r"op:u:(\d{1,12})")
+    if pressed is None:
+        return
+    (_, visit), deps, t = pressed, context.deps, staff.t
+    now = deps.clock.now()
+    back = undoable(visit, await deps.db.read(agenda.step_taken_by, visit), staff.user_id, now)
+    moved = (await deps.db.write(agenda.undo_step, visit.id, back, staff.user_id, to_ts(now))
+             if back is not None else None)
+    if moved is None:
+        await answer(update, t.plain.gettext(
+            "It can no longer be undone (too late, taken by someone else, or its time was "
+            "booked since): here is the booking as it is now."), alert=True)
+        moved = await deps.db.read(bookings.get, visit.id) or visit
+    else:
+        await answer(update, t.plain.gettext("Undone."))
     await show_visit(update, context, staff, moved)
 
 
@@ -149,16 +174,16 @@ async def ask_reason(update: Update, context: Context, staff: Staff) -> None:
         return
     (_, visit), deps, t = pressed, context.deps, staff.t
     if visit.status != Status.BOOKED:
-        await answer(update, t.gettext("It can no longer be cancelled."), alert=True)
+        await answer(update, t.plain.gettext("It can no longer be cancelled."), alert=True)
         await show_visit(update, context, staff, visit)
         return
-    await deps.db.write(operator_drafts.put, staff.user_id, CANCEL, {"booking": visit.id},
+    await deps.db.write(operator_drafts.put, staff.user_id, CANCELLATION, {"booking": visit.id},
                         now_ts(deps))
     await answer(update)
     await send(update, context, t.gettext(
         "Why is the booking of {name}, {when}, cancelled? Write the reason in one message: "
         "the citizen will read it.", name=visit.name or "—", when=_when(staff, context, visit)),
-        [[button(t.gettext("Stop"), "op:stop")]])
+        [[button(t.plain.pgettext("stop what you are doing", "Stop"), "op:stop")]])
 
 
 async def reason_typed(update: Update, context: Context, staff: Staff, draft: Draft) -> None:
@@ -169,14 +194,15 @@ async def reason_typed(update: Update, context: Context, staff: Staff, draft: Dr
     if not reason or len(reason) > REASON_LIMIT:
         await send(update, context, t.gettext(
             "Write the reason in one message of at most {limit} characters.",
-            limit=REASON_LIMIT), [[button(t.gettext("Stop"), "op:stop")]])
+            limit=REASON_LIMIT),
+            [[button(t.plain.pgettext("stop what you are doing", "Stop"), "op:stop")]])
         return
-    visit = await deps.db.read(agenda.visit, int(draft.data["booking"]))
+    visit = await deps.db.read(bookings.get, int(draft.data["booking"]))
     if visit is None or visit.status != Status.BOOKED:
         await deps.db.write(operator_drafts.clear, staff.user_id)
         await send(update, context, t.gettext("It can no longer be cancelled."))
         return
-    await deps.db.write(operator_drafts.put, staff.user_id, CANCEL,
+    await deps.db.write(operator_drafts.put, staff.user_id, CANCELLATION,
                         {"booking": visit.id, "reason": reason}, now_ts(deps))
     told = (t.gettext("The citizen will be told on Telegram, with a button to book again.")
             if visit.user_id is not None else
@@ -186,44 +212,45 @@ async def reason_typed(update: Update, context: Context, staff: Staff, draft: Dr
         "Cancel the booking of {name}, {when}, for {service}?\nReason: {reason}",
         name=visit.name or "—", when=_when(staff, context, visit), reason=reason,
         service=service_name(deps.office, visit.service, t)) + "\n\n" + told,
-        [[button(t.gettext("Yes, cancel it"), f"op:xk:{visit.id}"),
-          button(t.gettext("No, keep it"), "op:stop")]])
+        [[button(t.plain.pgettext("cancel a booking", "Yes, cancel it"), f"op:xk:{visit.id}"),
+          button(t.plain.pgettext("an operator keeps a booking", "No, keep it"), "op:stop")]])
 
 
 async def cancel_confirmed(update: Update, context: Context, staff: Staff) -> None:
     found = matched(update, r"op:xk:(\d{1,12})")
     deps, t = context.deps, staff.t
-    draft = await draft_of(context, staff.user_id, CANCEL)
+    draft = await draft_of(context, staff.user_id, CANCELLATION)
     if (found is None or draft is None or draft.data.get("booking") != int(found[1])
             or "reason" not in draft.data):
         await invalid_button(update, staff)
         return
-    cancelled = await deps.db.write(office_actions.cancel, int(found[1]), now_ts(deps),
+    cancelled = await deps.db.write(counter.cancel, int(found[1]), now_ts(deps),
                                     actor=staff.user_id, by="operator",
                                     reason=draft.data["reason"])
     await deps.db.write(operator_drafts.clear, staff.user_id)
-    visit = await deps.db.read(agenda.visit, int(found[1]))
+    visit = await deps.db.read(bookings.get, int(found[1]))
     assert visit is not None
     if cancelled is None:
-        await answer(update, t.gettext("It can no longer be cancelled."), alert=True)
+        await answer(update, t.plain.gettext("It can no longer be cancelled."), alert=True)
         await show_visit(update, context, staff, visit)
         return
-    await answer(update, t.gettext("Cancelled."))
+    await answer(update, t.plain.gettext("Cancelled."))
     await show_visit(update, context, staff, visit, t.gettext("<b>Cancelled.</b>") + "\n\n")
-    await waitlist.offer_free_times(deps)
+    await deps.offer_free_times()
 
 
-def _when(staff: Staff, context: Context, visit: Visit) -> str:
-    return staff.t.when(from_ts(visit.start, context.deps.office.tz))
+def _when(staff: Staff, context: Context, visit: Booking) -> str:
+    return staff.t.when(visit.start.astimezone(context.deps.office.tz))
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         MessageHandler(filters.ChatType.PRIVATE & filters.Regex(DETAIL),
                        for_staff(detail_command)),
         staff_command(NEXT, next_command),
         staff_button(r"^op:n$", next_pressed),
         staff_button(r"^op:v:", step_pressed),
+        staff_button(r"^op:u:", undo_pressed),
         staff_button(r"^op:x:", ask_reason),
         staff_button(r"^op:xk:", cancel_confirmed),
     ]

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import waitlist
-from bot.context import Context
-from bot.model import to_ts
+from bot.context import Context, UpdateHandler
+from bot.domain.model import to_ts
+from bot.services import erasure
 from handlers.common import answer, button, callback_data, citizen, edit, send
 from handlers.menu import DELETE_MY_DATA, PRIVACY
 from handlers.start import unknown_button
-from storage import bookings, privacy
+from storage import bookings
 
 
 async def notice(update: Update, context: Context) -> None:
@@ -46,8 +46,8 @@ async def ask(update: Update, context: Context) -> None:
         "This cancels your {n} upcoming bookings and erases your name, codici fiscali and notes. "
         "Anonymous counts remain. Go ahead?", count) if count else t.gettext(
         "This erases your name, codici fiscali and notes. Anonymous counts remain. Go ahead?")
-    await send(update, context, text, [[button(t.gettext("Yes, erase my data"), "pv:erase"),
-                                        button(t.gettext("No"), "pv:keep")]])
+    await send(update, context, text, [[button(t.plain.gettext("Yes, erase my data"), "pv:erase"),
+                                        button(t.plain.gettext("No"), "pv:keep")]])
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -61,17 +61,17 @@ async def on_button(update: Update, context: Context) -> None:
         await edit(update, t.gettext("Nothing was erased."))
         return
     deps = context.deps
-    cancelled = await deps.db.write(privacy.erase_citizen, who.user_id, to_ts(deps.clock.now()))
+    cancelled = await deps.db.write(erasure.erase_citizen, who.user_id, to_ts(deps.clock.now()))
     await edit(update, t.ngettext(
         "Done: {n} booking cancelled and your personal data erased. If you write again, you "
         "start from scratch.",
         "Done: {n} bookings cancelled and your personal data erased. If you write again, you "
         "start from scratch.", cancelled))
     if cancelled:
-        await waitlist.offer_free_times(deps)
+        await deps.offer_free_times()
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler(PRIVACY.names, notice, private),

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
 )
 
-from bot.context import Context
-from bot.i18n import Html, Translator, language_for
-from bot.model import LANGUAGES
+from bot.context import Context, UpdateHandler
+from bot.domain.model import LANGUAGES
+from bot.i18n import Translator, language_for
 from handlers.common import answer, button, callback_data, citizen, send
 from handlers.menu import HELP, LANGUAGE, START, command_list
 from storage import citizens
 
 LANGUAGE_NAMES = {"it": "Italiano", "en": "English"}
+LANGUAGE_BUTTON = r"^lang:"
 
 
-def welcome(t: Translator, context: Context) -> Html:
+def welcome(t: Translator, context: Context) -> Markup:
     office = context.deps.office
     return t.gettext(
         "<b>Welcome to {office}</b>\n\n"
@@ -34,7 +35,7 @@ def welcome(t: Translator, context: Context) -> Html:
         "counter's operators see them; they are erased {days} days after the appointment. "
         "/privacy gives the full notice.\n\n"
         "{commands}",
-        office=office.name, days=office.rules.retention_days, commands=Html(command_list(t)),
+        office=office.name, days=office.rules.retention_days, commands=command_list(t),
     )
 
 
@@ -45,7 +46,7 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     _, t = await citizen(update, context)
-    await send(update, context, Html(command_list(t)))
+    await send(update, context, command_list(t))
 
 
 async def language(update: Update, context: Context) -> None:
@@ -58,7 +59,7 @@ async def language_chosen(update: Update, context: Context) -> None:
     chosen = callback_data(update).removeprefix("lang:")
     found, t = await citizen(update, context)
     if chosen not in LANGUAGES:
-        await answer(update, t.gettext("That button is not valid. Use /language again."))
+        await answer(update, t.plain.gettext("That button is not valid. Use /language again."))
         return
     await context.deps.db.write(citizens.set_lang, found.user_id, chosen)
     t = context.deps.i18n(chosen)
@@ -83,7 +84,7 @@ async def in_group(update: Update, context: Context) -> None:
     t = context.deps.i18n(language_for(user.language_code if user else None))
     link = f"https://t.me/{context.bot.username}"
     if update.callback_query:
-        await answer(update, t.gettext("Please write to me in a private chat."))
+        await answer(update, t.plain.gettext("Please write to me in a private chat."))
     else:
         await send(update, context,
                    t.gettext("To protect your data I work only in a private chat."),
@@ -91,16 +92,16 @@ async def in_group(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         CommandHandler(START.names, start, filters.ChatType.PRIVATE),
         CommandHandler(HELP.names, help_command, filters.ChatType.PRIVATE),
         CommandHandler(LANGUAGE.names, language, filters.ChatType.PRIVATE),
-        CallbackQueryHandler(language_chosen, pattern=r"^lang:"),
+        CallbackQueryHandler(language_chosen, pattern=LANGUAGE_BUTTON),
     ]
 
 
-def group_guard() -> list[BaseHandler]:
+def group_guard() -> list[UpdateHandler]:
     """Registered before everything else (group -1): nothing else runs for a group."""
     return [
         MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, in_group),
@@ -111,11 +112,11 @@ def group_guard() -> list[BaseHandler]:
 async def unknown_button(update: Update, context: Context) -> None:
     """Callback data no handler recognises: garbage, or forged by a modified client."""
     _, t = await citizen(update, context)
-    await answer(update, t.gettext("This button is no longer valid."))
+    await answer(update, t.plain.gettext("This button is no longer valid."))
     await send(update, context, t.gettext("This is what I can do:") + "\n\n" + command_list(t))
 
 
-def fallbacks() -> list[BaseHandler]:
+def fallbacks() -> list[UpdateHandler]:
     """Registered after every other handler."""
     return [MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command),
             CallbackQueryHandler(unknown_button)]

@@ -14,13 +14,14 @@ from datetime import date
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
+from markupsafe import Markup
 
-from bot.agenda import units
 from bot.domain.channels import Channels, Unit
+from bot.domain.model import Channel, Office
+from bot.domain.statistics import ServiceTime, Stats
 from bot.domain.waiting import Punctuality, Spread, Waiting
-from bot.i18n import Html, Translator
-from bot.model import Channel, Office
-from bot.stats import ServiceTime, Stats
+from bot.i18n import Translator
+from handlers.agenda_view import units
 
 BUDGET = 4000
 """UTF-16 code units of HTML, below Telegram's 4096 with a margin."""
@@ -55,7 +56,8 @@ class _View:
         return format_date(day, "d MMM" if unit is Unit.WEEK else "MMM y", locale=self.t.lang)
 
 
-def render(stats: Stats, office: Office, t: Translator, tail: str = "") -> Html:
+def stats_message(stats: Stats, office: Office, t: Translator,
+                  tail: Markup | None = None) -> Markup:
     """`tail`: a last paragraph, kept whole (the administrators' hint)."""
     view = _View(office, t)
     parts = [
@@ -74,7 +76,7 @@ def render(stats: Stats, office: Office, t: Translator, tail: str = "") -> Html:
     ]
     if tail:
         parts.append(_Part([tail]))
-    return Html(_fit([part for part in parts if part.head], t))
+    return Markup(_fit([part for part in parts if part.head], t))
 
 
 def _fit(parts: Sequence[_Part], t: Translator) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.model import Booking
+from bot.domain.model import Booking
 from storage import bookings
 
 

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import enum
-import secrets
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from bot.model import Booking, Channel, Scheduled, Status, from_ts
+from bot.domain.booking_code import new_code
+from bot.domain.model import Booking, Channel, Scheduled, Status, from_ts
 from storage import closures, holds, outbox
 from storage.occupancy import OCCUPYING_SQL, is_free
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-"""No 0/O, no 1/I: a code read over the phone or from a screen is never ambiguous."""
-CODE_LENGTH = 6
 OVERLAP_MESSAGE = "overlapping booking at the same desk"
 
 
@@ -50,7 +47,7 @@ class Request:
     """`replaces` must start after this instant (the cancellation cutoff), Unix seconds."""
     scheduled: Sequence[Scheduled] = ()
     channel: Channel = Channel.CHAT
-    """How it is made: an operator's booking says PHONE or DESK (storage/office_actions.py)."""
+    """How it is made: an operator's booking says PHONE or DESK (bot/services/booking.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +57,14 @@ class Booked:
     desk: str
 
 
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
 def _active_count(conn: sqlite3.Connection, column: str, value: object, now: int,
                   replaces: int | None) -> int:
-    return conn.execute(
+    count: int = conn.execute(
         f"SELECT count(*) FROM bookings WHERE {column} = ? AND status = 'booked'"
         " AND start_ts > ? AND id IS NOT ?",
         (value, now, replaces),
     ).fetchone()[0]
+    return count
 
 
 def active_for_user(conn: sqlite3.Connection, user_id: int, now: int) -> int:
@@ -159,7 +153,8 @@ def book(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refus
     return booked
 
 
-def _booking(row: sqlite3.Row) -> Booking:
+def from_row(row: sqlite3.Row) -> Booking:
+    """The one mapper from a `SELECT *` of the bookings table to a `Booking`."""
     def at(column: str) -> datetime | None:
         return from_ts(row[column], UTC) if row[column] is not None else None
 
@@ -167,16 +162,17 @@ def _booking(row: sqlite3.Row) -> Booking:
         id=row["id"], code=row["code"], user_id=row["user_id"], service=row["service"],
         desk=row["desk"], start=from_ts(row["start_ts"], UTC), end=from_ts(row["end_ts"], UTC),
         status=Status(row["status"]), name=row["name"], codice_fiscale=row["codice_fiscale"],
-        note=row["note"], created=from_ts(row["created_ts"], UTC), confirmed=at("confirmed_ts"),
-        checked_in=at("checked_in_ts"), started=at("started_ts"), served=at("served_ts"),
-        cancelled=at("cancelled_ts"), cancelled_by=row["cancelled_by"],
-        cancel_reason=row["cancel_reason"],
+        note=row["note"], created=from_ts(row["created_ts"], UTC), created_by=row["created_by"],
+        confirmed=at("confirmed_ts"), checked_in=at("checked_in_ts"), started=at("started_ts"),
+        served=at("served_ts"), no_show=at("no_show_ts"), cancelled=at("cancelled_ts"),
+        cancelled_by=row["cancelled_by"], cancel_reason=row["cancel_reason"],
+        channel=Channel(row["channel"]),
     )
 
 
 def get(conn: sqlite3.Connection, booking_id: int) -> Booking | None:
     row = conn.execute("SELECT * FROM bookings WHERE id = ?", (booking_id,)).fetchone()
-    return _booking(row) if row else None
+    return from_row(row) if row else None
 
 
 def upcoming_for_user(conn: sqlite3.Connection, user_id: int, now: int) -> list[Booking]:
@@ -185,7 +181,7 @@ def upcoming_for_user(conn: sqlite3.Connection, user_id: int, now: int) -> list[
         " AND end_ts > ? ORDER BY start_ts",
         (user_id, now),
     ).fetchall()
-    return [_booking(row) for row in rows]
+    return [from_row(row) for row in rows]
 
 
 def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, by: str,
@@ -205,4 +201,4 @@ def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, by: str,
         " WHERE booking_id = ? AND state = 'pending'",
         (now, booking_id),
     )
-    return _booking(row)
+    return from_row(row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-from bot.model import Closure
+from bot.domain.model import Closure
 
 
 def _closure(row: sqlite3.Row) -> Closure:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
@@ -36,7 +36,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def configure(conn: sqlite3.Connection) -> None:
+def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     _switch_to_wal(conn)
@@ -127,7 +127,7 @@ class Database:
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         db = cls(conn, Path(path))
         try:
-            await db._run(configure)
+            await db._run(prepare_connection)
             await db._run(migrate)
         except BaseException:
             await conn.close()  # else its worker thread keeps the process alive
@@ -139,7 +139,10 @@ class Database:
         # its own methods use (its maintainer agrees whole transactions belong on that thread:
         # omnilib/aiosqlite#19). tests/storage/test_db.py fails first if it ever goes away.
         raw = self._conn._conn  # noqa: SLF001
-        return await self._conn._execute(work, raw)  # noqa: SLF001
+        # `_execute` has no annotations: this is what it does with these arguments.
+        execute: Callable[[Callable[[sqlite3.Connection], T], sqlite3.Connection],
+                          Awaitable[T]] = self._conn._execute  # noqa: SLF001
+        return await execute(work, raw)
 
     async def read(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `work(conn, ...)` on one consistent snapshot."""

@@ -1,10 +1,10 @@
-"""Booking conversations in progress (bot/draft.py), one per citizen."""
+"""Booking conversations in progress (bot/domain/flows.py), one per citizen."""
 
 from __future__ import annotations
 
 import sqlite3
 
-from bot.draft import Draft
+from bot.domain.flows import Draft
 from storage import holds
 
 

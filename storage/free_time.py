@@ -6,12 +6,13 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
-from bot.model import Busy, Closure
+from bot.domain.model import Busy, Closure
 from storage import closures
 from storage.occupancy import busy
 
 
 def taken(conn: sqlite3.Connection, desks: Sequence[str], start: int, end: int, now: int,
-          today: date) -> tuple[list[Busy], list[Closure]]:
-    """Taken stretches at `desks` in [start, end), and the run-time closures not yet over."""
-    return busy(conn, desks, start, end, now), closures.active(conn, today)
+          today: date, owner: int | None = None) -> tuple[list[Busy], list[Closure]]:
+    """Taken stretches at `desks` in [start, end) (but for `owner`'s own hold), and the run-time
+    closures not yet over."""
+    return busy(conn, desks, start, end, now, owner), closures.active(conn, today)

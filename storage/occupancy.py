@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from bot.model import OCCUPYING, Busy
+from bot.domain.model import OCCUPYING, Busy
 
 OCCUPYING_SQL = "(" + ", ".join(f"'{status}'" for status in OCCUPYING) + ")"
 """Spelled as a literal so that SQLite matches the partial index `bookings_desk_time`."""

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import enum
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from storage import audit
+from bot.domain.model import DEFAULT_LANGUAGE
+from storage import audit, citizens
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +105,15 @@ def name_of(conn: sqlite3.Connection, user_id: int) -> str | None:
     """The operator's name, even once removed (it still labels what they did)."""
     row = conn.execute("SELECT name FROM operators WHERE user_id = ?", (user_id,)).fetchone()
     return row[0] if row else None
+
+
+def staff_languages(conn: sqlite3.Connection,
+                    admins: Iterable[int]) -> dict[int, tuple[str, bool]]:
+    """Each administrator's and active operator's language, and whether an administrator."""
+    roles = {operator.user_id: False for operator in active(conn)}
+    roles.update(dict.fromkeys(admins, True))
+    languages = {}
+    for user_id, admin in roles.items():
+        found = citizens.get(conn, user_id)
+        languages[user_id] = (found.lang if found else DEFAULT_LANGUAGE, admin)
+    return languages

@@ -1,6 +1,6 @@
 """The outbox: every message the bot sends on its own initiative, as a row with a due time.
 
-Kinds and their payloads are rendered by bot/notices.py; the delivering job is bot/outbox.py.
+Kinds and their payloads are rendered by handlers/notices.py; the delivering job is bot/outbox.py.
 A row goes pending -> sending -> sent, or ends dropped (pointless now), failed (given up) or
 cancelled (its booking was). Only one row is ever 'sending': the one in flight.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,7 @@ class Message:
 
 def enqueue(conn: sqlite3.Connection, chat_id: int, kind: str, due: int, now: int, *,
             booking_id: int | None = None, expires: int | None = None,
-            payload: dict[str, object] | None = None) -> int:
+            payload: Mapping[str, object] | None = None) -> int:
     cursor = conn.execute(
         "INSERT INTO outbox (chat_id, kind, booking_id, payload, due_ts, expires_ts, created_ts)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",

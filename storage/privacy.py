@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 
-from storage import bookings
 
-
-def erase_citizen(conn: sqlite3.Connection, user_id: int, now: int) -> int:
-    """Cancel the citizen's future bookings and erase everything that identifies them; the
-    bookings stay, anonymous, for the counts. Return how many bookings were cancelled."""
-    future = [row[0] for row in conn.execute(
+def future_bookings(conn: sqlite3.Connection, user_id: int, now: int) -> list[int]:
+    return [row[0] for row in conn.execute(
         "SELECT id FROM bookings WHERE user_id = ? AND status = 'booked' AND start_ts > ?",
         (user_id, now))]
-    for booking_id in future:
-        bookings.cancel(conn, booking_id, now, by="erasure")
+
+
+def erase_identity(conn: sqlite3.Connection, user_id: int, now: int) -> None:
+    """Everything that identifies the citizen: their bookings stay, anonymous, for the counts;
+    what they were sent and what they were doing is gone."""
     conn.execute(
         "UPDATE bookings SET name = NULL, codice_fiscale = NULL, note = NULL, user_id = NULL,"
         " purged_ts = ? WHERE user_id = ?",
@@ -25,7 +24,6 @@ def erase_citizen(conn: sqlite3.Connection, user_id: int, now: int) -> int:
     for table, column in (("drafts", "user_id"), ("holds", "owner"), ("waitlist", "user_id"),
                           ("citizens", "user_id")):
         conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (user_id,))
-    return len(future)
 
 
 def purge_older_than(conn: sqlite3.Connection, before: int, now: int) -> int:

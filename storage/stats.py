@@ -1,13 +1,13 @@
 """What /stats counts: three queries over a period's instants [start, end), and the period's
-visits read in chunks for the figures that need each visit (bot/stats.py `Tally`)."""
+visits read in chunks for the figures that need each visit (bot/domain/statistics.py `Tally`)."""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
 
+from bot.domain.statistics import Facts, VisitRow
 from bot.domain.waiting import VisitTimes
-from bot.stats import Facts, VisitRow
 
 Resume = tuple[int, int]
 """(start_ts, id) of the last visit read: the next chunk starts after it."""

@@ -49,7 +49,7 @@ class Place:
     """The time offered to this place now, if any."""
 
 
-class Refusal(enum.StrEnum):
+class OfferRefusal(enum.StrEnum):
     INVALID = "invalid"
     """No such offer, or someone else's: the same answer, so nothing is revealed."""
     TAKEN = "taken"
@@ -174,16 +174,16 @@ def get_offer(conn: sqlite3.Connection, offer_id: int) -> Offer | None:
 
 
 def _open_offer(conn: sqlite3.Connection, offer_id: int, user_id: int,
-                now: int) -> Offer | Refusal:
+                now: int) -> Offer | OfferRefusal:
     found = get_offer(conn, offer_id)
     if found is None or found.user_id != user_id:
-        return Refusal.INVALID
-    if found.state in (Refusal.TAKEN, Refusal.DECLINED):
-        return Refusal(found.state)
+        return OfferRefusal.INVALID
+    if found.state in (OfferRefusal.TAKEN, OfferRefusal.DECLINED):
+        return OfferRefusal(found.state)
     held = holds.live(conn, user_id, now, "offer")
     if found.state != "open" or held is None or (held.desk, held.start) != (found.desk,
                                                                              found.start):
-        return Refusal.EXPIRED
+        return OfferRefusal.EXPIRED
     return found
 
 
@@ -202,15 +202,15 @@ def withdraw(conn: sqlite3.Connection, offer_id: int) -> bool:
     return True
 
 
-def take(conn: sqlite3.Connection, offer_id: int, user_id: int, now: int) -> Offer | Refusal:
+def take(conn: sqlite3.Connection, offer_id: int, user_id: int, now: int) -> Offer | OfferRefusal:
     """Accept an offer: the place is left as served; the time stays held (purpose 'offer')
     until `hold_for_booking`."""
     found = _open_offer(conn, offer_id, user_id, now)
-    if isinstance(found, Refusal):
+    if isinstance(found, OfferRefusal):
         return found
     if not is_free(conn, found.desk, found.start, found.end, now, user_id):
         _close(conn, found, "expired")
-        return Refusal.UNAVAILABLE
+        return OfferRefusal.UNAVAILABLE
     conn.execute("UPDATE waitlist_offers SET state = 'taken' WHERE id = ?", (found.id,))
     conn.execute("UPDATE waitlist SET state = 'booked', ended_ts = ? WHERE id = ?",
                  (now, found.entry_id))
@@ -225,10 +225,11 @@ def hold_for_booking(conn: sqlite3.Connection, taken: Offer, now: int, until: in
     assert held is not None, "the offer's own hold kept the time free"
 
 
-def decline(conn: sqlite3.Connection, offer_id: int, user_id: int, now: int) -> Offer | Refusal:
+def decline(conn: sqlite3.Connection, offer_id: int, user_id: int,
+            now: int) -> Offer | OfferRefusal:
     """Let the offered time go; the place in the queue is kept."""
     found = _open_offer(conn, offer_id, user_id, now)
-    if isinstance(found, Refusal):
+    if isinstance(found, OfferRefusal):
         return found
     _close(conn, found, "declined")
     return found

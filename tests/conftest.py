@@ -14,12 +14,12 @@ from telegram.ext import Application
 from bot.app import build_application, prepare
 from bot.config import load_office
 from bot.context import Deps
-from bot.local_api import LocalBotAPI, LocalUser
-from bot.model import Office
+from bot.domain.model import Office
 from bot.outbox import Dispatcher
 from bot.pacing import Pace
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
 from storage.db import Database
-from tests.doubles import FakeClock
 
 ROME = ZoneInfo("Europe/Rome")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ROME)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.model import Desk, Interval, Office
+from bot.domain.model import Desk, Interval, Office
+from bot.testing.clock import FakeClock
 from storage.bookings import Booked
 from storage.db import Database
-from tests.doubles import FakeClock
 from tests.handlers.conftest import book_directly
 
 

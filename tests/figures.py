@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from bot.arguments import Period
+from bot.domain.arguments import Period
+from bot.domain.model import Channel, Office, Status, to_ts
+from bot.domain.statistics import Facts, Stats, Tally, compute, suggestions
 from bot.domain.waiting import VisitTimes
-from bot.model import Channel, Office, Status, to_ts
-from bot.stats import Facts, Stats, Tally, compute, suggestions
 from tests.conftest import ROME
 
 MINUTE = 60

@@ -1,1 +1,1 @@
-"""Pure rules and types: no I/O, and nothing else of ours imported."""
+"""Pure rules and types: no I/O, and nothing else of ours is imported here."""

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.model import ONLINE, Channel, Status
 from bot.domain.waiting import VisitTimes, midnights
-from bot.model import ONLINE, Channel, Status
 
 WEEKS_UP_TO = 92
 """Days: a longer period is followed month by month."""

@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from bot.domain.model import Status
 from bot.domain.waiting import ATTENDED_STATUSES, WALK_IN, VisitTimes, due
-from bot.model import Status
 
 Desk = tuple[int, int, int]
 """When the timetable frees the desk, when the replayed visits free it, when the real ones did."""

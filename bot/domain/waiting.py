@@ -23,11 +23,11 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from bot.model import ATTENDED, Channel, local_datetime, to_ts
+from bot.domain.model import ATTENDED, Booking, Channel, local_datetime, to_ts
 
 WALK_IN = Channel.DESK
 ATTENDED_STATUSES = frozenset(ATTENDED)
@@ -65,6 +65,16 @@ def waited(channel: str, booked: int, created: int, arrived: int | None,
     if started is None:
         return None
     return max(0, started - due(channel, booked, created, arrived))
+
+
+def minutes_waited(visit: Booking) -> int | None:
+    """One booking's wait as the figures count it, in whole minutes; None until started."""
+    def ts(moment: datetime | None) -> int | None:
+        return None if moment is None else to_ts(moment)
+
+    wait = waited(visit.channel, to_ts(visit.start), to_ts(visit.created), ts(visit.checked_in),
+                  ts(visit.started))
+    return None if wait is None else minutes(wait)
 
 
 def minutes(seconds: int) -> int:

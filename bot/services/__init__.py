@@ -1,1 +1,1 @@
-"""The use cases, as transactions over storage: no Telegram."""
+"""The use cases, each a transaction over storage: no Telegram here."""

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.arguments import Period
-from bot.model import Office
-from bot.stats import Stats, Tally, compute, suggestions
+from bot.domain.arguments import Period
+from bot.domain.model import Office
+from bot.domain.statistics import Stats, Tally, compute, suggestions
 from storage import stats as stored
 from storage.db import Database
 

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from bot.arguments import Period, find_desk, parse_day, parse_period
 from bot.config import load_office
+from bot.domain.arguments import Period, find_desk, parse_day, parse_period
 
 TODAY = date(2026, 11, 26)
 

@@ -11,9 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.availability import DayState, day_states, desks_free_at, free_slots
 from bot.config import load_office
-from bot.model import Busy, Closure, Interval, Office, Reminder, Service, local_datetime, to_ts
+from bot.domain.availability import DayState, day_states, desks_free_at, free_slots
+from bot.domain.model import (
+    Busy,
+    Closure,
+    Interval,
+    Office,
+    Reminder,
+    Service,
+    local_datetime,
+    to_ts,
+)
 
 SAMPLE = load_office()
 TZ = ZoneInfo("Europe/Rome")

@@ -1,10 +1,10 @@
 from datetime import date
 
-from bot import charts
-from bot.arguments import Period
 from bot.config import load_office
+from bot.domain.arguments import Period
+from bot.domain.model import Channel
 from bot.i18n import I18n
-from bot.model import Channel
+from handlers import charts
 from tests.figures import at, stats_of, visit
 
 
@@ -19,11 +19,11 @@ def test_the_chart_is_a_png() -> None:
     stats = stats_of(visits, office, Period(first, last))
     assert charts.available()
     for lang in ("it", "en"):
-        assert charts.render(stats, office, I18n()(lang)).startswith(b"\x89PNG\r\n\x1a\n")
+        assert charts.stats_chart(stats, office, I18n()(lang)).startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_the_chart_of_a_period_with_nothing_measured() -> None:
     office = load_office()
     day = date(2026, 11, 25)
     stats = stats_of([], office, Period(day, day))
-    assert charts.render(stats, office, I18n()("it")).startswith(b"\x89PNG")
+    assert charts.stats_chart(stats, office, I18n()("it")).startswith(b"\x89PNG")

@@ -13,14 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main, summary
-from bot.config import ConfigError, load_office, parse_office, sample_path
-from bot.model import Goals, Office
+from bot.config import load_office, parse_office, sample_path
+from bot.config_reader import ConfigError
+from bot.domain.model import Goals, Office
 
 SAMPLE = sample_path().read_text(encoding="utf-8")
 
 MISTAKES = {
     # name: (text in the sample, replaced by, key, value as quoted, problem)
-    "syntax": ("[rules]", "[rules", "line 14", "'[rules'", "TOML syntax error: Expected ']'"),
+    "syntax": ("[rules]", "[rules", "line 18", "'[rules'", "TOML syntax error: Expected ']'"),
     "unknown desk": ('desks = ["S17", "S18"]', 'desks = ["S17", "S99"]',
                      "services.matrimonio.desks", "'S99'", "unknown desk"),
     "impossible time": ('sat = ["08:30-12:30"]', 'sat = ["08:30-25:99"]',
@@ -206,3 +207,23 @@ def problem_with(data: dict[str, Any]) -> str | None:
         return str(error)
     return None
 
+
+
+@pytest.mark.parametrize(("key", "value", "problem"), [
+    ("phone", "12", "not a valid phone number"),
+    ("phone", "call us", "not a valid phone number"),
+    ("email", "sportello@", "not a valid e-mail address"),
+    ("pec", "pec at comune", "not a valid e-mail address"),
+])
+def test_contacts_are_checked(key: str, value: str, problem: str) -> None:
+    data = tomllib.loads(sample_path().read_text(encoding="utf-8"))
+    data["office"][key] = value
+    with pytest.raises(ConfigError) as raised:
+        parse_office(data, "office.toml")
+    assert str(raised.value) == f"office.toml: office.{key} = {value!r}: {problem}"
+
+
+def test_contacts_are_kept_in_a_standard_form() -> None:
+    contacts = load_office().contacts
+    assert contacts.phone == "+39 0575 3770"
+    assert contacts.email == "sportellounico@comune.arezzo.it"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.console import chat
-from bot.model import Office
+from bot.domain.model import Office
 
 LINES = [
     "/start",

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 import icalendar
 import pytest
 
-from bot.ics import booking_event
-from bot.model import Office
+from bot.domain.ics import booking_event
+from bot.domain.model import Office
+from bot.testing.clock import FakeClock
 from storage.db import Database
 from tests.conftest import ROME, UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import Steps
 from tests.seed import rows
 
@@ -47,6 +47,25 @@ def test_the_event(office: Office, lang: str, summary: str) -> None:
     assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=30)
     assert zone["TZID"] == "Europe/Rome"
     assert {sub.name for sub in zone.subcomponents} == {"STANDARD", "DAYLIGHT"}
+
+
+def test_a_move_updates_the_entry_and_a_cancellation_removes_it(office: Office) -> None:
+    start = datetime(2026, 11, 27, 9, 0, tzinfo=ROME)
+    cie = office.services["cie"]
+    later = start + timedelta(days=1)
+
+    def event_file(at: datetime, **version: object) -> icalendar.Calendar:
+        return icalendar.Calendar.from_ical(booking_event(
+            office, cie, "ABC234", at, at + timedelta(minutes=30), "it", start, **version))
+
+    first, moved = event_file(start), event_file(later, sequence=1)
+    gone = event_file(later, sequence=2, cancelled=True)
+    assert [c["METHOD"] for c in (first, moved, gone)] == ["PUBLISH", "PUBLISH", "CANCEL"]
+    events = [c.events[0] for c in (first, moved, gone)]
+    assert {e["UID"] for e in events} == {"ABC234@sportello"}
+    assert [e["SEQUENCE"] for e in events] == [0, 1, 2]
+    assert [e["STATUS"] for e in events] == ["CONFIRMED", "CONFIRMED", "CANCELLED"]
+    assert "+39 0575 3770" in events[0]["DESCRIPTION"]  # how to reach the counter
 
 
 def test_the_time_zone_in_the_file_knows_the_change_to_winter_time(office: Office) -> None:

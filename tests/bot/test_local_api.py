@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import Application
 
-from bot.local_api import ApiError, Fault, LocalBotAPI, html_to_text
+from bot.testing.local_api import ApiError, Fault, LocalBotAPI, html_to_text
 from tests.conftest import UserFactory
 
 CHAT = 1001

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.model import Office, to_ts
+from bot.domain.model import Office, to_ts
 from bot.outbox import Dispatcher
+from bot.testing.clock import FakeClock
 from storage import bookings, citizens, outbox
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import book_directly
 
 ROME = ZoneInfo("Europe/Rome")

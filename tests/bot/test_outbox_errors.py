@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.local_api import Fault, LocalBotAPI
-from bot.model import Office, to_ts
+from bot.domain.model import Office, to_ts
 from bot.outbox import BACKOFF, MAX_ATTEMPTS, Dispatcher
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import Fault, LocalBotAPI
 from storage import bookings, outbox
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import book_directly
 from tests.seed import rows
 

@@ -12,14 +12,14 @@ from telegram import Bot
 from telegram.ext import Application
 
 from bot.context import Deps
-from bot.local_api import LocalUser
-from bot.model import Office, to_ts
+from bot.domain.model import Office, to_ts
 from bot.outbox import Dispatcher
 from bot.pacing import Pace
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalUser
 from storage import bookings, outbox
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import book_directly
 from tests.seed import rows
 

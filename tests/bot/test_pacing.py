@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.pacing import Pace
+from bot.testing.clock import FakeClock
 from tests.conftest import NOW
-from tests.doubles import FakeClock
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.arguments import Period
 from bot.config import load_office
+from bot.domain.arguments import Period
+from bot.domain.model import Channel, Status
 from bot.domain.replay import LateStarts, Replays
 from bot.domain.waiting import VisitTimes, WaitTally
-from bot.model import Channel, Status
 from tests.conftest import ROME
 from tests.figures import MINUTE, at, stats_of, visit
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bot import runner
 from bot.config import Settings
-from bot.local_api import LocalBotAPI
-from bot.model import Office
+from bot.domain.model import Office
+from bot.testing.local_api import LocalBotAPI
 from storage.db import Database
 
 

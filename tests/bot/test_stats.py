@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.arguments import Period
 from bot.config import load_office
-from bot.model import Channel, Status
-from bot.stats import percentile
+from bot.domain.arguments import Period
+from bot.domain.model import Channel, Status
+from bot.domain.statistics import percentile
 from tests.figures import MINUTE, at, stats_of, visit
 
 OFFICE = load_office()

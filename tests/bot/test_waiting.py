@@ -10,8 +10,10 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.arguments import Period
 from bot.config import load_office
+from bot.domain.arguments import Period
+from bot.domain.model import Channel, Status
+from bot.domain.statistics import percentile
 from bot.domain.waiting import (
     VisitTimes,
     Waiting,
@@ -20,8 +22,6 @@ from bot.domain.waiting import (
     spread,
     waited,
 )
-from bot.model import Channel, Status
-from bot.stats import percentile
 from tests.conftest import ROME
 from tests.figures import MINUTE, at, stats_of, visit
 

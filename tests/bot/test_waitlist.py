@@ -9,15 +9,15 @@ import pytest
 
 from bot.config import load_office
 from bot.context import Deps
-from bot.local_api import LocalBotAPI, LocalUser
-from bot.model import Office, to_ts
+from bot.domain.model import Office, to_ts
 from bot.outbox import Dispatcher
-from bot.waitlist import offer_free_times
+from bot.services.offers import offer_free_times
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
 from storage import bookings, citizens, waitlist
 from storage.bookings import Booked, Refusal, Request
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.doubles import FakeClock
 from tests.factories import book_times, tiny_office
 from tests.seed import rows
 

@@ -9,14 +9,15 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot import reminders
-from bot.local_api import ChatMessage, LocalUser
-from bot.model import Office, to_ts
+from bot.domain import schedules
+from bot.domain.booking_code import new_code
+from bot.domain.model import Office, to_ts
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import ChatMessage, LocalUser
 from storage import bookings, citizens
 from storage.bookings import Booked, Request
 from storage.db import Database
 from tests.conftest import NOW, ROME
-from tests.doubles import FakeClock
 
 CODE = re.compile(r"\b[A-HJ-NP-Z2-9]{6}\b")
 FRIDAY = datetime(2026, 11, 27, 9, 0, tzinfo=ROME)
@@ -104,7 +105,7 @@ async def book_directly(db: Database, office: Office, clock: FakeClock, user_id:
     request = Request(user_id=user_id, service=service, desks=svc.desks, start=to_ts(start),
                       end=to_ts(start + timedelta(minutes=svc.duration)),
                       day=start.astimezone(ROME).date(), name=name, codice_fiscale=cf, note=None,
-                      scheduled=reminders.schedule(office, svc, start, now))
+                      scheduled=schedules.schedule(office, svc, start, now))
     result = await db.write(bookings.book, request, to_ts(now))
     assert isinstance(result, Booked), result
     return result
@@ -116,5 +117,5 @@ async def fill(db: Database, desk: str, start: datetime, end: datetime,
     await db.write(lambda conn: conn.execute(
         "INSERT INTO bookings (code, service, desk, start_ts, end_ts, created_ts)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (bookings.new_code(), service, desk, to_ts(start), to_ts(end), to_ts(NOW))))
+        (new_code(), service, desk, to_ts(start), to_ts(end), to_ts(NOW))))
 

@@ -9,12 +9,12 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
-from bot.local_api import LocalBotAPI, LocalUser
-from bot.model import Office
+from bot.domain.model import Office
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
 from handlers.common import answer
 from storage.db import Database
 from tests.conftest import NOW, UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import (
     CF,
     FRIDAY,
@@ -320,7 +320,7 @@ async def test_a_photo_or_a_sticker(make_user: UserFactory, steps: Steps, db: Da
 
 
 async def test_a_toast_shows_escaped_text_as_typed(app: Application, api: LocalBotAPI) -> None:
-    """Answers to buttons are plain text: what the translator escaped for HTML is unescaped."""
+    """Answers to buttons are plain text: a Markup message shared with HTML reads as typed."""
     update = Update.de_json({"update_id": 1, "callback_query": {
         "id": "q1", "chat_instance": "1", "data": "x",
         "from": {"id": 1001, "is_bot": False, "first_name": "Mario"}}}, app.bot)

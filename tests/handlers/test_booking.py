@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.local_api import LocalBotAPI
+from bot.testing.local_api import LocalBotAPI
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.handlers.conftest import CODE

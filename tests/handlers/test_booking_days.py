@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from bot.local_api import LocalUser
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalUser
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import CF, FRIDAY, Steps, fill, no_errors, time_arg
 from tests.seed import rows
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot import housekeeping
 from bot.context import Deps
-from bot.local_api import LocalUser
+from bot.services import housekeeping
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalUser
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import CF, FRIDAY, Steps, data_ending, fill, no_errors, time_arg
 from tests.seed import rows
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_application, prepare
-from bot.local_api import LocalBotAPI, LocalUser
-from bot.model import Office
+from bot.domain.model import Office
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import Steps
 from tests.seed import rows
 

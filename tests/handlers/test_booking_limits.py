@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.model import Office
+from bot.domain.model import Office
+from bot.testing.clock import FakeClock
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import CF, FRIDAY, Steps, book_directly, no_errors
 from tests.seed import rows
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.local_api import LocalBotAPI, LocalUser
-from bot.model import Office
+from bot.domain.model import Office
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import CF, FRIDAY, Steps, book_directly, no_errors, time_arg
 from tests.seed import rows
 

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from bot import housekeeping
 from bot.app import build_application, prepare
 from bot.context import Deps
-from bot.local_api import LocalBotAPI, LocalUser
-from bot.model import Office
+from bot.domain.model import Office
+from bot.services import housekeeping
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import CF, FRIDAY, Steps, book_directly, no_errors, time_arg
 from tests.seed import rows
 

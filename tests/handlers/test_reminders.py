@@ -8,14 +8,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.local_api import LocalUser
-from bot.model import Office, to_ts
+from bot.domain.model import Office, to_ts
 from bot.outbox import Dispatcher
-from storage import bookings, office_actions
+from bot.services import counter
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalUser
+from storage import bookings
 from storage.bookings import Booked
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.conftest import book_directly
 from tests.seed import rows
 
@@ -107,7 +108,7 @@ async def test_a_notice_of_a_cancellation_by_the_office_leads_to_booking_again(
     now = to_ts(clock.now())
 
     def cancel_by_office(conn: sqlite3.Connection) -> None:
-        office_actions.cancel(conn, booked.id, now, actor=1, by="operator", reason="Guasto")
+        counter.cancel(conn, booked.id, now, actor=1, by="operator", reason="Guasto")
 
     await db.write(cancel_by_office)
     await courier.drain()

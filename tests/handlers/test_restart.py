@@ -10,10 +10,10 @@ from pathlib import Path
 from telegram.ext import Application
 
 from bot.app import build_application, prepare
-from bot.local_api import LocalBotAPI, LocalUser
-from bot.model import Office
+from bot.domain.model import Office
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
 from storage.db import Database
-from tests.doubles import FakeClock
 from tests.handlers.conftest import CF, FRIDAY, Steps, data_ending, no_errors, time_arg
 from tests.seed import rows
 

@@ -7,13 +7,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.agenda import units
-from bot.arguments import Period
 from bot.config import load_office
+from bot.domain.arguments import Period
+from bot.domain.model import Channel
 from bot.domain.waiting import VisitTimes
 from bot.i18n import I18n
-from bot.model import Channel
-from handlers.stats_view import BUDGET, render
+from handlers.agenda_view import units
+from handlers.stats_view import BUDGET, stats_message
 from tests.figures import MINUTE, at, stats_of, visit
 
 OFFICE = load_office()
@@ -43,7 +43,7 @@ def busy_month() -> list[VisitTimes]:
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_a_busy_month_fits_one_message(lang: str) -> None:
     stats = stats_of(busy_month(), OFFICE, Period(FIRST, LAST))
-    text = render(stats, OFFICE, I18n()(lang), "tail")
+    text = stats_message(stats, OFFICE, I18n()(lang), "tail")
     assert units(text) <= BUDGET
     if lang == "it":  # English is shorter, and fits whole
         assert "… e altre" in text
@@ -58,6 +58,6 @@ def test_a_quiet_period_is_not_cut() -> None:
     nine = at(day, 9)
     stats = stats_of([visit(nine, started=nine, ended=nine + 10 * MINUTE)], OFFICE,
                      Period(day, day))
-    text = render(stats, OFFICE, I18n()("it"))
+    text = stats_message(stats, OFFICE, I18n()("it"))
     assert "…" not in text
     assert "Oltre il tempo previsto: nessuno (1 appuntamento misurato)." in text

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.model import Office, from_ts
+from bot.domain.model import Office, from_ts
 from storage.bookings import Request
 
 MakeRequest = Callable[..., Request]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import storage.db
-from storage.db import configure, migrate, migrations
+from storage.db import migrate, migrations, prepare_connection
 
 CHANNEL = 6
 NOON = 1_795_000_000
@@ -43,7 +43,7 @@ def test_existing_bookings_are_given_the_channel_the_data_allows(
     monkeypatch.setattr(storage.db, "migrations",
                         lambda: [item for item in shipped if item[0] < CHANNEL])
     with closing(sqlite3.connect(tmp_path / "old.db", isolation_level=None)) as conn:
-        configure(conn)
+        prepare_connection(conn)
         migrate(conn)
         for user_id in (1, 2):
             conn.execute("INSERT INTO citizens (user_id, created_ts) VALUES (?, 0)", (user_id,))

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.availability import DayState, day_states, desks_free_at, free_slots
-from bot.model import Busy, Closure, Office, local_datetime, to_ts
+from bot.domain.availability import DayState, day_states, desks_free_at, free_slots
+from bot.domain.booking_code import new_code
+from bot.domain.model import Busy, Closure, Office, local_datetime, to_ts
 from storage import bookings, citizens, closures, holds
-from storage.bookings import OVERLAP_MESSAGE, Booked, Refusal, new_code
+from storage.bookings import OVERLAP_MESSAGE, Booked, Refusal
 from storage.db import Database
 from storage.occupancy import OCCUPYING_SQL, busy
 

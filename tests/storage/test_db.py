@@ -13,7 +13,7 @@ import pytest
 import storage.db
 from bot.cli import main
 from storage import citizens
-from storage.db import Database, configure, migrate, migrations
+from storage.db import Database, migrate, migrations, prepare_connection
 
 NOW = 1_772_000_000
 SHIPPED = [(version, name) for version, name, _ in migrations()]
@@ -24,7 +24,7 @@ EXTRA = SHIPPED[-1][0] + 1
 def connect(path: Path) -> closing[sqlite3.Connection]:
     """A plain connection configured like the bot's, as a second process would open it."""
     conn = sqlite3.connect(path, isolation_level=None)
-    configure(conn)
+    prepare_connection(conn)
     return closing(conn)
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-from bot.arguments import Period
-from bot.model import Channel, Office, to_ts
+from bot.domain.arguments import Period
+from bot.domain.model import Channel, Office, to_ts
 from storage import bookings
 from storage import stats as stored
 from storage.db import Database

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from telegram.ext import Application
 
 from bot.config import load_office
-from bot.invites import token_hash
-from bot.local_api import LocalUser
-from bot.model import Office, to_ts
+from bot.domain.model import Office, to_ts
+from bot.services.invites import token_hash
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalUser
 from storage import operators
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.doubles import FakeClock
 
 ADMIN = 500
 OPERATOR = 600
@@ -45,7 +46,7 @@ def stranger(make_user: UserFactory) -> LocalUser:
 
 
 @pytest.fixture
-def offers(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+def offers(app: Application) -> list[object]:
     """Each call of the waiting list's offer_free_times (its deps), in place of the real one."""
     calls: list[object] = []
 
@@ -53,5 +54,5 @@ def offers(monkeypatch: pytest.MonkeyPatch) -> list[object]:
         calls.append(deps)
         return 0
 
-    monkeypatch.setattr("bot.waitlist.offer_free_times", offer)
+    app.bot_data["deps"] = replace(app.bot_data["deps"], offers=offer)
     return calls

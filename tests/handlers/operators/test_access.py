@@ -7,7 +7,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.app import prepare
-from bot.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI, LocalUser
 from handlers.operator_access import ADMIN_COMMANDS, OPERATOR_COMMANDS
 from storage.db import Database
 from tests.conftest import NOW

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot import housekeeping
 from bot.app import build_application, prepare
 from bot.context import Deps
-from bot.local_api import LocalBotAPI, LocalUser
-from bot.model import Office, to_ts
+from bot.domain.model import Office, to_ts
+from bot.services import housekeeping
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
 from storage.db import Database
 from tests.conftest import NOW, UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.operators.conftest import OPERATOR
 from tests.seed import book, rows, value
 

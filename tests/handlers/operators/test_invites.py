@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from bot import cli
-from bot.local_api import LocalBotAPI, LocalUser
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.operators.conftest import ADMIN, OPERATOR
 from tests.seed import rows, value
 

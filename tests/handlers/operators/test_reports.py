@@ -4,21 +4,21 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 from telegram.ext import Application
 
 from bot.app import build_application, prepare
-from bot.local_api import LocalBotAPI, LocalUser
-from bot.model import Channel, Office, to_ts
-from bot.visit import STEPS, Action
+from bot.domain.model import Channel, Office, to_ts
+from bot.domain.visits import STEPS, Action
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalBotAPI, LocalUser
 from storage import agenda, bookings
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
-from tests.doubles import FakeClock
 from tests.handlers.operators.conftest import ADMIN, OPERATOR
 from tests.seed import book, rows, value
 
@@ -64,10 +64,9 @@ async def build_day(db: Database, office: Office) -> None:
 
 
 @pytest.fixture
-def no_matplotlib(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "matplotlib" else real(name, *a))
+def no_matplotlib(app: Application) -> None:
+    """As without the `charts` extra: no chart to draw."""
+    app.bot_data["deps"] = replace(app.bot_data["deps"], chart=None)
 
 
 async def test_stats_of_a_day_with_known_durations(

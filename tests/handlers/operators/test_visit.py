@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
-from bot.local_api import LocalUser
-from bot.model import Office, to_ts
+from bot.domain.model import Office, to_ts
+from bot.testing.clock import FakeClock
+from bot.testing.local_api import LocalUser
 from storage.db import Database
 from tests.conftest import NOW
-from tests.doubles import FakeClock
 from tests.handlers.operators.conftest import OPERATOR
 from tests.seed import book, rows, value
 
@@ -70,11 +70,58 @@ async def test_no_show_only_once_the_time_has_come(operator: LocalUser, db: Data
     shown = await operator.send(f"/b{booking}")
     assert await operator.press_data(f"op:v:ns:{booking}", shown) == (
         "Non è più possibile: ecco la prenotazione com'è adesso.")
-    clock.advance(minutes=45)
+    clock.advance(minutes=44)  # 09:44: 14 minutes after the booked time, within the grace
+    assert "Assente" not in (await operator.send(f"/b{booking}")).buttons()
+    clock.advance(minutes=1)
     shown = await operator.send(f"/b{booking}")
     assert await operator.press("Assente", shown) == "Segnato come assente."
     assert await rows(db, "SELECT status, no_show_ts FROM bookings WHERE id = ?", booking) == [
         ("no_show", to_ts(NOW) + 45 * 60)]
+
+
+async def test_a_step_is_undone_by_who_took_it_for_a_few_minutes(
+        operator: LocalUser, admin: LocalUser, db: Database, office: Office,
+        clock: FakeClock) -> None:
+    booking = await book(db, office, "cie", NOW.replace(hour=9, minute=30), NOW, desk="S01")
+    shown = await operator.send(f"/b{booking}")
+    await operator.press("Arrivato", shown)
+    card = operator.api.messages[operator.chat_id][shown.message_id]
+    assert "↩️ Annulla: Arrivato" in card.buttons()
+    assert "↩️" not in " ".join((await admin.send(f"/b{booking}")).buttons())  # not theirs
+    assert await admin.press_data(f"op:u:{booking}") == (
+        "Non si può più annullare (troppo tardi, fatto da un altro, o nel frattempo l'orario è "
+        "stato prenotato): ecco la prenotazione com'è adesso.")
+    assert await operator.press("↩️ Annulla: Arrivato", card) == "Annullato."
+    assert await rows(db, "SELECT status, checked_in_ts FROM bookings WHERE id = ?",
+                      booking) == [("booked", None)]
+    assert ("undo", "checked_in") in await rows(
+        db, "SELECT action, detail FROM audit WHERE booking_id = ?", booking)
+    card = operator.api.messages[operator.chat_id][shown.message_id]
+    assert card.buttons()[:2] == ["Arrivato", "Inizia"]
+    await operator.press("Inizia", card)
+    clock.advance(minutes=6)
+    late = await operator.send(f"/b{booking}")
+    assert not any(label.startswith("↩️") for label in late.buttons())
+    assert await operator.press_data(f"op:u:{booking}", late) is not None
+    assert await status(db, booking) == "in_service"
+
+
+async def test_a_no_show_undone_keeps_its_time_unless_booked_since(
+        operator: LocalUser, db: Database, office: Office, clock: FakeClock) -> None:
+    booking = await book(db, office, "cie", NOW.replace(hour=9, minute=30), NOW, desk="S01")
+    clock.advance(minutes=50)
+    shown = await operator.send(f"/b{booking}")
+    await operator.press("Assente", shown)
+    await operator.press("↩️ Annulla: Assente",
+                         operator.api.messages[operator.chat_id][shown.message_id])
+    assert await status(db, booking) == "booked"
+    await operator.press("Assente", operator.api.messages[operator.chat_id][shown.message_id])
+    await book(db, office, "cie", NOW.replace(hour=9, minute=30), NOW, desk="S01")  # time freed
+    toast = await operator.press("↩️ Annulla: Assente",
+                                 operator.api.messages[operator.chat_id][shown.message_id])
+    assert toast is not None
+    assert toast.startswith("Non si può più annullare")
+    assert await status(db, booking) == "no_show"
 
 
 async def test_forged_and_unknown_buttons(operator: LocalUser, db: Database,
@@ -92,7 +139,7 @@ async def test_next_without_a_desk_asks_for_one(operator: LocalUser) -> None:
     assert reply.text == "A quale sportello è oggi?"
     await operator.press("S04")
     assert "Sportello 4" in operator.last.text
-    assert "Oggi non c'è nessun altro prenotato allo Sportello 4 (S04)" in (
+    assert "Oggi non c'è nessun prenotato allo Sportello 4 (S04)." in (
         await operator.send("/next")).text
 
 

@@ -1,0 +1,30 @@
+"""Making a booking: by the citizen in the chat, or by an operator on a caller's behalf."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.domain.model import Channel
+from storage import audit, bookings, citizens, drafts
+from storage.bookings import Booked, Refusal, Request
+
+
+def book_for_citizen(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
+    """The citizen's own booking: their identity is remembered for the next one and their
+    conversation ends, in the same transaction."""
+    result = bookings.book(conn, request, now)
+    if isinstance(result, Booked) and request.user_id is not None:
+        citizens.remember_identity(conn, request.user_id, request.name or "",
+                                   request.codice_fiscale or "")
+        drafts.delete(conn, request.user_id)
+    return result
+
+
+def book_on_behalf(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
+    """A booking by an operator (`request.created_by`) for a citizen on the phone or present."""
+    assert request.created_by is not None
+    assert request.channel in (Channel.PHONE, Channel.DESK), request.channel
+    booked = bookings.book(conn, request, now)
+    if isinstance(booked, Booked):
+        audit.record(conn, now, request.created_by, "add", booked.id)
+    return booked
