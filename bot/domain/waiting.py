@@ -84,7 +84,7 @@ def minutes(seconds: int) -> int:
 
 def spread(counts: Counter[int]) -> Spread:
     """From whole minutes counted: the median (halfway between the two middle values, for an
-    even count) and the 90th percentile (nearest rank), as bot/stats.py computes them from a
+    even count) and the 90th percentile (nearest rank), as bot/domain/statistics.py does from a
     list."""
     n = counts.total()
     if not n:

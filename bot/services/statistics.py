@@ -1,6 +1,7 @@
 """The statistics of a period: the counts in one read, then the period's visits in chunks of
-`CHUNK`, each its own short read, tallied in a worker thread (bot/stats.py `Tally`), so that neither
-the database nor the event loop is held for long, and memory stays bounded whatever the period."""
+`CHUNK`, each its own short read, tallied in a worker thread (bot/domain/statistics.py `Tally`),
+so that neither the database nor the event loop is held for long, and memory stays bounded
+whatever the period."""
 
 from __future__ import annotations
 
