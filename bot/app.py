@@ -33,6 +33,7 @@ from handlers import (
     privacy,
     reminders,
     start,
+    update_shapes,
     waitlist,
 )
 from storage import service_durations
@@ -64,6 +65,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application = builder.build()
     application.bot_data["deps"] = deps
 
+    application.add_handlers(update_shapes.handlers(), group=-3)
     application.add_handlers(operators.lookup(), group=-2)
     application.add_handlers(start.group_guard(), group=-1)
     application.add_handlers(operators.first(), group=-1)

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -18,6 +19,18 @@ from bot.domain.model import Office
 from bot.services import invites
 from storage.audit import COMMAND_LINE
 from storage.db import Database
+
+EXIT_OK = 0
+EXIT_CRASH = 1
+"""An unexpected error: its traceback is printed (the token replaced)."""
+EXIT_UNREACHABLE = 69
+"""Stopped (SIGTERM, Ctrl-C) before the Bot API ever answered (EX_UNAVAILABLE)."""
+EXIT_TOKEN_REFUSED = 77
+"""The Bot API refused the token, at start or later (EX_NOPERM)."""
+EXIT_CONFIG = 78
+"""A setting is missing or wrong: the office file or the environment (EX_CONFIG)."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C while starting, before the bot could stop cleanly by itself."""
 
 
 def weekly_hours(office: Office) -> float:
@@ -68,16 +81,38 @@ def backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def say(line: str) -> None:
+    """One line on stderr, in one write: a log line of another thread cannot split it."""
+    sys.stderr.write(f"{line}\n")
+    sys.stderr.flush()
+
+
 def run(args: argparse.Namespace) -> int:
+    """Until stopped; every way it can fail is one line and an exit code of its own, and an
+    unexpected crash a traceback, never with the token in it (bot/logs.py)."""
     settings = read_settings()
     if not settings.token:
         print("TELEGRAM_BOT_TOKEN is not set: the bot cannot reach Telegram. "
               "To try it offline, run: sportello console", file=sys.stderr)
-        return 2
-    logs.configure(settings.log_level, settings.token)
-    office = load_office(settings.config_path)
-    asyncio.run(runner.serve(settings, with_admins(office, settings)))
-    return 0
+        return EXIT_CONFIG
+    with logs.protected(settings.token):
+        logs.configure(settings.log_level, settings.token)
+        office = load_office(settings.config_path)
+        where = runner.api_address(settings)
+        try:
+            asyncio.run(runner.serve(settings, with_admins(office, settings)))
+        except runner.TokenRefused:
+            say(f"the Bot API at {where} refused the token: check TELEGRAM_BOT_TOKEN")
+            return EXIT_TOKEN_REFUSED
+        except runner.NotReached:
+            say(f"stopped before the Bot API at {where} could be reached: check the network"
+                " (or TELEGRAM_API_BASE_URL)")
+            return EXIT_UNREACHABLE
+        except Exception:
+            print("sportello stopped on an unexpected error:", file=sys.stderr)
+            traceback.print_exc()
+            return EXIT_CRASH
+    return EXIT_OK
 
 
 def console_command(args: argparse.Namespace) -> int:
@@ -157,7 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except ConfigError as error:
         print(error, file=sys.stderr)
-        return 1
+        return EXIT_CONFIG
+    except KeyboardInterrupt:  # before `run` could take Ctrl-C over, or in another command
+        print("stopped", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

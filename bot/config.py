@@ -305,11 +305,15 @@ def read_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         raise ConfigError("<environment>", "SPORTELLO_ADMINS", admins_text,
                           "expected Telegram user ids separated by commas") from None
     config = environ.get("SPORTELLO_CONFIG")
+    base_url = environ.get("TELEGRAM_API_BASE_URL") or None
+    if base_url is not None and not re.match(r"https?://[^/\s]+", base_url):
+        raise ConfigError("<environment>", "TELEGRAM_API_BASE_URL", base_url,
+                          "expected http://host[:port] or https://host[:port]")
     return Settings(
         token=environ.get("TELEGRAM_BOT_TOKEN") or None,
         config_path=Path(config) if config else None,
         db_path=Path(environ.get("SPORTELLO_DB", "sportello.db")),
-        api_base_url=environ.get("TELEGRAM_API_BASE_URL") or None,
+        api_base_url=base_url,
         admins=admins,
         log_level=environ.get("SPORTELLO_LOG_LEVEL", "INFO").upper(),
     )

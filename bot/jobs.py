@@ -8,7 +8,7 @@ from datetime import time
 from telegram.ext import JobQueue
 
 from bot.context import Context, Deps
-from bot.services import housekeeping
+from bot.services import erasure, housekeeping
 
 PURGE_AT = time(3, 0)
 """Office time: when nobody books."""
@@ -18,7 +18,7 @@ expired); anything that frees time also offers it at once."""
 
 
 async def _daily(context: Context) -> None:
-    await housekeeping.purge_personal_data(context.deps)
+    await erasure.purge_expired(context.deps)
 
 
 async def _minutely(context: Context) -> None:

@@ -33,6 +33,7 @@ from bot.pacing import Pace
 from bot.services import triage
 from bot.services.triage import DROPPED, FAILED, SENT, Outgoing, Settled
 from handlers import notices
+from handlers.message_size import TOO_LONG, clip
 from storage import citizens, outbox
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class Tally:
         return ", ".join(f"{getattr(self, f.name)} {f.name}" for f in fields(self))
 
 
-def _retry_seconds(error: RetryAfter) -> float:
+def retry_seconds(error: RetryAfter) -> float:
     value = error.retry_after  # seconds; a timedelta with PTB_TIMEDELTA=true, the future default
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
@@ -127,9 +128,10 @@ class Dispatcher:
                        tally: Tally) -> bool:
         """Send one claimed message and record the outcome; False when the run should end."""
         message = item.message
+        t = self.deps.i18n(item.lang)
         try:
-            text, keyboard = notices.notice_message(self.deps.i18n(item.lang), self.deps.office,
-                                            item.notice)
+            text, keyboard = notices.notice_message(t, self.deps.office, item.notice)
+            text = clip(text, t.gettext(TOO_LONG))  # a notice is one message, with its buttons
         except Exception as error:  # one notice that cannot be shown must not stop the others
             log.exception("outbox: message %d cannot be rendered", message.id)
             await self._failed(message, repr(error), tally)
@@ -140,7 +142,7 @@ class Dispatcher:
                 await self.bot.send_message(message.chat_id, text,
                                             reply_markup=InlineKeyboardMarkup(keyboard))
             except RetryAfter as error:
-                self.pace.pause(_retry_seconds(error))
+                self.pace.pause(retry_seconds(error))
                 if keep_going():
                     continue
                 break

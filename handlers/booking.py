@@ -22,7 +22,7 @@ from bot.domain.model import from_ts, to_ts
 from bot.i18n import Translator
 from bot.services import free_time
 from handlers import booking_details
-from handlers.booking_confirm import confirm, limit_message
+from handlers.booking_confirm import closed_message, confirm, limit_message
 from handlers.booking_view import parse_day, render
 from handlers.common import answer, callback_data, citizen, drop_buttons, edit, send
 from handlers.menu import BOOK, CANCEL, command_list
@@ -81,7 +81,7 @@ async def show(update: Update, context: Context, who: Citizen, t: Translator, dr
         message = await send(update, context, text, view.keyboard)
         draft.message_id = message.message_id
     else:
-        await edit(update, text, view.keyboard)
+        await edit(update, context, text, view.keyboard)
     await deps.db.write_relaxed(drafts.save, who.user_id, draft, to_ts(deps.clock.now()))
 
 
@@ -154,7 +154,8 @@ async def on_button(update: Update, context: Context) -> None:
     if action == "quit":
         await context.deps.db.write_relaxed(drafts.delete, who.user_id)
         await answer(update)
-        await edit(update, t.gettext("Booking stopped: nothing was saved. /book to start over."))
+        await edit(update, context,
+                   t.gettext("Booking stopped: nothing was saved. /book to start over."))
         return
     if action == "ok":
         await answer(update)
@@ -178,13 +179,20 @@ async def on_button(update: Update, context: Context) -> None:
 
 async def stale(update: Update, context: Context, who: Citizen, t: Translator,
                 draft: Draft | None) -> None:
-    """A button that is not (or no longer) part of the conversation: say so, show the way on."""
+    """A button that is not (or no longer) part of the conversation: say so. On the message
+    of the current step, the step is shown again there; on an older message, its buttons go
+    and the current step's message stays as it is, its buttons valid."""
     await answer(update, t.plain.gettext("This button is no longer valid."))
     if draft is None:
         await send(update, context, t.gettext("That conversation is over. /book to start a new "
                                               "booking, /mybookings for your bookings."))
         return
-    await show(update, context, who, t, draft, t.gettext("Let's go on from here:"), new=True)
+    query = update.callback_query
+    pressed = query.message if query else None
+    if pressed is not None and pressed.message_id != draft.message_id:
+        await drop_buttons(context, pressed.chat.id, pressed.message_id)
+        return
+    await show(update, context, who, t, draft, t.gettext("Let's go on from here:"))
 
 
 async def act(context: Context, who: Citizen, t: Translator, draft: Draft, action: str,
@@ -270,6 +278,10 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
         holds.place, who.user_id, service.code, desks, wanted, wanted + service.duration * 60,
         to_ts(now), to_ts(now) + office.rules.hold_minutes * 60)
     if not held:
+        reason = cal.closure(start.date())
+        if reason is not None:
+            draft.step, draft.day = Step.DAY, None
+            return closed_message(t, start.date(), reason)
         return t.gettext("Sorry, that time is no longer available.")
     draft.day, draft.start = start.date().isoformat(), wanted
     draft.step = draft.next_detail()

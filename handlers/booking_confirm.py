@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from markupsafe import Markup
 from telegram import InputFile, Update
 
 from bot.context import Context
 from bot.domain import ics, schedules
 from bot.domain.flows import Draft, Step
-from bot.domain.model import Channel, from_ts, to_ts
+from bot.domain.model import Booking, Channel, Office, from_ts, to_ts
 from bot.i18n import Translator
 from bot.services import booking, free_time
 from handlers.booking_card import card, documents
 from handlers.common import send
 from storage import drafts
-from storage.bookings import Booked, Refusal, Request
+from storage.bookings import Booked, InTheWay, Refusal, Request
 from storage.citizens import Citizen
 
 
@@ -32,6 +34,31 @@ def limit_message(t: Translator, refusal: Refusal, limit: int) -> Markup:
         "another, cancel one in /mybookings (or ask whoever booked them).", limit)
 
 
+def person_busy(t: Translator, office: Office, who: Citizen, other: Booking) -> Markup:
+    """The booking of the same person that overlaps the time wanted: in full when it is the
+    citizen's own, otherwise only that it exists (another account's booking is not theirs to
+    read)."""
+    if other.user_id == who.user_id:
+        return t.gettext(
+            "{name} already has a booking at an overlapping time: {service}, {when}, code {code}. "
+            "One person cannot be in two places at once: choose another time, or cancel that "
+            "booking in /mybookings.", name=other.name or "—",
+            service=office.service_name(other.service, t.lang),
+            when=t.when(other.start.astimezone(office.tz)), code=other.code)
+    return t.gettext(
+        "This codice fiscale already has a booking at an overlapping time, made from another "
+        "account or at the counter. One person cannot be in two places at once: choose another "
+        "time, or check the codice fiscale.")
+
+
+def closed_message(t: Translator, day: date, reason: str) -> Markup:
+    if reason:
+        return t.gettext("Sorry, the office has just been closed on {day}: {reason}. Please "
+                         "choose another day.", day=t.date(day), reason=reason)
+    return t.gettext("Sorry, the office has just been closed on {day}. Please choose another "
+                     "day.", day=t.date(day))
+
+
 async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
                   draft: Draft) -> Markup | None:
     """Book what `draft` describes. None when the conversation is over (booked, or a limit
@@ -43,7 +70,8 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
     service = office.services[draft.service]
     start = from_ts(draft.start, office.tz)
     day = start.date()
-    desks = (await free_time.load(deps, service, day, day, who.user_id)).desks_at(start)
+    cal = await free_time.load(deps, service, day, day, who.user_id)
+    desks = cal.desks_at(start)
     rules = office.rules
     request = Request(
         user_id=who.user_id, service=service.code, desks=desks, start=draft.start,
@@ -56,7 +84,7 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
         channel=Channel.WAITLIST if draft.offered == draft.start else Channel.CHAT,
     )
     result = (await deps.db.write(booking.book_for_citizen, request, to_ts(now)) if desks
-              else Refusal.TAKEN)
+              else Refusal.CLOSED if cal.closure(day) is not None else Refusal.TAKEN)
     if result is Refusal.UNCHANGEABLE:
         await deps.db.write_relaxed(drafts.delete, who.user_id)
         await send(update, context, t.ngettext(
@@ -72,6 +100,17 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
                  else rules.max_active_per_codice_fiscale)
         await send(update, context, limit_message(t, Refusal(result), limit))
         return None
+    if isinstance(result, InTheWay):
+        if draft.fixed:  # the person cannot change: the time must
+            draft.step, draft.start = Step.TIME, None
+        else:  # the codice fiscale may be mistyped, or « Back leads to another time
+            draft.step, draft.codice_fiscale = Step.CODICE_FISCALE, None
+        return person_busy(t, office, who, result.booking)
+    if result is Refusal.CLOSED:
+        reason = (await free_time.load(deps, service, day, day, who.user_id)).closure(day)
+        if reason is not None:
+            draft.step, draft.day, draft.start = Step.DAY, None, None
+            return closed_message(t, day, reason)
     if not isinstance(result, Booked):
         draft.step, draft.start = Step.TIME, None
         return t.gettext("Sorry, that time has just been taken by someone else. "

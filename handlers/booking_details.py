@@ -7,10 +7,11 @@ from markupsafe import Markup
 from bot.context import Context
 from bot.domain import identity
 from bot.domain.flows import Draft, Step
-from bot.domain.identity import NAME_LIMIT, NOTE_LIMIT
+from bot.domain.identity import NAME_LIMIT, NOTE_LIMIT, Invalid
 from bot.domain.model import to_ts
 from bot.i18n import Translator
-from handlers.booking_confirm import limit_message
+from handlers.booking_confirm import limit_message, person_busy
+from handlers.identity_text import invalid_codice_fiscale
 from storage import bookings
 from storage.bookings import Refusal
 from storage.citizens import Citizen
@@ -31,7 +32,7 @@ async def typed(context: Context, who: Citizen, t: Translator, draft: Draft,
         draft.step = draft.next_detail()
         return None
     if draft.step is Step.CODICE_FISCALE:
-        return await _codice_fiscale(context, t, draft, text)
+        return await _codice_fiscale(context, who, t, draft, text)
     note = identity.clean_note(text)
     if note is None and text.strip():
         return t.gettext("Your note is {n} characters long; the most is {limit}. Please shorten "
@@ -48,15 +49,14 @@ async def accept(context: Context, who: Citizen, t: Translator, draft: Draft,
         return None
     if not who.last_cf:
         return t.gettext("This button is no longer valid.")
-    return await _codice_fiscale(context, t, draft, who.last_cf)
+    return await _codice_fiscale(context, who, t, draft, who.last_cf)
 
 
-async def _codice_fiscale(context: Context, t: Translator, draft: Draft,
+async def _codice_fiscale(context: Context, who: Citizen, t: Translator, draft: Draft,
                           typed: str) -> Markup | None:
-    value = identity.clean_codice_fiscale(typed)
-    if value is None:
-        return t.gettext("That codice fiscale is not valid. It has 16 letters and digits, like "
-                         "RSSMRA85T10A562S: please type it again.")
+    value = identity.read_codice_fiscale(typed)
+    if isinstance(value, Invalid):
+        return invalid_codice_fiscale(t, value)
     deps = context.deps
     limit = deps.office.rules.max_active_per_codice_fiscale
     active = await deps.db.read(bookings.active_for_codice_fiscale, value,
@@ -64,6 +64,12 @@ async def _codice_fiscale(context: Context, t: Translator, draft: Draft,
     if active >= limit:
         return limit_message(t, Refusal.LIMIT_CODICE_FISCALE, limit) + "\n" + t.gettext(
             "You can type the codice fiscale of someone else, or /cancel.")
+    if draft.start is not None and draft.service is not None:
+        end = draft.start + deps.office.services[draft.service].duration * 60
+        other = await deps.db.read(bookings.overlapping_for_person, value, draft.start, end,
+                                   draft.replaces)
+        if other is not None:
+            return person_busy(t, deps.office, who, other)
     draft.codice_fiscale = value
     draft.step = draft.next_detail()
     return None

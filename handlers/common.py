@@ -12,6 +12,7 @@ from telegram.error import BadRequest
 from bot.context import Context
 from bot.domain.model import to_ts
 from bot.i18n import Translator, language_for
+from handlers.message_size import MAX_PARTS, TOO_LONG, answer_text, clip, split
 from storage import citizens
 from storage.citizens import Citizen
 
@@ -48,21 +49,41 @@ async def citizen(update: Update, context: Context) -> tuple[Citizen, Translator
 
 async def send(update: Update, context: Context, text: str,
                keyboard: Keyboard | None = None) -> Message:
-    """Send `text` as HTML: `Markup` as it is, any other string escaped (shown as typed)."""
+    """Send `text` as HTML (`Markup` as it is, any other string escaped: shown as typed) to the
+    chat of `update`, in as many messages as it takes (at most MAX_PARTS, the last cut with a
+    note); the buttons go with the last; return it."""
     chat = update.effective_chat
     assert chat is not None
     markup = InlineKeyboardMarkup(keyboard) if keyboard else None
-    return await context.bot.send_message(chat.id, escape(text), reply_markup=markup)
+    parts = split(escape(text))
+    if len(parts) > MAX_PARTS:
+        parts = [*parts[:MAX_PARTS - 1],
+                 clip(Markup("\n").join(parts[MAX_PARTS - 1:]), await _too_long(update, context))]
+    for part in parts[:-1]:
+        await context.bot.send_message(chat.id, part)
+    return await context.bot.send_message(chat.id, parts[-1], reply_markup=markup)
 
 
-async def edit(update: Update, text: str, keyboard: Keyboard | None = None) -> None:
-    """Replace the text (HTML, as `send`) and buttons of the message whose button was pressed;
-    the same content again is not an error."""
+async def _too_long(update: Update, context: Context) -> Markup:
+    """The note that a reply was cut, in the user's language."""
+    user = update.effective_user
+    found = await context.deps.db.read(citizens.get, user.id) if user else None
+    lang = found.lang if found else language_for(user.language_code if user else None)
+    return context.deps.i18n(lang).gettext(TOO_LONG)
+
+
+async def edit(update: Update, context: Context, text: str,
+               keyboard: Keyboard | None = None) -> None:
+    """Replace the text and buttons of the message whose button was pressed (one message: a
+    text too long for it is cut, with a note); the same content again is not an error."""
     query = update.callback_query
     assert query is not None
     markup = InlineKeyboardMarkup(keyboard) if keyboard else None
+    html = escape(text)
+    if len(split(html)) > 1:
+        html = clip(html, await _too_long(update, context))
     try:
-        await query.edit_message_text(escape(text), reply_markup=markup)
+        await query.edit_message_text(html, reply_markup=markup)
     except BadRequest as error:
         if "not modified" not in str(error):
             raise
@@ -96,6 +117,6 @@ async def answer(update: Update, text: str | None = None, *, alert: bool = False
     if query is None:
         return
     try:
-        await query.answer(plain_text(text) if text else None, show_alert=alert)
+        await query.answer(answer_text(plain_text(text)) if text else None, show_alert=alert)
     except BadRequest as error:
         log.debug("callback query not answered: %s", error)

@@ -82,7 +82,8 @@ async def on_button(update: Update, context: Context) -> None:
                      button(t.plain.pgettext("a citizen keeps a booking", "No, keep it"),
                             f"my:cn:{found.id}")]])
     elif action == "cn":
-        await edit(update, t.gettext("Fine: booking {code} stays as it is.", code=found.code))
+        await edit(update, context,
+                   t.gettext("Fine: booking {code} stays as it is.", code=found.code))
     else:
         await cancel(update, context, who, t, found)
 
@@ -109,7 +110,7 @@ async def cancel(update: Update, context: Context, who: Citizen, t: Translator,
     text = (t.gettext("Booking {code} is cancelled; the time is free for someone else. "
                       "/book to make a new one.", code=item.code) if done else
             t.gettext("This booking is no longer active."))
-    await edit(update, text)
+    await edit(update, context, text)
     if done:
         await deps.offer_free_times()
 

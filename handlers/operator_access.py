@@ -139,7 +139,7 @@ async def show(update: Update, context: Context, text: str,
     to edit is answered with a new one)."""
     query = update.callback_query
     if query is not None and isinstance(query.message, Message):
-        await edit(update, text, keyboard)
+        await edit(update, context, text, keyboard)
     else:
         await send(update, context, text, keyboard)
 

@@ -18,18 +18,22 @@ from telegram import Update
 from telegram.ext import BaseHandler
 
 from bot.context import Context
-from bot.domain.availability import DayState
+from bot.domain.availability import DayState, service_closure
 from bot.domain.identity import (
     NAME_LIMIT,
     NOTE_LIMIT,
-    clean_codice_fiscale,
+    Invalid,
     clean_name,
     clean_note,
+    read_codice_fiscale,
 )
-from bot.domain.model import Channel, Service, from_ts, to_ts
+from bot.domain.model import Booking, Channel, Office, Service, from_ts, to_ts
+from bot.i18n import Translator
 from bot.services import booking, free_time
 from handlers.agenda_view import desk_name, service_name
+from handlers.booking_confirm import closed_message
 from handlers.common import answer, button, send
+from handlers.identity_text import invalid_codice_fiscale
 from handlers.operator_access import (
     ADD,
     Staff,
@@ -43,15 +47,16 @@ from handlers.operator_access import (
 )
 from handlers.operator_agenda import day_in
 from handlers.operator_visit import show_visit
-from storage import bookings, operator_drafts
-from storage.bookings import Booked, Refusal, Request
+from storage import bookings, closures, operator_drafts
+from storage.bookings import Booked, InTheWay, Refusal, Request
 from storage.operator_drafts import Draft
 
 ADD_DRAFT = "add"
 """The operator draft: {"service", "start", "step", "nonce", and as typed "name", "cf", "note"};
-the nonce is in its No note and Book buttons, which act only on the draft they were sent for."""
+the nonce is in its No note, Book and Book anyway buttons, which act only on the draft they were
+sent for."""
 BOOK_AS = {"phone": Channel.PHONE, "desk": Channel.DESK}
-"""The Book buttons' last part: how the citizen is booking."""
+"""The Book buttons' last part: how the citizen is booking (the booking's channel)."""
 DAYS_AHEAD = 14
 DAYS_SHOWN = 8
 TIMES_PER_ROW = 5
@@ -81,9 +86,10 @@ async def pressed(update: Update, context: Context, staff: Staff) -> None:
     elif (found := matched(update, rf"op:a:t:{code}:(\d{{1,10}})")) and found[1] in services:
         await time_chosen(update, context, staff, services[found[1]], int(found[2]))
     elif found := matched(update, r"op:a:nonote:([0-9a-f]{8})"):
-        await draft_pressed(update, context, staff, found[1], None)
-    elif found := matched(update, r"op:a:ok:([0-9a-f]{8}):(phone|desk)"):
-        await draft_pressed(update, context, staff, found[1], BOOK_AS[found[2]])
+        await draft_pressed(update, context, staff, found[1])
+    elif found := matched(update, r"op:a:(ok|both):([0-9a-f]{8}):(phone|desk)"):
+        await draft_pressed(update, context, staff, found[2], BOOK_AS[found[3]],
+                            anyway=found[1] == "both")
     else:
         await invalid_button(update, staff)
 
@@ -124,8 +130,7 @@ async def time_chosen(update: Update, context: Context, staff: Staff, service: S
     already and only the time had to change (it was taken at the last moment)."""
     deps, t = context.deps, staff.t
     if not await _desks_free(context, service, start):
-        await answer(update, t.plain.gettext("That time is no longer free."), alert=True)
-        await offer_times(update, context, staff, service, from_ts(start, deps.office.tz).date())
+        await not_free(update, context, staff, service, start)
         return
     draft = await draft_of(context, staff.user_id, ADD_DRAFT)
     kept = draft.data if draft and draft.data.get("service") == service.code else {}
@@ -157,10 +162,15 @@ async def text_typed(update: Update, context: Context, staff: Staff, draft: Draf
     deps, t, data = context.deps, staff.t, dict(draft.data)
     text = update.message.text or ""
     step = data["step"]
+    code = read_codice_fiscale(text) if step == "cf" else None
+    if isinstance(code, Invalid):
+        await send(update, context, invalid_codice_fiscale(t, code),
+                   [[button(t.gettext("Stop"), STOP)]])
+        return
     if step == "name" and (name := clean_name(text)):
         data.update(name=name, step="cf")
         prompt = t.gettext("The codice fiscale?")
-    elif step == "cf" and (code := clean_codice_fiscale(text)):
+    elif step == "cf" and code:
         data.update(cf=code, step="note")
         prompt = t.gettext("A note for the desk (what the case is about)? Or press No note.")
     elif step == "note" and (note := clean_note(text)):
@@ -186,31 +196,68 @@ def _problem(staff: Staff, step: str) -> Markup:
     return {
         "name": t.gettext("Write the name and surname, in letters, in at most {limit} "
                           "characters.", limit=NAME_LIMIT),
-        "cf": t.gettext("That is not a valid codice fiscale: 16 characters, like "
-                        "RSSMRA85T10A562S. Write it again."),
         "note": t.gettext("Write the note in at most {limit} characters, or press No note.",
                           limit=NOTE_LIMIT),
     }.get(step, t.gettext("Press Book or Stop above."))
 
 
 async def confirm(update: Update, context: Context, staff: Staff, data: dict) -> None:
+    """The summary; when the person already has a booking at an overlapping time, it says
+    which, and booking needs the explicit Book anyway."""
     deps, t = context.deps, staff.t
-    await show(update, context, t.gettext(
+    start = int(data["start"])
+    end = start + deps.office.services[data["service"]].duration * 60
+    other = await deps.db.read(bookings.overlapping_for_person, data["cf"], start, end)
+    text = t.gettext(
         "Book {service}, {when}, for {name} ({cf})?", service=service_name(
-            deps.office, data["service"], t), when=t.when(from_ts(data["start"], deps.office.tz)),
+            deps.office, data["service"], t), when=t.when(from_ts(start, deps.office.tz)),
         name=data["name"], cf=data["cf"]) + (
-        "\n" + t.gettext("Note: {note}", note=data["note"]) if data.get("note") else ""),
-        [[button(t.plain.pgettext("confirm a booking", "Book: on the phone"),
-                 f"op:a:ok:{data['nonce']}:phone"),
-          button(t.plain.pgettext("confirm a booking", "Book: at the counter"),
-                 f"op:a:ok:{data['nonce']}:desk")],
-         [button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)]])
+        "\n" + t.gettext("Note: {note}", note=data["note"]) if data.get("note") else "")
+    stop = button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)
+    p, nonce = t.plain, data["nonce"]
+    keyboard = [[button(p.pgettext("confirm a booking", "Book: on the phone"),
+                        f"op:a:ok:{nonce}:phone"),
+                 button(p.pgettext("confirm a booking", "Book: at the counter"),
+                        f"op:a:ok:{nonce}:desk")],
+                [stop]]
+    if other is not None:
+        day = from_ts(start, deps.office.tz).date()
+        text = text + Markup("\n\n") + overlap_warning(t, deps.office, other)
+        keyboard = [[button(p.gettext("Book anyway: on the phone"), f"op:a:both:{nonce}:phone"),
+                     button(p.gettext("Book anyway: at the counter"),
+                            f"op:a:both:{nonce}:desk")],
+                    [button(p.gettext("Another time"), f"op:a:d:{data['service']}:{day:%Y%m%d}"),
+                     stop]]
+    await show(update, context, text, keyboard)
+
+
+def overlap_warning(t: Translator, office: Office, other: Booking) -> Markup:
+    return t.gettext(
+        "⚠️ {name} already has a booking at an overlapping time: {service}, {when}, {desk} "
+        "(/b{id}). One person cannot be in two places at once: book anyway only if that is "
+        "intended.", name=other.name or "—", service=service_name(office, other.service, t),
+        when=t.when(other.start.astimezone(office.tz)), desk=desk_name(office, other.desk),
+        id=other.id)
+
+
+async def not_free(update: Update, context: Context, staff: Staff, service: Service,
+                   start: int, heading: str = "") -> None:
+    """The time chosen is gone: closed meanwhile (the reason, and the days), or taken."""
+    deps, t = context.deps, staff.t
+    day = from_ts(start, deps.office.tz).date()
+    reason = service_closure(deps.office, service, await deps.db.read(closures.active, day), day)
+    if reason is not None:
+        await answer(update, closed_message(t, day, reason), alert=True)
+        await offer_days(update, context, staff, service)
+        return
+    await answer(update, t.plain.gettext("That time is no longer free."), alert=True)
+    await offer_times(update, context, staff, service, day, heading)
 
 
 async def draft_pressed(update: Update, context: Context, staff: Staff, nonce: str,
-                        channel: Channel | None) -> None:
-    """No note (no channel), or Book (for a channel): both act on the draft they were sent for,
-    at the matching step."""
+                        channel: Channel | None = None, *, anyway: bool = False) -> None:
+    """No note (no channel), or Book or Book anyway (for a channel): each acts on the draft it
+    was sent for, at the matching step."""
     deps = context.deps
     draft = await draft_of(context, staff.user_id, ADD_DRAFT)
     wanted = "note" if channel is None else "confirm"
@@ -225,27 +272,33 @@ async def draft_pressed(update: Update, context: Context, staff: Staff, nonce: s
         await confirm(update, context, staff, data)
         return
     assert channel is not None
-    await book(update, context, staff, draft.data, channel)
+    await book(update, context, staff, draft.data, channel, anyway=anyway)
 
 
-async def book(update: Update, context: Context, staff: Staff, data: dict,
-               channel: Channel) -> None:
+async def book(update: Update, context: Context, staff: Staff, data: dict, channel: Channel,
+               *, anyway: bool) -> None:
+    """Book; `anyway`: even over another booking of the same person (the operator said so)."""
     deps, t = context.deps, staff.t
     service = deps.office.services[data["service"]]
     start = int(data["start"])
     desks = await _desks_free(context, service, start)
-    result: Booked | Refusal = Refusal.TAKEN
+    result: Booked | Refusal | InTheWay = Refusal.TAKEN
     if desks:
         result = await deps.db.write(booking.book_on_behalf, Request(
             user_id=None, service=service.code, desks=desks, start=start,
             end=start + service.duration * 60, day=from_ts(start, deps.office.tz).date(),
             name=data["name"], codice_fiscale=data["cf"], note=data.get("note"),
-            created_by=staff.user_id, channel=channel), to_ts(deps.clock.now()))
+            created_by=staff.user_id, person_overlap_by=staff.user_id if anyway else None,
+            channel=channel),
+            to_ts(deps.clock.now()))
+    if isinstance(result, InTheWay):  # booked meanwhile: the summary now says which
+        await answer(update, t.gettext("This person now has a booking at an overlapping "
+                                       "time."), alert=True)
+        await confirm(update, context, staff, data)
+        return
     if not isinstance(result, Booked):
-        await answer(update, t.plain.gettext("That time is no longer free."), alert=True)
-        await offer_times(update, context, staff, service,
-                          from_ts(start, deps.office.tz).date(),
-                          t.gettext("The details are kept: choose another time.") + "\n\n")
+        await not_free(update, context, staff, service, start,
+                       t.gettext("The details are kept: choose another time.") + "\n\n")
         return
     await deps.db.write(operator_drafts.clear, staff.user_id)
     visit = await deps.db.read(bookings.get, result.id)

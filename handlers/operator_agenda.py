@@ -14,6 +14,7 @@ from bot.domain.closing import closed_already
 from bot.domain.model import Office
 from handlers.agenda_view import desk_name, pages
 from handlers.common import Keyboard, answer, button, send
+from handlers.message_size import echoed
 from handlers.operator_access import (
     AGENDA,
     DESK,
@@ -70,7 +71,7 @@ async def agenda_command(update: Update, context: Context, staff: Staff) -> None
         else:
             await send(update, context, t.gettext(
                 "I don't understand {arg}. Use /{command} [day] [desk], for example "
-                "/{command} domani 3.", arg=arg, command=AGENDA.name(t.lang))
+                "/{command} domani 3.", arg=echoed(arg), command=AGENDA.name(t.lang))
                 + "\n" + date_examples(staff))
             return
     if desk is None and not every_desk:
@@ -167,7 +168,7 @@ async def desk_command(update: Update, context: Context, staff: Staff) -> None:
 
 async def unknown_desk(update: Update, context: Context, staff: Staff, typed: str) -> None:
     await send(update, context, staff.t.gettext("There is no desk {desk}. Choose yours:",
-                                                desk=typed),
+                                                desk=echoed(typed)),
                desk_keyboard(context.deps.office, lambda code: f"op:dk:{code}"))
 
 

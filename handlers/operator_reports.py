@@ -13,6 +13,7 @@ from bot.domain.calibration import MAX_MINUTES, valid_minutes, with_durations
 from bot.services.statistics import period_stats
 from handlers.agenda_csv import to_csv
 from handlers.common import send
+from handlers.message_size import echoed
 from handlers.operator_access import (
     CALIBRATE,
     EXPORT,
@@ -42,7 +43,7 @@ async def _period(update: Update, context: Context, staff: Staff, default: str,
             else t.gettext("For a period: 1/11-30/11."))
     await send(update, context, t.gettext(
         "I don't understand {arg} as a day or a period of at most {days} days.",
-        arg=text, days=MAX_REPORT_DAYS) + "\n" + date_examples(staff) + "\n" + hint)
+        arg=echoed(text), days=MAX_REPORT_DAYS) + "\n" + date_examples(staff) + "\n" + hint)
     return None
 
 

@@ -53,6 +53,8 @@ async def view(context: Context, staff: Staff, visit: Booking) -> tuple[Markup, 
         rows.append([button(t.plain.gettext("↩️ Undo: {step}", step=step), f"op:u:{visit.id}")])
     if visit.status == Status.BOOKED:
         rows.append([button(t.plain.gettext("Cancel the booking…"), f"op:x:{visit.id}")])
+    if staff.admin and (visit.name or visit.codice_fiscale or visit.note):
+        rows.append([button(t.plain.gettext("Erase personal data…"), f"op:e:{visit.id}")])
     day = visit.start.astimezone(deps.office.tz).date()
     rows.append([button(t.plain.gettext("Next citizen"), "op:n"),
                  button(t.plain.gettext("Agenda"), agenda_data(day, visit.desk))])

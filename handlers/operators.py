@@ -7,6 +7,7 @@ from handlers import (
     operator_add,
     operator_agenda,
     operator_closures,
+    operator_erasure,
     operator_help,
     operator_input,
     operator_invites,
@@ -45,6 +46,7 @@ def handlers() -> list[UpdateHandler]:
         *operator_lookup.handlers(),
         *operator_add.handlers(),
         *operator_closures.handlers(),
+        *operator_erasure.handlers(),
         *operator_reports.handlers(),
         *operator_input.handlers(),
     ]

@@ -58,11 +58,11 @@ async def on_button(update: Update, context: Context) -> None:
     who, t = await citizen(update, context)
     await answer(update)
     if action == "pv:keep":
-        await edit(update, t.gettext("Nothing was erased."))
+        await edit(update, context, t.gettext("Nothing was erased."))
         return
     deps = context.deps
-    cancelled = await deps.db.write(erasure.erase_citizen, who.user_id, to_ts(deps.clock.now()))
-    await edit(update, t.ngettext(
+    cancelled = await erasure.erase_citizen(deps, who.user_id)
+    await edit(update, context, t.ngettext(
         "Done: {n} booking cancelled and your personal data erased. If you write again, you "
         "start from scratch.",
         "Done: {n} bookings cancelled and your personal data erased. If you write again, you "

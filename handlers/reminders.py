@@ -45,7 +45,7 @@ async def will_be_there(update: Update, context: Context) -> None:
     else:
         await answer(update, t.plain.gettext("You had already told us: we expect you on {when}.",
                                        when=when))
-    await edit(update, *reminder(t, deps.office, booking))
+    await edit(update, context, *reminder(t, deps.office, booking))
 
 
 def handlers() -> list[UpdateHandler]:

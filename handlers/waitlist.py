@@ -95,7 +95,7 @@ async def join_days(update: Update, context: Context) -> None:
                            "place (number {position}), and the days are now from {first} to "
                            "{last}. /{command} shows your places.", **values))
     await answer(update)
-    await edit(update, text)
+    await edit(update, context, text)
     await deps.offer_free_times()
 
 
@@ -141,7 +141,7 @@ async def leave(update: Update, context: Context) -> None:
         await answer(update, t.plain.gettext("You have left the waiting list for {service}.",
                                        service=deps.office.service_name(left.service, t.lang)))
     places = await deps.db.read(waitlist.places, found.user_id)
-    await edit(update, *listing(t, deps.office, places))
+    await edit(update, context, *listing(t, deps.office, places))
     if left:
         await deps.offer_free_times()
 
@@ -197,7 +197,8 @@ async def decline(update: Update, context: Context) -> None:
         await _refused(update, context, t, result)
         return
     await answer(update)
-    await edit(update, t.gettext("You let this time go. You keep your place on the waiting list."))
+    await edit(update, context,
+               t.gettext("You let this time go. You keep your place on the waiting list."))
     await deps.offer_free_times()
 
 

@@ -11,9 +11,12 @@ from datetime import UTC, date, datetime
 from bot.domain.booking_code import new_code
 from bot.domain.model import Booking, Channel, Scheduled, Status, from_ts
 from storage import closures, holds, outbox
-from storage.occupancy import OCCUPYING_SQL, is_free
+from storage.occupancy import LONGEST, OCCUPYING_SQL, is_free
 
 OVERLAP_MESSAGE = "overlapping booking at the same desk"
+PERSON_OVERLAP_MESSAGE = "overlapping booking of the same person"
+ACTIVE_SQL = "('booked', 'checked_in', 'in_service')"
+"""Bookings not yet over: a person who has one is expected somewhere (migration 0010)."""
 
 
 class Refusal(enum.StrEnum):
@@ -46,6 +49,8 @@ class Request:
     replaceable_until: int = 0
     """`replaces` must start after this instant (the cancellation cutoff), Unix seconds."""
     scheduled: Sequence[Scheduled] = ()
+    person_overlap_by: int | None = None
+    """The operator who books this on purpose over another booking of the same person."""
     channel: Channel = Channel.CHAT
     """How it is made: an operator's booking says PHONE or DESK (bot/services/booking.py)."""
 
@@ -55,6 +60,13 @@ class Booked:
     id: int
     code: str
     desk: str
+
+
+@dataclass(frozen=True, slots=True)
+class InTheWay:
+    """The person (codice fiscale) already has this active booking at an overlapping time."""
+
+    booking: Booking
 
 
 def _active_count(conn: sqlite3.Connection, column: str, value: object, now: int,
@@ -77,6 +89,19 @@ def active_for_codice_fiscale(conn: sqlite3.Connection, codice_fiscale: str, now
     return _active_count(conn, "codice_fiscale", codice_fiscale, now, excluding)
 
 
+def overlapping_for_person(conn: sqlite3.Connection, codice_fiscale: str, start: int, end: int,
+                           excluding: int | None = None) -> Booking | None:
+    """An active booking of `codice_fiscale` overlapping [start, end), other than `excluding`
+    (the booking being moved), as the database's rule sees it."""
+    row = conn.execute(
+        f"SELECT * FROM bookings WHERE codice_fiscale = ? AND status IN {ACTIVE_SQL}"
+        " AND person_overlap_by IS NULL AND start_ts > ? AND start_ts < ? AND end_ts > ?"
+        " AND id IS NOT ? ORDER BY start_ts LIMIT 1",
+        (codice_fiscale, start - LONGEST, end, start, excluding),
+    ).fetchone()
+    return from_row(row) if row else None
+
+
 def _refusal_for_limits(conn: sqlite3.Connection, request: Request, now: int) -> Refusal | None:
     if request.user_id is not None and request.max_per_account is not None and _active_count(
         conn, "user_id", request.user_id, now, request.replaces
@@ -90,17 +115,19 @@ def _refusal_for_limits(conn: sqlite3.Connection, request: Request, now: int) ->
 
 
 def _insert(conn: sqlite3.Connection, request: Request, desk: str, now: int) -> Booked | None:
-    """Insert at `desk`; None when the database refuses it as overlapping."""
+    """Insert at `desk`; None when the database refuses it as overlapping at the desk. (The
+    same person's overlap was checked just before, in this transaction: the trigger cannot
+    refuse that here.)"""
     while True:
         code = new_code()
         try:
             cursor = conn.execute(
                 "INSERT INTO bookings (code, user_id, service, desk, start_ts, end_ts, name,"
-                " codice_fiscale, note, created_ts, created_by, rescheduled_from, channel)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " codice_fiscale, note, created_ts, created_by, rescheduled_from,"
+                " person_overlap_by, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (code, request.user_id, request.service, desk, request.start, request.end,
                  request.name, request.codice_fiscale, request.note, now, request.created_by,
-                 request.replaces, request.channel),
+                 request.replaces, request.person_overlap_by, request.channel),
             )
         except sqlite3.IntegrityError as error:
             if OVERLAP_MESSAGE in str(error):
@@ -112,11 +139,12 @@ def _insert(conn: sqlite3.Connection, request: Request, desk: str, now: int) -> 
         return Booked(cursor.lastrowid, code, desk)
 
 
-def book(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
+def book(conn: sqlite3.Connection, request: Request,
+         now: int) -> Booked | Refusal | InTheWay:
     """Book the first desk free for the whole time, or say why not.
 
     Runs inside one IMMEDIATE transaction (`Database.write`), so the checks and the insert see
-    the same state; the overlap trigger refuses what a concurrent connection slipped in anyway.
+    the same state; the overlap triggers refuse what a concurrent connection slipped in anyway.
     """
     if request.replaces is not None and conn.execute(
         "SELECT 1 FROM bookings WHERE id = ? AND user_id IS ? AND status = 'booked'"
@@ -126,6 +154,11 @@ def book(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refus
     refusal = _refusal_for_limits(conn, request, now)
     if refusal:
         return refusal
+    if request.codice_fiscale and request.person_overlap_by is None:
+        other = overlapping_for_person(conn, request.codice_fiscale, request.start, request.end,
+                                       request.replaces)
+        if other is not None:
+            return InTheWay(other)
     hold = holds.live(conn, request.user_id, now) if request.user_id is not None else None
     desks = list(request.desks)
     if hold and (hold.start, hold.end) == (request.start, request.end) and hold.desk in desks:

@@ -8,15 +8,19 @@ interleave on the shared connection (which aiosqlite alone does not prevent).
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
+
+from bot.domain.identity import canonical_or_as_stored
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -26,14 +30,18 @@ BUSY_TIMEOUT_MS = 5000
 _MIGRATION = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, SQL) of every migration shipped, in order."""
+def migrations(folder: Traversable | None = None) -> list[tuple[int, str, str]]:
+    """(version, name, SQL) of every migration shipped (or in `folder`), in order."""
     found = []
-    for entry in resources.files("storage.migrations").iterdir():
+    for entry in (folder or resources.files("storage.migrations")).iterdir():
         match = _MIGRATION.match(entry.name)
         if match:
             found.append((int(match[1]), match[2], entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    found.sort()
+    for (version, first, _), (again, second, _) in itertools.pairwise(found):
+        if version == again:  # the second would be skipped for good as "applied already"
+            raise RuntimeError(f"two migrations numbered {version:04d}: {first}, {second}")
+    return found
 
 
 def prepare_connection(conn: sqlite3.Connection) -> None:
@@ -43,6 +51,9 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     # A confirmed booking must survive a power cut: the WAL is synced at every commit.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # Erased personal data is overwritten with zeros, not merely marked free (the default only
+    # where SQLite was built so); the WAL is truncated after each erasure (truncate_wal).
+    conn.execute("PRAGMA secure_delete = ON")
 
 
 def _switch_to_wal(conn: sqlite3.Connection) -> None:
@@ -67,6 +78,9 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
         " applied_ts INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER)))"
     )
     done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+    # 0010 rewrites the codici fiscali stored before their canonical form with the domain's rule.
+    conn.create_function("canonical_codice_fiscale", 1, canonical_or_as_stored,
+                         deterministic=True)
     applied = []
     for version, name, sql in migrations():
         if version in done:
@@ -169,6 +183,16 @@ class Database:
                 conn.execute("PRAGMA synchronous = FULL")
 
         return await self._run(relaxed)
+
+    async def truncate_wal(self) -> bool:
+        """Copy the WAL into the database file and empty it, so that what was just erased is
+        left in neither (with secure_delete, the pages copied hold zeros where it was). False
+        when a reader elsewhere kept part of the WAL alive: the next truncation takes it."""
+        def truncate(conn: sqlite3.Connection) -> bool:
+            busy: int = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            return busy == 0
+
+        return await self._run(truncate)
 
     async def backup(self, target: str | Path) -> None:
         await self._run(lambda conn: copy_to(conn, Path(target)))

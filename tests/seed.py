@@ -9,12 +9,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from codicefiscale import codicefiscale
+
 from bot.domain.model import Channel, Office, local_datetime, to_ts
 from storage import bookings, citizens
 from storage.bookings import Booked, Request
 from storage.db import Database
 
 CODICE_FISCALE = "RSSMRA85T10A562S"
+"""Mario Rossi's: the default person."""
+
+
+def codice_fiscale(n: int) -> str:
+    """A valid codice fiscale of its own for the `n`th person seeded (one person cannot hold two
+    bookings at once)."""
+    letters = "".join("BCDFGHLMNPRSTVZ"[n // 15 ** i % 15] for i in range(6))
+    first15 = f"{letters}85T10A390"
+    return first15 + codicefiscale.encode_cin(first15)
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,7 @@ async def fill_day(db: Database, office: Office, day: date, count: int, now: dat
     planned = plan_day(office, day, count)
     assert len(planned) == count, f"only {len(planned)} times on {day}"
     requests = [request(office, p.service, p.start, desk=p.desk, name=name.format(n=n),
-                        note=note) for n, p in enumerate(planned)]
+                        cf=codice_fiscale(n), note=note) for n, p in enumerate(planned)]
     return await db.write(book_all, requests, to_ts(now - timedelta(days=2)))
 
 

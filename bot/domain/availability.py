@@ -62,6 +62,16 @@ def closure_reason(office: Office, closures: Iterable[Closure], day: date,
     return None
 
 
+def service_closure(office: Office, service: Service, closures: Iterable[Closure],
+                    day: date) -> str | None:
+    """Why every desk of `service` is closed on `day` ("" without a reason), or None when one
+    of them is open."""
+    reasons = [closure_reason(office, closures, day, desk) for desk in service.desks]
+    if not reasons or None in reasons:
+        return None
+    return next((reason for reason in reasons if reason), "")
+
+
 class _Taken:
     """Taken stretches per desk, merged and sorted, answering "is [start, end) free?"."""
 

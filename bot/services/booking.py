@@ -6,10 +6,11 @@ import sqlite3
 
 from bot.domain.model import Channel
 from storage import audit, bookings, citizens, drafts
-from storage.bookings import Booked, Refusal, Request
+from storage.bookings import Booked, InTheWay, Refusal, Request
 
 
-def book_for_citizen(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
+def book_for_citizen(conn: sqlite3.Connection, request: Request,
+                     now: int) -> Booked | Refusal | InTheWay:
     """The citizen's own booking: their identity is remembered for the next one and their
     conversation ends, in the same transaction."""
     result = bookings.book(conn, request, now)
@@ -20,11 +21,14 @@ def book_for_citizen(conn: sqlite3.Connection, request: Request, now: int) -> Bo
     return result
 
 
-def book_on_behalf(conn: sqlite3.Connection, request: Request, now: int) -> Booked | Refusal:
-    """A booking by an operator (`request.created_by`) for a citizen on the phone or present."""
+def book_on_behalf(conn: sqlite3.Connection, request: Request,
+                   now: int) -> Booked | Refusal | InTheWay:
+    """A booking by an operator (`request.created_by`) for a citizen on the phone or present;
+    one made over another booking of the same person says so in the audit."""
     assert request.created_by is not None
     assert request.channel in (Channel.PHONE, Channel.DESK), request.channel
     booked = bookings.book(conn, request, now)
     if isinstance(booked, Booked):
-        audit.record(conn, now, request.created_by, "add", booked.id)
+        audit.record(conn, now, request.created_by, "add", booked.id,
+                     "same person overlap allowed" if request.person_overlap_by else "")
     return booked

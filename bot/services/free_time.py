@@ -38,6 +38,9 @@ class Calendar:
         return availability.desks_free_at(self.office, self.service, start, self.busy,
                                           self.closures, self.now)
 
+    def closure(self, day: date) -> str | None:
+        return availability.service_closure(self.office, self.service, self.closures, day)
+
     def first_free(self, since: date, count: int = 1) -> list[Slot]:
         """The earliest free times from `since` on, across days."""
         found: list[Slot] = []

@@ -1,27 +1,15 @@
-"""Jobs that keep the database tidy and lawful: expired holds, abandoned conversations (citizens'
-and operators'), and personal data past its retention period."""
+"""Keeping the database tidy: expired holds, and abandoned conversations (citizens' and
+operators'). Personal data past its retention period: bot/services/erasure.py."""
 
 from __future__ import annotations
 
-import logging
-from datetime import timedelta
-
 from bot.domain.model import to_ts
 from bot.services.scope import Scope
-from storage import drafts, holds, operator_drafts, privacy
+from storage import drafts, holds, operator_drafts
 
-log = logging.getLogger(__name__)
 FORGET_AFTER = 24 * 3600
 """An abandoned booking conversation is kept this long after its timeout, so that a citizen who
 comes back is told it expired rather than meeting a stranger's silence."""
-
-
-async def purge_personal_data(deps: Scope) -> int:
-    now = deps.clock.now()
-    before = now - timedelta(days=deps.office.rules.retention_days)
-    purged = await deps.db.write(privacy.purge_older_than, to_ts(before), to_ts(now))
-    log.info("retention: personal data erased from %d bookings", purged)
-    return purged
 
 
 async def tidy(deps: Scope) -> None:

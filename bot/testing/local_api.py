@@ -323,6 +323,8 @@ class LocalUser:
         if language_code:
             self.user["language_code"] = language_code
         self.chat_id = chat_id if chat_id is not None else user_id
+        self.last_sent = 0
+        """The id of the message this user sent last."""
         chat = {"id": self.chat_id, "type": chat_type}
         chat.update({"first_name": first_name} if chat_type == "private" else {"title": "Group"})
         api.chats[self.chat_id] = chat
@@ -352,19 +354,33 @@ class LocalUser:
         await self.application.update_processor.process_update(
             update, self.application.process_update(update))
 
-    def _message(self, **content: Any) -> dict[str, Any]:
-        sent = self.api.add_user_message(self.chat_id)
-        return {"message_id": sent.message_id, "date": int(time.time()),
+    def _message(self, message_id: int | None = None, **content: Any) -> dict[str, Any]:
+        if message_id is None:
+            message_id = self.api.add_user_message(self.chat_id).message_id
+            self.last_sent = message_id
+        return {"message_id": message_id, "date": int(time.time()),
                 "chat": self.api.chats[self.chat_id], "from": self.user, **content}
 
-    async def send(self, text: str) -> ChatMessage:
-        """Send `text`; return the bot's last message afterwards."""
+    @staticmethod
+    def _text(text: str) -> dict[str, Any]:
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split()[0]
             content["entities"] = [{"type": "bot_command", "offset": 0,
                                     "length": len(command)}]
-        await self._process({"message": self._message(**content)})
+        return content
+
+    async def send(self, text: str) -> ChatMessage:
+        """Send `text`; return the bot's last message afterwards."""
+        await self._process({"message": self._message(**self._text(text))})
+        return self.last
+
+    async def edit(self, text: str, message_id: int | None = None) -> ChatMessage:
+        """Edit the message this user sent last (or `message_id`) to read `text`, as clients
+        allow for 48 hours; return the bot's last message afterwards."""
+        edited = self._message(message_id or self.last_sent, edit_date=int(time.time()),
+                               **self._text(text))
+        await self._process({"edited_message": edited})
         return self.last
 
     async def send_content(self, **content: Any) -> ChatMessage:
@@ -377,6 +393,16 @@ class LocalUser:
         return the text of the answer to the callback query, if any."""
         target = message or self.last_with_buttons()
         return await self.press_data(target.button(label)["callback_data"], target)
+
+    async def press_inline(self, data: str) -> dict[str, Any] | None:
+        """Press a button of a message sent inline, through another chat: the callback query
+        has no message. Return the answer's parameters, if any."""
+        query_id = f"q{self.api.next_update_id()}"
+        await self._process({"callback_query": {
+            "id": query_id, "from": self.user, "chat_instance": "inline", "data": data,
+            "inline_message_id": "AAAAAQ",
+        }})
+        return self.api.callback_answers.get(query_id)
 
     async def press_data(self, data: str, message: ChatMessage | None = None) -> str | None:
         """Send a callback query with any `data`, as a modified client could."""

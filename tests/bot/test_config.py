@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.cli import main, summary
+from bot.cli import EXIT_CONFIG, main, summary
 from bot.config import load_office, parse_office, sample_path
 from bot.config_reader import ConfigError
 from bot.domain.model import Goals, Office
@@ -106,13 +106,13 @@ def test_each_mistake_is_one_line_naming_file_key_and_value(
     message = str(raised.value)
     assert message.startswith(f"{path}: {key} = {value}: {problem}")
     assert message.splitlines() == [message]
-    assert main(["check-config", str(path)]) == 1
+    assert main(["check-config", str(path)]) == EXIT_CONFIG
     assert capsys.readouterr() == ("", message + "\n")
 
 
 def test_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "nowhere.toml"
-    assert main(["check-config", str(path)]) == 1
+    assert main(["check-config", str(path)]) == EXIT_CONFIG
     assert capsys.readouterr() == ("", f"{path}: <file> = <missing>: file not found\n")
 
 
@@ -120,7 +120,7 @@ def test_check_config_reads_sportello_config(tmp_path: Path, monkeypatch: pytest
                                              capsys: pytest.CaptureFixture[str]) -> None:
     path = broken(tmp_path, "duration_minutes = 40", "duration_minutes = 0")
     monkeypatch.setenv("SPORTELLO_CONFIG", str(path))
-    assert main(["check-config"]) == 1
+    assert main(["check-config"]) == EXIT_CONFIG
     assert capsys.readouterr().err.startswith(f"{path}: services.matrimonio.duration_minutes = 0")
 
 

@@ -99,10 +99,10 @@ async def test_several_processes_can_open_a_new_file_at_once(tmp_path: Path) -> 
 
 async def test_pragmas(db: Database) -> None:
     def pragmas(conn: sqlite3.Connection) -> list[object]:
-        names = ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+        names = ("journal_mode", "foreign_keys", "busy_timeout", "synchronous", "secure_delete")
         return [conn.execute(f"PRAGMA {name}").fetchone()[0] for name in names]
 
-    assert await db.read(pragmas) == ["wal", 1, storage.db.BUSY_TIMEOUT_MS, 2]  # 2: FULL
+    assert await db.read(pragmas) == ["wal", 1, storage.db.BUSY_TIMEOUT_MS, 2, 1]  # 2: FULL
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         await db.write(lambda conn: conn.execute(
             "INSERT INTO waitlist (user_id, service, first_day, last_day, created_ts)"

@@ -8,10 +8,12 @@ from bot.domain.model import Office, to_ts
 from bot.services import housekeeping
 from bot.testing.clock import FakeClock
 from bot.testing.local_api import LocalBotAPI, LocalUser
+from storage import closures
 from storage.db import Database
 from tests.conftest import NOW, UserFactory
-from tests.handlers.operators.conftest import OPERATOR
-from tests.seed import book, rows, value
+from tests.handlers.conftest import CF, FRIDAY, Steps, no_errors
+from tests.handlers.operators.conftest import ADMIN, OPERATOR
+from tests.seed import book, codice_fiscale, rows, value
 
 SERVICE = "Carta d'identità elettronica — ritiro"
 
@@ -36,7 +38,7 @@ async def test_a_walk_in_is_booked_now_with_a_valid_codice_fiscale(
     await operator.send("  Giuseppe   <Verdi>  ")
     assert operator.last.text == "Il codice fiscale?"
     bad = await operator.send("RSSMRA85T10A562X")
-    assert "non è un codice fiscale valido" in bad.text
+    assert bad.text.startswith("L'ultimo carattere di questo codice fiscale non corrisponde")
     await operator.send("rssmra 85t10 a562s")
     assert "Nessuna nota" in operator.last.buttons()
     await operator.send("Delega del figlio")
@@ -108,8 +110,10 @@ async def test_a_time_taken_meanwhile_keeps_the_details(
     await operator.send("Ada Lovelace")
     await operator.send("RSSMRA85T10A562S")
     summary = await operator.send("Nota")
-    for desk in office.services["cie_ritiro"].desks:  # meanwhile every desk is booked at 12:50
-        await book(db, office, "cie_ritiro", NOW.replace(hour=12, minute=50), NOW, desk=desk)
+    desks = office.services["cie_ritiro"].desks
+    for n, desk in enumerate(desks):  # meanwhile every desk is booked at 12:50
+        await book(db, office, "cie_ritiro", NOW.replace(hour=12, minute=50), NOW, desk=desk,
+                   cf=codice_fiscale(n))
     assert await operator.press("Prenota", summary) == "Questo orario non è più libero."
     assert "I dati restano: scelga un altro orario" in operator.last.text
     assert "12:50" not in operator.last.buttons()
@@ -178,3 +182,61 @@ async def test_a_restart_in_the_middle_loses_nothing(
         await again.press("Prenota")
     assert await rows(db, "SELECT name, codice_fiscale FROM bookings") == [
         ("Ada Lovelace", "RSSMRA85T10A562S")]
+
+
+async def test_an_operator_sees_the_booking_in_the_way_and_may_book_anyway(
+        operator: LocalUser, make_user: UserFactory, steps: Steps, db: Database) -> None:
+    citizen = make_user()
+    await steps.book(citizen, "cie", FRIDAY, cf=CF[0])
+    [(booking_id,)] = await rows(db, "SELECT id FROM bookings")
+    await operator.send("/aggiungi")
+    await operator.press(SERVICE)
+    await operator.press("ven 27 nov")
+    await operator.press("09:10")
+    await operator.send("Mario Rossi")
+    await operator.send(CF[0])
+    summary = await operator.send("Ritira la carta della madre")
+    assert ("⚠️ Mario Rossi ha già una prenotazione in un orario che si sovrappone: Carta "
+            "d'identità elettronica — richiesta, venerdì 27 novembre 2026, 09:00") in summary.text
+    assert f"(/b{booking_id})" in summary.text
+    assert summary.buttons() == [
+        "Prenota comunque: al telefono", "Prenota comunque: allo sportello", "Un altro orario",
+        "Interrompi"]
+    await operator.press("Un altro orario", summary)
+    await operator.press("10:00")
+    assert "⚠️" not in operator.last.text
+    assert operator.last.buttons() == ["Prenota: al telefono", "Prenota: allo sportello",
+                                       "Interrompi"]
+    await operator.press("Prenota")
+    assert await rows(db, "SELECT start_ts, person_overlap_by FROM bookings ORDER BY id") == [
+        (to_ts(FRIDAY), None), (to_ts(FRIDAY.replace(hour=10)), None)]
+
+    await operator.send("/aggiungi")  # and once more, at 09:10, anyway
+    await operator.press(SERVICE)
+    await operator.press("ven 27 nov")
+    await operator.press("09:10")
+    await operator.send("Mario Rossi")
+    await operator.send(CF[0])
+    await operator.press("Nessuna nota")
+    assert await operator.press("Prenota comunque: allo sportello") == "Prenotato."
+    assert await rows(db, "SELECT start_ts, person_overlap_by, channel FROM bookings"
+                          " WHERE id = 3") == [(to_ts(FRIDAY.replace(minute=10)), 600, "desk")]
+    assert await rows(db, "SELECT detail FROM audit WHERE action = 'add' ORDER BY id") == [
+        ("",), ("same person overlap allowed",)]
+    no_errors(operator, citizen)
+
+
+async def test_a_time_lost_to_a_closure_says_why_and_offers_other_days(
+        operator: LocalUser, db: Database) -> None:
+    await choose_time(operator, "12:50")
+    await operator.send("Ada Lovelace")
+    await operator.send("RSSMRA85T10A562S")
+    summary = await operator.send("Nota")
+    await db.write(closures.add, NOW.date(), NOW.date(), None, "Allagamento", ADMIN, to_ts(NOW))
+    assert await operator.press("Prenota", summary) == (
+        "Ci scusi, l'ufficio è appena stato chiuso giovedì 26 novembre 2026: Allagamento. "
+        "Scelga un altro giorno.")
+    assert "quale giorno?" in operator.last.text
+    assert "gio 26 nov" not in operator.last.buttons()
+    assert await value(db, "SELECT count(*) FROM bookings") == 0
+    no_errors(operator)

@@ -12,7 +12,7 @@ from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
 from tests.handlers.conftest import no_errors
 from tests.handlers.operators.conftest import OPERATOR
-from tests.seed import book, fill_day, rows, value
+from tests.seed import book, codice_fiscale, fill_day, rows, value
 
 LONG_NOTE = "Pratica complessa: porta i documenti di tutta la famiglia; " * 8
 
@@ -120,7 +120,8 @@ async def test_a_page_past_the_end_shows_the_last(operator: LocalUser) -> None:
 async def test_the_desk_of_the_day_is_the_default(operator: LocalUser, db: Database,
                                                   office: Office, clock: FakeClock) -> None:
     await book(db, office, "cie", NOW.replace(hour=10), NOW, name="Allo sei", desk="S06")
-    await book(db, office, "cie", NOW.replace(hour=10), NOW, name="Al cinque", desk="S05")
+    await book(db, office, "cie", NOW.replace(hour=10), NOW, name="Al cinque", desk="S05",
+               cf=codice_fiscale(1))
     reply = await operator.send("/sportello")
     assert "A quale sportello è oggi?" in reply.text
     await operator.press("S06")

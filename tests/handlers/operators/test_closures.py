@@ -10,7 +10,7 @@ from bot.testing.local_api import LocalUser
 from storage.db import Database
 from tests.conftest import NOW, ROME
 from tests.handlers.operators.conftest import OPERATOR
-from tests.seed import book, rows, value
+from tests.seed import book, codice_fiscale, rows, value
 
 DEC_3 = datetime(2026, 12, 3, 10, 0, tzinfo=ROME)
 
@@ -22,7 +22,7 @@ async def seed(db: Database, office: Office) -> dict[str, int]:
         "anna_s01_later": await book(db, office, "cie", DEC_3.replace(hour=11), NOW,
                                      desk="S01", user_id=1, name="Anna"),
         "bruno_s02": await book(db, office, "cie", DEC_3, NOW, desk="S02", user_id=2,
-                                name="Bruno"),
+                                name="Bruno", cf=codice_fiscale(2)),
         "walk_in_s01": await book(db, office, "cie", DEC_3.replace(hour=12), NOW, desk="S01",
                                   name="Senza Telegram"),
         "carla_next_day": await book(db, office, "cie", DEC_3 + timedelta(days=1), NOW,
@@ -38,7 +38,8 @@ async def fill_other_desks(db: Database, office: Office, desk: str) -> None:
                                     " = strftime('%s', ?)", other,
                                 DEC_3.replace(hour=hour).isoformat())
             if other != desk and not taken:
-                await book(db, office, "cie", DEC_3.replace(hour=hour), NOW, desk=other)
+                await book(db, office, "cie", DEC_3.replace(hour=hour), NOW, desk=other,
+                           cf=codice_fiscale(hour * 100 + len(other) + ord(other[-1])))
 
 
 async def test_closing_a_desk_keeps_its_bookings_at_other_desks_of_the_service(
@@ -207,9 +208,9 @@ async def test_long_names_keep_the_preview_and_the_result_under_the_limit(
     long_name = "Maria & <Figli> " * 31  # 496 characters: a name a citizen may type
     for hour in range(9, 13):
         for minute in (0, 30):
-            for desk in ("S01", "S02"):
+            for n, desk in enumerate(("S01", "S02")):
                 await book(db, office, "cie", DEC_3.replace(hour=hour, minute=minute), NOW,
-                           desk=desk, name=long_name.strip())
+                           desk=desk, name=long_name.strip(), cf=codice_fiscale(n))
     preview = await operator.send("/chiudi 3/12 Sciopero")
     assert "Saranno annullate 16 prenotazioni" in preview.text
     assert "… e altre 1" in preview.text

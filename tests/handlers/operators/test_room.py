@@ -10,7 +10,7 @@ from bot.testing.clock import FakeClock
 from bot.testing.local_api import LocalUser
 from storage.db import Database
 from tests.conftest import NOW
-from tests.seed import book, fill_day
+from tests.seed import book, codice_fiscale, fill_day
 
 START = NOW.replace(hour=9, minute=30)
 
@@ -23,10 +23,14 @@ async def stamp(db: Database, booking: int, **columns: int) -> None:
 
 
 async def seed_room(db: Database, office: Office) -> None:
-    served = await book(db, office, "cie", START - timedelta(minutes=30), NOW, desk="S01")
-    at_desk = await book(db, office, "cie", START, NOW, desk="S01")
-    waiting = await book(db, office, "cie", START, NOW, desk="S02")
-    await book(db, office, "cie", START, NOW, desk="S03")  # not arrived yet: late at 09:40
+    served = await book(db, office, "cie", START - timedelta(minutes=30), NOW, desk="S01",
+                        cf=codice_fiscale(1))
+    at_desk = await book(db, office, "cie", START, NOW, desk="S01",
+                         cf=codice_fiscale(2))
+    waiting = await book(db, office, "cie", START, NOW, desk="S02",
+                         cf=codice_fiscale(3))
+    await book(db, office, "cie", START, NOW, desk="S03",  # not arrived yet: late at 09:40
+               cf=codice_fiscale(4))
     s, a = to_ts(START), to_ts(START - timedelta(minutes=30))
     # came 5 minutes early, started 10 minutes after the booked time, served in 25 minutes
     await stamp(db, served, status="served", checked_in_ts=a - 300, started_ts=a + 600,
