@@ -103,7 +103,7 @@ class Citizen:
         """Citizens of the same service are spread over days, then over times."""
 
     async def press(self, wanted: Callable[[str, str], bool], nth: int = 0) -> None:
-        found = data_where(self.user, wanted) or ["b:none"]  # lost its way: press anyway
+        found = data_where(self.user, wanted) or ["lost"]  # lost its way: press anyway
         await self.user.press_data(found[nth % len(found)])
 
     def steps(self) -> list[Callable[[], Awaitable[object]]]:

@@ -26,6 +26,7 @@ from bot.updates import PerChatUpdateProcessor
 from handlers import (
     booking,
     charts,
+    conversation,
     errors,
     menu,
     my_bookings,
@@ -68,10 +69,10 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application.add_handlers(update_shapes.handlers(), group=-3)
     application.add_handlers(operators.lookup(), group=-2)
     application.add_handlers(start.group_guard(), group=-1)
-    application.add_handlers(operators.first(), group=-1)
     application.add_handlers(operators.before_start())
     application.add_handlers(start.handlers())
     application.add_handlers(booking.handlers())
+    application.add_handlers(conversation.handlers())
     application.add_handlers(my_bookings.handlers())
     application.add_handlers(privacy.handlers())
     application.add_handlers(reminders.handlers())

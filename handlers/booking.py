@@ -8,39 +8,36 @@ forged data: each gets an answer and the current step again, never an error.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.availability import booking_window
-from bot.domain.flows import TEXT_STEPS, Draft, Step
+from bot.domain.flows import TEXT_STEPS, Draft, Party, Step
 from bot.domain.model import from_ts, to_ts
 from bot.i18n import Translator
 from bot.services import free_time
-from handlers import booking_details
+from handlers import callbacks, details
 from handlers.booking_confirm import closed_message, confirm, limit_message
-from handlers.booking_view import parse_day, render
+from handlers.booking_view import render
+from handlers.callbacks import BOOK, BookAction
 from handlers.common import answer, callback_data, citizen, drop_buttons, edit, send
-from handlers.menu import BOOK, CANCEL, command_list
+from handlers.menu import BOOK as BOOK_COMMAND
+from handlers.menu import CANCEL, command_list
 from storage import bookings, drafts, holds
 from storage.bookings import Refusal
 from storage.citizens import Citizen
 
-_DATA = re.compile(r"^b:([a-z0-9]{4}):([a-z]{1,5})(?::([A-Za-z0-9_-]{1,24}))?$")
 ACTIONS = {
-    Step.CATEGORY: {"cat"}, Step.SERVICE: {"svc"}, Step.DAY: {"pg", "day", "first"},
-    Step.TIME: {"t"}, Step.NAME: {"name"}, Step.CODICE_FISCALE: {"cf"}, Step.NOTE: {"skip"},
-    Step.SUMMARY: {"ok"},
+    Step.CATEGORY: {BookAction.CATEGORY}, Step.SERVICE: {BookAction.SERVICE},
+    Step.DAY: {BookAction.PAGE, BookAction.DAY, BookAction.FIRST}, Step.TIME: {BookAction.TIME},
+    Step.NAME: {BookAction.NAME}, Step.CODICE_FISCALE: {BookAction.CODICE_FISCALE},
+    Step.NOTE: {BookAction.SKIP}, Step.SUMMARY: {BookAction.CONFIRM},
 }
-ANYWHERE = {"back", "quit"}
-SECONDS_DIGITS = 10
-"""Unix seconds have 10 digits until the year 2286: a longer number is no time at all."""
-BACK = {Step.SERVICE: Step.CATEGORY, Step.DAY: Step.SERVICE, Step.TIME: Step.DAY,
-        Step.NAME: Step.TIME, Step.CODICE_FISCALE: Step.NAME, Step.NOTE: Step.CODICE_FISCALE}
+ANYWHERE = {BookAction.BACK, BookAction.QUIT}
 
 
 async def current(update: Update, context: Context, who: Citizen,
@@ -48,10 +45,12 @@ async def current(update: Update, context: Context, who: Citizen,
     """The citizen's draft, and whether the citizen has just been told it expired: a draft
     abandoned longer than the conversation timeout is discarded, and its hold released."""
     deps = context.deps
-    found = await deps.db.read(drafts.get, who.user_id)
+    found = await deps.db.read(drafts.get, who.user_id, Party.CITIZEN)
     if found is None:
         return None, False
     draft, updated = found
+    if not isinstance(draft, Draft):
+        return None, False
     minutes = deps.office.rules.conversation_timeout_minutes
     if to_ts(deps.clock.now()) - updated <= minutes * 60:
         return draft, False
@@ -88,8 +87,8 @@ async def show(update: Update, context: Context, who: Citizen, t: Translator, dr
 async def begin(update: Update, context: Context, who: Citizen, t: Translator,
                 draft: Draft, prefix: str = "") -> None:
     """Start `draft`, replacing any conversation in progress (its buttons become stale)."""
-    old = await context.deps.db.read(drafts.get, who.user_id)
-    if old and old[0].message_id and update.effective_chat:
+    old = await context.deps.db.read(drafts.get, who.user_id, Party.CITIZEN)
+    if old and isinstance(old[0], Draft) and old[0].message_id and update.effective_chat:
         await drop_buttons(context, update.effective_chat.id, old[0].message_id)
     await context.deps.db.write_relaxed(drafts.delete, who.user_id)
     await show(update, context, who, t, draft, prefix, new=True)
@@ -116,7 +115,7 @@ async def continue_with_time(update: Update, context: Context, service: str,
     draft = Draft.new(category=office.services[service].category, service=service,
                       day=start.astimezone(office.tz).date().isoformat(), start=to_ts(start),
                       offered=to_ts(start))
-    draft.step = draft.next_detail()
+    draft.step = Step(draft.next_detail())
     await begin(update, context, who, t, draft)
 
 
@@ -138,38 +137,39 @@ async def cancel(update: Update, context: Context) -> None:
 
 async def on_button(update: Update, context: Context) -> None:
     who, t = await citizen(update, context)
-    match = _DATA.match(callback_data(update))
+    press = callbacks.read_book(callback_data(update))
     draft, told = await current(update, context, who, t)
     if told:
         return
     query = update.callback_query
     pressed = query.message.message_id if query and query.message else None
-    if match is None or draft is None or match[1] != draft.nonce or pressed != draft.message_id:
+    if press is None or draft is None or press.nonce != draft.nonce or pressed != draft.message_id:
         await stale(update, context, who, t, draft)
         return
-    action, arg = match[2], match[3] or ""
+    action, arg = press.action, press.arg
     if action not in ACTIONS[draft.step] | ANYWHERE:
         await stale(update, context, who, t, draft)
         return
-    if action == "quit":
+    if action is BookAction.QUIT:
         await context.deps.db.write_relaxed(drafts.delete, who.user_id)
         await answer(update)
         await edit(update, context,
                    t.gettext("Booking stopped: nothing was saved. /book to start over."))
         return
-    if action == "ok":
+    if action is BookAction.CONFIRM:
         await answer(update)
         prefix = await confirm(update, context, who, t, draft)
         if prefix is None:
-            await drop_buttons(context, who.user_id, draft.message_id)
+            if draft.message_id is not None:
+                await drop_buttons(context, who.user_id, draft.message_id)
             return
         await show(update, context, who, t, draft, prefix, new=True)
         return
-    if action == "cf":
+    if action is BookAction.CODICE_FISCALE:
         # the codice fiscale used last time, checked as if typed: what is wrong with it (a
         # limit reached) is too long for a toast, so it goes above the step, as when typed
         await answer(update)
-        problem = await booking_details.accept(context, who, t, draft, action)
+        problem = await details.accept(context, who, t, draft, skip=False)
         await show(update, context, who, t, draft, problem or "")
         return
     toast = await act(context, who, t, draft, action, arg)
@@ -195,49 +195,34 @@ async def stale(update: Update, context: Context, who: Citizen, t: Translator,
     await show(update, context, who, t, draft, t.gettext("Let's go on from here:"))
 
 
-async def act(context: Context, who: Citizen, t: Translator, draft: Draft, action: str,
-              arg: str) -> str | None:
+async def act(context: Context, who: Citizen, t: Translator, draft: Draft,
+              action: BookAction, arg: str) -> str | None:
     """Apply one valid press to the draft; return a short notice for the client, if any."""
     office = context.deps.office
-    if action == "back":
-        back(draft)
-    elif action == "cat" and any(c.code == arg for c in office.categories):
+    if action is BookAction.BACK:
+        draft.back()
+    elif action is BookAction.CATEGORY and any(c.code == arg for c in office.categories):
         draft.category, draft.step = arg, Step.SERVICE
-    elif action == "svc" and arg in office.services and (
+    elif action is BookAction.SERVICE and arg in office.services and (
             office.services[arg].category == draft.category):
         draft.service, draft.page, draft.step = arg, 0, Step.DAY
-    elif action == "pg" and arg.isdigit():
-        draft.page = int(arg)
-    elif action == "day":
-        return await choose_day(context, who, t, draft, parse_day(arg))
-    elif action == "first":
+    elif action is BookAction.PAGE and (page := callbacks.number(arg, 4)) is not None:
+        draft.page = page
+    elif action is BookAction.DAY:
+        return await choose_day(context, who, t, draft, callbacks.day(arg, callbacks.ANY_YEAR))
+    elif action is BookAction.FIRST:
         return await choose_time(context, who, t, draft, None)
-    elif action == "t" and arg.isdigit() and len(arg) <= SECONDS_DIGITS:
-        return await choose_time(context, who, t, draft, int(arg))
-    elif action == "name" and who.last_name:
+    elif action is BookAction.TIME and (
+            wanted := callbacks.number(arg, callbacks.SECONDS_DIGITS)) is not None:
+        return await choose_time(context, who, t, draft, wanted)
+    elif action is BookAction.NAME and who.last_name:
         draft.name = who.last_name
-        draft.step = draft.next_detail()
-    elif action == "skip":
-        return await booking_details.accept(context, who, t, draft, action)
+        draft.step = Step(draft.next_detail())
+    elif action is BookAction.SKIP:
+        return await details.accept(context, who, t, draft, skip=True)
     else:
         return t.gettext("This button is no longer valid.")
     return None
-
-
-def back(draft: Draft) -> None:
-    if draft.step is Step.SUMMARY:
-        draft.step = Step.TIME if draft.fixed else Step.NOTE
-        draft.note_done = draft.fixed
-    elif draft.step is Step.DAY and draft.fixed:
-        return  # moving a booking: its service cannot change; "Cancel" leaves
-    elif draft.step in BACK:
-        draft.step = BACK[draft.step]
-    if draft.step is Step.NAME:
-        draft.name = None
-    elif draft.step is Step.CODICE_FISCALE:
-        draft.codice_fiscale = None
-    elif draft.step is Step.NOTE:
-        draft.note, draft.note_done = None, False
 
 
 async def choose_day(context: Context, who: Citizen, t: Translator, draft: Draft,
@@ -274,9 +259,9 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
         cal = await free_time.load(deps, service, day, day, who.user_id)
     start = from_ts(wanted, office.tz)
     desks = cal.desks_at(start)
-    held = desks and await deps.db.write_relaxed(
+    held = await deps.db.write_relaxed(
         holds.place, who.user_id, service.code, desks, wanted, wanted + service.duration * 60,
-        to_ts(now), to_ts(now) + office.rules.hold_minutes * 60)
+        to_ts(now), to_ts(now) + office.rules.hold_minutes * 60) if desks else None
     if not held:
         reason = cal.closure(start.date())
         if reason is not None:
@@ -284,12 +269,13 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
             return closed_message(t, start.date(), reason)
         return t.gettext("Sorry, that time is no longer available.")
     draft.day, draft.start = start.date().isoformat(), wanted
-    draft.step = draft.next_detail()
+    draft.step = Step(draft.next_detail())
     return t.gettext("Kept for you: {when}", when=t.when(start))
 
 
 async def on_message(update: Update, context: Context) -> None:
-    """Any private message that is not a command: a detail being typed, or a hint."""
+    """A private message that is not a command (handlers/conversation.py): a detail being
+    typed, or a hint."""
     who, t = await citizen(update, context)
     draft, told = await current(update, context, who, t)
     if told:
@@ -306,15 +292,14 @@ async def on_message(update: Update, context: Context) -> None:
                   t.gettext("I can only read text messages and buttons."))
         await show(update, context, who, t, draft, notice, new=True)
         return
-    problem = await booking_details.typed(context, who, t, draft, text)
+    problem = await details.typed(context, who, t, draft, text)
     await show(update, context, who, t, draft, problem or "", new=True)
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     private = filters.ChatType.PRIVATE
     return [
-        CommandHandler(BOOK.names, book, private),
+        CommandHandler(BOOK_COMMAND.names, book, private),
         CommandHandler(CANCEL.names, cancel, private),
-        CallbackQueryHandler(on_button, pattern=r"^b:"),
-        MessageHandler(private & ~filters.COMMAND & filters.UpdateType.MESSAGE, on_message),
+        CallbackQueryHandler(on_button, pattern=BOOK.pattern),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from markupsafe import Markup
 from telegram import InlineKeyboardButton
@@ -11,11 +11,12 @@ from telegram import InlineKeyboardButton
 from bot.context import Deps
 from bot.domain.availability import DayState
 from bot.domain.flows import Draft, Step
-from bot.domain.identity import NOTE_LIMIT
 from bot.domain.model import Booking, Slot, from_ts, mask_codice_fiscale
 from bot.i18n import Translator
 from bot.services import free_time
+from handlers import callbacks, details
 from handlers.booking_card import card, documents
+from handlers.callbacks import BookAction
 from handlers.common import button
 from storage.citizens import Citizen
 
@@ -32,16 +33,16 @@ class View:
     keyboard: list[list[InlineKeyboardButton]]
 
 
-def data(draft: Draft, action: str, arg: object = "") -> str:
-    """Callback data of a /book button: `b:<nonce>:<action>[:<arg>]`, far below 64 bytes."""
-    return f"b:{draft.nonce}:{action}" + (f":{arg}" if arg != "" else "")
+def data(draft: Draft, action: BookAction, arg: object = "") -> str:
+    return callbacks.book(draft.nonce, action, arg)
 
 
 def _nav(t: Translator, draft: Draft, back: bool = True) -> list[InlineKeyboardButton]:
     label = t.plain
-    row = [button(label.pgettext("go back a step", "« Back"), data(draft, "back"))] if back else []
+    row = ([button(label.pgettext("go back a step", "« Back"), data(draft, BookAction.BACK))]
+           if back else [])
     return [*row, button(label.pgettext("stop what you are doing", "✖ Cancel"),
-                         data(draft, "quit"))]
+                         data(draft, BookAction.QUIT))]
 
 
 def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
@@ -54,12 +55,13 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
     office = deps.office
     lang = t.lang
     if draft.step is Step.CATEGORY:
-        rows = [[button(c.name.get(lang), data(draft, "cat", c.code))] for c in office.categories]
+        rows = [[button(c.name.get(lang), data(draft, BookAction.CATEGORY, c.code))]
+                for c in office.categories]
         return View(t.gettext("<b>Book an appointment</b>\nWhat is it about? Choose:"),
                     [*rows, _nav(t, draft, back=False)])
     if draft.step is Step.SERVICE:
         category = next(c for c in office.categories if c.code == draft.category)
-        rows = [[button(s.name.get(lang), data(draft, "svc", s.code))]
+        rows = [[button(s.name.get(lang), data(draft, BookAction.SERVICE, s.code))]
                 for s in office.services_in(category.code)]
         return View(t.gettext("<b>{category}</b>\nChoose the service:",
                               category=category.name.get(lang)), [*rows, _nav(t, draft)])
@@ -78,25 +80,25 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
     start = from_ts(draft.start, office.tz)
     if draft.step is Step.NAME:
         rows = [[button(t.plain.gettext("Use “{name}”", name=_cut(who.last_name)),
-                        data(draft, "name"))]] if who.last_name else []
+                        data(draft, BookAction.NAME))]] if who.last_name else []
         return View(header + "\n" + t.when(start) + "\n" + t.gettext(
             "This time is kept for you for {minutes} minutes.\n\nPlease type the <b>name and "
             "surname</b> of the person who will come.", minutes=office.rules.hold_minutes),
             [*rows, _nav(t, draft)])
     if draft.step is Step.CODICE_FISCALE:
         rows = [[button(t.plain.gettext("Use {cf}", cf=mask_codice_fiscale(who.last_cf)),
-                        data(draft, "cf"))]] if who.last_cf else []
-        return View(t.gettext("Now type the <b>codice fiscale</b> of {name}.", name=draft.name),
-                    [*rows, _nav(t, draft)])
+                        data(draft, BookAction.CODICE_FISCALE))]] if who.last_cf else []
+        return View(details.prompt(t, draft), [*rows, _nav(t, draft)])
     if draft.step is Step.NOTE:
-        return View(t.gettext("Anything the operator should know to prepare your case? Type it "
-                              "(at most {limit} characters), or skip.", limit=NOTE_LIMIT),
-                    [[button(t.plain.gettext("Skip"), data(draft, "skip"))], _nav(t, draft)])
-    details = card(t, office, service.code, start, name=draft.name,
+        return View(details.prompt(t, draft),
+                    [[button(t.plain.gettext("Skip"), data(draft, BookAction.SKIP))],
+                     _nav(t, draft)])
+    summary = card(t, office, service.code, start, name=draft.name,
                    codice_fiscale=draft.codice_fiscale, note=draft.note)
     title = t.gettext("<b>Please check and confirm</b>")
-    return View(Markup("{}\n{}\n\n{}").format(title, header, details),
-                [[button(t.plain.gettext("✅ Confirm"), data(draft, "ok"))], _nav(t, draft)])
+    return View(Markup("{}\n{}\n\n{}").format(title, header, summary),
+                [[button(t.plain.gettext("✅ Confirm"), data(draft, BookAction.CONFIRM))],
+                 _nav(t, draft)])
 
 
 def _cut(text: str | None, length: int = 30) -> str:
@@ -118,20 +120,23 @@ async def _days(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: M
                                       "It takes about {n} minutes.", service.duration)
             + "\n\n" + documents(t, service) + "\n\n")
     waitlist = [button(t.plain.gettext("None of these days: waiting list"),
-                       f"wl:join:{service.code}")]
+                       callbacks.waitlist_join(service.code))]
     if DayState.FREE not in states.values() and not cal.first_free(days[0]):
         text += t.ngettext("There are no free times in the next {n} day.",
                            "There are no free times in the next {n} days.", len(days))
         return View(text, [waitlist, _nav(t, draft)])
     text += t.gettext("Choose a day (✖ closed, ▪ full):")
-    grid = [button(MARKS[states[d]] + t.short_date(d), data(draft, "day", d.strftime("%Y%m%d")))
+    grid = [button(MARKS[states[d]] + t.short_date(d),
+                   data(draft, BookAction.DAY, callbacks.day_field(d)))
             for d in shown]
     paging = []
     if draft.page > 0:
-        paging.append(button(t.plain.gettext("◀ Earlier"), data(draft, "pg", draft.page - 1)))
+        paging.append(button(t.plain.gettext("◀ Earlier"),
+                             data(draft, BookAction.PAGE, draft.page - 1)))
     if draft.page < pages - 1:
-        paging.append(button(t.plain.gettext("Later ▶"), data(draft, "pg", draft.page + 1)))
-    first = [button(t.plain.gettext("⏩ First available time"), data(draft, "first"))]
+        paging.append(button(t.plain.gettext("Later ▶"),
+                             data(draft, BookAction.PAGE, draft.page + 1)))
+    first = [button(t.plain.gettext("⏩ First available time"), data(draft, BookAction.FIRST))]
     return View(text, [first, *_rows(grid, DAYS_PER_ROW), paging, waitlist,
                        _nav(t, draft, back=not draft.fixed)])  # a fixed service: no way back
 
@@ -144,24 +149,18 @@ async def _times(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: 
     slots = (await free_time.load(deps, service, day, day, who.user_id)).slots(day)
     if slots:
         text = header + "\n" + t.date(day) + "\n" + t.gettext("Choose a time:")
-        times = [button(t.time(s.start), data(draft, "t", _ts(s))) for s in slots]
+        times = [button(t.time(s.start), data(draft, BookAction.TIME, _ts(s))) for s in slots]
         return View(text, [*_rows(times, TIMES_PER_ROW), _nav(t, draft)])
     window = await free_time.load_window(deps, service, who.user_id)
     nearest = window.first_free(day, ALTERNATIVES)
     text = header + "\n" + t.gettext("No free times are left on {day}.", day=t.date(day))
     if nearest:
         text += "\n" + t.gettext("The nearest free times:")
-    times = [button(f"{t.short_date(s.start.date())} {t.time(s.start)}", data(draft, "t", _ts(s)))
+    times = [button(f"{t.short_date(s.start.date())} {t.time(s.start)}",
+                    data(draft, BookAction.TIME, _ts(s)))
              for s in nearest]
     return View(text, [*_rows(times, 2), _nav(t, draft)])
 
 
 def _ts(slot: Slot) -> int:
     return int(slot.start.timestamp())
-
-
-def parse_day(text: str) -> date | None:
-    try:
-        return datetime.strptime(text, "%Y%m%d").date()
-    except ValueError:
-        return None

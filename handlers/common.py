@@ -103,13 +103,6 @@ def callback_data(update: Update) -> str:
     return (query.data or "") if query else ""
 
 
-def callback_number(update: Update, prefix: str) -> int | None:
-    """The id after `prefix` in the pressed button's data; None unless it is one (1-12 digits)."""
-    data = callback_data(update)
-    rest = data[len(prefix):] if data.startswith(prefix) else ""
-    return int(rest) if rest.isascii() and rest.isdigit() and len(rest) <= 12 else None
-
-
 async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
     """Answer a callback query; a query too old to answer is not an error. The answer is
     plain text, not HTML (see `plain_text`)."""

@@ -2,13 +2,11 @@
 
 Buttons carry a booking id, which a client can forge: every press reloads the booking and
 checks that it is the citizen's and can still be changed. The same buttons are used by
-reminders and notices: `my:c:<id>` cancel, `my:r:<id>` move (or book again, after the office
-cancelled it).
+reminders and notices: cancel, and move (or book again, after the office cancelled it).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -19,14 +17,14 @@ from bot.context import Context, UpdateHandler
 from bot.domain.flows import Draft, Step
 from bot.domain.model import Booking, Status, to_ts
 from bot.i18n import Translator
-from handlers import booking
+from handlers import booking, callbacks
 from handlers.booking_card import card
+from handlers.callbacks import MY_BOOKING, MyAction, my_booking
 from handlers.common import answer, button, callback_data, citizen, edit, send
 from handlers.menu import MY_BOOKINGS
 from storage import bookings
 from storage.citizens import Citizen
 
-_DATA = re.compile(r"^my:(c|cy|cn|r):(\d{1,12})$")
 REBOOKABLE = ("operator", "closure", "unconfirmed")
 """A booking the office cancelled can be booked again from its notice."""
 
@@ -44,9 +42,10 @@ async def list_bookings(update: Update, context: Context) -> None:
         blocks.append(_card(t, context, item))
         if item.status is not Status.BOOKED:
             continue
-        move = button(t.plain.gettext("Move {code}", code=item.code), f"my:r:{item.id}")
-        cancel = button(t.plain.pgettext("cancel a booking", "Cancel {code}",
-                                                 code=item.code), f"my:c:{item.id}")
+        move = button(t.plain.gettext("Move {code}", code=item.code),
+                      my_booking(MyAction.MOVE, item.id))
+        cancel = button(t.plain.pgettext("cancel a booking", "Cancel {code}", code=item.code),
+                        my_booking(MyAction.CANCEL, item.id))
         keyboard.append([move, cancel] if item.service in deps.office.services else [cancel])
     title = t.gettext("<b>Your bookings</b>")
     await send(update, context, title + "\n\n" + Markup("\n\n").join(blocks), keyboard)
@@ -58,15 +57,15 @@ def _card(t: Translator, context: Context, item: Booking) -> Markup:
 
 async def on_button(update: Update, context: Context) -> None:
     who, t = await citizen(update, context)
-    match = _DATA.match(callback_data(update))
-    found = await context.deps.db.read(bookings.get, int(match[2])) if match else None
-    if match is None or found is None or found.user_id != who.user_id:
+    pressed = callbacks.read_my_booking(callback_data(update))
+    found = await context.deps.db.read(bookings.get, pressed[1]) if pressed else None
+    if pressed is None or found is None or found.user_id != who.user_id:
         await answer(update, t.plain.gettext("This button is no longer valid."))
         await send(update, context, t.gettext("I cannot find that booking among yours. Here are "
                                               "your bookings: /mybookings"))
         return
-    action = match[1]
-    if action == "r":
+    action = pressed[0]
+    if action is MyAction.MOVE:
         await move(update, context, who, t, found)
         return
     problem = changeable(t, context, found)
@@ -74,14 +73,14 @@ async def on_button(update: Update, context: Context) -> None:
         await answer(update, problem, alert=True)
         return
     await answer(update)
-    if action == "c":
+    if action is MyAction.CANCEL:
         await send(update, context, t.gettext("Cancel this booking?") + "\n\n"
                    + _card(t, context, found),
                    [[button(t.plain.pgettext("cancel a booking", "Yes, cancel it"),
-                            f"my:cy:{found.id}"),
+                            my_booking(MyAction.CANCEL_YES, found.id)),
                      button(t.plain.pgettext("a citizen keeps a booking", "No, keep it"),
-                            f"my:cn:{found.id}")]])
-    elif action == "cn":
+                            my_booking(MyAction.CANCEL_NO, found.id))]])
+    elif action is MyAction.CANCEL_NO:
         await edit(update, context,
                    t.gettext("Fine: booking {code} stays as it is.", code=found.code))
     else:
@@ -138,5 +137,5 @@ async def move(update: Update, context: Context, who: Citizen, t: Translator,
 def handlers() -> list[UpdateHandler]:
     return [
         CommandHandler(MY_BOOKINGS.names, list_bookings, filters.ChatType.PRIVATE),
-        CallbackQueryHandler(on_button, pattern=r"^my:"),
+        CallbackQueryHandler(on_button, pattern=MY_BOOKING.pattern),
     ]

@@ -14,16 +14,10 @@ from bot.domain.notices import BOOKING_CANCELLED, WAITLIST_OFFER
 from bot.domain.schedules import REMINDER, confirm_deadline
 from bot.i18n import Translator
 from bot.services.triage import Notice
+from handlers import callbacks
+from handlers.callbacks import MyAction, my_booking
 from storage.waitlist import Offer
 
-I_WILL_BE_THERE = "rm:ok:"
-"""+ booking id: handlers/reminders.py."""
-CANCEL_BUTTON = "my:c:"
-MOVE = "my:r:"
-"""+ booking id: handlers/my_bookings.py (cancel after asking; move, or book again)."""
-TAKE_OFFER = "wl:take:"
-DECLINE_OFFER = "wl:no:"
-"""+ offer id: handlers/waitlist.py."""
 REASON_SHOWN = 500
 """Characters of an operator's reason shown, so that a notice never exceeds Telegram's limit."""
 
@@ -58,10 +52,10 @@ def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Markup, K
                 "confirmed by then is cancelled, and the time offered to others.",
                 deadline=t.when(deadline.astimezone(office.tz)))
         keyboard.append([_button(t.plain.gettext("✅ I'll be there"),
-                                 f"{I_WILL_BE_THERE}{booking.id}")])
+                                 callbacks.with_id(callbacks.I_WILL_BE_THERE, booking.id))])
     keyboard.append([_button(t.plain.pgettext("cancel a booking", "❌ Cancel"),
-                             f"{CANCEL_BUTTON}{booking.id}"),
-                     _button(t.plain.gettext("🔁 Move"), f"{MOVE}{booking.id}")])
+                             my_booking(MyAction.CANCEL, booking.id)),
+                     _button(t.plain.gettext("🔁 Move"), my_booking(MyAction.MOVE, booking.id))])
     return text, keyboard
 
 
@@ -82,7 +76,8 @@ def booking_cancelled(t: Translator, office: Office, booking: Booking,
         text = t.gettext("<b>Booking cancelled</b>\n\nYour booking {code} for {service} on {when} "
                          "was cancelled by the office.", **values)
     text += "\n\n" + t.gettext("We are sorry. You can choose another time:")
-    return text, [[_button(t.plain.gettext("📅 Book another time"), f"{MOVE}{booking.id}")]]
+    return text, [[_button(t.plain.gettext("📅 Book another time"),
+                           my_booking(MyAction.MOVE, booking.id))]]
 
 
 def waitlist_offer(t: Translator, office: Office, offer: Offer) -> tuple[Markup, Keyboard]:
@@ -93,8 +88,10 @@ def waitlist_offer(t: Translator, office: Office, offer: Offer) -> tuple[Markup,
         when=t.when(from_ts(offer.start, office.tz)),
         address=office.address, until=t.time(from_ts(offer.expires, office.tz)),
     )
-    return text, [[_button(t.plain.gettext("✅ Book it"), f"{TAKE_OFFER}{offer.id}"),
-                   _button(t.plain.gettext("No, thank you"), f"{DECLINE_OFFER}{offer.id}")]]
+    return text, [[_button(t.plain.gettext("✅ Book it"),
+                           callbacks.with_id(callbacks.OFFER_TAKE, offer.id)),
+                   _button(t.plain.gettext("No, thank you"),
+                           callbacks.with_id(callbacks.OFFER_DECLINE, offer.id))]]
 
 
 def notice_message(t: Translator, office: Office, notice: Notice) -> tuple[Markup, Keyboard]:

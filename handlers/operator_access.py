@@ -8,25 +8,24 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from telegram import BotCommandScopeChat, Message, Update
+from telegram import Bot, BotCommandScopeChat, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ExtBot, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import Context, Deps
+from bot.context import App, Context, Deps
+from bot.domain.flows import Party, Saved
 from bot.domain.messages import N_
 from bot.domain.model import to_ts
 from bot.i18n import Translator
 from handlers.common import Keyboard, answer, citizen, edit, send
 from handlers.menu import CITIZEN_COMMANDS, Command, bot_commands, command_list
 from handlers.start import unknown_button, unknown_command
-from storage import operator_drafts, operators
-from storage.operator_drafts import Draft
+from storage import drafts, operators
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +57,7 @@ def staff_commands(admin: bool) -> tuple[Command, ...]:
     return OPERATOR_COMMANDS + (ADMIN_COMMANDS if admin else ())
 
 
+Flow = TypeVar("Flow", bound=Saved)
 StaffHandler = Callable[[Update, Context, Staff], Awaitable[None]]
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 """What PTB's handler classes accept: a coroutine function, not any awaitable."""
@@ -95,27 +95,29 @@ def for_staff(handler: StaffHandler, *, admin: bool = False) -> Handler:
                 + command_list(staff.t, staff_commands(False)))
             return
         if update.message is not None:
-            await context.deps.db.write(operator_drafts.clear, staff.user_id)
+            await context.deps.db.write(drafts.delete, staff.user_id, Party.STAFF)
         await handler(update, context, staff)
 
     return guarded
 
 
-async def draft_of(context: Context, user_id: int, action: str | None = None) -> Draft | None:
-    """What the operator is in the middle of (of `action`, if given), unless abandoned."""
+async def draft_of(context: Context, user_id: int, kind: type[Flow]) -> Flow | None:
+    """What the operator is in the middle of, if it is a `kind` and not abandoned."""
     deps = context.deps
-    since = now_ts(deps) - deps.office.rules.conversation_timeout_minutes * 60
-    draft = await deps.db.read(operator_drafts.get, user_id, since)
-    return draft if draft is not None and action in (None, draft.action) else None
+    found = await deps.db.read(drafts.get, user_id, Party.STAFF)
+    timeout = deps.office.rules.conversation_timeout_minutes * 60
+    if found is None or found[1] < now_ts(deps) - timeout or not isinstance(found[0], kind):
+        return None
+    return found[0]
 
 
 def staff_command(command: Command, handler: StaffHandler, *,
-                  admin: bool = False) -> CommandHandler:
+                  admin: bool = False) -> CommandHandler[Context, None]:
     return CommandHandler(command.names, for_staff(handler, admin=admin), filters.ChatType.PRIVATE)
 
 
 def staff_button(pattern: str, handler: StaffHandler, *,
-                 admin: bool = False) -> CallbackQueryHandler:
+                 admin: bool = False) -> CallbackQueryHandler[Context, None]:
     return CallbackQueryHandler(for_staff(handler, admin=admin), pattern=pattern)
 
 
@@ -125,12 +127,6 @@ def today(deps: Deps) -> date:
 
 def now_ts(deps: Deps) -> int:
     return to_ts(deps.clock.now())
-
-
-def matched(update: Update, pattern: str) -> re.Match[str] | None:
-    """The pressed button's data, if it has exactly the expected form (it may be forged)."""
-    query = update.callback_query
-    return re.fullmatch(pattern, query.data or "") if query else None
 
 
 async def show(update: Update, context: Context, text: str,
@@ -148,7 +144,7 @@ async def invalid_button(update: Update, staff: Staff) -> None:
     await answer(update, staff.t.plain.gettext("That button is not valid any more."), alert=True)
 
 
-async def set_menu(bot: ExtBot[None], chat_id: int, t: Translator, admin: bool) -> None:
+async def set_menu(bot: Bot, chat_id: int, t: Translator, admin: bool) -> None:
     """The operator's own menu, in their chat only; a refusal only costs the menu."""
     commands = staff_commands(admin) + CITIZEN_COMMANDS
     try:
@@ -157,14 +153,14 @@ async def set_menu(bot: ExtBot[None], chat_id: int, t: Translator, admin: bool) 
         log.warning("operator menu for chat %s not set: %s", chat_id, error)
 
 
-async def drop_menu(bot: ExtBot[None], chat_id: int) -> None:
+async def drop_menu(bot: Bot, chat_id: int) -> None:
     try:
         await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
     except TelegramError as error:
         log.warning("operator menu for chat %s not removed: %s", chat_id, error)
 
 
-async def set_menus(application: Application) -> None:
+async def set_menus(application: App) -> None:
     """At start-up: every administrator's and operator's menu, in their language (an
     administrator who never wrote to the bot has no chat yet: that refusal is logged)."""
     deps: Deps = application.bot_data["deps"]

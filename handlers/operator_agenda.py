@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from markupsafe import Markup
 from telegram import InlineKeyboardButton, Update
 
 from bot.context import Context, UpdateHandler
-from bot.domain.arguments import ALL_DESKS, YEARS, Period, find_desk, parse_day
+from bot.domain.arguments import ALL_DESKS, Period, find_desk, parse_day
 from bot.domain.closing import closed_already
 from bot.domain.model import Office
+from handlers import callbacks
 from handlers.agenda_view import desk_name, pages
-from handlers.common import Keyboard, answer, button, send
+from handlers.callbacks import AGENDA as AGENDA_PAGE
+from handlers.callbacks import DESK as DESK_BUTTON
+from handlers.callbacks import DESK_CHOOSER
+from handlers.common import Keyboard, answer, button, callback_data, send
 from handlers.message_size import echoed
 from handlers.operator_access import (
     AGENDA,
@@ -21,7 +25,6 @@ from handlers.operator_access import (
     NEXT,
     Staff,
     invalid_button,
-    matched,
     now_ts,
     show,
     staff_button,
@@ -30,21 +33,10 @@ from handlers.operator_access import (
 )
 from storage import agenda, audit, closures, operators
 
-PAGE_DATA = r"op:ag:(\d{8}):([A-Za-z0-9_-]{1,24}|\*):(\d{1,4})"
 DESKS_PER_ROW = 5
 
 
-def agenda_data(day: date, desk: str | None, page: int = 0) -> str:
-    return f"op:ag:{day:%Y%m%d}:{desk or '*'}:{page}"
-
-
-def day_in(data: str) -> date | None:
-    """The `YYYYMMDD` of callback data as a date; None if it is no real date, or not in YEARS."""
-    try:
-        found = datetime.strptime(data, "%Y%m%d").date()
-    except ValueError:
-        return None
-    return found if found.year in YEARS else None
+agenda_data = callbacks.agenda
 
 
 def desk_keyboard(office: Office,
@@ -83,14 +75,12 @@ async def agenda_command(update: Update, context: Context, staff: Staff) -> None
 
 
 async def page_pressed(update: Update, context: Context, staff: Staff) -> None:
-    found = matched(update, PAGE_DATA)
-    day = day_in(found[1]) if found else None
-    desk = None if found is None or found[2] == "*" else found[2]
-    if found is None or day is None or (desk is not None and desk not in context.deps.office.desks):
+    found = callbacks.read_agenda(callback_data(update))
+    if found is None or (found.desk is not None and found.desk not in context.deps.office.desks):
         await invalid_button(update, staff)
         return
     await answer(update)
-    await show_page(update, context, staff, day, desk, int(found[3]))
+    await show_page(update, context, staff, found.day, found.desk, found.page)
 
 
 async def show_page(update: Update, context: Context, staff: Staff, day: date,
@@ -119,7 +109,7 @@ def page_keyboard(staff: Staff, office: Office, day: date, desk: str | None, pag
             (f"◀ {page}/{count}", page - 1), (f"{page + 2}/{count} ▶", page + 1),
         ) if 0 <= number < count])
     if desk is None:
-        rows.append([button(t.plain.gettext("Choose a desk"), f"op:dc:{day:%Y%m%d}")])
+        rows.append([button(t.plain.gettext("Choose a desk"), callbacks.desk_chooser(day))])
     else:
         codes = list(office.desks)
         index = codes.index(desk)
@@ -137,8 +127,7 @@ def page_keyboard(staff: Staff, office: Office, day: date, desk: str | None, pag
 
 async def desks_pressed(update: Update, context: Context, staff: Staff) -> None:
     """The desk chooser of a day's agenda."""
-    found = matched(update, r"op:dc:(\d{8})")
-    day = day_in(found[1]) if found else None
+    day = callbacks.read_desk_chooser(callback_data(update))
     if day is None:
         await invalid_button(update, staff)
         return
@@ -163,22 +152,22 @@ async def desk_command(update: Update, context: Context, staff: Staff) -> None:
     text = (t.gettext("Today you are at {desk}. Choose another:",
                       desk=desk_name(deps.office, current))
             if current else t.gettext("Which desk are you at today?"))
-    await send(update, context, text, desk_keyboard(deps.office, lambda c: f"op:dk:{c}"))
+    await send(update, context, text, desk_keyboard(deps.office, callbacks.desk))
 
 
 async def unknown_desk(update: Update, context: Context, staff: Staff, typed: str) -> None:
     await send(update, context, staff.t.gettext("There is no desk {desk}. Choose yours:",
                                                 desk=echoed(typed)),
-               desk_keyboard(context.deps.office, lambda code: f"op:dk:{code}"))
+               desk_keyboard(context.deps.office, callbacks.desk))
 
 
 async def desk_pressed(update: Update, context: Context, staff: Staff) -> None:
-    found = matched(update, r"op:dk:([A-Za-z0-9_-]{1,24})")
-    if found is None or found[1] not in context.deps.office.desks:
+    found = callbacks.read_desk(callback_data(update))
+    if found is None or found not in context.deps.office.desks:
         await invalid_button(update, staff)
         return
     await answer(update)
-    await set_desk(update, context, staff, found[1])
+    await set_desk(update, context, staff, found)
 
 
 async def set_desk(update: Update, context: Context, staff: Staff, desk: str) -> None:
@@ -193,7 +182,7 @@ def handlers() -> list[UpdateHandler]:
     return [
         staff_command(AGENDA, agenda_command),
         staff_command(DESK, desk_command),
-        staff_button(r"^op:ag:", page_pressed),
-        staff_button(r"^op:dc:", desks_pressed),
-        staff_button(r"^op:dk:", desk_pressed),
+        staff_button(AGENDA_PAGE.pattern, page_pressed),
+        staff_button(DESK_CHOOSER.pattern, desks_pressed),
+        staff_button(DESK_BUTTON.pattern, desk_pressed),
     ]

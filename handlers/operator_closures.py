@@ -8,7 +8,6 @@ days to bookings; the bookings it cancelled stay cancelled.
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from markupsafe import Markup
@@ -17,18 +16,21 @@ from telegram import Update
 from bot.context import Context, UpdateHandler
 from bot.domain.arguments import Period, find_desk, looks_like_desk, parse_period
 from bot.domain.closing import closed_already
+from bot.domain.flows import Party
 from bot.domain.model import REASON_LIMIT, Booking, Closure, Office
+from bot.domain.staff_flows import ClosureDraft
 from bot.i18n import Translator
 from bot.services import counter
+from handlers import callbacks
 from handlers.agenda_view import NAME_SHOWN, clip, desk_name
-from handlers.common import answer, button, send
+from handlers.callbacks import CLOSE_CONFIRM, CLOSURE, CLOSURE_LIFT, STOP
+from handlers.common import answer, button, callback_data, send
 from handlers.operator_access import (
     CLOSE,
     REOPEN,
     Staff,
     draft_of,
     invalid_button,
-    matched,
     now_ts,
     show,
     staff_button,
@@ -36,11 +38,8 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import date_examples
-from storage import closures, operator_drafts
+from storage import closures, drafts
 
-CLOSE_DRAFT = "close"
-"""The operator draft of a closure waiting for confirmation: {"first", "last", "desk", "reason",
-"nonce"}; the nonce is in the preview's button, so that only the latest preview confirms."""
 MAX_CLOSURE_DAYS = 366
 LISTED = 15
 """Bookings listed by name before "and N more"."""
@@ -117,10 +116,9 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
     affected, planned = await deps.db.read(
         counter.closing_plan, office, Closure(period.first, period.last, desk, reason),
         start=start, end=end, now=now_ts(deps))
-    nonce = secrets.token_hex(4)
-    await deps.db.write(operator_drafts.put, staff.user_id, CLOSE_DRAFT,
-                        {"first": period.first.isoformat(), "last": period.last.isoformat(),
-                         "desk": desk, "reason": reason, "nonce": nonce}, now_ts(deps))
+    draft = ClosureDraft.new(first=period.first.isoformat(), last=period.last.isoformat(),
+                             desk=desk, reason=reason)
+    await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
     lines = [t.gettext("Close <b>{scope}</b> {span}?", scope=_scope(office, t, desk),
                        span=_span(t, period.first, period.last)),
              t.gettext("Reason: {reason}", reason=reason or "—"), Markup()]
@@ -146,22 +144,21 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
                               len(doomed))
              if doomed else t.plain.pgettext("close the office", "Close"))
     await send(update, context, Markup("\n").join(lines),
-               [[button(label, f"op:c:ok:{nonce}"),
-                 button(t.plain.gettext("Don't close"), "op:stop")]])
+               [[button(label, callbacks.with_nonce(CLOSE_CONFIRM, draft.nonce)),
+                 button(t.plain.gettext("Don't close"), STOP.encode())]])
 
 
 async def close_confirmed(update: Update, context: Context, staff: Staff) -> None:
     deps, t, office = context.deps, staff.t, context.deps.office
-    found = matched(update, r"op:c:ok:([0-9a-f]{8})")
-    draft = await draft_of(context, staff.user_id, CLOSE_DRAFT)
-    if found is None or draft is None or draft.data.get("nonce") != found[1]:
+    nonce = callbacks.read_nonce(CLOSE_CONFIRM, callback_data(update))
+    draft = await draft_of(context, staff.user_id, ClosureDraft)
+    if nonce is None or draft is None or draft.nonce != nonce:
         await invalid_button(update, staff)
         return
-    period = Period(date.fromisoformat(draft.data["first"]),
-                    date.fromisoformat(draft.data["last"]))
+    period = Period(date.fromisoformat(draft.first), date.fromisoformat(draft.last))
     start, end = period.bounds(office.tz)
-    desk, reason = draft.data["desk"], draft.data["reason"]
-    await deps.db.write(operator_drafts.clear, staff.user_id)
+    desk, reason = draft.desk, draft.reason
+    await deps.db.write(drafts.delete, staff.user_id, Party.STAFF)
     closed = await deps.db.write(
         counter.close, office, period.first, period.last, desk, reason, start=start, end=end,
         actor=staff.user_id, now=now_ts(deps))
@@ -194,7 +191,8 @@ async def show_closures(update: Update, context: Context, staff: Staff,
             "changed there."))
         return
     await show(update, context, heading + t.gettext("Which closure do you lift?"),
-               [[button(_closure_label(t, deps.office, closure), f"op:r:{closure.id}")]
+               [[button(_closure_label(t, deps.office, closure),
+                        callbacks.with_id(CLOSURE_LIFT, closure.id or 0))]
                 for closure in active])
 
 
@@ -212,12 +210,12 @@ def _closure_label(t: Translator, office: Office, closure: Closure) -> str:
 
 
 async def lift_pressed(update: Update, context: Context, staff: Staff) -> None:
-    found = matched(update, r"op:r:(\d{1,12})")
-    if found is None:
+    closure_id = callbacks.read_id(CLOSURE_LIFT, callback_data(update))
+    if closure_id is None:
         await invalid_button(update, staff)
         return
     deps, t = context.deps, staff.t
-    lifted = await deps.db.write(counter.reopen, int(found[1]), actor=staff.user_id,
+    lifted = await deps.db.write(counter.reopen, closure_id, actor=staff.user_id,
                                  now=now_ts(deps))
     await answer(update, t.plain.gettext("Lifted.") if lifted else t.gettext("Already lifted."))
     heading = Markup()
@@ -234,6 +232,6 @@ def handlers() -> list[UpdateHandler]:
     return [
         staff_command(CLOSE, close_command),
         staff_command(REOPEN, reopen_command),
-        staff_button(r"^op:c:ok", close_confirmed),
-        staff_button(r"^op:r:", lift_pressed),
+        staff_button(CLOSURE.pattern, close_confirmed),
+        staff_button(CLOSURE_LIFT.pattern, lift_pressed),
     ]

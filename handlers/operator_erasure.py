@@ -13,19 +13,18 @@ from telegram import Update
 
 from bot.context import Context, UpdateHandler
 from bot.services import erasure
-from handlers.common import answer, button, send
-from handlers.operator_access import Staff, invalid_button, matched, now_ts, staff_button
+from handlers import callbacks
+from handlers.callbacks import PERSON_ERASE, PERSON_ERASE_YES
+from handlers.common import answer, button, callback_data, send
+from handlers.operator_access import Staff, invalid_button, now_ts, staff_button
 from handlers.operator_visit import show_visit
 from storage import bookings, privacy
-
-ASK = "op:e:"
-ERASE = "op:ek:"
 
 
 async def ask(update: Update, context: Context, staff: Staff) -> None:
     deps, t = context.deps, staff.t
-    found = matched(update, rf"{ASK}(\d{{1,12}})")
-    visit = await deps.db.read(bookings.get, int(found[1])) if found else None
+    booking_id = callbacks.read_id(PERSON_ERASE, callback_data(update))
+    visit = await deps.db.read(bookings.get, booking_id) if booking_id is not None else None
     scope = await deps.db.read(privacy.person_bookings, visit.id, now_ts(deps)) if visit else None
     if visit is None or scope is None:
         await invalid_button(update, staff)
@@ -44,19 +43,21 @@ async def ask(update: Update, context: Context, staff: Staff) -> None:
             scope.cancelled))
     lines.append(t.gettext("This cannot be undone."))
     await send(update, context, Markup("\n\n").join(lines),
-               [[button(t.gettext("Yes, erase"), f"{ERASE}{visit.id}"),
-                 button(t.gettext("No"), "op:stop")]])
+               [[button(t.plain.gettext("Yes, erase"),
+                        callbacks.with_id(PERSON_ERASE_YES, visit.id)),
+                 button(t.plain.gettext("No"), callbacks.STOP.encode())]])
 
 
 async def erase(update: Update, context: Context, staff: Staff) -> None:
     deps, t = context.deps, staff.t
-    found = matched(update, rf"{ERASE}(\d{{1,12}})")
-    erased = await erasure.erase_person(deps, int(found[1]), staff.user_id) if found else None
-    visit = await deps.db.read(bookings.get, int(found[1])) if found else None
+    booking_id = callbacks.read_id(PERSON_ERASE_YES, callback_data(update))
+    erased = (await erasure.erase_person(deps, booking_id, staff.user_id)
+              if booking_id is not None else None)
+    visit = await deps.db.read(bookings.get, booking_id) if booking_id is not None else None
     if erased is None or visit is None:
         await invalid_button(update, staff)
         return
-    await answer(update, t.gettext("Erased."))
+    await answer(update, t.plain.gettext("Erased."))
     await show_visit(update, context, staff, visit, t.ngettext(
         "<b>Personal data erased</b> from {n} booking; {cancelled} cancelled.",
         "<b>Personal data erased</b> from {n} bookings; {cancelled} cancelled.",
@@ -64,5 +65,5 @@ async def erase(update: Update, context: Context, staff: Staff) -> None:
 
 
 def handlers() -> list[UpdateHandler]:
-    return [staff_button(rf"^{ASK}", ask, admin=True),
-            staff_button(rf"^{ERASE}", erase, admin=True)]
+    return [staff_button(PERSON_ERASE.pattern, ask, admin=True),
+            staff_button(PERSON_ERASE_YES.pattern, erase, admin=True)]

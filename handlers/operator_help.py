@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context, UpdateHandler
-from handlers import start
+from handlers import callbacks, start
 from handlers.common import send
 from handlers.menu import HELP, START, command_list
 from handlers.operator_access import Staff, set_menu, staff_commands, staff_of
@@ -55,5 +55,5 @@ def handlers() -> list[UpdateHandler]:
         CommandHandler(HELP.names, _for_staff_too(
             start.help_command, lambda staff, _: command_list(staff.t)),
             filters.ChatType.PRIVATE),
-        CallbackQueryHandler(language_chosen, pattern=start.LANGUAGE_BUTTON),
+        CallbackQueryHandler(language_chosen, pattern=callbacks.LANGUAGE.pattern),
     ]

@@ -9,7 +9,9 @@ from telegram.ext import CommandHandler, filters
 from bot.context import Context, UpdateHandler
 from bot.domain.model import from_ts
 from bot.services import invites
-from handlers.common import Keyboard, answer, button, citizen, send
+from handlers import callbacks
+from handlers.callbacks import OPERATOR_REMOVE
+from handlers.common import Keyboard, answer, button, callback_data, citizen, send
 from handlers.menu import START, command_list
 from handlers.operator_access import (
     INVITE,
@@ -17,7 +19,6 @@ from handlers.operator_access import (
     Staff,
     drop_menu,
     invalid_button,
-    matched,
     now_ts,
     set_menu,
     show,
@@ -85,7 +86,8 @@ async def _listing(context: Context, staff: Staff) -> tuple[Markup, Keyboard]:
                                invite=INVITE.name(t.lang)))
     lines.append("\n" + t.gettext("Administrators (in the configuration): {ids}",
                                   ids=", ".join(map(str, deps.office.admins))))
-    keyboard = [[button(f"✕ {o.name}", f"op:rm:{o.user_id}")] for o in active]
+    keyboard = [[button(f"✕ {o.name}", callbacks.with_id(OPERATOR_REMOVE, o.user_id))]
+                for o in active]
     return Markup("\n").join(lines), keyboard
 
 
@@ -94,11 +96,10 @@ async def list_operators(update: Update, context: Context, staff: Staff) -> None
 
 
 async def remove(update: Update, context: Context, staff: Staff) -> None:
-    found = matched(update, r"op:rm:(\d{1,15})")
-    if found is None:
+    user_id = callbacks.read_id(OPERATOR_REMOVE, callback_data(update), callbacks.USER_DIGITS)
+    if user_id is None:
         await invalid_button(update, staff)
         return
-    user_id = int(found[1])
     deps, t = context.deps, staff.t
     removed = await deps.db.write(operators.remove, user_id, staff.user_id, now_ts(deps))
     if removed is None:
@@ -119,5 +120,5 @@ def handlers() -> list[UpdateHandler]:
     return [
         staff_command(INVITE, invite, admin=True),
         staff_command(OPERATORS, list_operators, admin=True),
-        staff_button(r"^op:rm:", remove, admin=True),
+        staff_button(OPERATOR_REMOVE.pattern, remove, admin=True),
     ]

@@ -15,6 +15,7 @@ from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.context import Context, UpdateHandler
 from bot.domain.booking_code import parse_code
+from bot.domain.flows import Saved
 from handlers.agenda_view import DETAIL_COMMAND, clip
 from handlers.common import send
 from handlers.menu import Command
@@ -62,7 +63,7 @@ async def text_received(update: Update, context: Context) -> None:
     text = message.text if message else None
     if user is None or not text or not LOOKS_LIKE_A_CODE.match(text) or parse_code(text) is None:
         return
-    if await draft_of(context, user.id) is not None:
+    if await draft_of(context, user.id, Saved) is not None:
         return  # an answer the operator is typing
     staff = await staff_of(update, context)
     if staff is None:

@@ -12,11 +12,10 @@ from bot.domain.arguments import Period
 from bot.domain.waiting_room import Desk, Room, room, waited
 from bot.i18n import Translator
 from handlers.agenda_view import PAGE_LIMIT, desk_name, units
+from handlers.callbacks import ROOM_REFRESH
 from handlers.common import answer, button
 from handlers.operator_access import ROOM, Staff, show, staff_button, staff_command, today
 from storage import agenda
-
-REFRESH = "op:room"
 
 
 def _minutes(span: timedelta) -> int:
@@ -73,8 +72,9 @@ async def show_room(update: Update, context: Context, staff: Staff) -> None:
     now = deps.clock.now()
     text = render(room(list(deps.office.desks), visits, now), context, staff.t, now)
     await answer(update)
-    await show(update, context, text, [[button(staff.t.plain.gettext("🔄 Refresh"), REFRESH)]])
+    refresh = button(staff.t.plain.gettext("🔄 Refresh"), ROOM_REFRESH.encode())
+    await show(update, context, text, [[refresh]])
 
 
 def handlers() -> list[UpdateHandler]:
-    return [staff_command(ROOM, show_room), staff_button(f"^{REFRESH}$", show_room)]
+    return [staff_command(ROOM, show_room), staff_button(ROOM_REFRESH.exact, show_room)]

@@ -9,7 +9,6 @@ from handlers import (
     operator_closures,
     operator_erasure,
     operator_help,
-    operator_input,
     operator_invites,
     operator_lookup,
     operator_reports,
@@ -18,12 +17,7 @@ from handlers import (
 )
 from handlers.operator_access import set_menus
 
-__all__ = ["before_start", "first", "handlers", "lookup", "set_menus"]
-
-
-def first() -> list[UpdateHandler]:
-    """For the group that runs before any other: an operator's typed answers."""
-    return operator_input.input_handlers()
+__all__ = ["before_start", "handlers", "lookup", "set_menus"]
 
 
 def lookup() -> list[UpdateHandler]:
@@ -48,5 +42,4 @@ def handlers() -> list[UpdateHandler]:
         *operator_closures.handlers(),
         *operator_erasure.handlers(),
         *operator_reports.handlers(),
-        *operator_input.handlers(),
     ]

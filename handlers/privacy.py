@@ -8,6 +8,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.context import Context, UpdateHandler
 from bot.domain.model import to_ts
 from bot.services import erasure
+from handlers import callbacks
+from handlers.callbacks import Erasure
 from handlers.common import answer, button, callback_data, citizen, edit, send
 from handlers.menu import DELETE_MY_DATA, PRIVACY
 from handlers.start import unknown_button
@@ -46,18 +48,19 @@ async def ask(update: Update, context: Context) -> None:
         "This cancels your {n} upcoming bookings and erases your name, codici fiscali and notes. "
         "Anonymous counts remain. Go ahead?", count) if count else t.gettext(
         "This erases your name, codici fiscali and notes. Anonymous counts remain. Go ahead?")
-    await send(update, context, text, [[button(t.plain.gettext("Yes, erase my data"), "pv:erase"),
-                                        button(t.plain.gettext("No"), "pv:keep")]])
+    await send(update, context, text,
+               [[button(t.plain.gettext("Yes, erase my data"), callbacks.privacy(Erasure.ERASE)),
+                 button(t.plain.gettext("No"), callbacks.privacy(Erasure.KEEP))]])
 
 
 async def on_button(update: Update, context: Context) -> None:
-    action = callback_data(update)
-    if action not in ("pv:erase", "pv:keep"):
+    action = callbacks.read_privacy(callback_data(update))
+    if action is None:
         await unknown_button(update, context)
         return
     who, t = await citizen(update, context)
     await answer(update)
-    if action == "pv:keep":
+    if action is Erasure.KEEP:
         await edit(update, context, t.gettext("Nothing was erased."))
         return
     deps = context.deps
@@ -76,5 +79,5 @@ def handlers() -> list[UpdateHandler]:
     return [
         CommandHandler(PRIVACY.names, notice, private),
         CommandHandler(DELETE_MY_DATA.names, ask, private),
-        CallbackQueryHandler(on_button, pattern=r"^pv:"),
+        CallbackQueryHandler(on_button, pattern=callbacks.PRIVACY.pattern),
     ]

@@ -6,16 +6,16 @@ is refused like a button that does not exist.
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import Context, UpdateHandler
 from bot.domain.model import Status, to_ts
-from handlers.common import answer, callback_number, citizen, edit
+from handlers import callbacks
+from handlers.callbacks import I_WILL_BE_THERE
+from handlers.common import answer, callback_data, citizen, edit
 from handlers.menu import BOOK
-from handlers.notices import I_WILL_BE_THERE, reminder
+from handlers.notices import reminder
 from storage import attendance
 
 
@@ -23,7 +23,7 @@ async def will_be_there(update: Update, context: Context) -> None:
     found, t = await citizen(update, context)
     deps = context.deps
     now = deps.clock.now()
-    booking_id = callback_number(update, I_WILL_BE_THERE)
+    booking_id = callbacks.read_id(I_WILL_BE_THERE, callback_data(update))
     result = None
     if booking_id is not None:
         result = await deps.db.write(attendance.confirm, booking_id, found.user_id, to_ts(now))
@@ -49,4 +49,4 @@ async def will_be_there(update: Update, context: Context) -> None:
 
 
 def handlers() -> list[UpdateHandler]:
-    return [CallbackQueryHandler(will_be_there, pattern=f"^{re.escape(I_WILL_BE_THERE)}")]
+    return [CallbackQueryHandler(will_be_there, pattern=I_WILL_BE_THERE.pattern)]

@@ -15,12 +15,12 @@ from telegram.ext import (
 from bot.context import Context, UpdateHandler
 from bot.domain.model import LANGUAGES
 from bot.i18n import Translator, language_for
+from handlers import callbacks
 from handlers.common import answer, button, callback_data, citizen, send
 from handlers.menu import HELP, LANGUAGE, START, command_list
 from storage import citizens
 
 LANGUAGE_NAMES = {"it": "Italiano", "en": "English"}
-LANGUAGE_BUTTON = r"^lang:"
 
 
 def welcome(t: Translator, context: Context) -> Markup:
@@ -51,14 +51,14 @@ async def help_command(update: Update, context: Context) -> None:
 
 async def language(update: Update, context: Context) -> None:
     _, t = await citizen(update, context)
-    keyboard = [[button(LANGUAGE_NAMES[lang], f"lang:{lang}") for lang in LANGUAGES]]
+    keyboard = [[button(LANGUAGE_NAMES[lang], callbacks.language(lang)) for lang in LANGUAGES]]
     await send(update, context, t.gettext("Choose your language:"), keyboard)
 
 
 async def language_chosen(update: Update, context: Context) -> None:
-    chosen = callback_data(update).removeprefix("lang:")
+    chosen = callbacks.read_language(callback_data(update), LANGUAGES)
     found, t = await citizen(update, context)
-    if chosen not in LANGUAGES:
+    if chosen is None:
         await answer(update, t.plain.gettext("That button is not valid. Use /language again."))
         return
     await context.deps.db.write(citizens.set_lang, found.user_id, chosen)
@@ -97,7 +97,7 @@ def handlers() -> list[UpdateHandler]:
         CommandHandler(START.names, start, filters.ChatType.PRIVATE),
         CommandHandler(HELP.names, help_command, filters.ChatType.PRIVATE),
         CommandHandler(LANGUAGE.names, language, filters.ChatType.PRIVATE),
-        CallbackQueryHandler(language_chosen, pattern=LANGUAGE_BUTTON),
+        CallbackQueryHandler(language_chosen, pattern=callbacks.LANGUAGE.pattern),
     ]
 
 

@@ -1,16 +1,13 @@
 """The waiting list, for the citizen: join it for some days, see and leave one's places, take or
 let go a time offered.
 
-Callback data, untrusted and re-checked on every press:
-- `wl:join:<service>`: shown by the /book flow when no time fits; asks which days suit.
-- `wl:in:<service>:<days>`: join for today to today + days (7, 14, or the booking horizon).
-- `wl:leave:<entry id>`: leave that place.
-- `wl:take:<offer id>`, `wl:no:<offer id>`: the offer's buttons (handlers/notices.py).
+Buttons (handlers/callbacks.py), untrusted and re-checked on every press: join (shown by the
+/book flow when no time fits) asks which days suit; the days chosen (7, 14, or the booking
+horizon) join; leave a place; take or decline an offer (handlers/notices.py).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -20,26 +17,29 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.context import Context, UpdateHandler
 from bot.domain.model import Office, from_ts, to_ts
 from bot.i18n import Translator
+from handlers import callbacks
 from handlers.booking import continue_with_time
+from handlers.callbacks import (
+    OFFER_DECLINE,
+    OFFER_TAKE,
+    WAITLIST_DAYS,
+    WAITLIST_JOIN,
+    WAITLIST_LEAVE,
+)
 from handlers.common import (
     Keyboard,
     answer,
     button,
     callback_data,
-    callback_number,
     citizen,
     drop_buttons,
     edit,
     send,
 )
 from handlers.menu import BOOK, WAITLIST
-from handlers.notices import DECLINE_OFFER, TAKE_OFFER
 from storage import waitlist
 from storage.waitlist import OfferRefusal, Place
 
-JOIN = "wl:join:"
-DAYS = "wl:in:"
-LEAVE = "wl:leave:"
 SPANS = (7, 14)
 """Days a citizen may wait for, besides the whole booking horizon."""
 
@@ -52,8 +52,8 @@ def spans(office: Office) -> list[int]:
 async def join(update: Update, context: Context) -> None:
     _, t = await citizen(update, context)
     office = context.deps.office
-    code = callback_data(update).removeprefix(JOIN)
-    if code not in office.services:
+    code = callbacks.read_waitlist_join(callback_data(update))
+    if code is None or code not in office.services:
         await answer(update, t.plain.gettext("That button is not valid."), alert=True)
         return
     await answer(update)
@@ -64,7 +64,7 @@ async def join(update: Update, context: Context) -> None:
         label = (t.plain.gettext("Any day until {day}", day=until)
                  if days == office.rules.horizon_days
                  else t.plain.gettext("The next {n} days, until {day}", n=days, day=until))
-        keyboard.append([button(label, f"{DAYS}{code}:{days}")])
+        keyboard.append([button(label, callbacks.waitlist_days(code, days))])
     await send(update, context, t.gettext(
         "<b>Waiting list: {service}</b>\n\nWhen a time becomes free on the days you choose, I "
         "offer it to you here and keep it for you for {minutes} minutes. Which days can you come?",
@@ -74,15 +74,16 @@ async def join(update: Update, context: Context) -> None:
 async def join_days(update: Update, context: Context) -> None:
     found, t = await citizen(update, context)
     deps = context.deps
-    code, _, days = callback_data(update).removeprefix(DAYS).rpartition(":")
-    if code not in deps.office.services or not days.isdecimal() or (
-            int(days) not in spans(deps.office)):
+    pressed = callbacks.read_waitlist_days(callback_data(update))
+    if pressed is None or pressed[0] not in deps.office.services or (
+            pressed[1] not in spans(deps.office)):
         await answer(update, t.plain.gettext("That button is not valid."), alert=True)
         return
+    code, days = pressed
     now = deps.clock.now()
     today = now.astimezone(deps.office.tz).date()
     entry, new = await deps.db.write(waitlist.join, found.user_id, code, today,
-                                     today + timedelta(days=int(days)), to_ts(now))
+                                     today + timedelta(days=days), to_ts(now))
     place = next(p for p in await deps.db.read(waitlist.places, found.user_id)
                  if p.entry.id == entry.id)
     values = {"service": deps.office.service_name(code, t.lang), "position": place.position,
@@ -117,7 +118,8 @@ def listing(t: Translator, office: Office, places: list[Place]) -> tuple[Markup,
             lines.append(t.gettext("A time is offered to you until {until}: see the message "
                                    "with the offer.",
                                    until=t.time(from_ts(place.offer.expires, office.tz))))
-        keyboard.append([button(f"{leave_label}: {name}", f"{LEAVE}{place.entry.id}")])
+        leave = callbacks.with_id(WAITLIST_LEAVE, place.entry.id)
+        keyboard.append([button(f"{leave_label}: {name}", leave)])
     return Markup("\n\n").join(lines), keyboard
 
 
@@ -130,7 +132,7 @@ async def show_places(update: Update, context: Context) -> None:
 async def leave(update: Update, context: Context) -> None:
     found, t = await citizen(update, context)
     deps = context.deps
-    entry_id = callback_number(update, LEAVE)
+    entry_id = callbacks.read_id(WAITLIST_LEAVE, callback_data(update))
     left = None
     if entry_id is not None:
         left = await deps.db.write(waitlist.leave, entry_id, found.user_id,
@@ -169,7 +171,7 @@ async def _refused(update: Update, context: Context, t: Translator, refusal: Off
 async def take(update: Update, context: Context) -> None:
     found, t = await citizen(update, context)
     deps = context.deps
-    offer_id = callback_number(update, TAKE_OFFER)
+    offer_id = callbacks.read_id(OFFER_TAKE, callback_data(update))
     now = to_ts(deps.clock.now())
     result = OfferRefusal.INVALID if offer_id is None else await deps.db.write(
         waitlist.take, offer_id, found.user_id, now)
@@ -190,7 +192,7 @@ async def take(update: Update, context: Context) -> None:
 async def decline(update: Update, context: Context) -> None:
     found, t = await citizen(update, context)
     deps = context.deps
-    offer_id = callback_number(update, DECLINE_OFFER)
+    offer_id = callbacks.read_id(OFFER_DECLINE, callback_data(update))
     result = OfferRefusal.INVALID if offer_id is None else await deps.db.write(
         waitlist.decline, offer_id, found.user_id, to_ts(deps.clock.now()))
     if isinstance(result, OfferRefusal):
@@ -202,16 +204,12 @@ async def decline(update: Update, context: Context) -> None:
     await deps.offer_free_times()
 
 
-def _starting(prefix: str) -> str:
-    return f"^{re.escape(prefix)}"
-
-
 def handlers() -> list[UpdateHandler]:
     return [
         CommandHandler(WAITLIST.names, show_places, filters.ChatType.PRIVATE),
-        CallbackQueryHandler(join, pattern=_starting(JOIN)),
-        CallbackQueryHandler(join_days, pattern=_starting(DAYS)),
-        CallbackQueryHandler(leave, pattern=_starting(LEAVE)),
-        CallbackQueryHandler(take, pattern=_starting(TAKE_OFFER)),
-        CallbackQueryHandler(decline, pattern=_starting(DECLINE_OFFER)),
+        CallbackQueryHandler(join, pattern=WAITLIST_JOIN.pattern),
+        CallbackQueryHandler(join_days, pattern=WAITLIST_DAYS.pattern),
+        CallbackQueryHandler(leave, pattern=WAITLIST_LEAVE.pattern),
+        CallbackQueryHandler(take, pattern=OFFER_TAKE.pattern),
+        CallbackQueryHandler(decline, pattern=OFFER_DECLINE.pattern),
     ]

@@ -16,7 +16,7 @@ from storage.occupancy import LONGEST, OCCUPYING_SQL, is_free
 OVERLAP_MESSAGE = "overlapping booking at the same desk"
 PERSON_OVERLAP_MESSAGE = "overlapping booking of the same person"
 ACTIVE_SQL = "('booked', 'checked_in', 'in_service')"
-"""Bookings not yet over: a person who has one is expected somewhere (migration 0010)."""
+"""Bookings not yet over: a person who has one is expected somewhere (migration 0004)."""
 
 
 class Refusal(enum.StrEnum):

@@ -78,7 +78,7 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
         " applied_ts INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER)))"
     )
     done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-    # 0010 rewrites the codici fiscali stored before their canonical form with the domain's rule.
+    # 0004 rewrites the codici fiscali stored before their canonical form with the domain's rule.
     conn.create_function("canonical_codice_fiscale", 1, canonical_or_as_stored,
                          deterministic=True)
     applied = []

@@ -144,3 +144,37 @@ def name_agrees_with_codice_fiscale(name: str, code: str) -> bool:
                     and codicefiscale.encode_firstname(" ".join(given)) == code[3:6]):
                 return True
     return False
+
+
+class Detail(enum.StrEnum):
+    """What a booking records of the person who will come, asked in this order."""
+
+    NAME = "name"
+    CODICE_FISCALE = "codice_fiscale"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a typed detail was refused: `length` characters over `limit`; a codice fiscale
+    `invalid` for that reason; or (limit 0) not a valid name at all."""
+
+    detail: Detail
+    length: int = 0
+    limit: int = 0
+    invalid: Invalid | None = None
+
+
+def check(detail: Detail, text: str) -> str | Problem | None:
+    """The detail as it is kept (None: no note), or what is wrong with it."""
+    if detail is Detail.NAME:
+        name = clean_name(text)
+        length = len(tidy_name(text))
+        return name or Problem(detail, length, NAME_LIMIT if length > NAME_LIMIT else 0)
+    if detail is Detail.CODICE_FISCALE:
+        code = read_codice_fiscale(text)
+        return Problem(detail, invalid=code) if isinstance(code, Invalid) else code
+    note = clean_note(text)
+    if note is None and text.strip():
+        return Problem(detail, len(text.strip()), NOTE_LIMIT)
+    return note

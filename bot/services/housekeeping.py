@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.domain.model import to_ts
 from bot.services.scope import Scope
-from storage import drafts, holds, operator_drafts
+from storage import drafts, holds
 
 FORGET_AFTER = 24 * 3600
 """An abandoned booking conversation is kept this long after its timeout, so that a citizen who
@@ -17,4 +17,3 @@ async def tidy(deps: Scope) -> None:
     timeout = deps.office.rules.conversation_timeout_minutes * 60
     await deps.db.write(holds.purge_expired, now)
     await deps.db.write(drafts.purge_stale, now - timeout, now - timeout - FORGET_AFTER)
-    await deps.db.write(operator_drafts.purge_stale, now - timeout)

@@ -36,11 +36,11 @@ async def test_a_walk_in_is_booked_now_with_a_valid_codice_fiscale(
     assert "Nome e cognome del cittadino?" in operator.last.text
     assert "in lettere" in (await operator.send("12345")).text
     await operator.send("  Giuseppe   <Verdi>  ")
-    assert operator.last.text == "Il codice fiscale?"
+    assert operator.last.text == "Ora scriva il codice fiscale di Giuseppe <Verdi>."
     bad = await operator.send("RSSMRA85T10A562X")
     assert bad.text.startswith("L'ultimo carattere di questo codice fiscale non corrisponde")
     await operator.send("rssmra 85t10 a562s")
-    assert "Nessuna nota" in operator.last.buttons()
+    assert "Salta" in operator.last.buttons()
     await operator.send("Delega del figlio")
     summary = operator.last
     assert "Prenotare" in summary.text
@@ -61,7 +61,7 @@ async def test_a_walk_in_is_booked_now_with_a_valid_codice_fiscale(
     assert stored == [(None, OPERATOR, "Giuseppe <Verdi>", "RSSMRA85T10A562S",
                        "Delega del figlio", to_ts(NOW), "cie_ritiro", "desk")]
     assert await value(db, "SELECT count(*) FROM audit WHERE action = 'add'") == 1
-    assert await value(db, "SELECT count(*) FROM operator_drafts") == 0
+    assert await value(db, "SELECT count(*) FROM drafts WHERE party = 'staff'") == 0
     assert await operator.press_data(book_here, summary) == "Questo pulsante non è più valido."
     assert await value(db, "SELECT count(*) FROM bookings") == 1
 
@@ -69,17 +69,17 @@ async def test_a_walk_in_is_booked_now_with_a_valid_codice_fiscale(
 async def test_the_limits_said_are_the_limits_applied(operator: LocalUser) -> None:
     await choose_time(operator, "10:00")
     refused = await operator.send("Ada " * 126)  # 503 characters
-    assert "al massimo 500 caratteri" in refused.text
+    assert "al massimo 500" in refused.text
     await operator.send("Ada " * 120)  # 479: taken
     await operator.send("RSSMRA85T10A562S")
-    assert "al massimo 300 caratteri" in (await operator.send("n" * 301)).text
+    assert "il massimo è 300" in (await operator.send("n" * 301)).text
 
 
 async def test_no_note(operator: LocalUser, db: Database) -> None:
     await choose_time(operator, "10:00")
     await operator.send("Ada Lovelace")
     await operator.send("RSSMRA85T10A562S")
-    await operator.press("Nessuna nota")
+    await operator.press("Salta")
     await operator.press("Prenota: al telefono")
     assert await rows(db, "SELECT name, note, channel FROM bookings") == [
         ("Ada Lovelace", None, "phone")]
@@ -90,8 +90,8 @@ async def test_the_summary_of_an_abandoned_booking_books_nothing_else(
     await choose_time(operator, "10:00")
     await operator.send("Ada Lovelace")
     await operator.send("RSSMRA85T10A562S")
-    no_note = operator.last.button("Nessuna nota")["callback_data"]
-    await operator.press("Nessuna nota")
+    no_note = operator.last.button("Salta")["callback_data"]
+    await operator.press("Salta")
     ada = operator.last_with_buttons()
     await choose_time(operator, "11:00")  # /aggiungi again: Ada's is abandoned
     await operator.send("Bruno Bianchi")
@@ -135,14 +135,14 @@ async def test_a_forged_time_is_refused(operator: LocalUser, db: Database) -> No
     assert await operator.press_data("op:a:d:cie:99991231") == "Questo pulsante non è più valido."
     assert await operator.press_data("op:a:t:cie_ritiro:999999999999") == (
         "Questo pulsante non è più valido.")  # no date has it
-    assert await value(db, "SELECT count(*) FROM operator_drafts") == 0
+    assert await value(db, "SELECT count(*) FROM drafts WHERE party = 'staff'") == 0
 
 
 async def test_a_command_abandons_the_booking_in_progress(
         operator: LocalUser, db: Database, make_user: UserFactory) -> None:
     await choose_time(operator, "10:00")
     await operator.send("/agenda")
-    assert await value(db, "SELECT count(*) FROM operator_drafts") == 0
+    assert await value(db, "SELECT count(*) FROM drafts WHERE party = 'staff'") == 0
     reply = await operator.send("Ada Lovelace")  # now just text, for the citizens' side
     assert "Ada Lovelace" not in reply.text
 
@@ -152,7 +152,7 @@ async def test_a_draft_left_too_long_is_forgotten(operator: LocalUser, clock: Fa
     await choose_time(operator, "10:00")
     clock.advance(minutes=31)
     await operator.send("Ada Lovelace")
-    assert "Il codice fiscale?" not in operator.last.text
+    assert "Ora scriva il codice fiscale" not in operator.last.text
     assert await value(db, "SELECT count(*) FROM bookings") == 0
 
 
@@ -162,10 +162,11 @@ async def test_an_abandoned_draft_does_not_keep_the_citizen_s_details(
     await operator.send("Ada Lovelace")
     await operator.send("RSSMRA85T10A562S")
     await housekeeping.tidy(deps)
-    assert await value(db, "SELECT count(*) FROM operator_drafts") == 1  # still being typed
+    staff_drafts = "SELECT count(*) FROM drafts WHERE party = 'staff'"
+    assert await value(db, staff_drafts) == 1  # still being typed
     clock.advance(minutes=31)
     await housekeeping.tidy(deps)
-    assert await value(db, "SELECT count(*) FROM operator_drafts") == 0
+    assert await value(db, "SELECT count(*) FROM drafts WHERE party = 'staff'") == 0
 
 
 async def test_a_restart_in_the_middle_loses_nothing(
@@ -177,8 +178,8 @@ async def test_a_restart_in_the_middle_loses_nothing(
     async with restarted:
         await prepare(restarted)
         again = LocalUser(api, restarted, OPERATOR)
-        assert "Nessuna nota" in (await again.send("RSSMRA85T10A562S")).buttons()
-        await again.press("Nessuna nota")
+        assert "Salta" in (await again.send("RSSMRA85T10A562S")).buttons()
+        await again.press("Salta")
         await again.press("Prenota")
     assert await rows(db, "SELECT name, codice_fiscale FROM bookings") == [
         ("Ada Lovelace", "RSSMRA85T10A562S")]
@@ -217,7 +218,7 @@ async def test_an_operator_sees_the_booking_in_the_way_and_may_book_anyway(
     await operator.press("09:10")
     await operator.send("Mario Rossi")
     await operator.send(CF[0])
-    await operator.press("Nessuna nota")
+    await operator.press("Salta")
     assert await operator.press("Prenota comunque: allo sportello") == "Prenotato."
     assert await rows(db, "SELECT start_ts, person_overlap_by, channel FROM bookings"
                           " WHERE id = 3") == [(to_ts(FRIDAY.replace(minute=10)), 600, "desk")]

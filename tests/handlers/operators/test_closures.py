@@ -144,7 +144,7 @@ async def test_wrong_closures_are_explained(operator: LocalUser, db: Database) -
     answer = (await operator.send("/chiudi domani S99 formazione")).text
     assert "Non esiste lo sportello S99: non è stato chiuso nulla." in answer
     assert "S01, S02" in answer
-    assert await value(db, "SELECT count(*) FROM operator_drafts") == 0
+    assert await value(db, "SELECT count(*) FROM drafts WHERE party = 'staff'") == 0
 
 
 async def test_a_day_closed_already_is_not_closed_again(operator: LocalUser, db: Database) -> None:

@@ -37,7 +37,7 @@ async def test_an_edited_detail_link_name_or_reason_is_answered(
     await operator.press("Annulla la prenotazione", shown)
     await operator.send("Guasto")
     assert (await operator.edit("Guasto allo sportello")).text == EDITED
-    assert await value(db, "SELECT json_extract(data, '$.reason') FROM operator_drafts"
+    assert await value(db, "SELECT json_extract(data, '$.reason') FROM drafts WHERE party = 'staff'"
                        ) == "Guasto"
     await operator.send("/aggiungi")
     await operator.press("Carta d'identità elettronica — ritiro")
@@ -45,7 +45,7 @@ async def test_an_edited_detail_link_name_or_reason_is_answered(
     await operator.press("12:00")
     await operator.send("Ada Lovelace")
     assert (await operator.edit("Ada Byron")).text == EDITED
-    assert await value(db, "SELECT json_extract(data, '$.name') FROM operator_drafts"
+    assert await value(db, "SELECT json_extract(data, '$.name') FROM drafts WHERE party = 'staff'"
                        ) == "Ada Lovelace"
     no_errors(operator)
 

@@ -184,7 +184,7 @@ async def test_a_cancellation_can_be_stopped(operator: LocalUser, db: Database,
     await operator.press("Interrompi")
     assert operator.last.text == "Interrotto: non è stato cambiato nulla."
     assert await status(db, booking) == "booked"
-    assert await value(db, "SELECT count(*) FROM operator_drafts") == 0
+    assert await value(db, "SELECT count(*) FROM drafts WHERE party = 'staff'") == 0
 
 
 async def test_a_walk_in_booking_cancelled_is_not_notified(

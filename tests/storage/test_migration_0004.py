@@ -1,4 +1,4 @@
-"""Migration 0010 on a database written before it: codici fiscali stored as typed become
+"""Migration 0004 on a database written before it: codici fiscali stored as typed become
 canonical, existing overlaps of one person are left alone, new ones are refused."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ CF = "RSSMRA85T10A390L"
 STORED = (CF, f"{CF}\u200b", f"{CF}.", "R-S-S-M-R-A-8-5-T-1-0-A-3-9-0-L",
           CF.translate({ord(c): ord(c) + 0xFEE0 for c in CF}), "not a code at all")
 """What the old check let in (and, last, what it never did, which stays as it is)."""
-BEFORE = 10
+BEFORE = 4
 
 
 def old_file(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,18 +47,18 @@ async def test_codici_fiscali_stored_as_typed_become_canonical(
     old_file(tmp_path / "old.db", monkeypatch)
     db = await Database.open(tmp_path / "old.db")
     try:
-        def read(conn: sqlite3.Connection) -> tuple[list[str], str, dict, dict]:
+        def read(conn: sqlite3.Connection) -> tuple[list[str], str, dict, list[str]]:
             return ([row[0] for row in conn.execute(
                         "SELECT codice_fiscale FROM bookings ORDER BY id")],
                     conn.execute("SELECT last_cf FROM citizens").fetchone()[0],
                     json.loads(conn.execute("SELECT data FROM drafts").fetchone()[0]),
-                    json.loads(conn.execute("SELECT data FROM operator_drafts").fetchone()[0]))
+                    [row[0] for row in conn.execute("SELECT party FROM drafts")])
 
-        stored, last_cf, draft, operator_draft = await db.read(read)
+        stored, last_cf, draft, parties = await db.read(read)
         assert stored == [CF] * 5 + ["not a code at all"]
         assert last_cf == CF
         assert draft == {"nonce": "abcd", "codice_fiscale": CF}
-        assert operator_draft == {"cf": CF}
+        assert parties == ["citizen"]  # an operator's draft in progress was dropped by 0005
         # the overlaps made before stay, and still move on through the visit steps
         await db.write(lambda conn: conn.execute(
             "UPDATE bookings SET status = 'checked_in' WHERE code = 'C1'"))

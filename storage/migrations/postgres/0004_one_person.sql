@@ -1,4 +1,4 @@
--- Issue 10, PostgreSQL twin of ../0010_one_person.sql (best effort: written before the
+-- Issue 10, PostgreSQL twin of ../0004_one_person.sql (best effort: written before the
 -- PostgreSQL backend of issue 13 landed; needs a UTF-8 database and PostgreSQL 13+).
 
 -- Codici fiscali in the canonical form of bot/identity.py: NFKC, without spaces, invisible
