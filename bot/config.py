@@ -35,6 +35,7 @@ from bot.domain.model import (
     Closure,
     Contacts,
     Desk,
+    Goals,
     Interval,
     Office,
     Reminder,
@@ -46,6 +47,8 @@ from storage.db import is_url
 SAMPLE_NAME = "sample_office.toml"
 LONGEST_SERVICE = 720
 """Minutes: the database refuses a longer booking."""
+ZERO_WAIT_MOST = 120
+"""Minutes: a longer "attesa zero" would not be one."""
 
 
 def sample_path() -> Path:
@@ -164,6 +167,20 @@ def _reminders(reader: Reader) -> tuple[Reminder, ...]:
     return tuple(out)
 
 
+def _goals(reader: Reader) -> Goals:
+    for name in reader.table:
+        if name not in {spec.name for spec in fields(Goals)}:
+            raise reader.fail(name, reader.table[name], "unknown setting")
+    target = reader.table.get("online_share_target")
+    if target is not None and (isinstance(target, bool) or not isinstance(target, int | float)
+                               or not 0 < target <= 1):
+        raise reader.fail("online_share_target", target,
+                          "expected a share above 0 and at most 1 (0.2 for 20%)")
+    return Goals(zero_wait_minutes=reader.positive("zero_wait_minutes", Goals().zero_wait_minutes,
+                                                   zero=True, most=ZERO_WAIT_MOST),
+                 online_share_target=None if target is None else float(target))
+
+
 DEFAULT_REMINDERS = (Reminder(days_before=1, at=18 * 60), Reminder(hours_before=2))
 
 
@@ -233,6 +250,7 @@ def parse_office(data: Mapping[str, Any], file: str) -> Office:
         reminders=_reminders(reminders) if "offsets" in reminders.table else DEFAULT_REMINDERS,
         waitlist_offer_minutes=root.sub("waitlist").positive("offer_minutes", 30),
         admins=tuple(admins),
+        goals=_goals(root.sub("stats")),
         contacts=_contacts(office),
     )
 

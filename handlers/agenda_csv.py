@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.model import Booking, Office
-from bot.domain.visits import status_label
+from bot.domain.visits import CHANNEL_LABELS, status_label
+from bot.domain.waiting import minutes_waited
 from bot.i18n import Translator
 from handlers.agenda_view import service_name
 
@@ -35,12 +36,13 @@ def _columns(t: Translator) -> list[str]:
         p.pgettext("agenda column", "Name"),
         p.pgettext("agenda column", "Codice fiscale"),
         p.pgettext("agenda column", "Note"),
-        p.pgettext("agenda column", "Booked by"),
+        p.pgettext("agenda column", "Channel"),
         p.pgettext("agenda column", "Confirmed"),
         p.pgettext("agenda column", "Arrived"),
         p.pgettext("agenda column", "Started"),
         p.pgettext("agenda column", "Ended"),
         p.pgettext("agenda column", "Minutes at the desk"),
+        p.pgettext("agenda column", "Minutes waited"),
     ]
 
 
@@ -48,6 +50,10 @@ def _inert(text: str | None) -> str:
     if not text:
         return ""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _minutes(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def to_csv(visits: Sequence[Booking], office: Office, t: Translator) -> bytes:
@@ -64,8 +70,8 @@ def to_csv(visits: Sequence[Booking], office: Office, t: Translator) -> bytes:
             service_name(office, visit.service, t), t.plain.gettext(status_label(visit)),
             visit.code,
             _inert(visit.name), visit.codice_fiscale or "", _inert(visit.note),
-            t.plain.gettext("operator") if visit.created_by is not None else "Telegram",
+            t.plain.gettext(CHANNEL_LABELS[visit.channel]),
             at(visit.confirmed), at(visit.checked_in), at(visit.started), at(visit.served),
-            "" if visit.minutes_at_desk is None else str(visit.minutes_at_desk),
+            _minutes(visit.minutes_at_desk), _minutes(minutes_waited(visit)),
         ])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -113,7 +113,8 @@ async def continue_with_time(update: Update, context: Context, service: str,
     who, t = await citizen(update, context)
     office = context.deps.office
     draft = Draft.new(category=office.services[service].category, service=service,
-                      day=start.astimezone(office.tz).date().isoformat(), start=to_ts(start))
+                      day=start.astimezone(office.tz).date().isoformat(), start=to_ts(start),
+                      offered=to_ts(start))
     draft.step = Step(draft.next_detail())
     await begin(update, context, who, t, draft)
 

@@ -10,7 +10,7 @@ from telegram import InputFile, Update
 from bot.context import Context
 from bot.domain import ics, schedules
 from bot.domain.flows import Draft, Step
-from bot.domain.model import Booking, Office, from_ts, to_ts
+from bot.domain.model import Booking, Channel, Office, from_ts, to_ts
 from bot.i18n import Translator
 from bot.services import booking, free_time
 from handlers.booking_card import card, documents
@@ -81,6 +81,7 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
         max_per_codice_fiscale=rules.max_active_per_codice_fiscale, replaces=draft.replaces,
         replaceable_until=to_ts(now) + rules.cancellation_cutoff_hours * 3600,
         scheduled=schedules.schedule(office, service, start, now),
+        channel=Channel.WAITLIST if draft.offered == draft.start else Channel.CHAT,
     )
     result = (await deps.db.write(booking.book_for_citizen, request, to_ts(now)) if desks
               else Refusal.CLOSED if cal.closure(day) is not None else Refusal.TAKEN)

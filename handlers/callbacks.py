@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import NamedTuple, TypeVar
 
 from bot.domain.arguments import YEARS
+from bot.domain.model import Channel
 from bot.domain.visits import Action
 
 MAX_BYTES = 64
@@ -328,8 +329,11 @@ ADD_DAY = Family("op:a:d:")
 ADD_TIME = Family("op:a:t:")
 ADD_NO_NOTE = Family("op:a:nonote:")
 ADD_CONFIRM = Family("op:a:ok:")
+"""+ nonce:channel: book, for a caller on the phone or a citizen at the counter."""
 ADD_ANYWAY = Family("op:a:both:")
-"""+ nonce: book although the person has another booking at an overlapping time."""
+"""+ nonce:channel: book although the person has another booking at an overlapping time."""
+ADD_CHANNELS = (Channel.PHONE, Channel.DESK)
+"""How an operator's booking is made."""
 CLOSURE = Family("op:c:")
 """Every /close button (the handler answers a malformed one)."""
 CLOSE_CONFIRM = Family("op:c:ok:")
@@ -364,6 +368,19 @@ def read_add_time(data: str) -> tuple[str, int] | None:
     service = code(fields[0]) if fields else None
     start = number(fields[1], SECONDS_DIGITS) if fields else None
     return (service, start) if service is not None and start is not None else None
+
+
+def add_booking(family: Family, nonce: str, channel: Channel) -> str:
+    """Book (ADD_CONFIRM) or Book anyway (ADD_ANYWAY) the draft it was sent for, as `channel`."""
+    return family.encode(nonce, channel)
+
+
+def read_add_booking(family: Family, data: str) -> tuple[str, Channel] | None:
+    fields = family.fields(data, 2)
+    if fields is None or not NONCE.fullmatch(fields[0]):
+        return None
+    channel = _choice(Channel, fields[1])
+    return (fields[0], channel) if channel in ADD_CHANNELS else None
 
 
 def with_nonce(family: Family, nonce: str) -> str:

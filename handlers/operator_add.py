@@ -2,9 +2,11 @@
 
 Service, day and time by buttons (from the same availability citizens see, without the minimum
 notice, so a walk-in can be served now); then name, codice fiscale and an optional note typed in
-turn; then a summary to confirm. The booking has no Telegram account (user_id NULL) and records
-the operator in `created_by`. Every press is checked again: the time may have gone meanwhile.
-A person who already has a booking at an overlapping time is booked only with Book anyway.
+turn; then a summary to confirm, with one Book button for a caller on the phone and one for a
+citizen at the counter (the booking's channel). The booking has no Telegram account (user_id NULL)
+and records the operator in `created_by`. Every press is checked again: the time may have gone
+meanwhile. A person who already has a booking at an overlapping time is booked only with Book
+anyway (on the phone, or at the counter).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from bot.context import Context, UpdateHandler
 from bot.domain.availability import DayState, service_closure
 from bot.domain.flows import Party
 from bot.domain.identity import Detail
-from bot.domain.model import Booking, Office, Service, from_ts, to_ts
+from bot.domain.model import Booking, Channel, Office, Service, from_ts, to_ts
 from bot.domain.staff_flows import AddDraft, AddStep, add_at
 from bot.i18n import Translator
 from bot.services import booking, free_time
@@ -75,10 +77,11 @@ async def pressed(update: Update, context: Context, staff: Staff) -> None:
         await time_chosen(update, context, staff, services[time[0]], time[1])
     elif nonce := callbacks.read_nonce(ADD_NO_NOTE, data):
         await draft_pressed(update, context, staff, AddStep.NOTE, nonce)
-    elif nonce := callbacks.read_nonce(ADD_CONFIRM, data):
-        await draft_pressed(update, context, staff, AddStep.SUMMARY, nonce)
-    elif nonce := callbacks.read_nonce(ADD_ANYWAY, data):
-        await draft_pressed(update, context, staff, AddStep.SUMMARY, nonce, anyway=True)
+    elif pressed := callbacks.read_add_booking(ADD_CONFIRM, data):
+        await draft_pressed(update, context, staff, AddStep.SUMMARY, pressed[0], pressed[1])
+    elif pressed := callbacks.read_add_booking(ADD_ANYWAY, data):
+        await draft_pressed(update, context, staff, AddStep.SUMMARY, pressed[0], pressed[1],
+                            anyway=True)
     else:
         await invalid_button(update, staff)
 
@@ -179,16 +182,21 @@ async def confirm(update: Update, context: Context, staff: Staff, draft: AddDraf
     if draft.note:
         text += Markup("\n") + t.gettext("Note: {note}", note=draft.note)
     stop = button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)
-    keyboard = [[button(t.plain.pgettext("confirm a booking", "Book"),
-                        callbacks.with_nonce(ADD_CONFIRM, draft.nonce)), stop]]
+    p, nonce = t.plain, draft.nonce
+    keyboard = [[button(p.pgettext("confirm a booking", "Book: on the phone"),
+                        callbacks.add_booking(ADD_CONFIRM, nonce, Channel.PHONE)),
+                 button(p.pgettext("confirm a booking", "Book: at the counter"),
+                        callbacks.add_booking(ADD_CONFIRM, nonce, Channel.DESK))],
+                [stop]]
     if other is not None:
         day = from_ts(start, deps.office.tz).date()
         text += Markup("\n\n") + overlap_warning(t, deps.office, other)
-        keyboard = [[button(t.plain.gettext("Book anyway"),
-                            callbacks.with_nonce(ADD_ANYWAY, draft.nonce)),
-                     button(t.plain.gettext("Another time"),
-                            callbacks.add_day(draft.service, day))],
-                    [stop]]
+        keyboard = [[button(p.gettext("Book anyway: on the phone"),
+                            callbacks.add_booking(ADD_ANYWAY, nonce, Channel.PHONE)),
+                     button(p.gettext("Book anyway: at the counter"),
+                            callbacks.add_booking(ADD_ANYWAY, nonce, Channel.DESK))],
+                    [button(p.gettext("Another time"), callbacks.add_day(draft.service, day)),
+                     stop]]
     await show(update, context, text, keyboard)
 
 
@@ -216,9 +224,10 @@ async def not_free(update: Update, context: Context, staff: Staff, service: Serv
 
 
 async def draft_pressed(update: Update, context: Context, staff: Staff, wanted: AddStep,
-                        nonce: str, *, anyway: bool = False) -> None:
-    """Skip the note, Book or Book anyway: each acts on the draft it was sent for, at the
-    matching step."""
+                        nonce: str, channel: Channel | None = None, *,
+                        anyway: bool = False) -> None:
+    """Skip the note, Book or Book anyway (these two for a channel): each acts on the draft it
+    was sent for, at the matching step."""
     deps = context.deps
     draft = await draft_of(context, staff.user_id, AddDraft)
     if draft is None or draft.nonce != nonce or draft.step is not wanted:
@@ -230,11 +239,12 @@ async def draft_pressed(update: Update, context: Context, staff: Staff, wanted: 
         await answer(update)
         await confirm(update, context, staff, draft)
         return
-    await book(update, context, staff, draft, anyway=anyway)
+    assert channel is not None
+    await book(update, context, staff, draft, channel, anyway=anyway)
 
 
-async def book(update: Update, context: Context, staff: Staff, draft: AddDraft, *,
-               anyway: bool) -> None:
+async def book(update: Update, context: Context, staff: Staff, draft: AddDraft,
+               channel: Channel, *, anyway: bool) -> None:
     """Book; `anyway`: even over another booking of the same person (the operator said so)."""
     deps, t = context.deps, staff.t
     assert draft.service is not None
@@ -248,7 +258,8 @@ async def book(update: Update, context: Context, staff: Staff, draft: AddDraft, 
             user_id=None, service=service.code, desks=desks, start=start,
             end=start + service.duration * 60, day=from_ts(start, deps.office.tz).date(),
             name=draft.name, codice_fiscale=draft.codice_fiscale, note=draft.note,
-            created_by=staff.user_id, person_overlap_by=staff.user_id if anyway else None),
+            created_by=staff.user_id, person_overlap_by=staff.user_id if anyway else None,
+            channel=channel),
             to_ts(deps.clock.now()))
     if isinstance(result, InTheWay):  # booked meanwhile: the summary now says which
         await answer(update, t.plain.gettext("This person now has a booking at an overlapping "

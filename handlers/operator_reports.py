@@ -10,7 +10,7 @@ from telegram import InputFile, Update
 from bot.context import Context, UpdateHandler
 from bot.domain.arguments import Period, parse_period
 from bot.domain.calibration import MAX_MINUTES, valid_minutes, with_durations
-from bot.domain.statistics import compute
+from bot.services.statistics import period_stats
 from handlers.agenda_csv import to_csv
 from handlers.common import send
 from handlers.message_size import echoed
@@ -26,7 +26,6 @@ from handlers.operator_access import (
 from handlers.operator_agenda import date_examples
 from handlers.stats_view import stats_message
 from storage import agenda, audit, service_durations
-from storage import stats as stored_stats
 
 MAX_REPORT_DAYS = 366
 DEFAULT_STATS_SPAN = "month"
@@ -53,17 +52,15 @@ async def stats_command(update: Update, context: Context, staff: Staff) -> None:
     period = await _period(update, context, staff, DEFAULT_STATS_SPAN, spans=True)
     if period is None:
         return
-    start, end = period.bounds(deps.office.tz)
-    facts = await deps.db.read(stored_stats.facts, start, end)
     office = deps.office
-    computed = await asyncio.to_thread(compute, facts, office, period)
+    computed = await period_stats(deps.db, office, period)
     await deps.db.write(audit.record, now_ts(deps), staff.user_id, "stats",
                         detail=f"{period.first.isoformat()}..{period.last.isoformat()}")
-    text = stats_message(computed, office, t)
+    hint = None
     if staff.admin and any(item.suggested for item in computed.services):
-        text += "\n\n" + t.gettext("To apply a suggestion: /{command} code minutes",
-                                   command=CALIBRATE.name(t.lang))
-    await send(update, context, text)
+        hint = t.gettext("To apply a suggestion: /{command} code minutes",
+                         command=CALIBRATE.name(t.lang))
+    await send(update, context, stats_message(computed, office, t, hint))
     if deps.chart is not None:
         chart = await asyncio.to_thread(deps.chart, computed, office, t)
         assert update.effective_chat is not None

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.domain.booking_code import new_code
-from bot.domain.model import Booking, Scheduled, Status, from_ts
+from bot.domain.model import Booking, Channel, Scheduled, Status, from_ts
 from storage import closures, holds, outbox
 from storage.engine import OVERLAP, Connection, IntegrityError, savepoint
 from storage.occupancy import LONGEST, OCCUPYING_SQL, is_free
@@ -50,6 +50,8 @@ class Request:
     scheduled: Sequence[Scheduled] = ()
     person_overlap_by: int | None = None
     """The operator who books this on purpose over another booking of the same person."""
+    channel: Channel = Channel.CHAT
+    """How it is made: an operator's booking says PHONE or DESK (bot/services/booking.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +124,13 @@ def _insert(conn: Connection, request: Request, desk: str, now: int) -> Booked |
                 row = conn.execute(
                     "INSERT INTO bookings (code, user_id, service, desk, start_ts, end_ts, name,"
                     " codice_fiscale, note, created_ts, created_by, rescheduled_from,"
-                    " person_overlap_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " person_overlap_by, channel)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (code) DO NOTHING RETURNING id",
                     (code, request.user_id, request.service, desk, request.start, request.end,
                      request.name, request.codice_fiscale, request.note, now,
-                     request.created_by, request.replaces, request.person_overlap_by),
+                     request.created_by, request.replaces, request.person_overlap_by,
+                     request.channel),
                 ).fetchone()
         except IntegrityError as error:
             if error.constraint == OVERLAP:
@@ -197,6 +201,7 @@ def from_row(row: Any) -> Booking:
         confirmed=at("confirmed_ts"), checked_in=at("checked_in_ts"), started=at("started_ts"),
         served=at("served_ts"), no_show=at("no_show_ts"), cancelled=at("cancelled_ts"),
         cancelled_by=row["cancelled_by"], cancel_reason=row["cancel_reason"],
+        channel=Channel(row["channel"]),
     )
 
 

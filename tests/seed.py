@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from codicefiscale import codicefiscale
 
-from bot.domain.model import Office, local_datetime, to_ts
+from bot.domain.model import Channel, Office, local_datetime, to_ts
 from storage import bookings, citizens
 from storage.bookings import Booked, Request
 from storage.db import Database
@@ -38,13 +38,14 @@ class Planned:
 
 def request(office: Office, service: str, start: datetime, *, desk: str | None = None,
             user_id: int | None = None, name: str = "Mario Rossi",
-            cf: str = CODICE_FISCALE, note: str | None = None) -> Request:
+            cf: str = CODICE_FISCALE, note: str | None = None,
+            channel: Channel = Channel.CHAT, created_by: int | None = None) -> Request:
     length = office.services[service].duration * 60
     return Request(user_id=user_id, service=service,
                    desks=[desk] if desk else office.services[service].desks,
                    start=to_ts(start), end=to_ts(start) + length,
                    day=start.astimezone(office.tz).date(), name=name, codice_fiscale=cf,
-                   note=note)
+                   note=note, channel=channel, created_by=created_by)
 
 
 def book_all(conn: Connection, requests: list[Request], now: int) -> list[int]:
@@ -120,9 +121,12 @@ async def value(db: Database, sql: str, *args: object) -> object:
 def insert_history(conn: Connection, office: Office, first: date, last: date,
                    per_day: int, seed: int = 1) -> int:
     """A past of `per_day` visits on each open day in [first, last], already run: most served
-    (timed around each service's duration), some no-shows, some cancelled. Written row by row
-    for speed, as a year would take too long through the booking flow; returns the count."""
+    (arrived around their time, started a few minutes late, timed around each service's
+    duration), some no-shows, some cancelled; booked in the chat, by phone, at the counter or
+    from the waiting list. Written row by row for speed, as a year would take too long through
+    the booking flow; returns the count."""
     rng = random.Random(seed)
+    channels = [Channel.CHAT] * 12 + [Channel.WAITLIST] + [Channel.PHONE] * 4 + [Channel.DESK] * 3
     rows = []
     day = first
     while day <= last:
@@ -131,22 +135,26 @@ def insert_history(conn: Connection, office: Office, first: date, last: date,
                 start = to_ts(item.start)
                 duration = office.services[item.service].duration
                 end = start + duration * 60
-                created = start - rng.randint(1800, 30 * 86400)
+                channel = rng.choice(channels)
+                created = (start - rng.randint(0, 900) if channel == Channel.DESK
+                           else start - rng.randint(1800, 30 * 86400))
                 fate = rng.random()
-                status, began, served, no_show, cancelled = "served", None, None, None, None
+                status, arrived, began, served, no_show, cancelled = (
+                    "served", None, None, None, None, None)
                 if fate < 0.05:
                     status, cancelled = "cancelled", created + (start - created) // 2
                 elif fate < 0.11:
                     status, no_show = "no_show", start + 900
                 else:
-                    began = start + rng.randint(0, 300)
+                    arrived = start + rng.randint(-900, 300) if rng.random() < 0.8 else None
+                    began = max(start, arrived or start) + rng.randint(0, 300)
                     served = began + max(60, int(rng.gauss(duration * 1.1, duration / 4) * 60))
                 rows.append((f"H{day:%y%m%d}{n:04d}", item.service, item.desk, start, end,
-                             status, f"Cittadino {n}", CODICE_FISCALE, created, began, served,
-                             no_show, cancelled))
+                             status, f"Cittadino {n}", CODICE_FISCALE, created, arrived, began,
+                             served, no_show, cancelled, channel))
         day += timedelta(days=1)
     conn.executemany(
         "INSERT INTO bookings (code, service, desk, start_ts, end_ts, status, name,"
-        " codice_fiscale, created_ts, started_ts, served_ts, no_show_ts, cancelled_ts)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        " codice_fiscale, created_ts, checked_in_ts, started_ts, served_ts, no_show_ts,"
+        " cancelled_ts, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return len(rows)

@@ -136,6 +136,9 @@ class Draft(Person):
     fixed: bool = False
     """Service and person come from an earlier booking (moving one, or rebooking one the
     office cancelled): the conversation starts at the day and skips the details."""
+    offered: int | None = None
+    """The start of a waiting-list offer taken up: booked at that time, the booking's channel
+    is the waiting list."""
 
     def back(self) -> None:
         """One step back, forgetting the detail of the step returned to."""

@@ -144,6 +144,16 @@ class Contacts:
 
 
 @dataclass(frozen=True, slots=True)
+class Goals:
+    """What the office's figures are held against (`[stats]` in the office file)."""
+
+    zero_wait_minutes: int = 5
+    """"Attesa zero": a visit started within this many minutes of its due moment waited none."""
+    online_share_target: float | None = None
+    """The share of visits booked online the office aims at (0.2 for 20 %), if any."""
+
+
+@dataclass(frozen=True, slots=True)
 class Office:
     name: str
     address: str
@@ -161,6 +171,7 @@ class Office:
     waitlist_offer_minutes: int = 30
     admins: tuple[int, ...] = ()
     contacts: Contacts = Contacts()
+    goals: Goals = Goals()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -190,8 +201,27 @@ class Status(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class Channel(enum.StrEnum):
+    """How a booking was made."""
+
+    CHAT = "chat"
+    """By the citizen, in the chat with the bot."""
+    PHONE = "phone"
+    """By an operator, for a citizen on the phone."""
+    DESK = "desk"
+    """By an operator, for a citizen at the counter: a walk-in."""
+    WAITLIST = "waitlist"
+    """By the citizen, taking up a time offered from the waiting list."""
+
+
+ONLINE = (Channel.CHAT, Channel.WAITLIST)
+"""The channels in which citizens booked by themselves."""
+
+
 OCCUPYING = (Status.BOOKED, Status.CHECKED_IN, Status.IN_SERVICE, Status.SERVED)
 """Statuses whose booking holds its desk's time; cancelled and no-show free it."""
+ATTENDED = (Status.CHECKED_IN, Status.IN_SERVICE, Status.SERVED)
+"""Statuses of a visit the citizen came to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +282,7 @@ class Booking:
     cancelled_by: str | None = None
     """citizen, operator, closure, unconfirmed or erasure."""
     cancel_reason: str | None = None
+    channel: Channel = Channel.CHAT
 
     @property
     def minutes_at_desk(self) -> int | None:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.messages import N_
-from bot.domain.model import Booking, Status
+from bot.domain.model import Booking, Channel, Status
 
 
 class Action(enum.StrEnum):
@@ -56,6 +56,13 @@ STATUS_LABELS = {
     Status.CANCELLED: N_("cancelled"),
 }
 CONFIRMED_LABEL = N_("confirmed")
+CHANNEL_LABELS = {
+    Channel.CHAT: N_("chat"),
+    Channel.PHONE: N_("phone"),
+    Channel.DESK: N_("walk-in"),
+    Channel.WAITLIST: N_("waiting list"),
+}
+"""How each booking was made, as the CSV export names it."""
 
 
 def status_label(visit: Booking) -> str:

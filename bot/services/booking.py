@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.model import Channel
 from storage import audit, bookings, citizens, drafts
 from storage.bookings import Booked, InTheWay, Refusal, Request
 from storage.engine import Connection
@@ -24,6 +25,7 @@ def book_on_behalf(conn: Connection, request: Request,
     """A booking by an operator (`request.created_by`) for a citizen on the phone or present;
     one made over another booking of the same person says so in the audit."""
     assert request.created_by is not None
+    assert request.channel in (Channel.PHONE, Channel.DESK), request.channel
     booked = bookings.book(conn, request, now)
     if isinstance(booked, Booked):
         audit.record(conn, now, request.created_by, "add", booked.id,

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from bot.cli import EXIT_CONFIG, main, summary
 from bot.config import load_office, parse_office, read_settings, sample_path
 from bot.config_reader import ConfigError
-from bot.domain.model import Office
+from bot.domain.model import Goals, Office
 
 SAMPLE = sample_path().read_text(encoding="utf-8")
 
@@ -69,6 +69,23 @@ MISTAKES = {
                            "overlapping intervals"),
     "desk that is a table": ('desks = ["S17", "S18"]', 'desks = ["S17", { code = "S18" }]',
                              "services.matrimonio.desks", "{'code': 'S18'}", "unknown desk"),
+    "online target in percent": ("online_share_target = 0.2", "online_share_target = 20",
+                                 "stats.online_share_target", "20",
+                                 "expected a share above 0 and at most 1 (0.2 for 20%)"),
+    "online target as text": ("online_share_target = 0.2", 'online_share_target = "20%"',
+                              "stats.online_share_target", "'20%'",
+                              "expected a share above 0 and at most 1 (0.2 for 20%)"),
+    "online target of nothing": ("online_share_target = 0.2", "online_share_target = 0",
+                                 "stats.online_share_target", "0",
+                                 "expected a share above 0 and at most 1 (0.2 for 20%)"),
+    "negative zero wait": ("zero_wait_minutes = 5", "zero_wait_minutes = -5",
+                           "stats.zero_wait_minutes", "-5", "negative"),
+    "zero wait of hours": ("zero_wait_minutes = 5", "zero_wait_minutes = 600",
+                           "stats.zero_wait_minutes", "600", "at most 120"),
+    "zero wait in words": ("zero_wait_minutes = 5", 'zero_wait_minutes = "cinque"',
+                           "stats.zero_wait_minutes", "'cinque'", "expected a whole number"),
+    "unknown stats setting": ("zero_wait_minutes = 5", "zero_wait = 5",
+                              "stats.zero_wait", "5", "unknown setting"),
 }
 
 
@@ -144,6 +161,9 @@ def test_the_sample_loads(office: Office, tmp_path: Path) -> None:
     assert "Donatus" in office.holidays[date(2026, 8, 7)]  # Arezzo's patron saint
     elsewhere = load_office(broken(tmp_path, 'holidays_subdivision = "AR"', ""))
     assert date(2026, 8, 7) not in elsewhere.holidays  # the province brings it
+    assert office.goals == Goals(zero_wait_minutes=5, online_share_target=0.2)
+    no_goals = broken(tmp_path, "online_share_target = 0.2", "")
+    assert load_office(no_goals).goals == Goals(zero_wait_minutes=5, online_share_target=None)
 
 
 def test_check_config_summarises_the_sample(office: Office,

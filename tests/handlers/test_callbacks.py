@@ -58,8 +58,12 @@ def test_add(service: str, day: date, start: int, nonce: str) -> None:
     assert callbacks.read_add_service(fits(callbacks.add_service(service))) == service
     assert callbacks.read_add_day(fits(callbacks.add_day(service, day))) == (service, day)
     assert callbacks.read_add_time(fits(callbacks.add_time(service, start))) == (service, start)
-    for family in (callbacks.ADD_NO_NOTE, callbacks.ADD_CONFIRM, callbacks.CLOSE_CONFIRM):
+    for family in (callbacks.ADD_NO_NOTE, callbacks.CLOSE_CONFIRM):
         assert callbacks.read_nonce(family, fits(callbacks.with_nonce(family, nonce))) == nonce
+    for family in (callbacks.ADD_CONFIRM, callbacks.ADD_ANYWAY):
+        for channel in callbacks.ADD_CHANNELS:
+            data = fits(callbacks.add_booking(family, nonce, channel))
+            assert callbacks.read_add_booking(family, data) == (nonce, channel)
 
 
 @given(CODES, st.integers(0, 9999), DAYS, st.sampled_from(Action), IDS)
@@ -79,7 +83,9 @@ def test_the_rest(code: str, days: int, day: date, action: Action, booking_id: i
     "my:c:", "my:c:-1", "my:c:١٢", "my:c:" + "9" * 13, "my:z:1", "my:c:1:2", "rm:ok:1 ",
     "op:ag:20261340:*:0", "op:ag:00010101:*:0", "op:ag:20261126:S 1:0", "op:ag:20261126:*:",
     "op:v:zap:1", "op:v:in:²", "op:a:t:cie:" + "9" * 11, "op:a:d:cie:2026112", "op:a:ok:ABCDEFGH",
-    "op:a:ok:", "op:c:ok", "wl:in:cie:7:7", "wl:in:cie:²", "pv:zzz", "lang:xx", "x" * 65,
+    "op:a:ok:", "op:a:ok:abcd", "op:a:ok:abcd:chat", "op:a:ok:abcd:waitlist", "op:a:ok:abcd:desk:",
+    "op:a:both:abcd", "op:a:both:ABCD:phone", "op:c:ok", "wl:in:cie:7:7", "wl:in:cie:²",
+    "pv:zzz", "lang:xx", "x" * 65,
     "op:rm:" + "9" * 16,
 ])
 def test_malformed_data_decodes_to_nothing(data: str) -> None:
@@ -92,7 +98,8 @@ def test_malformed_data_decodes_to_nothing(data: str) -> None:
         lambda d: callbacks.read_id(callbacks.I_WILL_BE_THERE, d),
         lambda d: callbacks.read_id(callbacks.OPERATOR_REMOVE, d, callbacks.USER_DIGITS),
         lambda d: callbacks.read_id(callbacks.CLOSURE_LIFT, d),
-        lambda d: callbacks.read_nonce(callbacks.ADD_CONFIRM, d),
+        lambda d: callbacks.read_add_booking(callbacks.ADD_CONFIRM, d),
+        lambda d: callbacks.read_add_booking(callbacks.ADD_ANYWAY, d),
         lambda d: callbacks.read_nonce(callbacks.CLOSE_CONFIRM, d),
     ]
     assert [read(data) for read in readers] == [None] * len(readers)

@@ -47,17 +47,22 @@ async def test_a_walk_in_is_booked_now_with_a_valid_codice_fiscale(
     assert "Giuseppe <Verdi> (RSSMRA85T10A562S)" in summary.text
     assert "Nota: Delega del figlio" in summary.text
     assert await value(db, "SELECT count(*) FROM bookings") == 0  # nothing before Book
-    assert await operator.press("Prenota", summary) == "Prenotato."
+    assert summary.buttons() == ["Prenota: al telefono", "Prenota: allo sportello", "Interrompi"]
+    book_here = summary.button("allo sportello")["callback_data"]
+    nonce = book_here.split(":")[3]
+    for forged in (f"op:a:ok:{nonce}", f"op:a:ok:{nonce}:chat", f"op:a:ok:{nonce}:waitlist"):
+        assert await operator.press_data(forged, summary) == "Questo pulsante non è più valido."
+    assert await operator.press("Prenota: allo sportello", summary) == "Prenotato."
     assert "Codice per il cittadino" in operator.last.text
     assert "Prenotata da Olga Operatrice" in operator.last.text
     assert "Arrivato" in operator.last.buttons()
     stored = await rows(db, "SELECT user_id, created_by, name, codice_fiscale, note, start_ts,"
-                            " service FROM bookings")
+                            " service, channel FROM bookings")
     assert stored == [(None, OPERATOR, "Giuseppe <Verdi>", "RSSMRA85T10A562S",
-                       "Delega del figlio", to_ts(NOW), "cie_ritiro")]
+                       "Delega del figlio", to_ts(NOW), "cie_ritiro", "desk")]
     assert await value(db, "SELECT count(*) FROM audit WHERE action = 'add'") == 1
     assert await value(db, "SELECT count(*) FROM drafts WHERE party = 'staff'") == 0
-    assert await operator.press_data("op:a:ok", summary) == "Questo pulsante non è più valido."
+    assert await operator.press_data(book_here, summary) == "Questo pulsante non è più valido."
     assert await value(db, "SELECT count(*) FROM bookings") == 1
 
 
@@ -75,8 +80,9 @@ async def test_no_note(operator: LocalUser, db: Database) -> None:
     await operator.send("Ada Lovelace")
     await operator.send("RSSMRA85T10A562S")
     await operator.press("Salta")
-    await operator.press("Prenota")
-    assert await rows(db, "SELECT name, note FROM bookings") == [("Ada Lovelace", None)]
+    await operator.press("Prenota: al telefono")
+    assert await rows(db, "SELECT name, note, channel FROM bookings") == [
+        ("Ada Lovelace", None, "phone")]
 
 
 async def test_the_summary_of_an_abandoned_booking_books_nothing_else(
@@ -194,11 +200,14 @@ async def test_an_operator_sees_the_booking_in_the_way_and_may_book_anyway(
     assert ("⚠️ Mario Rossi ha già una prenotazione in un orario che si sovrappone: Carta "
             "d'identità elettronica — richiesta, venerdì 27 novembre 2026, 09:00") in summary.text
     assert f"(/b{booking_id})" in summary.text
-    assert summary.buttons() == ["Prenota comunque", "Un altro orario", "Interrompi"]
+    assert summary.buttons() == [
+        "Prenota comunque: al telefono", "Prenota comunque: allo sportello", "Un altro orario",
+        "Interrompi"]
     await operator.press("Un altro orario", summary)
     await operator.press("10:00")
     assert "⚠️" not in operator.last.text
-    assert operator.last.buttons() == ["Prenota", "Interrompi"]
+    assert operator.last.buttons() == ["Prenota: al telefono", "Prenota: allo sportello",
+                                       "Interrompi"]
     await operator.press("Prenota")
     assert await rows(db, "SELECT start_ts, person_overlap_by FROM bookings ORDER BY id") == [
         (to_ts(FRIDAY), None), (to_ts(FRIDAY.replace(hour=10)), None)]
@@ -210,9 +219,9 @@ async def test_an_operator_sees_the_booking_in_the_way_and_may_book_anyway(
     await operator.send("Mario Rossi")
     await operator.send(CF[0])
     await operator.press("Salta")
-    assert await operator.press("Prenota comunque") == "Prenotato."
-    assert await rows(db, "SELECT start_ts, person_overlap_by FROM bookings WHERE id = 3") == [
-        (to_ts(FRIDAY.replace(minute=10)), 600)]
+    assert await operator.press("Prenota comunque: allo sportello") == "Prenotato."
+    assert await rows(db, "SELECT start_ts, person_overlap_by, channel FROM bookings"
+                          " WHERE id = 3") == [(to_ts(FRIDAY.replace(minute=10)), 600, "desk")]
     assert await rows(db, "SELECT detail FROM audit WHERE action = 'add' ORDER BY id") == [
         ("",), ("same person overlap allowed",)]
     no_errors(operator, citizen)
