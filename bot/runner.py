@@ -8,7 +8,7 @@ import signal
 
 from telegram.request import BaseRequest
 
-from bot.app import build_application, prepare
+from bot.app import UPDATE_TYPES, build_application, prepare
 from bot.config import Settings
 from bot.model import Office
 from storage.db import Database
@@ -32,8 +32,7 @@ async def serve(settings: Settings, office: Office, request: BaseRequest | None 
             await prepare(application)
             await application.start()
             assert application.updater is not None
-            await application.updater.start_polling(allowed_updates=["message",
-                                                                     "callback_query"])
+            await application.updater.start_polling(allowed_updates=list(UPDATE_TYPES))
             log.info("Sportello is running for %s", office.name)
             await stop.wait()
             log.info("stopping")
