@@ -53,6 +53,11 @@ def drop_expired(conn: sqlite3.Connection, now: int) -> int:
     ).rowcount
 
 
+def any_due(conn: sqlite3.Connection, now: int) -> bool:
+    return conn.execute("SELECT 1 FROM outbox WHERE state = 'pending' AND due_ts <= ? LIMIT 1",
+                        (now,)).fetchone() is not None
+
+
 def _next(conn: sqlite3.Connection, now: int, avoid: Collection[int]) -> int | None:
     marks = ", ".join("?" * len(avoid))
     row = conn.execute(
