@@ -6,11 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.local_api import Fault, LocalBotAPI
+from bot.model import Office
 from bot.testing.webhook_client import Telegram, WebhookUser
 from bot.worker import Worker
 from storage import inbox
 from storage.db import Database
 from tests.bot.conftest import PATH, StartWorkers, client
+from tests.handlers.conftest import Steps
+from tests.seed import rows, value
 
 
 def start_update(user: WebhookUser, update_id: int) -> dict[str, Any]:
@@ -19,13 +22,15 @@ def start_update(user: WebhookUser, update_id: int) -> dict[str, Any]:
         "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
 
 
-async def test_a_citizen_talks_to_the_bot_through_the_webhook(
+async def test_a_citizen_books_through_the_webhook(
         start_workers: StartWorkers, telegram_to: Callable[[list[Worker]], Telegram],
-        api: LocalBotAPI) -> None:
+        api: LocalBotAPI, office: Office, db: Database) -> None:
     telegram = telegram_to(await start_workers())
     user = WebhookUser(api, telegram, 1001)
-    answer = await user.send("/start")
-    assert "Sportello" in answer.text or "prenot" in answer.text.lower()
+    assert (await user.send("/start")).text.startswith("Benvenuto allo Sportello Unico")
+    code = await Steps(office).book(user)
+    assert await rows(db, "SELECT user_id, status FROM bookings WHERE code = ?", code) == [
+        (1001, "booked")]
 
 
 async def test_a_request_without_the_secret_token_is_refused(
@@ -39,7 +44,7 @@ async def test_a_request_without_the_secret_token_is_refused(
     wrong = await telegram.post(start_update(user, 2), secret="test-secret_2")
     empty = await telegram.post(start_update(user, 3), secret="")
     assert (missing.status_code, wrong.status_code, empty.status_code) == (403, 403, 403)
-    assert await db.read(lambda conn: conn.execute("SELECT count(*) FROM inbox").fetchone()[0]) == 0
+    assert await value(db, "SELECT count(*) FROM inbox") == 0
     right = await telegram.post(start_update(user, 4))
     assert right.status_code == 200
     await telegram.processed(4)

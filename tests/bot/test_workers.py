@@ -17,6 +17,7 @@ from bot.worker import Worker
 from storage import inbox
 from storage.db import Database
 from tests.bot.conftest import StartWorkers, WallClock
+from tests.seed import rows
 
 COMMANDS = ("/start", "/help", "/privacy", "/language", "/help", "/start")
 
@@ -97,5 +98,5 @@ async def test_a_chat_held_by_a_dead_worker_is_taken_over_when_its_lease_expires
     assert await worker.lanes.poll_once() == 1
     await telegram.processed(5)
     assert len(user.messages) == 1
-    assert await db.read(lambda conn: tuple(conn.execute(
-        "SELECT state, attempts FROM inbox WHERE update_id = 5").fetchone())) == ("done", 2)
+    assert await rows(db, "SELECT state, attempts FROM inbox WHERE update_id = 5") == [
+        ("done", 2)]
