@@ -99,9 +99,11 @@ def read_webhook_settings(environ: Mapping[str, str], token: str, *, workers: in
     if not _SECRET.match(secret):
         raise ConfigError(ENVIRONMENT, "SPORTELLO_WEBHOOK_SECRET", Placeholder("<not shown>"),
                           "1 to 256 letters, digits, _ or - (Telegram's rule)")
+    if workers is not None and not 1 <= workers <= 64:
+        raise ConfigError("<command line>", "--workers", workers, "expected 1 to 64")
+    if port is not None and not 1 <= port <= 65535:
+        raise ConfigError("<command line>", "--port", port, "expected 1 to 65535")
     count = workers or int(_number(environ, "SPORTELLO_WORKERS", 1, 1, 64, whole=True))
-    if not 1 <= count <= 64:
-        raise ConfigError("<command line>", "--workers", count, "expected 1 to 64")
     tuning = Tuning(
         lease_seconds=_number(environ, "SPORTELLO_LEASE_SECONDS", Tuning.lease_seconds, 2, 600),
         send_rate=_number(environ, "SPORTELLO_SEND_RATE", TELEGRAM_RATE / count, 0,
