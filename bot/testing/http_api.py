@@ -61,9 +61,16 @@ def create_app(api: LocalBotAPI) -> Starlette:
 @asynccontextmanager
 async def serving(api: LocalBotAPI) -> AsyncIterator[str]:
     """Serve `api` on a free loopback port while inside; yields its base URL."""
-    listening = socket.create_server(("127.0.0.1", 0))  # connections wait here until served
+    # Connections wait here until served. Made a TCP socket by name, so that asyncio turns off
+    # Nagle's algorithm on the connections it accepts: else each answer waits for the client's
+    # delayed acknowledgement, 40 ms.
+    listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listening.bind(("127.0.0.1", 0))
+    listening.listen()
+    # Connections are kept open longer than clients keep them (httpx: 5 s), so that none is
+    # closed by the server just as a client sends on it.
     server = uvicorn.Server(uvicorn.Config(create_app(api), log_config=None, access_log=False,
-                                           lifespan="off"))
+                                           lifespan="off", timeout_keep_alive=60))
     running = asyncio.create_task(server.serve(sockets=[listening]))
     try:
         yield f"http://127.0.0.1:{listening.getsockname()[1]}"
