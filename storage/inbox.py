@@ -46,14 +46,20 @@ _UNLEASED = (
 )
 
 
+CANDIDATES = 8
+"""Chats tried in one claim: on PostgreSQL another worker may take the first a moment before."""
+
+
 def claim(conn: sqlite3.Connection, holder: str, now: int, lease: int) -> Delivery | None:
     """Take the chat of the oldest pending update no one else is processing, and that update;
-    None if there is none (or another worker took that chat a moment before)."""
-    row = conn.execute(f"SELECT i.chat_id {_UNLEASED} ORDER BY i.update_id LIMIT 1",
-                       (now,)).fetchone()
-    if row is None:
-        return None
-    return next_of_chat(conn, row[0], holder, now, lease)
+    None if there is none."""
+    rows = conn.execute(f"SELECT i.chat_id {_UNLEASED} ORDER BY i.update_id LIMIT ?",
+                        (now, CANDIDATES)).fetchall()
+    for chat_id in dict.fromkeys(row[0] for row in rows):
+        found = next_of_chat(conn, chat_id, holder, now, lease)
+        if found is not None:
+            return found
+    return None
 
 
 def next_of_chat(conn: sqlite3.Connection, chat_id: int, holder: str, now: int,

@@ -86,3 +86,11 @@ async def telegram_to(db: Database) -> AsyncIterator[Callable[[list[Worker]], Te
     yield make
     for each in clients:
         await each.aclose()
+
+
+def sample(text: str, name: str) -> float:
+    """The value of the sample `name` (with its labels) in a Prometheus exposition."""
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.rsplit(" ", 1)[1])
+    raise LookupError(f"{name} not in:\n{text}")

@@ -24,6 +24,7 @@ from bot.testing.deployment import PATH, SECRET, deployment
 from bot.testing.webhook_client import Telegram, WebhookUser
 from storage import bookings, citizens, leases, outbox
 from storage.db import Database
+from tests.bot.conftest import sample
 from tests.handlers.conftest import CF
 from tests.seed import request, rows
 
@@ -114,6 +115,7 @@ async def test_sigkill_of_the_outbox_worker_loses_nothing_and_doubles_nothing(
         await asyncio.wait_for(booking, 60)
         [(now_leading,)] = await rows(db, "SELECT holder FROM leases WHERE name = ?",
                                       leases.JOBS)
+        metrics = (await http.get("/metrics")).text
 
     assert now_leading != leader
     times = Counter(reminded())
@@ -124,3 +126,8 @@ async def test_sigkill_of_the_outbox_worker_loses_nothing_and_doubles_nothing(
     assert made == [(user_id, 1) for user_id in BOOKING]
     assert await rows(db, "SELECT state, count(*) FROM inbox GROUP BY state") == [
         ("done", len(BOOKING) * 9)]
+    # whichever worker answers adds up the counts of all, the dead one's included
+    assert sample(metrics, 'sportello_updates_processed_total{outcome="done"}') >= len(
+        BOOKING) * 9
+    assert sample(metrics, "sportello_bookings_made_total") == len(REMINDED) + len(BOOKING)
+    assert sample(metrics, "sportello_outbox_sent_total") == len(REMINDED)

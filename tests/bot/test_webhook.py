@@ -11,7 +11,7 @@ from bot.testing.webhook_client import Telegram, WebhookUser
 from bot.worker import Worker
 from storage import inbox
 from storage.db import Database
-from tests.bot.conftest import PATH, StartWorkers, client
+from tests.bot.conftest import PATH, StartWorkers, client, sample
 from tests.handlers.conftest import Steps
 from tests.seed import rows, value
 
@@ -86,14 +86,6 @@ async def test_healthz_says_whether_the_database_and_the_bot_api_answer(
     assert "Bad Gateway" in no_api.json()["bot_api"]
     assert no_database.status_code == 503
     assert no_database.json()["database"] != "ok"
-
-
-def sample(text: str, name: str) -> float:
-    """The value of the sample `name` (with its labels) in a Prometheus exposition."""
-    for line in text.splitlines():
-        if line.startswith(name + " "):
-            return float(line.rsplit(" ", 1)[1])
-    raise LookupError(f"{name} not in:\n{text}")
 
 
 async def test_metrics_count_updates_bookings_and_backlogs(
