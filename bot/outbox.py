@@ -206,7 +206,7 @@ def install(application: Application, on_duty: Callable[[], bool] | None = None)
         await found.drain(running)
 
     def nudge() -> None:
-        if application.running:
+        if running():
             application.create_task(found.drain(running), name="outbox nudge")
 
     deps.nudge = nudge

@@ -37,6 +37,11 @@ async def until(check: Callable[[], Awaitable[bool]]) -> None:
     raise AssertionError("never happened")
 
 
+def nudges() -> list[asyncio.Task[object]]:
+    """Outbox runs started by a nudge (bot/outbox.py names them)."""
+    return [task for task in asyncio.all_tasks() if task.get_name() == "outbox nudge"]
+
+
 async def test_one_worker_leads_and_another_takes_over_when_its_lease_expires(
         start_workers: StartWorkers) -> None:
     clock = WallClock()
@@ -82,8 +87,12 @@ async def test_the_message_in_flight_when_the_leader_died_is_sent_by_the_next_on
     in_flight = await db.write(lead_and_send)
     assert in_flight is not None
     assert not await worker.leadership.beat()
+    worker.deps.nudge()  # as a handler does after queuing a message: not this worker's job
+    assert not nudges()
     wall.now += LEASE
     assert await worker.leadership.beat()
+    worker.deps.nudge()
+    assert nudges()
     await worker.tick()
 
     async def sent() -> bool:
