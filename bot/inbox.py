@@ -78,19 +78,22 @@ class Lanes:
         await waiting
 
     async def _lane(self, holder: str) -> None:
+        delivery: Delivery | None = None
         while not self._stopping:
             seen = self._arrivals
             try:
-                delivery = await self.db.write_relaxed(inbox.claim, holder, self.now_ms(),
-                                                       self.lease_ms)
-                if delivery is None and seen == self._arrivals and not self._stopping:
-                    await self._sleep()
-                while delivery is not None:
+                if delivery is None:
+                    delivery = await self.db.write_relaxed(inbox.claim, holder, self.now_ms(),
+                                                           self.lease_ms)
+                else:
                     await self._process(delivery, holder)
                     delivery = await self._next(delivery, holder)
+                if delivery is None and seen == self._arrivals and not self._stopping:
+                    await self._sleep()
             except Exception:  # the database may come back: the poll wakes this lane then
                 log.exception("lane %s", holder)
                 self.metrics.errors.labels("worker").inc()
+                delivery = None
                 if not self._stopping:
                     await self._sleep()
 
@@ -102,7 +105,7 @@ class Lanes:
             await self.db.write_relaxed(_finish_and_let_go, delivery, holder, now)
             return None
         return await self.db.write_relaxed(inbox.finish_and_next, delivery, holder, now,
-                                           self.lease_ms)
+                                           self.lease_ms)  # this chat's next, or another's
 
     async def _process(self, delivery: Delivery, holder: str) -> None:
         if delivery.attempts > 1:

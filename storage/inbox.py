@@ -96,8 +96,11 @@ def finish(conn: sqlite3.Connection, update_id: int, state: str, now: int) -> No
 
 def finish_and_next(conn: sqlite3.Connection, delivery: Delivery, holder: str, now: int,
                     lease: int) -> Delivery | None:
+    """Mark `delivery` done and hand over the chat's next update; with none left, the chat goes
+    and another is claimed, in the same transaction."""
     finish(conn, delivery.update_id, "done", now)
-    return next_of_chat(conn, delivery.chat_id, holder, now, lease)
+    return (next_of_chat(conn, delivery.chat_id, holder, now, lease)
+            or claim(conn, holder, now, lease))
 
 
 def claimable(conn: sqlite3.Connection, now: int) -> int:

@@ -82,3 +82,15 @@ async def test_a_day_of_processed_updates_is_kept(db: Database) -> None:
     assert await db.write(inbox.purge_finished, 2001) == 1
     assert [row[0] for row in await rows(db, STATE)] == [2]
     assert await db.write(inbox.receive, 1, 10, "{}", 3000)  # forgotten: a stranger now
+
+
+async def test_with_its_chat_done_a_lane_goes_on_with_another_in_the_same_transaction(
+        db: Database) -> None:
+    await db.write(inbox.receive, 1, 10, "{}", 1000)
+    taken = await db.write(inbox.claim, "a/0", 1000, LEASE)
+    await db.write(inbox.receive, 2, 20, "{}", 1000)
+    after = await db.write(inbox.finish_and_next, taken, "a/0", 1001, LEASE)
+    assert (after.update_id, after.chat_id) == (2, 20)
+    assert await rows(db, "SELECT name, holder FROM leases") == [("chat:20", "a/0")]
+    assert await db.write(inbox.finish_and_next, after, "a/0", 1002, LEASE) is None
+    assert await rows(db, "SELECT name FROM leases") == []
