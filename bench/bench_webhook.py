@@ -101,7 +101,8 @@ async def run_webhook(office: Office, count: int, cfs: list[str], folder: Path, 
     db = await Database.open(folder / "bench.db")
     try:
         limits = httpx.Limits(max_connections=count, max_keepalive_connections=count)
-        async with (deployment(db.path, workers, api, folder / "serve.log") as serving,
+        async with (deployment(workers, api, folder / "serve.log",
+                               {"SPORTELLO_DB": str(db.path)}) as serving,
                     httpx.AsyncClient(base_url=serving.url, limits=limits,
                                       timeout=60) as http):
             await serving.ready(http, workers)

@@ -57,18 +57,18 @@ def _free_port() -> int:
 
 
 @asynccontextmanager
-async def deployment(db_path: Path, workers: int, api: LocalBotAPI, log: Path,
-                     settings: Mapping[str, str] | None = None) -> AsyncIterator[Deployment]:
-    """The workers run on the database at `db_path` while inside; then SIGTERM, and they must
-    stop cleanly. `settings`: more environment (SPORTELLO_LEASE_SECONDS...)."""
+async def deployment(workers: int, api: LocalBotAPI, log: Path,
+                     settings: Mapping[str, str]) -> AsyncIterator[Deployment]:
+    """The workers run while inside; then SIGTERM, and they must stop cleanly. `settings`: the
+    environment that names the database (SPORTELLO_DB=...), and any other."""
     port = _free_port()
     async with serving(api) as api_url:
         environment = os.environ | {
             "PYTHONPATH": str(ROOT), "TELEGRAM_BOT_TOKEN": "0:deployment",
-            "TELEGRAM_API_BASE_URL": api_url, "SPORTELLO_DB": str(db_path),
+            "TELEGRAM_API_BASE_URL": api_url,
             "SPORTELLO_WEBHOOK_URL": f"https://bot.test{PATH}",
             "SPORTELLO_WEBHOOK_SECRET": SECRET, "SPORTELLO_PORT": str(port),
-            "SPORTELLO_SEND_RATE": "0", "SPORTELLO_LOG_LEVEL": "WARNING"} | dict(settings or {})
+            "SPORTELLO_SEND_RATE": "0", "SPORTELLO_LOG_LEVEL": "WARNING"} | dict(settings)
         with log.open("wb") as output:
             process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", "serve", "--workers", str(workers), cwd=ROOT,

@@ -37,6 +37,12 @@ def connect(db: Database) -> Callable[[], Awaitable[Database]]:
     return lambda: Database.open(db.path)
 
 
+@pytest.fixture
+def database_settings(db: Database) -> dict[str, str]:
+    """The environment that points `sportello serve` at the test's database."""
+    return {"SPORTELLO_DB": str(db.path)}
+
+
 StartWorkers = Callable[..., Awaitable[list[Worker]]]
 
 

@@ -83,12 +83,13 @@ async def book(user: WebhookUser, office: Office, nth: int) -> None:
 
 
 async def test_sigkill_of_the_outbox_worker_loses_nothing_and_doubles_nothing(
-        db: Database, office: Office, tmp_path: Path) -> None:
+        db: Database, database_settings: dict[str, str], office: Office,
+        tmp_path: Path) -> None:
     api = LocalBotAPI(latency=0.01)
     for user_id in REMINDED:
         LocalUser(api, None, user_id)
-    async with (deployment(db.path, 2, api, tmp_path / "serve.log",
-                           {"SPORTELLO_LEASE_SECONDS": "2"}) as serving,
+    async with (deployment(2, api, tmp_path / "serve.log",
+                           database_settings | {"SPORTELLO_LEASE_SECONDS": "2"}) as serving,
                 httpx.AsyncClient(base_url=serving.url) as http):
         await serving.ready(http, 2)
         await db.write(reminders_due_now, office, datetime.now(office.tz))
