@@ -114,8 +114,7 @@ async def run_webhook(office: Office, count: int, cfs: list[str], folder: Path, 
             await asyncio.gather(*(_walk(citizen) for citizen in citizens))
             seconds = time.perf_counter() - started
             cpu, mine = tree_cpu(serving.process.pid) - cpu_before, own_cpu() - mine_before
-        booked = await db.read(lambda conn: conn.execute(
-            "SELECT count(*) FROM bookings WHERE status = 'booked'").fetchone()[0])
+        booked = await count_booked(db, citizens)
         spans = await db.read(lambda conn: conn.execute(
             "SELECT received_ms, finished_ms FROM inbox WHERE state = 'done'").fetchall())
     finally:
@@ -140,11 +139,22 @@ async def run_one_process(office: Office, count: int, cfs: list[str], folder: Pa
                 mine_before, started = own_cpu(), time.perf_counter()
                 await asyncio.gather(*(_walk(citizen) for citizen in citizens))
                 seconds, mine = time.perf_counter() - started, own_cpu() - mine_before
-        booked = await db.read(lambda conn: conn.execute(
-            "SELECT count(*) FROM bookings WHERE status = 'booked'").fetchone()[0])
+        booked = await count_booked(db, citizens)
     finally:
         await db.close()
     return Result("one process (sportello run)", count, booked, seconds, own_cpu=mine)
+
+
+async def count_booked(db: Database, citizens: list[Citizen]) -> int:
+    """Citizens with a booking; what the others were told last is printed."""
+    booked = {row[0] for row in await db.read(lambda conn: conn.execute(
+        "SELECT user_id FROM bookings WHERE status = 'booked'").fetchall())}
+    for citizen in citizens:
+        if citizen.user.id not in booked:
+            last = citizen.user.messages[-1].text if citizen.user.messages else "(nothing)"
+            print(f"  citizen {citizen.index} ({citizen.service.code}) has no booking; last "
+                  f"told: {last[:150]!r}")
+    return len(booked & {citizen.user.id for citizen in citizens})
 
 
 async def _walk(citizen: Citizen) -> None:

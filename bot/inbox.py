@@ -79,7 +79,7 @@ class Lanes:
 
     async def _lane(self, holder: str) -> None:
         delivery: Delivery | None = None
-        while not self._stopping:
+        while not self._stopping or delivery is not None:  # one in hand is seen through
             seen = self._arrivals
             try:
                 if delivery is None:
@@ -99,7 +99,7 @@ class Lanes:
 
     async def _next(self, delivery: Delivery, holder: str) -> Delivery | None:
         now = self.now_ms()
-        self.metrics.processed.labels("done").inc()
+        self.metrics.processed.inc()
         self.metrics.latency.observe(max(0, now - delivery.received_ms) / 1000)
         if self._stopping:
             await self.db.write_relaxed(_finish_and_let_go, delivery, holder, now)
@@ -109,8 +109,8 @@ class Lanes:
 
     async def _process(self, delivery: Delivery, holder: str) -> None:
         if delivery.attempts > 1:
-            log.warning("update %d goes through again (attempt %d): the worker processing it "
-                        "stopped", delivery.update_id, delivery.attempts)
+            log.warning("update %d goes through again (attempt %d of %d): the worker processing "
+                        "it stopped", delivery.update_id, delivery.attempts, inbox.MAX_ATTEMPTS)
         update = Update.de_json(json.loads(delivery.payload), self.application.bot)
         # Handlers' exceptions go to the application's error handlers; none comes out here.
         running = asyncio.ensure_future(self.application.process_update(update))

@@ -35,8 +35,7 @@ class Metrics:
             "second delivery of one received before (ignored).", ["delivery"],
             registry=self.registry)
         self.processed = Counter(
-            "sportello_updates_processed", "Updates processed: done, or given up after "
-            "taking down the worker processing them too many times.", ["outcome"],
+            "sportello_updates_processed", "Updates processed through the application.",
             registry=self.registry)
         self.latency = Histogram(
             "sportello_update_latency_seconds", "From an update's receipt to the end of its "

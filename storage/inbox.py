@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from storage import leases
 
 MAX_ATTEMPTS = 3
-"""An update whose processing took down its worker this many times is given up ('failed')."""
+"""An update whose processing took down its worker this many times is given up ('failed'; the
+workers log each attempt after the first)."""
 
 
 @dataclass(frozen=True, slots=True)

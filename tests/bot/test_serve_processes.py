@@ -128,7 +128,7 @@ async def test_sigkill_of_the_outbox_worker_loses_nothing_and_doubles_nothing(
     assert await rows(db, "SELECT state, count(*) FROM inbox GROUP BY state") == [
         ("done", len(BOOKING) * 9)]
     # whichever worker answers adds up the counts of all, the dead one's included
-    assert sample(metrics, 'sportello_updates_processed_total{outcome="done"}') >= len(
+    assert sample(metrics, "sportello_updates_processed_total") >= len(
         BOOKING) * 9
     assert sample(metrics, "sportello_bookings_made_total") == len(REMINDED) + len(BOOKING)
     assert sample(metrics, "sportello_outbox_sent_total") == len(REMINDED)
