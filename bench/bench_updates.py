@@ -29,7 +29,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from codicefiscale import codicefiscale
@@ -37,7 +36,6 @@ from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    BaseRateLimiter,
     ContextTypes,
     MessageHandler,
     filters,
@@ -46,6 +44,7 @@ from telegram.ext import (
 from bot.app import build_application, prepare
 from bot.config import load_office
 from bot.domain.model import Office
+from bot.pacing import Unpaced
 from bot.testing.local_api import OFFLINE_TOKEN, LocalBotAPI, LocalUser
 from storage.db import Database
 
@@ -60,21 +59,6 @@ HOUR = 6
 class FixedClock:
     def now(self) -> datetime:
         return NOW
-
-
-class Unpaced(BaseRateLimiter[None]):
-    """Sends at once."""
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def process_request(self, callback: Callable[..., Awaitable[Any]], args: Any,
-                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
-                              rate_limit_args: None) -> Any:
-        return await callback(*args, **kwargs)
 
 
 def codici_fiscali(count: int) -> list[str]:

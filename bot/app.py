@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -40,11 +42,17 @@ from handlers import (
 from storage import service_durations
 from storage.db import Database
 
+UPDATE_TYPES = ("message", "callback_query")
+"""What the handlers handle: all Telegram is asked to send (polling or webhook)."""
+
 
 def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKEN,
                       request: BaseRequest | None = None, base_url: str | None = None,
                       clock: Clock | None = None, i18n: I18n | None = None,
-                      rate_limiter: BaseRateLimiter[int] | None = None) -> App:
+                      rate_limiter: BaseRateLimiter[int] | None = None, polling: bool = True,
+                      on_duty: Callable[[], bool] | None = None) -> App:
+    """`polling` False: no Updater (webhook mode feeds the updates). `on_duty`: whether this
+    process may deliver the outbox now (webhook mode: while it holds the jobs' lease)."""
     deps = Deps(current=CurrentOffice(office), db=db, i18n=i18n or I18n(),
                 clock=clock or SystemClock(), doorbell=Doorbell(), offers=offers.offer_free_times,
                 chart=charts.stats_chart if charts.available() else None)
@@ -63,6 +71,8 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
         builder = builder.request(request).get_updates_request(request)
     if base_url:
         builder = builder.base_url(f"{base_url.rstrip('/')}/bot")
+    if not polling:
+        builder = builder.updater(None)
     application = builder.build()
     application.bot_data["deps"] = deps
 
@@ -82,15 +92,18 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application.add_error_handler(errors.on_error)
     assert application.job_queue is not None
     jobs.schedule_jobs(application.job_queue, deps)
-    outbox.install(application)
+    outbox.install(application, on_duty)
     return application
 
 
-async def prepare(application: App) -> None:
-    """Once, before the first update: the command menus (and what else start-up needs)."""
+async def prepare(application: App, *, recover_outbox: bool = True) -> None:
+    """Once, before the first update: the command menus (and what else start-up needs).
+    A webhook worker recovers the outbox only when it takes over the jobs (bot/worker.py): at
+    its start another worker may have a message in flight."""
     deps: Deps = application.bot_data["deps"]
     deps.current.replace(
         with_durations(deps.office, await deps.db.read(service_durations.all_durations)))
     await menu.set_citizen_menus(application, deps.i18n)
     await operators.set_menus(application)
-    await outbox.dispatcher(application).recover()
+    if recover_outbox:
+        await outbox.dispatcher(application).recover()

@@ -122,6 +122,12 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def serve(args: argparse.Namespace) -> int:
+    from bot import serving  # uvicorn and starlette are loaded for this command only
+
+    return serving.serve(args)
+
+
 def console_command(args: argparse.Namespace) -> int:
     settings = read_settings()
     logs.configure("WARNING", None)
@@ -193,6 +199,15 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)"
                         ).set_defaults(handler=run)
+    web = commands.add_parser("serve", help="run the bot behind a webhook, in N worker "
+                              "processes (needs TELEGRAM_BOT_TOKEN and SPORTELLO_WEBHOOK_URL)")
+    web.add_argument("--workers", type=int, help="worker processes (default: "
+                     "$SPORTELLO_WORKERS, else 1)")
+    web.add_argument("--host", help="address to listen on (default: $SPORTELLO_HOST, "
+                     "else 127.0.0.1)")
+    web.add_argument("--port", type=int, help="port to listen on (default: $SPORTELLO_PORT, "
+                     "else 8080)")
+    web.set_defaults(handler=serve)
     chat = commands.add_parser("console", help="talk to the bot offline, in this terminal")
     chat.add_argument("--user", type=int, default=1, help="your Telegram user id (default 1)")
     chat.add_argument("--language", default="it", help="your client's language (default it)")

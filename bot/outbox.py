@@ -192,20 +192,22 @@ def dispatcher(application: App) -> Dispatcher:
     return found
 
 
-def install(application: App) -> Dispatcher:
+def install(application: App, on_duty: Callable[[], bool] | None = None) -> Dispatcher:
     """The dispatcher for `application`: a run at start (the catch-up), a repeating one, and
-    the nudge in `Deps`, which starts a run at once while the application is running."""
+    the nudge in `Deps`, which starts a run at once while the application is running (and
+    `on_duty()`: with several workers, only the one holding the jobs' lease delivers)."""
     deps: Deps = application.bot_data["deps"]
     found = application.bot_data[KEY] = Dispatcher(deps, application.bot)
+    duty = on_duty or _always
 
     def running() -> bool:
-        return application.running
+        return application.running and duty()
 
     async def run(context: Context) -> None:
         await found.drain(running)
 
     def nudge() -> None:
-        if application.running:
+        if running():
             application.create_task(found.drain(running), name="outbox nudge")
 
     deps.doorbell.connect(nudge)

@@ -12,6 +12,9 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram.ext import BaseRateLimiter
 
 PER_SECOND = 30
 CHAT_INTERVAL = 1.0
@@ -51,3 +54,19 @@ class Pace:
     def pause(self, seconds: float) -> None:
         """Nothing more goes out for `seconds` (Telegram said: retry after)."""
         self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+
+
+class Unpaced(BaseRateLimiter[None]):
+    """A rate limiter that sends at once: for measuring the application's own capacity
+    (bench/), and for a webhook worker told SPORTELLO_SEND_RATE=0."""
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(self, callback: Callable[..., Awaitable[Any]], args: Any,
+                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
+                              rate_limit_args: None) -> Any:
+        return await callback(*args, **kwargs)

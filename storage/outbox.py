@@ -53,6 +53,11 @@ def drop_expired(conn: Connection, now: int) -> int:
     ).rowcount
 
 
+def any_due(conn: Connection, now: int) -> bool:
+    return conn.execute("SELECT 1 FROM outbox WHERE state = 'pending' AND due_ts <= ? LIMIT 1",
+                        (now,)).fetchone() is not None
+
+
 def _next(conn: Connection, now: int, avoid: Collection[int]) -> int | None:
     besides = f" AND chat_id NOT IN ({', '.join('?' * len(avoid))})" if avoid else ""
     row = conn.execute(

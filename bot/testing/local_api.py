@@ -154,11 +154,15 @@ class LocalBotAPI(BaseRequest):
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        if self.latency:
-            await asyncio.sleep(self.latency)
-        name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = request_data.multipart_data if request_data and request_data.contains_files else {}
+        return await self.call(url.rsplit("/", 1)[-1], params, files)
+
+    async def call(self, name: str, params: dict[str, Any],
+                   files: dict[str, Any]) -> tuple[int, bytes]:
+        """Answer the Bot API method `name` as Telegram would: (HTTP status, JSON body)."""
+        if self.latency:
+            await asyncio.sleep(self.latency)
         self.calls.append((name, params))
         self.seen(name).set()
         try:
@@ -183,8 +187,8 @@ class LocalBotAPI(BaseRequest):
             return BOT_USER
         if name in self.refused:
             raise ApiError(400, f"Bad Request: {name} is refused by this server")
-        if name in ("setMyCommands", "deleteMyCommands", "deleteWebhook", "close", "logOut",
-                    "sendChatAction", "setChatMenuButton"):
+        if name in ("setMyCommands", "deleteMyCommands", "setWebhook", "deleteWebhook", "close",
+                    "logOut", "sendChatAction", "setChatMenuButton"):
             return True
         if name == "getUpdates":
             return []
@@ -315,7 +319,7 @@ class LocalBotAPI(BaseRequest):
 class LocalUser:
     """A Telegram user talking to the bot through `LocalBotAPI`."""
 
-    def __init__(self, api: LocalBotAPI, application: App, user_id: int, *,
+    def __init__(self, api: LocalBotAPI, application: App | None, user_id: int, *,
                  first_name: str = "Mario", language_code: str | None = "it",
                  chat_id: int | None = None, chat_type: str = "private") -> None:
         self.api, self.application = api, application
@@ -348,6 +352,9 @@ class LocalUser:
         raise LookupError("no message with buttons")
 
     async def _process(self, payload: dict[str, Any]) -> None:
+        """Deliver an update, and return once it is processed. `application` None: a subclass
+        delivers it some other way (bot/testing/webhook_client.py, through the webhook)."""
+        assert self.application is not None
         payload["update_id"] = self.api.next_update_id()
         update = Update.de_json(payload, self.application.bot)
         # the way polling hands an update over: through the application's update processor

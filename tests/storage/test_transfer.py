@@ -18,6 +18,8 @@ from storage import (
     closures,
     drafts,
     holds,
+    inbox,
+    leases,
     operators,
     outbox,
     service_durations,
@@ -58,6 +60,8 @@ def a_bit_of_everything(conn: Connection, office: Office) -> None:
                                            desk=None, reason="sciopero"), NOW_TS)
     closures.add(conn, FRIDAY, FRIDAY, "S02", "formazione", 42, NOW_TS)
     service_durations.set_duration(conn, "cie", 25, 42, NOW_TS)
+    inbox.receive(conn, 1001, 7, '{"update_id": 1001}', NOW_TS * 1000)
+    leases.take(conn, "jobs", "worker-1", NOW_TS * 1000, 10_000)
 
 
 async def contents(db: Database) -> dict[str, list[tuple]]:
