@@ -123,7 +123,7 @@ async def test_sigkill_of_the_outbox_worker_loses_nothing_and_doubles_nothing(
     assert set(times) == set(REMINDED)  # none lost
     assert sum(times.values()) - len(REMINDED) <= 1  # at most the one in flight, twice
     made = await rows(db, "SELECT user_id, count(*) FROM bookings WHERE status = 'booked'"
-                          f" AND user_id >= {BOOKING.start} GROUP BY user_id")
+                          f" AND user_id >= {BOOKING.start} GROUP BY user_id ORDER BY user_id")
     assert made == [(user_id, 1) for user_id in BOOKING]
     assert await rows(db, "SELECT state, count(*) FROM inbox GROUP BY state") == [
         ("done", len(BOOKING) * 9)]
