@@ -1,13 +1,16 @@
 """The outbox under load, against the in-process Bot API (no network).
 
 1. `--count` reminders (default 10,000) fall due in the same minute; LocalBotAPI(rate_limit=30)
-   answers 429 to any message beyond 30 in any one second. Printed: the sustained rate as a
-   fraction of 30/s, messages lost and duplicated, and the 429 answers.
+   answers 429 to any message beyond 30 in any one second, `--latency-ms` away (default 100 ms,
+   plus up to `--jitter-ms`). Printed: the round trip assumed, the sustained rate as a fraction
+   of 30/s, messages lost and duplicated, the 429 answers, and two messages to one chat less than
+   a second apart (as Telegram counted them).
 2. Start-up with `--bookings` future bookings (default 100,000) and their reminders in the
    database, in a fresh process: open the database, migrate, build the application, prepare it,
    and a first outbox run with nothing due. Printed: the time taken and the peak memory (RSS).
 
-Run from the repository root: python -m bench.bench_outbox [--count N] [--bookings N]
+Run from the repository root:
+    python -m bench.bench_outbox [--count N] [--bookings N] [--latency-ms 100] [--jitter-ms 10]
 """
 
 from __future__ import annotations
@@ -26,12 +29,13 @@ from typing import Any
 
 START = time.perf_counter()
 
+from bench import network  # noqa: E402
 from bot.app import build_application, prepare  # noqa: E402 (imports are part of start-up)
 from bot.config import load_office  # noqa: E402
 from bot.domain.model import Office, Scheduled, to_ts  # noqa: E402
 from bot.domain.schedules import REMINDER, schedule  # noqa: E402
 from bot.outbox import dispatcher  # noqa: E402
-from bot.testing.local_api import LocalBotAPI  # noqa: E402
+from bot.testing.local_api import LocalBotAPI, RoundTrip  # noqa: E402
 from storage import bookings, citizens  # noqa: E402
 from storage.bookings import Booked, Request  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -44,15 +48,21 @@ FIRST_USER = 100_000
 
 
 class TimedAPI(LocalBotAPI):
-    """LocalBotAPI that notes when each message was accepted."""
+    """LocalBotAPI that notes when it accepted each message (Telegram's clock, not the bot's)."""
 
-    def __init__(self) -> None:
-        super().__init__(rate_limit=LIMIT)
+    def __init__(self, round_trip: RoundTrip) -> None:
+        super().__init__(rate_limit=LIMIT, round_trip=round_trip)
         self.accepted: list[float] = []
+        self.last_to: dict[int, float] = {}
+        self.too_soon = 0
+        """Messages to a chat less than a second after the one before."""
 
     def _send(self, chat_id: int, params: dict[str, Any], files: dict[str, Any]) -> dict:
         sent = super()._send(chat_id, params, files)
-        self.accepted.append(time.monotonic())
+        now = time.monotonic()
+        self.accepted.append(now)
+        self.too_soon += now - self.last_to.get(chat_id, -1.0) < 1
+        self.last_to[chat_id] = now
         return sent
 
 
@@ -83,10 +93,10 @@ async def fill(db: Database, office: Office, count: int, due: int | None) -> Non
         await db.write(add_bookings, office, first, min(CHUNK, count - first), now, due)
 
 
-async def burst(count: int, folder: Path) -> None:
+async def burst(count: int, folder: Path, round_trip: RoundTrip) -> None:
     office = load_office()
     db = await Database.open(folder / "burst.db")
-    api = TimedAPI()
+    api = TimedAPI(round_trip)
     application = build_application(office, db, request=api)
     now = to_ts(datetime.now(UTC))
     await fill(db, office, count, due=now - 30)
@@ -104,12 +114,13 @@ async def burst(count: int, folder: Path) -> None:
     first, last = api.accepted[0], api.accepted[-1]
     # The first second may carry LIMIT messages at once; the rest comes at the sustained rate.
     rate = (len(api.accepted) - LIMIT) / (last - first)
-    print(f"outbox: {count} reminders due at once; LocalBotAPI allows {LIMIT} messages in any 1 s")
+    print(f"outbox: {count} reminders due at once; LocalBotAPI allows {LIMIT} messages in any 1 s;"
+          f" {round_trip}")
     print(f"  sent {tally.sent} in {took:.1f} s (first to last message {last - first:.1f} s)")
     print(f"  sustained rate {rate:.2f}/s = {rate / LIMIT:.3f} of {LIMIT}/s")
     print(f"  lost {count - len(received)} (rows not sent: {unsent}), "
           f"duplicated {sum(n - 1 for n in received.values())}, "
-          f"429 answers {api.rejected_for_rate}")
+          f"429 answers {api.rejected_for_rate}, to one chat within 1 s {api.too_soon}")
 
 
 def peak_memory() -> float:
@@ -157,14 +168,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=10_000, help="reminders due at once")
     parser.add_argument("--bookings", type=int, default=100_000,
-                        help="future bookings in the database at start-up")
+                        help="future bookings in the database at start-up (0: skip that part)")
     parser.add_argument("--start-up", type=Path, help=argparse.SUPPRESS)
+    network.add_arguments(parser, latency_ms=100)
     args = parser.parse_args()
     if args.start_up:
         asyncio.run(start_up(args.start_up))
         return
     with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(burst(args.count, Path(folder)))
+        asyncio.run(burst(args.count, Path(folder), network.round_trip(args)))
+        if not args.bookings:
+            return
         path = asyncio.run(future_bookings(args.bookings, Path(folder)))
         sys.stdout.flush()
         subprocess.run([sys.executable, __file__, "--start-up", str(path)], check=True)

@@ -45,7 +45,7 @@ from bot.app import build_application, prepare
 from bot.config import load_office
 from bot.domain.model import Office
 from bot.pacing import Unpaced
-from bot.testing.local_api import OFFLINE_TOKEN, LocalBotAPI, LocalUser
+from bot.testing.local_api import OFFLINE_TOKEN, LocalBotAPI, LocalUser, RoundTrip
 from storage.db import Database
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Europe/Rome"))
@@ -139,7 +139,7 @@ async def timed(api: LocalBotAPI, users: list[list[Callable[[], Awaitable[object
 
 async def run_sportello(office: Office, count: int, cfs: list[str], folder: Path, *,
                         paced: bool, latency: float = 0.0) -> Run:
-    api = LocalBotAPI(latency=latency)
+    api = LocalBotAPI(round_trip=RoundTrip(latency))
     db = await Database.open(folder / "bench.db")
     try:
         application = build_application(office, db, request=api, clock=FixedClock(),
@@ -163,7 +163,7 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def run_echo(count: int, updates: int, latency: float = 0.0) -> Run:
     """The bare bot handles updates concurrently too (an echo needs no order)."""
-    api = LocalBotAPI(latency=latency)
+    api = LocalBotAPI(round_trip=RoundTrip(latency))
     application: Application = (ApplicationBuilder().token(OFFLINE_TOKEN).request(api)
                                 .get_updates_request(api).concurrent_updates(True).build())
     application.add_handler(MessageHandler(filters.TEXT, echo))

@@ -35,7 +35,7 @@ from bot.domain.model import Office
 from bot.pacing import Unpaced
 from bot.testing.deployment import PATH, SECRET, deployment
 from bot.testing.http_api import serving
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI, LocalUser, RoundTrip
 from bot.testing.webhook_client import Telegram, WebhookUser
 from storage.db import Database
 
@@ -97,7 +97,7 @@ def percentiles(db_values: list[tuple[int, int]]) -> tuple[float, float]:
 
 async def run_webhook(office: Office, count: int, cfs: list[str], folder: Path, workers: int,
                       latency: float) -> Result:
-    api = LocalBotAPI(latency=latency)
+    api = LocalBotAPI(round_trip=RoundTrip(latency))
     db = await Database.open(folder / "bench.db")
     try:
         limits = httpx.Limits(max_connections=count, max_keepalive_connections=count)
@@ -126,7 +126,7 @@ async def run_webhook(office: Office, count: int, cfs: list[str], folder: Path, 
 async def run_one_process(office: Office, count: int, cfs: list[str], folder: Path,
                           latency: float) -> Result:
     """The whole bot in this process, as `sportello run`: the Bot API over HTTP all the same."""
-    api = LocalBotAPI(latency=latency)
+    api = LocalBotAPI(round_trip=RoundTrip(latency))
     db = await Database.open(folder / "bench.db")
     try:
         async with serving(api) as api_url:

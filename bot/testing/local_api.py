@@ -6,6 +6,10 @@ does not parse, a message over 4096 characters, callback data over 64 bytes, a c
 over 200 characters, editing a message to the same text, a blocked user (403), flood control
 (429). It keeps every chat's messages as a client would show them. `LocalUser` plays a
 Telegram user: sends text, presses buttons.
+
+By default it answers at once; given a `RoundTrip` it answers as Telegram does over a network:
+each call travels there, is handled (and counted against the rate limit) by "Telegram", and its
+answer travels back.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import re
 import time
 from collections import deque
@@ -123,8 +128,26 @@ class Fault:
     retry_after: int | None = None
 
 
+@dataclass(frozen=True)
+class RoundTrip:
+    """The network between the bot and Telegram: every call takes `latency` seconds there and
+    back, plus up to `jitter` more, drawn from a generator seeded with `seed` (the same run gives
+    the same delays). Half of each goes on the way there, half on the way back."""
+
+    latency: float = 0.0
+    jitter: float = 0.0
+    seed: int = 2026
+
+    def __str__(self) -> str:
+        if not self.latency and not self.jitter:
+            return "Bot API instant (no network)"
+        return (f"Bot API round trip {self.latency * 1000:g} ms + 0-{self.jitter * 1000:g} ms "
+                f"jitter (seed {self.seed})")
+
+
 class LocalBotAPI(BaseRequest):
-    def __init__(self, *, rate_limit: int | None = None, latency: float = 0.0) -> None:
+    def __init__(self, *, rate_limit: int | None = None,
+                 round_trip: RoundTrip | None = None) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.chats: dict[int, dict[str, Any]] = {}
         self.messages: dict[int, dict[int, ChatMessage]] = {}
@@ -133,8 +156,8 @@ class LocalBotAPI(BaseRequest):
         self.refused: set[str] = set()
         self.faults: list[Fault] = []
         self.rate_limit = rate_limit
-        self.latency = latency
-        """Seconds each call takes, as a network round trip would (benchmarks only)."""
+        self.round_trip = round_trip or RoundTrip()
+        self._random = random.Random(self.round_trip.seed)
         self.sent_times: deque[float] = deque()
         self.rejected_for_rate = 0
         self._ids: dict[int, Iterator[int]] = {}
@@ -160,9 +183,26 @@ class LocalBotAPI(BaseRequest):
 
     async def call(self, name: str, params: dict[str, Any],
                    files: dict[str, Any]) -> tuple[int, bytes]:
-        """Answer the Bot API method `name` as Telegram would: (HTTP status, JSON body)."""
-        if self.latency:
-            await asyncio.sleep(self.latency)
+        """Answer the Bot API method `name` as Telegram would: (HTTP status, JSON body), after
+        the round trip's way there (when 'Telegram' counts the call) and before its way back."""
+        there, back = self._legs()
+        if there:
+            await asyncio.sleep(there)
+        try:
+            return self._call(name, params, files)
+        finally:
+            if back:
+                await asyncio.sleep(back)
+
+    def _legs(self) -> tuple[float, float]:
+        """Seconds on the way to Telegram and on the way back, for one call."""
+        trip = self.round_trip
+        if not trip.latency and not trip.jitter:
+            return 0.0, 0.0
+        there = trip.latency / 2 + self._random.uniform(0, trip.jitter / 2)
+        return there, trip.latency / 2 + self._random.uniform(0, trip.jitter / 2)
+
+    def _call(self, name: str, params: dict[str, Any], files: dict[str, Any]) -> tuple[int, bytes]:
         self.calls.append((name, params))
         self.seen(name).set()
         try:

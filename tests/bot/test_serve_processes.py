@@ -19,7 +19,7 @@ import httpx
 from bot.domain.model import Office, to_ts
 from bot.domain.schedules import REMINDER
 from bot.testing.deployment import PATH, SECRET, deployment
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI, LocalUser, RoundTrip
 from bot.testing.webhook_client import Telegram, WebhookUser
 from storage import bookings, citizens, leases, outbox
 from storage.db import Database
@@ -85,7 +85,7 @@ async def book(user: WebhookUser, office: Office, nth: int) -> None:
 async def test_sigkill_of_the_outbox_worker_loses_nothing_and_doubles_nothing(
         db: Database, database_settings: dict[str, str], office: Office,
         tmp_path: Path) -> None:
-    api = LocalBotAPI(latency=0.01)
+    api = LocalBotAPI(round_trip=RoundTrip(0.01))
     for user_id in REMINDED:
         LocalUser(api, None, user_id)
     async with (deployment(2, api, tmp_path / "serve.log",
