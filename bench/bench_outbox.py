@@ -113,7 +113,7 @@ async def burst(count: int, folder: Path, round_trip: RoundTrip) -> None:
     await db.close()
     first, last = api.accepted[0], api.accepted[-1]
     # The first second may carry LIMIT messages at once; the rest comes at the sustained rate.
-    rate = (len(api.accepted) - LIMIT) / (last - first)
+    rate = (len(api.accepted) - LIMIT) / (last - api.accepted[LIMIT - 1])
     print(f"outbox: {count} reminders due at once; LocalBotAPI allows {LIMIT} messages in any 1 s;"
           f" {round_trip}")
     print(f"  sent {tally.sent} in {took:.1f} s (first to last message {last - first:.1f} s)")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     BaseRateLimiter,
     ContextTypes,
@@ -22,6 +22,7 @@ from bot.domain.calibration import with_durations
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.model import Office
 from bot.i18n import I18n
+from bot.pacing import Pace, PacedLimiter
 from bot.services import offers
 from bot.testing.local_api import OFFLINE_TOKEN
 from bot.updates import PerChatUpdateProcessor
@@ -49,13 +50,16 @@ UPDATE_TYPES = ("message", "callback_query")
 def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKEN,
                       request: BaseRequest | None = None, base_url: str | None = None,
                       clock: Clock | None = None, i18n: I18n | None = None,
-                      rate_limiter: BaseRateLimiter[int] | None = None, polling: bool = True,
+                      rate_limiter: BaseRateLimiter[Any] | None = None, polling: bool = True,
                       on_duty: Callable[[], bool] | None = None) -> App:
-    """`polling` False: no Updater (webhook mode feeds the updates). `on_duty`: whether this
-    process may deliver the outbox now (webhook mode: while it holds the jobs' lease)."""
+    """`rate_limiter`: instead of the Pace shared by replies and the outbox (benchmarks, a
+    webhook worker's share). `polling` False: no Updater (webhook mode feeds the updates).
+    `on_duty`: whether this process may deliver the outbox now (webhook mode: while it holds
+    the jobs' lease)."""
     deps = Deps(current=CurrentOffice(office), db=db, i18n=i18n or I18n(),
                 clock=clock or SystemClock(), doorbell=Doorbell(), offers=offers.offer_free_times,
                 chart=charts.stats_chart if charts.available() else None)
+    limiter = rate_limiter or PacedLimiter()
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -64,7 +68,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
         .job_queue(JobQueue[Context]())
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=office.tz,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(rate_limiter or AIORateLimiter())
+        .rate_limiter(limiter)
         .concurrent_updates(PerChatUpdateProcessor())
     )
     if request is not None:
@@ -92,7 +96,8 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
     application.add_error_handler(errors.on_error)
     assert application.job_queue is not None
     jobs.schedule_jobs(application.job_queue, deps)
-    outbox.install(application, on_duty)
+    outbox.install(application, limiter.pace if isinstance(limiter, PacedLimiter) else Pace(),
+                   on_duty)
     return application
 
 

@@ -1,59 +1,241 @@
-"""Telegram's limits for messages the bot sends on its own: about 30 a second overall, and one a
-second to the same chat; and a pause for everything when Telegram asks for one (RetryAfter).
+"""Telegram's limits on what the bot sends, kept in one place for everything it sends: about 30
+messages a second overall, one a second to the same chat, 20 a minute to a group, and a pause for
+everything when Telegram asks for one (RetryAfter).
 
-The limit is kept over any window of one second, not on average, so that a burst of thousands
-of due messages runs at the limit without Telegram refusing any. Each send is counted from the
-moment its answer arrived, which is no earlier than the moment Telegram counted it.
+Replies to citizens (through `PacedLimiter`, the application's rate limiter) and the outbox's
+bulk sends (bot/outbox.py) take their places in the same `Pace`, so they share one budget, and a
+reply always gets the next free place before a bulk send does: during a rush, or at 18:00 when
+the day-before reminders fall due, people who are typing are answered first. Bulk sends are also
+spread evenly over the second, so that a reply never waits long for a free place; and only bulk
+sends keep one second between two messages to the same chat (a reply to a citizen who is typing
+comes at once, as python-telegram-bot's own AIORateLimiter does).
+
+When does Telegram count a message? At some moment between the request leaving and its answer
+arriving. Counting each send from its answer, and counting sends still in flight, is safe whatever
+the network does, but then a send holds its place for a second plus a whole round trip: at 100 ms
+that caps the rate at 30/1.1 = 27 a second. So a send holds its place from its start for a second
+plus its "excess": how much longer its round trip took than the quickest one measured, which bounds
+how much later than the quickest send it can have reached Telegram (a send still in flight: for as
+long as it is in flight), plus SAFETY. On a network that answers in 100 to 110 ms, a send holds its
+place for about 1.01 s: about 29.7 a second.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
+import statistics
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 PER_SECOND = 30
 CHAT_INTERVAL = 1.0
-"""Seconds between two messages to the same chat."""
+"""Seconds between two bulk messages to the same chat."""
+GROUP_PER_MINUTE = 20
+SAFETY = 0.003
+"""Seconds every send holds its place beyond what the round trips measured say."""
+SAMPLES = 64
+"""Round trips remembered: the quickest of them is the network's own delay."""
+PRIORITY_TICK = 0.001
+"""How long a bulk send waits before looking again while a reply takes the place it waits for."""
+RESOLUTION = 0.0001
+"""Seconds close enough to a place's time to take it: a send in flight holds its place longer
+the longer it flies, and waiting for less would chase it forever."""
+FORGET_AT = 1024
+"""Chats remembered before the ones that no longer constrain anything are forgotten."""
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    value = error.retry_after  # seconds; a timedelta with PTB_TIMEDELTA=true, the future default
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+@dataclass(slots=True)
+class Send:
+    chat: int | None
+    start: float
+    trip: float | None = None
+    """Seconds from start to answer; None while in flight (or when it failed: unknown)."""
+    over: bool = False
 
 
 class Pace:
     def __init__(self, per_second: int = PER_SECOND, *,
                  monotonic: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.per_second = per_second
         self._monotonic, self._sleep = monotonic, sleep
-        self._sent: deque[float] = deque(maxlen=per_second)
-        self._chats: dict[int, float] = {}
+        self._sends: deque[Send] = deque()
+        """Every send that may still hold a place in the overall budget, oldest first."""
+        self._last: dict[int, Send] = {}
+        """The last send to each chat."""
+        self._groups: dict[int, deque[Send]] = {}
+        self._flying: dict[int, Send] = {}
+        self._trips: deque[float] = deque(maxlen=SAMPLES)
+        self._tickets = itertools.count()
         self._paused_until = 0.0
+        self._bulk_next = 0.0
+        """When the next bulk send may start, bulk sends being spread evenly over the second."""
+        self._urgent = 0
+        """Replies waiting for a place in the overall budget: bulk sends let them go first."""
 
-    def _free_at(self, chat_id: int | None) -> float:
-        full = self._sent[0] + 1 if len(self._sent) == self._sent.maxlen else 0.0
-        chat = self._chats[chat_id] + CHAT_INTERVAL if chat_id in self._chats else 0.0
-        return max(full, chat, self._paused_until)
+    def _excess(self, send: Send, now: float) -> float:
+        """How much later than the quickest send this one may have reached Telegram."""
+        trip = send.trip if send.over and send.trip is not None else now - send.start
+        return max(0.0, trip - min(self._trips, default=0.0)) + SAFETY
 
-    async def ready(self, chat_id: int | None = None) -> None:
-        """Wait until one more message may go (to `chat_id`, if given)."""
-        while (wait := self._free_at(chat_id) - self._monotonic()) > 0:
-            await self._sleep(wait)
+    def _free(self, sends: Iterable[Send], seconds: float, most: int, now: float) -> float:
+        """When fewer than `most` of `sends` hold a place in a window of `seconds`."""
+        ends = sorted(end for send in sends
+                      if (end := send.start + seconds + self._excess(send, now)) > now)
+        return ends[len(ends) - most] if len(ends) >= most else 0.0
 
-    def sent(self, chat_id: int) -> None:
-        now = self._monotonic()
-        self._sent.append(now)
-        self._chats[chat_id] = now
+    def margin(self) -> float:
+        """How long a typical send holds its place beyond the second (as measured so far)."""
+        trips = list(self._trips) or [0.0]
+        return statistics.median(trips) - min(trips) + SAFETY
 
-    def recent_chats(self) -> list[int]:
-        """Chats written to less than CHAT_INTERVAL ago (forgetting older ones)."""
-        since = self._monotonic() - CHAT_INTERVAL
-        self._chats = {chat: at for chat, at in self._chats.items() if at > since}
-        return list(self._chats)
+    def _free_at(self, chat_id: int | None, bulk: bool, now: float) -> tuple[float, float]:
+        """When the overall budget, and the chat's own limits, let one more message start."""
+        overall = max(self._paused_until, self._free(self._sends, 1.0, self.per_second, now))
+        if bulk:  # spread evenly: a reply never waits long for a place
+            overall = max(overall, self._bulk_next)
+        chat = 0.0
+        if bulk and chat_id in self._last:
+            chat = self._free((self._last[chat_id],), CHAT_INTERVAL, 1, now)
+        if chat_id in self._groups:
+            chat = max(chat, self._free(self._groups[chat_id], 60.0, GROUP_PER_MINUTE, now))
+        return overall, chat
+
+    async def acquire(self, chat_id: int | None = None, *, bulk: bool = False) -> int:
+        """Wait until one more message may start (to `chat_id`, if given); a ticket for
+        `done`. A reply (not `bulk`) goes before any bulk send waiting for the same place."""
+        urgent = False
+        try:
+            while True:
+                now = self._monotonic()
+                overall, chat = self._free_at(chat_id, bulk, now)
+                if bulk and self._urgent:
+                    overall = max(overall, now + PRIORITY_TICK)
+                if max(overall, chat) <= now + RESOLUTION:
+                    break
+                if not bulk and not urgent and overall >= chat:
+                    urgent = True
+                    self._urgent += 1
+                await self._sleep(max(overall, chat) - now)
+        finally:
+            if urgent:
+                self._urgent -= 1
+        if bulk:  # the next one is due a place later, however late this one is
+            spacing = (1 + self.margin()) / self.per_second
+            self._bulk_next = max(self._bulk_next, now - spacing) + spacing
+        return self._start(chat_id, now)
+
+    def _start(self, chat_id: int | None, now: float) -> int:
+        while self._sends and self._sends[0].over and (
+                self._sends[0].start + 1 + self._excess(self._sends[0], now) <= now):
+            self._sends.popleft()
+        send = Send(chat_id, now)
+        self._sends.append(send)
+        if chat_id is not None:
+            if len(self._last) >= FORGET_AT:
+                self._forget(now)
+            self._last[chat_id] = send
+            if chat_id < 0:
+                self._groups.setdefault(chat_id, deque(maxlen=GROUP_PER_MINUTE)).append(send)
+        ticket = next(self._tickets)
+        self._flying[ticket] = send
+        return ticket
+
+    def done(self, ticket: int, answered: bool = True) -> None:
+        """The send of `ticket` is over: `answered`, its round trip is one more sample; failed
+        (a time-out, an error), nobody knows when or whether Telegram saw it, so it holds its
+        place as if it had flown until now."""
+        send = self._flying.pop(ticket)
+        send.trip, send.over = self._monotonic() - send.start, True
+        if answered:
+            self._trips.append(send.trip)
+
+    @asynccontextmanager
+    async def sending(self, chat_id: int | None = None, *, bulk: bool = False
+                      ) -> AsyncIterator[None]:
+        """`acquire` and `done` around one send."""
+        ticket = await self.acquire(chat_id, bulk=bulk)
+        answered = False
+        try:
+            yield
+            answered = True
+        finally:
+            self.done(ticket, answered)
+
+    def _holds(self, send: Send, seconds: float, now: float) -> bool:
+        return not send.over or send.start + seconds + self._excess(send, now) > now
+
+    def _forget(self, now: float) -> None:
+        self._last = {chat: send for chat, send in self._last.items()
+                      if self._holds(send, CHAT_INTERVAL, now)}
+        self._groups = {chat: group for chat, group in self._groups.items()
+                        if self._holds(group[-1], 60.0, now)}
+
+    def recent_chats(self) -> set[int]:
+        """Chats a bulk message could not start to now: written to less than CHAT_INTERVAL
+        (and the excess) ago, or with a message in flight."""
+        self._forget(self._monotonic())
+        return set(self._last)
 
     def pause(self, seconds: float) -> None:
-        """Nothing more goes out for `seconds` (Telegram said: retry after)."""
+        """Nothing more starts for `seconds` (Telegram said: retry after)."""
         self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+
+
+PACED = "paced"
+"""`rate_limit_args` of a request whose sender has taken its place in the `Pace` already."""
+Callback = Callable[..., Coroutine[Any, Any, Any]]
+
+
+class PacedLimiter(BaseRateLimiter[str]):
+    """The application's rate limiter: every request that names a chat takes a place in `pace`
+    as a reply; one flood-control answer pauses everything and the request is tried again
+    `retries` times. Requests marked PACED (the outbox's) pass straight through."""
+
+    def __init__(self, pace: Pace | None = None, retries: int = 1) -> None:
+        self.pace = pace or Pace()
+        self.retries = retries
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(self, callback: Callback, args: Any, kwargs: dict[str, Any],
+                              endpoint: str, data: dict[str, Any],
+                              rate_limit_args: str | None) -> Any:
+        chat = data.get("chat_id")
+        if chat is None or rate_limit_args == PACED:
+            return await callback(*args, **kwargs)
+        try:
+            chat_id: int | None = int(chat)
+        except (TypeError, ValueError):  # a channel's @username: the overall limit only
+            chat_id = None
+        attempt = 0
+        while True:
+            try:
+                async with self.pace.sending(chat_id):
+                    return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                self.pace.pause(retry_seconds(error))
+                attempt += 1
+                if attempt > self.retries:
+                    raise
 
 
 class Unpaced(BaseRateLimiter[None]):

@@ -18,7 +18,7 @@ from telegram import Bot
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 
 from bot.context import App
-from bot.outbox import retry_seconds
+from bot.pacing import retry_seconds
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

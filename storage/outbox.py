@@ -2,7 +2,8 @@
 
 Kinds and their payloads are rendered by handlers/notices.py; the delivering job is bot/outbox.py.
 A row goes pending -> sending -> sent, or ends dropped (pointless now), failed (given up) or
-cancelled (its booking was). Only one row is ever 'sending': the one in flight.
+cancelled (its booking was). The rows 'sending' are those in flight: at most the dispatcher's
+IN_FLIGHT.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def recover(conn: Connection) -> int:
     return conn.execute("UPDATE outbox SET state = 'pending' WHERE state = 'sending'").rowcount
 
 
+def put_back(conn: Connection, message_ids: Collection[int]) -> None:
+    """Back to pending (due already): claimed by a run that stopped before the outcome was
+    known, so, as after a crash, it may or may not have reached the citizen."""
+    conn.executemany("UPDATE outbox SET state = 'pending' WHERE id = ? AND state = 'sending'",
+                     [(message_id,) for message_id in message_ids])
+
+
 def drop_expired(conn: Connection, now: int) -> int:
     """Drop, all at once, what fell due but is pointless now (the appointment has begun)."""
     return conn.execute(
@@ -68,12 +76,14 @@ def _next(conn: Connection, now: int, avoid: Collection[int]) -> int | None:
     return row[0] if row else None
 
 
-def claim(conn: Connection, now: int, avoid: Collection[int] = ()) -> Message | None:
-    """The message due first, marked in flight; one to a chat in `avoid` (written to a moment
-    ago) only when nothing else is due."""
-    found = _next(conn, now, avoid)
-    if found is None and avoid:
-        found = _next(conn, now, ())
+def claim(conn: Connection, now: int, avoid: Collection[int] = (),
+          exclude: Collection[int] = ()) -> Message | None:
+    """The message due first, marked in flight, never to a chat in `exclude` (one of its
+    messages is in flight); to a chat in `avoid` (written to a moment ago) only when nothing else
+    is due."""
+    found = _next(conn, now, {*avoid, *exclude})
+    if found is None and set(avoid) - set(exclude):
+        found = _next(conn, now, exclude)
     if found is None:
         return None
     row = conn.execute(

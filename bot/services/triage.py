@@ -100,11 +100,11 @@ def _confirm_or_lose(conn: Connection, message: outbox.Message,
     return _settle(conn, message, SENT, now, freed=True)
 
 
-def next_due(conn: Connection, now: int,
-             avoid: Collection[int] = ()) -> Outgoing | Settled | None:
-    """Claim the message due next (preferring chats not in `avoid`) and decide; None when
-    nothing is due."""
-    message = outbox.claim(conn, now, avoid)
+def next_due(conn: Connection, now: int, avoid: Collection[int] = (),
+             exclude: Collection[int] = ()) -> Outgoing | Settled | None:
+    """Claim the message due next (never to a chat in `exclude`, preferring chats not in
+    `avoid`) and decide; None when nothing is due."""
+    message = outbox.claim(conn, now, avoid, exclude)
     if message is None:
         return None
     if message.kind not in KINDS:

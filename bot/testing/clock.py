@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 
@@ -25,4 +26,6 @@ class FakeClock:
         return self.current.timestamp()
 
     async def sleep(self, seconds: float) -> None:
+        """Moves the clock at once, and lets the other tasks run meanwhile."""
         self.advance(seconds=seconds)
+        await asyncio.sleep(0)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.context import Deps
 from bot.domain.model import Office, Text, to_ts
-from bot.outbox import BACKOFF, MAX_ATTEMPTS, Dispatcher
+from bot.outbox import BACKOFF, IN_FLIGHT, MAX_ATTEMPTS, Dispatcher
 from bot.testing.clock import FakeClock
 from bot.testing.local_api import Fault, LocalBotAPI
 from storage import bookings, outbox
@@ -85,26 +85,42 @@ async def test_flood_control_pauses_for_the_time_asked_then_sends(
     assert (await reminder_row(db, user.id))[:2] == ("sent", 1)
 
 
-async def test_a_network_error_retries_later_with_back_off_and_others_wait_for_the_next_run(
+async def test_a_network_error_retries_that_message_later_with_back_off_and_others_go_on(
         db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
         make_user: UserFactory, api: LocalBotAPI) -> None:
     first, second = make_user(1001), make_user(1002)
     await book_directly(db, office, clock, first.id, FRIDAY, "certificati")
     await book_directly(db, office, clock, second.id, FRIDAY + timedelta(minutes=10), "certificati")
-    api.faults.append(Fault("sendMessage", 502, "Bad Gateway"))
+    api.faults.append(Fault("sendMessage", 502, "Bad Gateway", chat_id=first.id))
     clock.set(THURSDAY_18)
     tally = await courier.drain()
-    assert (tally.sent, tally.deferred) == (0, 1)
+    assert (tally.sent, tally.deferred) == (1, 1)
     assert await reminder_row(db, first.id) == ("pending", 1, "Bad Gateway",
                                                 to_ts(THURSDAY_18) + BACKOFF)
-    assert first.messages == second.messages == []
+    assert (len(first.messages), len(second.messages)) == (0, 1)
 
     await courier.drain()
-    assert (len(first.messages), len(second.messages)) == (0, 1)
+    assert first.messages == []
     clock.advance(seconds=BACKOFF)
     await courier.drain()
     assert (len(first.messages), len(second.messages)) == (1, 1)
     assert (await reminder_row(db, first.id))[:2] == ("sent", 2)
+
+
+async def test_when_every_message_in_flight_meets_a_network_error_the_run_ends(
+        db: Database, office: Office, clock: FakeClock, courier: Dispatcher,
+        make_user: UserFactory, api: LocalBotAPI) -> None:
+    users = [make_user(1001 + n) for n in range(3 * IN_FLIGHT)]
+    for n, user in enumerate(users):
+        await book_directly(db, office, clock, user.id, FRIDAY + timedelta(minutes=10 * n),
+                            "certificati")
+    api.faults += [Fault("sendMessage", 502, "Bad Gateway") for _ in users]
+    clock.set(THURSDAY_18)
+    tally = await courier.drain()
+    assert tally.sent == 0
+    assert IN_FLIGHT <= tally.deferred < 2 * IN_FLIGHT  # the network is down: the run ends
+    api.faults.clear()
+    assert (await courier.drain()).sent == len(users) - tally.deferred
 
 
 async def test_a_message_that_keeps_failing_is_given_up_with_the_error(
