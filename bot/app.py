@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,7 @@ from handlers import (
     charts,
     conversation,
     errors,
+    flood,
     menu,
     my_bookings,
     operators,
@@ -60,6 +62,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
                 clock=clock or SystemClock(), doorbell=Doorbell(), offers=offers.offer_free_times,
                 chart=charts.stats_chart if charts.available() else None)
     limiter = rate_limiter or PacedLimiter()
+    processor = PerChatUpdateProcessor()
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -69,7 +72,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=office.tz,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(limiter)
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(processor)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -79,6 +82,7 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
         builder = builder.updater(None)
     application = builder.build()
     application.bot_data["deps"] = deps
+    processor.on_flood = functools.partial(flood.slow_down, application)
 
     application.add_handlers(update_shapes.handlers(), group=-3)
     application.add_handlers(operators.lookup(), group=-2)

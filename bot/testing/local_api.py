@@ -419,8 +419,12 @@ class LocalUser:
 
     async def send(self, text: str) -> ChatMessage:
         """Send `text`; return the bot's last message afterwards."""
-        await self._process({"message": self._message(**self._text(text))})
+        await self.write(text)
         return self.last
+
+    async def write(self, text: str) -> None:
+        """Send `text` and wait until the bot has handled it (or dropped it)."""
+        await self._process({"message": self._message(**self._text(text))})
 
     async def edit(self, text: str, message_id: int | None = None) -> ChatMessage:
         """Edit the message this user sent last (or `message_id`) to read `text`, as clients

@@ -1,12 +1,17 @@
-"""Updates of different chats run at the same time; each chat's run in the order sent."""
+"""Updates of different chats run at the same time; each chat's run in the order sent; a chat
+that floods the bot waits its own turn, and what it sends beyond its limit is dropped with one
+polite answer."""
 
 from __future__ import annotations
 
 import asyncio
 
+import pytest
 from telegram import Chat, Message, Update
 
-from bot.updates import PerChatUpdateProcessor
+from bot.testing.local_api import LocalBotAPI
+from bot.updates import QUEUE_LIMIT, PerChatUpdateProcessor
+from tests.conftest import UserFactory
 
 
 def update_from(chat_id: int, update_id: int) -> Update:
@@ -34,3 +39,64 @@ async def test_one_chat_waits_its_turn_while_another_goes_ahead() -> None:
     await asyncio.gather(first, second)
     assert order[3:] == ["A1 ends", "A2 starts", "A2 ends"]
     assert processor.current_concurrent_updates == 0
+
+
+async def test_a_flood_holds_one_shared_slot_and_keeps_its_order() -> None:
+    processor = PerChatUpdateProcessor(max_concurrent_updates=2, queue_limit=500)
+    release = asyncio.Event()
+    handled: list[int] = []
+
+    async def handle(update_id: int) -> None:
+        await release.wait()
+        handled.append(update_id)
+
+    flood = [asyncio.create_task(processor.process_update(update_from(1, n), handle(n)))
+             for n in range(500)]
+    await asyncio.sleep(0)
+    assert processor.waiting(1) == 500
+
+    async def quick() -> None:
+        handled.append(-1)
+
+    await processor.process_update(update_from(2, 1000), quick())  # not behind the flood
+    assert handled == [-1]
+    release.set()
+    await asyncio.gather(*flood)
+    assert handled[1:] == list(range(500))
+    assert processor.waiting(1) == 0
+
+
+async def test_updates_beyond_the_limit_are_dropped_and_the_rest_keep_their_order() -> None:
+    processor = PerChatUpdateProcessor(queue_limit=3)
+    release = asyncio.Event()
+    handled: list[int] = []
+
+    async def handle(update_id: int) -> None:
+        await release.wait()
+        handled.append(update_id)
+
+    burst = [asyncio.create_task(processor.process_update(update_from(1, n), handle(n)))
+             for n in range(10)]
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.gather(*burst)
+    assert handled == [0, 1, 2]
+    assert processor.dropped == 7
+
+
+@pytest.mark.parametrize(("language", "notice"), [
+    ("it", "Stai scrivendo più in fretta di quanto io riesca a rispondere"),
+    ("en", "You are writing faster than I can answer"),
+])
+async def test_a_citizen_who_floods_is_answered_up_to_the_limit_and_asked_once_to_slow_down(
+        make_user: UserFactory, api: LocalBotAPI, language: str, notice: str) -> None:
+    user = make_user(1001, language_code=language)
+    await asyncio.gather(*(user.write(f"messaggio {n}") for n in range(3 * QUEUE_LIMIT)))
+    texts = [message.text for message in user.messages]
+    assert len(texts) == QUEUE_LIMIT + 1
+    assert all("/book" in text or "/prenota" in text for text in texts[:QUEUE_LIMIT])
+    assert texts[-1].startswith(notice)
+
+    await user.send("/start")  # the flood is over: answered as usual
+    await asyncio.gather(*(user.write(f"ancora {n}") for n in range(2 * QUEUE_LIMIT)))
+    assert sum(notice in message.text for message in user.messages) == 2
