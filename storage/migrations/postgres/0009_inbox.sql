@@ -1,5 +1,5 @@
 -- Webhook mode with several workers (bot/inbox.py, bot/leadership.py): the twin of
--- storage/migrations/0007_inbox.sql, whose comments explain the columns.
+-- storage/migrations/0009_inbox.sql, whose comments explain the columns.
 
 CREATE TABLE inbox (
     update_id   BIGINT  PRIMARY KEY,
