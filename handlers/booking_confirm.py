@@ -13,7 +13,14 @@ from bot.domain.flows import Draft, Step
 from bot.domain.model import Booking, Channel, Office, from_ts, to_ts
 from bot.i18n import Translator
 from bot.services import booking, free_time
-from handlers.booking_card import card, documents
+from handlers.booking_card import (
+    card,
+    changeable,
+    confirm_by,
+    cutoff_rule,
+    documents,
+    too_late,
+)
 from handlers.common import send
 from storage import drafts
 from storage.bookings import Booked, InTheWay, Refusal, Request
@@ -119,8 +126,13 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
     text = t.gettext("✅ <b>Booked.</b>") + "\n\n" + details + "\n\n" + documents(t, service)
     if draft.replaces is not None:
         text += "\n\n" + t.gettext("Your previous booking for this service is cancelled.")
+    deadline = confirm_by(t, office, service, start, now)
+    if deadline is not None:
+        text += "\n\n" + deadline
     text += "\n\n" + t.gettext("Show the booking code at the counter. I will remind you before "
-                               "the appointment; to move or cancel it: /mybookings.")
+                               "the appointment.")
+    text += "\n" + (cutoff_rule(t, office) if changeable(office, start, now)
+                    else too_late(t, office))
     await send(update, context, text)
     end = from_ts(draft.start + service.duration * 60, office.tz)
     event = ics.booking_event(office, service, result.code, start, end, t.lang, now)
