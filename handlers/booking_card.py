@@ -9,6 +9,7 @@ from markupsafe import Markup
 from bot.domain import schedules
 from bot.domain.model import Office, Service, mask_codice_fiscale
 from bot.i18n import Translator
+from handlers.contacts import with_reach
 
 
 def card(t: Translator, office: Office, service: str, start: datetime, *,
@@ -75,8 +76,8 @@ def cutoff_rule(t: Translator, office: Office) -> Markup:
 
 def too_late(t: Translator, office: Office) -> Markup:
     """A booking inside the cancellation cutoff, told before it is made."""
-    return t.ngettext(
+    return with_reach(t, office, t.ngettext(
         "⚠️ <b>This booking cannot be moved or cancelled in the chat</b>: it starts in less than "
         "{n} hour.",
         "⚠️ <b>This booking cannot be moved or cancelled in the chat</b>: it starts in less than "
-        "{n} hours.", office.rules.cancellation_cutoff_hours)
+        "{n} hours.", office.rules.cancellation_cutoff_hours), separator="\n")

@@ -22,6 +22,7 @@ from handlers.booking_card import (
     too_late,
 )
 from handlers.common import send
+from handlers.contacts import with_reach
 from storage import drafts
 from storage.bookings import Booked, InTheWay, Refusal, Request
 from storage.citizens import Citizen
@@ -131,8 +132,8 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
         text += "\n\n" + deadline
     text += "\n\n" + t.gettext("Show the booking code at the counter. I will remind you before "
                                "the appointment.")
-    text += "\n" + (cutoff_rule(t, office) if changeable(office, start, now)
-                    else too_late(t, office))
+    text += "\n" + (with_reach(t, office, cutoff_rule(t, office), separator="\n")
+                    if changeable(office, start, now) else too_late(t, office))
     await send(update, context, text)
     end = from_ts(draft.start + service.duration * 60, office.tz)
     event = ics.booking_event(office, service, result.code, start, end, t.lang, now)

@@ -21,6 +21,7 @@ from handlers import booking, callbacks
 from handlers.booking_card import card
 from handlers.callbacks import MY_BOOKING, MyAction, my_booking
 from handlers.common import answer, button, callback_data, citizen, edit, send
+from handlers.contacts import with_reach
 from handlers.menu import MY_BOOKINGS
 from storage import bookings
 from storage.citizens import Citizen
@@ -91,13 +92,15 @@ def changeable(t: Translator, context: Context, item: Booking) -> str | None:
     """Why the citizen can no longer cancel or move `item` here, if they cannot."""
     if item.status is not Status.BOOKED:
         return t.gettext("This booking is no longer active.")
-    rules = context.deps.office.rules
+    office = context.deps.office
+    rules = office.rules
     if item.start - context.deps.clock.now() < timedelta(hours=rules.cancellation_cutoff_hours):
-        return t.ngettext(
+        return with_reach(t, office, t.ngettext(
             "Your appointment is less than {n} hour away: it can no longer be changed here. If "
             "you cannot come, please tell the counter.",
             "Your appointment is less than {n} hours away: it can no longer be changed here. If "
-            "you cannot come, please tell the counter.", rules.cancellation_cutoff_hours)
+            "you cannot come, please tell the counter.", rules.cancellation_cutoff_hours),
+            certified=False)
     return None
 
 
@@ -121,8 +124,9 @@ async def move(update: Update, context: Context, who: Citizen, t: Translator,
     rebook = item.status is Status.CANCELLED and item.cancelled_by in REBOOKABLE
     problem = None if rebook else changeable(t, context, item)
     if item.service not in context.deps.office.services:
-        problem = t.gettext("This service can no longer be booked here: to move your "
-                            "appointment, please contact the counter.")
+        problem = with_reach(t, context.deps.office, t.gettext(
+            "This service can no longer be booked here: to move your appointment, please "
+            "contact the counter."), certified=False)
     if problem:
         await answer(update, problem, alert=True)
         return

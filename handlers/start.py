@@ -18,6 +18,7 @@ from bot.i18n import Translator, language_for
 from handlers import callbacks
 from handlers.booking_card import cutoff_rule
 from handlers.common import answer, button, callback_data, citizen, send
+from handlers.contacts import with_reach
 from handlers.menu import HELP, LANGUAGE, START, command_list
 from storage import citizens
 
@@ -48,7 +49,9 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     _, t = await citizen(update, context)
-    await send(update, context, command_list(t) + "\n\n" + cutoff_rule(t, context.deps.office))
+    office = context.deps.office
+    await send(update, context, with_reach(t, office, command_list(t) + "\n\n"
+                                           + cutoff_rule(t, office), separator="\n\n"))
 
 
 async def language(update: Update, context: Context) -> None:

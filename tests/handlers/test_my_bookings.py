@@ -188,7 +188,8 @@ async def test_the_cancellation_cutoff(make_user: UserFactory, db: Database, off
     await user.send("/mybookings")
     listing = user.last
     cutoff = ("Mancano meno di 2 ore al suo appuntamento: qui non si può più modificare. Se non "
-              "può venire, avvisi lo sportello, per favore.")
+              "può venire, avvisi lo sportello, per favore. Sportello: tel. +39 0575 3770, e-mail "
+              "sportellounico@comune.arezzo.it.")
     assert await user.press(f"Annulla {soon.code}", listing) is None  # 2 hours: still fine
     question = user.last
     clock.advance(minutes=1)
@@ -257,7 +258,8 @@ async def test_a_booking_of_a_service_no_longer_configured_can_be_seen_and_cance
 
     await user.press_data(f"my:r:{booked.id}", reply)  # "Move" on an old reminder
     assert alert(api) == ("Questo servizio non si prenota più qui: per spostare "
-                          "l'appuntamento si rivolga allo sportello.", True)
+                          "l'appuntamento si rivolga allo sportello. Sportello: tel. +39 0575 "
+                          "3770, e-mail sportellounico@comune.arezzo.it.", True)
     assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
 
     await user.press(f"Annulla {booked.code}", reply)
