@@ -14,11 +14,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context, UpdateHandler
+from bot.domain import ics
 from bot.domain.flows import Draft, Step
 from bot.domain.model import Booking, Status, to_ts
 from bot.i18n import Translator
 from handlers import booking, callbacks
 from handlers.booking_card import card
+from handlers.booking_confirm import send_event
 from handlers.callbacks import MY_BOOKING, MyAction, my_booking
 from handlers.common import answer, button, callback_data, citizen, edit, send
 from handlers.contacts import with_reach
@@ -107,14 +109,23 @@ def changeable(t: Translator, context: Context, item: Booking) -> str | None:
 async def cancel(update: Update, context: Context, who: Citizen, t: Translator,
                  item: Booking) -> None:
     deps = context.deps
-    done = await deps.db.write(bookings.cancel, item.id, to_ts(deps.clock.now()), by="citizen",
+    now = deps.clock.now()
+    done = await deps.db.write(bookings.cancel, item.id, to_ts(now), by="citizen",
                                owner=who.user_id)
     text = (t.gettext("Booking {code} is cancelled; the time is free for someone else. "
                       "/book to make a new one.", code=item.code) if done else
             t.gettext("This booking is no longer active."))
     await edit(update, context, text)
-    if done:
-        await deps.offer_free_times()
+    if not done:
+        return
+    service = deps.office.services.get(item.service)
+    if service is not None:  # a calendar that has the event removes it
+        sequence = await deps.db.read(bookings.moves, item.id) + 1
+        await send_event(update, context, who, t, ics.booking_event(
+            deps.office, service, item.code, item.start, item.end, t.lang, now,
+            sequence=sequence, cancelled=True), item.code,
+            t.gettext("Open it to remove the appointment from your calendar."))
+    await deps.offer_free_times()
 
 
 async def move(update: Update, context: Context, who: Citizen, t: Translator,

@@ -126,23 +126,29 @@ async def test_move_keeps_the_old_booking_until_the_new_time_is_confirmed(
     assert await rows(db, "SELECT id, status FROM bookings") == [(old_id, "booked")]
 
     await steps.choose(user, "ok")
-    confirmation = user.messages[-2].text
-    assert "Prenotato" in confirmation
-    assert "La sua prenotazione precedente per questo servizio è annullata." in confirmation
-    assert await rows(db, "SELECT id, status, cancel_reason, rescheduled_from,"
-                          " datetime(start_ts, 'unixepoch'), name, codice_fiscale, note"
-                          " FROM bookings ORDER BY id") == [
-        (old_id, "cancelled", "rescheduled", None, "2026-11-27 08:00:00", "Mario Rossi", CF[0],
-         "Rinnovo"),
-        (old_id + 1, "booked", None, old_id, "2026-11-30 09:00:00", "Mario Rossi", CF[0],
-         "Rinnovo"),
-    ]
+    confirmation, calendar = user.messages[-2:]
+    assert ("Spostata da venerdì 27 novembre 2026, 09:00 a lunedì 30 novembre 2026, 10:00; il "
+            "codice di prenotazione resta lo stesso.") in confirmation.text
+    assert f"Codice prenotazione: {old_code}" in confirmation.text
+    assert calendar.document is not None
+    name, content = calendar.document
+    assert name == f"{old_code}.ics"
+    assert f"UID:{old_code}@sportello".encode() in content
+    assert b"SEQUENCE:1" in content
+    assert b"METHOD:PUBLISH" in content
+    assert b"DTSTART;TZID=Europe/Rome:20261130T100000" in content
+    assert await rows(db, "SELECT id, code, status, datetime(start_ts, 'unixepoch'), name,"
+                          " codice_fiscale, note FROM bookings") == [
+        (old_id, old_code, "booked", "2026-11-30 09:00:00", "Mario Rossi", CF[0], "Rinnovo")]
+    assert await rows(db, "SELECT booking_id, datetime(start_ts, 'unixepoch'),"
+                          " datetime(moved_ts, 'unixepoch') FROM booking_times") == [
+        (old_id, "2026-11-27 08:00:00", "2026-11-26 08:00:00")]
     assert await rows(db, "SELECT booking_id, state, datetime(due_ts, 'unixepoch') FROM outbox"
-                          " ORDER BY booking_id, due_ts") == [
+                          " ORDER BY state, due_ts") == [
         (old_id, "cancelled", "2026-11-26 17:00:00"),
         (old_id, "cancelled", "2026-11-27 06:00:00"),
-        (old_id + 1, "pending", "2026-11-29 17:00:00"),
-        (old_id + 1, "pending", "2026-11-30 07:00:00"),
+        (old_id, "pending", "2026-11-29 17:00:00"),
+        (old_id, "pending", "2026-11-30 07:00:00"),
     ]
     no_errors(user)
 
@@ -156,6 +162,9 @@ async def test_a_move_left_halfway_changes_nothing(make_user: UserFactory, steps
     await steps.choose(user, f"day:{MONDAY:%Y%m%d}")
     await steps.choose(user, time_arg(MONDAY))
     await user.send("/annulla")
+    assert "Spostamento interrotto: la sua prenotazione resta com'era." in user.last.text
+    assert f"Codice prenotazione: {code}" in user.last.text
+    assert "Quando: venerdì 27 novembre 2026, 09:00" in user.last.text
     assert await rows(db, "SELECT status, datetime(start_ts, 'unixepoch') FROM bookings") == [
         ("booked", "2026-11-27 08:00:00")]
     assert await rows(db, "SELECT count(*) FROM holds") == [(0,)]
