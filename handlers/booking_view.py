@@ -68,10 +68,12 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
     assert draft.service is not None
     service = office.services[draft.service]
     header = t.gettext("<b>{service}</b>", service=service.name.get(lang))
+    note = Markup("")
     if moving is not None:
-        header += "\n" + t.gettext("Moving booking {code} of {when}: it stays valid until you "
+        note = "\n" + t.gettext("Moving booking {code} of {when}: it stays valid until you "
                                    "confirm the new time.", code=moving.code,
                                    when=t.when(moving.start.astimezone(office.tz)))
+    header += note
     if draft.step is Step.DAY:
         return await _days(deps, draft, who, t, header)
     if draft.step is Step.TIME:
@@ -101,7 +103,7 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
                                None if changeable(office, start, now) else too_late(t, office))
              if rule is not None]
     summary = Markup("\n\n").join([summary, *rules])
-    return View(Markup("{}\n{}\n\n{}").format(title, header, summary),
+    return View(Markup("{}{}\n\n{}").format(title, note, summary),  # the service: in the card
                 [[button(t.plain.gettext("✅ Confirm"), data(draft, BookAction.CONFIRM))],
                  _nav(t, draft)])
 

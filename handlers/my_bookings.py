@@ -19,7 +19,7 @@ from bot.domain.flows import Draft, Step
 from bot.domain.model import Booking, Status, to_ts
 from bot.i18n import Translator
 from handlers import booking, callbacks
-from handlers.booking_card import card
+from handlers.booking_card import card, cutoff_rule, documents
 from handlers.booking_confirm import send_event
 from handlers.callbacks import MY_BOOKING, MyAction, my_booking
 from handlers.common import answer, button, callback_data, citizen, edit, send
@@ -51,11 +51,18 @@ async def list_bookings(update: Update, context: Context) -> None:
                         my_booking(MyAction.CANCEL, item.id))
         keyboard.append([move, cancel] if item.service in deps.office.services else [cancel])
     title = t.gettext("<b>Your bookings</b>")
-    await send(update, context, title + "\n\n" + Markup("\n\n").join(blocks), keyboard)
+    office = context.deps.office
+    blocks = [Markup("{}\n{}").format(block, documents(t, office.services[item.service]))
+              if item.service in office.services else block
+              for block, item in zip(blocks, upcoming, strict=True)]
+    await send(update, context, title + "\n\n" + Markup("\n\n").join(blocks) + "\n\n"
+               + cutoff_rule(t, office), keyboard)
 
 
 def _card(t: Translator, context: Context, item: Booking) -> Markup:
-    return card(t, context.deps.office, item.service, item.start, code=item.code)
+    """The booking with whose it is: a family's bookings on one account look alike."""
+    return card(t, context.deps.office, item.service, item.start, code=item.code,
+                name=item.name, codice_fiscale=item.codice_fiscale)
 
 
 async def on_button(update: Update, context: Context) -> None:

@@ -39,8 +39,12 @@ async def test_the_list_of_upcoming_bookings(make_user: UserFactory, db: Databas
 
     reply = await user.send("/mybookings")
     assert reply.text.startswith("I suoi appuntamenti\n\n")
-    blocks = reply.text.split("\n\n")[1:]
+    *blocks, cutoff = reply.text.split("\n\n")[1:]
     assert len(blocks) == 2
+    assert cutoff == ("Può spostare o annullare una prenotazione in /appuntamenti fino a 2 ore "
+                      "prima dell'appuntamento.")
+    for block in blocks:  # whose it is, and what to bring
+        assert "Nome: Anna Bianchi\nCodice fiscale: BNCNNA*******90D\nPorti con sé:" in block
     assert f"Codice prenotazione: {sooner.code}" in blocks[0]
     assert "Servizio: Carta d'identità elettronica — richiesta" in blocks[0]
     assert "Quando: venerdì 27 novembre 2026, 09:00" in blocks[0]
@@ -295,4 +299,18 @@ async def test_an_english_citizen_cancels_in_english(make_user: UserFactory, db:
                              "else. /book to make a new one.")
     assert await rows(db, "SELECT status, cancelled_by FROM bookings") == [
         ("cancelled", "citizen")]
+    no_errors(user)
+
+
+async def test_in_english_whose_booking_what_to_bring_and_the_cutoff(
+        make_user: UserFactory, steps: Steps) -> None:
+    user = make_user(language_code="en")
+    await steps.to_summary(user)
+    summary = user.last.text
+    assert summary.count("Electronic identity card — application") == 1  # the service once
+    await steps.choose(user, "ok")
+    reply = await user.send("/mybookings")
+    assert "Name: Mario Rossi\nCodice fiscale: RSSMRA*******90L\nBring with you:" in reply.text
+    assert reply.text.endswith(
+        "You can move or cancel a booking in /mybookings up to 2 hours before the appointment.")
     no_errors(user)
