@@ -17,10 +17,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.context import Context, UpdateHandler
 from bot.domain.availability import booking_window
 from bot.domain.flows import TEXT_STEPS, Draft, Party, Step
-from bot.domain.model import from_ts, to_ts
+from bot.domain.model import Status, from_ts, to_ts
 from bot.i18n import Translator
 from bot.services import free_time
 from handlers import callbacks, details
+from handlers.booking_card import card
 from handlers.booking_confirm import closed_message, confirm, limit_message
 from handlers.booking_view import render
 from handlers.callbacks import BOOK, BookAction
@@ -131,8 +132,22 @@ async def cancel(update: Update, context: Context) -> None:
     await context.deps.db.write_relaxed(drafts.delete, who.user_id)
     if draft.message_id and update.effective_chat:
         await drop_buttons(context, update.effective_chat.id, draft.message_id)
-    await send(update, context, t.gettext("Booking stopped: nothing was saved, and the time "
-                                          "you chose is free again. /book to start over."))
+    await send(update, context, await stopped(context, t, draft, t.gettext(
+        "Booking stopped: nothing was saved, and the time you chose is free again. /book to "
+        "start over.")))
+
+
+async def stopped(context: Context, t: Translator, draft: Draft, text: Markup) -> Markup:
+    """What the citizen reads on leaving /book: `text`, or, leaving a move, that the booking
+    is as it was, shown."""
+    moving = (await context.deps.db.read(bookings.get, draft.replaces)
+              if draft.replaces is not None else None)
+    if moving is None or moving.status is not Status.BOOKED:
+        return text
+    office = context.deps.office
+    return t.gettext("Move stopped: your booking is unchanged.") + "\n\n" + card(
+        t, office, moving.service, moving.start, code=moving.code, name=moving.name,
+        codice_fiscale=moving.codice_fiscale, note=moving.note)
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -153,8 +168,9 @@ async def on_button(update: Update, context: Context) -> None:
     if action is BookAction.QUIT:
         await context.deps.db.write_relaxed(drafts.delete, who.user_id)
         await answer(update)
-        await edit(update, context,
-                   t.gettext("Booking stopped: nothing was saved. /book to start over."))
+        await edit(update, context, await stopped(
+            context, t, draft, t.gettext("Booking stopped: nothing was saved. /book to start "
+                                         "over.")))
         return
     if action is BookAction.CONFIRM:
         await answer(update)

@@ -13,11 +13,27 @@ from bot.domain.flows import Draft, Step
 from bot.domain.model import Booking, Channel, Office, from_ts, to_ts
 from bot.i18n import Translator
 from bot.services import booking, free_time
-from handlers.booking_card import card, documents
+from handlers.booking_card import (
+    card,
+    changeable,
+    confirm_by,
+    cutoff_rule,
+    documents,
+    too_late,
+)
 from handlers.common import send
+from handlers.contacts import with_reach
 from storage import drafts
 from storage.bookings import Booked, InTheWay, Refusal, Request
 from storage.citizens import Citizen
+
+
+async def send_event(update: Update, context: Context, who: Citizen, t: Translator,
+                     event: bytes, code: str, caption: Markup) -> None:
+    """A booking's calendar file (`event`, from bot.domain.ics), named after its code."""
+    chat_id = update.effective_chat.id if update.effective_chat else who.user_id
+    await context.bot.send_document(chat_id, InputFile(event, filename=f"{code}.ics"),
+                                    caption=caption)
 
 
 def limit_message(t: Translator, refusal: Refusal, limit: int) -> Markup:
@@ -116,17 +132,25 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
         return t.gettext("Sorry, that time has just been taken by someone else. "
                          "Please choose another one.")
     details = card(t, office, service.code, start, code=result.code)
-    text = t.gettext("✅ <b>Booked.</b>") + "\n\n" + details + "\n\n" + documents(t, service)
-    if draft.replaces is not None:
-        text += "\n\n" + t.gettext("Your previous booking for this service is cancelled.")
+    if result.moved_from is None:
+        title = t.gettext("✅ <b>Booked.</b>")
+    else:
+        title = t.gettext("✅ <b>Moved</b> from {old} to <b>{new}</b>; the booking code stays the "
+                          "same.", old=t.when(from_ts(result.moved_from, office.tz)),
+                          new=t.when(start))
+    text = title + "\n\n" + details + "\n\n" + documents(t, service)
+    deadline = confirm_by(t, office, service, start, now)
+    if deadline is not None:
+        text += "\n\n" + deadline
     text += "\n\n" + t.gettext("Show the booking code at the counter. I will remind you before "
-                               "the appointment; to move or cancel it: /mybookings.")
+                               "the appointment.")
+    text += "\n" + (with_reach(t, office, cutoff_rule(t, office), separator="\n")
+                    if changeable(office, start, now) else too_late(t, office))
     await send(update, context, text)
     end = from_ts(draft.start + service.duration * 60, office.tz)
-    event = ics.booking_event(office, service, result.code, start, end, t.lang, now)
-    chat_id = update.effective_chat.id if update.effective_chat else who.user_id
-    await context.bot.send_document(chat_id, InputFile(event, filename=f"{result.code}.ics"),
-                                    caption=t.gettext("Add it to your calendar."))
+    await send_event(update, context, who, t, ics.booking_event(
+        office, service, result.code, start, end, t.lang, now, sequence=result.sequence),
+        result.code, t.gettext("Add it to your calendar."))
     if draft.replaces is not None:
         await deps.offer_free_times()
     return None

@@ -15,7 +15,7 @@ from bot.domain.model import Booking, Slot, from_ts, mask_codice_fiscale
 from bot.i18n import Translator
 from bot.services import free_time
 from handlers import callbacks, details
-from handlers.booking_card import card, documents
+from handlers.booking_card import card, changeable, confirm_by, confirm_rule, documents, too_late
 from handlers.callbacks import BookAction
 from handlers.common import button
 from storage.citizens import Citizen
@@ -68,10 +68,12 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
     assert draft.service is not None
     service = office.services[draft.service]
     header = t.gettext("<b>{service}</b>", service=service.name.get(lang))
+    note = Markup("")
     if moving is not None:
-        header += "\n" + t.gettext("Moving booking {code} of {when}: it stays valid until you "
+        note = "\n" + t.gettext("Moving booking {code} of {when}: it stays valid until you "
                                    "confirm the new time.", code=moving.code,
                                    when=t.when(moving.start.astimezone(office.tz)))
+    header += note
     if draft.step is Step.DAY:
         return await _days(deps, draft, who, t, header)
     if draft.step is Step.TIME:
@@ -96,7 +98,12 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
     summary = card(t, office, service.code, start, name=draft.name,
                    codice_fiscale=draft.codice_fiscale, note=draft.note)
     title = t.gettext("<b>Please check and confirm</b>")
-    return View(Markup("{}\n{}\n\n{}").format(title, header, summary),
+    now = deps.clock.now()
+    rules = [rule for rule in (confirm_by(t, office, service, start, now),
+                               None if changeable(office, start, now) else too_late(t, office))
+             if rule is not None]
+    summary = Markup("\n\n").join([summary, *rules])
+    return View(Markup("{}{}\n\n{}").format(title, note, summary),  # the service: in the card
                 [[button(t.plain.gettext("✅ Confirm"), data(draft, BookAction.CONFIRM))],
                  _nav(t, draft)])
 
@@ -119,6 +126,9 @@ async def _days(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: M
     text = (header + "\n" + t.ngettext("It takes about {n} minute.",
                                       "It takes about {n} minutes.", service.duration)
             + "\n\n" + documents(t, service) + "\n\n")
+    rule = confirm_rule(t, service)
+    if rule is not None:
+        text += rule + "\n\n"
     waitlist = [button(t.plain.gettext("None of these days: waiting list"),
                        callbacks.waitlist_join(service.code))]
     if DayState.FREE not in states.values() and not cal.first_free(days[0]):

@@ -14,13 +14,16 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context, UpdateHandler
+from bot.domain import ics
 from bot.domain.flows import Draft, Step
 from bot.domain.model import Booking, Status, to_ts
 from bot.i18n import Translator
 from handlers import booking, callbacks
-from handlers.booking_card import card
+from handlers.booking_card import card, cutoff_rule, documents
+from handlers.booking_confirm import send_event
 from handlers.callbacks import MY_BOOKING, MyAction, my_booking
 from handlers.common import answer, button, callback_data, citizen, edit, send
+from handlers.contacts import with_reach
 from handlers.menu import MY_BOOKINGS
 from storage import bookings
 from storage.citizens import Citizen
@@ -48,11 +51,18 @@ async def list_bookings(update: Update, context: Context) -> None:
                         my_booking(MyAction.CANCEL, item.id))
         keyboard.append([move, cancel] if item.service in deps.office.services else [cancel])
     title = t.gettext("<b>Your bookings</b>")
-    await send(update, context, title + "\n\n" + Markup("\n\n").join(blocks), keyboard)
+    office = context.deps.office
+    blocks = [Markup("{}\n{}").format(block, documents(t, office.services[item.service]))
+              if item.service in office.services else block
+              for block, item in zip(blocks, upcoming, strict=True)]
+    await send(update, context, title + "\n\n" + Markup("\n\n").join(blocks) + "\n\n"
+               + cutoff_rule(t, office), keyboard)
 
 
 def _card(t: Translator, context: Context, item: Booking) -> Markup:
-    return card(t, context.deps.office, item.service, item.start, code=item.code)
+    """The booking with whose it is: a family's bookings on one account look alike."""
+    return card(t, context.deps.office, item.service, item.start, code=item.code,
+                name=item.name, codice_fiscale=item.codice_fiscale)
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -91,27 +101,38 @@ def changeable(t: Translator, context: Context, item: Booking) -> str | None:
     """Why the citizen can no longer cancel or move `item` here, if they cannot."""
     if item.status is not Status.BOOKED:
         return t.gettext("This booking is no longer active.")
-    rules = context.deps.office.rules
+    office = context.deps.office
+    rules = office.rules
     if item.start - context.deps.clock.now() < timedelta(hours=rules.cancellation_cutoff_hours):
-        return t.ngettext(
+        return with_reach(t, office, t.ngettext(
             "Your appointment is less than {n} hour away: it can no longer be changed here. If "
             "you cannot come, please tell the counter.",
             "Your appointment is less than {n} hours away: it can no longer be changed here. If "
-            "you cannot come, please tell the counter.", rules.cancellation_cutoff_hours)
+            "you cannot come, please tell the counter.", rules.cancellation_cutoff_hours),
+            certified=False)
     return None
 
 
 async def cancel(update: Update, context: Context, who: Citizen, t: Translator,
                  item: Booking) -> None:
     deps = context.deps
-    done = await deps.db.write(bookings.cancel, item.id, to_ts(deps.clock.now()), by="citizen",
+    now = deps.clock.now()
+    done = await deps.db.write(bookings.cancel, item.id, to_ts(now), by="citizen",
                                owner=who.user_id)
     text = (t.gettext("Booking {code} is cancelled; the time is free for someone else. "
                       "/book to make a new one.", code=item.code) if done else
             t.gettext("This booking is no longer active."))
     await edit(update, context, text)
-    if done:
-        await deps.offer_free_times()
+    if not done:
+        return
+    service = deps.office.services.get(item.service)
+    if service is not None:  # a calendar that has the event removes it
+        sequence = await deps.db.read(bookings.moves, item.id) + 1
+        await send_event(update, context, who, t, ics.booking_event(
+            deps.office, service, item.code, item.start, item.end, t.lang, now,
+            sequence=sequence, cancelled=True), item.code,
+            t.gettext("Open it to remove the appointment from your calendar."))
+    await deps.offer_free_times()
 
 
 async def move(update: Update, context: Context, who: Citizen, t: Translator,
@@ -121,8 +142,9 @@ async def move(update: Update, context: Context, who: Citizen, t: Translator,
     rebook = item.status is Status.CANCELLED and item.cancelled_by in REBOOKABLE
     problem = None if rebook else changeable(t, context, item)
     if item.service not in context.deps.office.services:
-        problem = t.gettext("This service can no longer be booked here: to move your "
-                            "appointment, please contact the counter.")
+        problem = with_reach(t, context.deps.office, t.gettext(
+            "This service can no longer be booked here: to move your appointment, please "
+            "contact the counter."), certified=False)
     if problem:
         await answer(update, problem, alert=True)
         return

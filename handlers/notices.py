@@ -16,6 +16,7 @@ from bot.i18n import Translator
 from bot.services.triage import Notice
 from handlers import callbacks
 from handlers.callbacks import MyAction, my_booking
+from handlers.contacts import with_reach
 from storage.waitlist import Offer
 
 REASON_SHOWN = 500
@@ -75,6 +76,8 @@ def booking_cancelled(t: Translator, office: Office, booking: Booking,
     else:
         text = t.gettext("<b>Booking cancelled</b>\n\nYour booking {code} for {service} on {when} "
                          "was cancelled by the office.", **values)
+    if payload.get("by") != "unconfirmed":
+        text = with_reach(t, office, text, separator="\n\n")
     text += "\n\n" + t.gettext("We are sorry. You can choose another time:")
     return text, [[_button(t.plain.gettext("📅 Book another time"),
                            my_booking(MyAction.MOVE, booking.id))]]

@@ -19,7 +19,7 @@ from storage import bookings
 async def notice(update: Update, context: Context) -> None:
     _, t = await citizen(update, context)
     office = context.deps.office
-    await send(update, context, t.gettext(
+    text = t.gettext(
         "<b>How your data is used</b>\n\n"
         "<b>Data controller:</b> {controller}.\n\n"
         "<b>What we record:</b> your Telegram account number and language; for each booking, "
@@ -35,7 +35,11 @@ async def notice(update: Update, context: Context) -> None:
         "<b>Your rights:</b> to see, correct or erase your data and to object, by writing to the "
         "data controller; /deletemydata erases it at once. You can also complain to the Garante "
         "per la protezione dei dati personali (garanteprivacy.it).",
-        controller=office.data_controller, days=office.rules.retention_days))
+        controller=office.data_controller, days=office.rules.retention_days)
+    if office.contacts.dpo_email:
+        text += "\n\n" + t.gettext("<b>Data protection officer:</b> {email}.",
+                                   email=office.contacts.dpo_email)
+    await send(update, context, text)
 
 
 async def ask(update: Update, context: Context) -> None:

@@ -16,7 +16,9 @@ from bot.context import Context, UpdateHandler
 from bot.domain.model import LANGUAGES
 from bot.i18n import Translator, language_for
 from handlers import callbacks
+from handlers.booking_card import cutoff_rule
 from handlers.common import answer, button, callback_data, citizen, send
+from handlers.contacts import with_reach
 from handlers.menu import HELP, LANGUAGE, START, command_list
 from storage import citizens
 
@@ -28,14 +30,15 @@ def welcome(t: Translator, context: Context) -> Markup:
     return t.gettext(
         "<b>Welcome to {office}</b>\n\n"
         "Here you book an appointment at the counter instead of queueing: choose the service, "
-        "the day and the time, and I tell you which documents to bring. You can move or cancel "
-        "your bookings at any time, and I remind you before the appointment.\n\n"
+        "the day and the time, and I tell you which documents to bring; I remind you before the "
+        "appointment. {cutoff}\n\n"
         "<b>Your data.</b> To book, we record your name, your codice fiscale and an optional "
         "note, only to serve you at the counter (a public task of the municipality). The "
         "counter's operators see them; they are erased {days} days after the appointment. "
         "/privacy gives the full notice.\n\n"
         "{commands}",
         office=office.name, days=office.rules.retention_days, commands=command_list(t),
+        cutoff=cutoff_rule(t, office),
     )
 
 
@@ -46,7 +49,9 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     _, t = await citizen(update, context)
-    await send(update, context, command_list(t))
+    office = context.deps.office
+    await send(update, context, with_reach(t, office, command_list(t) + "\n\n"
+                                           + cutoff_rule(t, office), separator="\n\n"))
 
 
 async def language(update: Update, context: Context) -> None:

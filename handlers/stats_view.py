@@ -190,6 +190,7 @@ def _counts(view: _View, stats: Stats) -> list[str]:
     lines: list[str] = [
         t.gettext("Bookings made: {made} · cancelled: {cancelled}",
                   made=view.number(stats.made), cancelled=view.number(stats.cancelled)),
+        t.gettext("Bookings moved: {moved}", moved=view.number(stats.moved)),
         t.gettext("Visits booked: {visits} · served: {served} · no-shows: {no_shows}",
                   visits=view.number(stats.visits), served=view.number(stats.served),
                   no_shows=view.number(stats.no_shows)),

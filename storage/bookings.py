@@ -44,7 +44,7 @@ class Request:
     max_per_codice_fiscale: int | None = None
     created_by: int | None = None
     replaces: int | None = None
-    """A booking being rescheduled: cancelled in the same transaction, not counted in limits."""
+    """A booking being moved: updated in place (its code kept), not counted in limits."""
     replaceable_until: int = 0
     """`replaces` must start after this instant (the cancellation cutoff), Unix seconds."""
     scheduled: Sequence[Scheduled] = ()
@@ -59,6 +59,10 @@ class Booked:
     id: int
     code: str
     desk: str
+    moved_from: int | None = None
+    """A move: the start the booking had, Unix seconds."""
+    sequence: int = 0
+    """How many times the booking has been moved: its calendar event's SEQUENCE."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +144,40 @@ def _insert(conn: Connection, request: Request, desk: str, now: int) -> Booked |
             return Booked(row[0], code, desk)
 
 
+def _move(conn: Connection, request: Request, booking_id: int, desk: str,
+          now: int) -> Booked | None:
+    """Move `booking_id` to `desk` and the request's time, keeping its code: the time it leaves
+    goes to `booking_times`, its pending messages make way for the request's. None when the
+    database refuses it as overlapping at the desk."""
+    old = conn.execute("SELECT code, desk, start_ts, end_ts FROM bookings WHERE id = ?",
+                       (booking_id,)).fetchone()
+    try:
+        with savepoint(conn):
+            conn.execute(
+                "UPDATE bookings SET desk = ?, start_ts = ?, end_ts = ?, name = ?,"
+                " codice_fiscale = ?, note = ?, confirmed_ts = NULL WHERE id = ?",
+                (desk, request.start, request.end, request.name, request.codice_fiscale,
+                 request.note, booking_id))
+    except IntegrityError as error:
+        if error.constraint == OVERLAP:
+            return None
+        raise
+    conn.execute("INSERT INTO booking_times (booking_id, desk, start_ts, end_ts, moved_ts)"
+                 " VALUES (?, ?, ?, ?, ?)",
+                 (booking_id, old["desk"], old["start_ts"], old["end_ts"], now))
+    conn.execute("UPDATE outbox SET state = 'cancelled', finished_ts = ?"
+                 " WHERE booking_id = ? AND state = 'pending'", (now, booking_id))
+    return Booked(booking_id, old["code"], desk, moved_from=old["start_ts"],
+                  sequence=moves(conn, booking_id))
+
+
+def moves(conn: Connection, booking_id: int) -> int:
+    """How many times the booking has been moved."""
+    count: int = conn.execute("SELECT count(*) FROM booking_times WHERE booking_id = ?",
+                              (booking_id,)).fetchone()[0]
+    return count
+
+
 def book(conn: Connection, request: Request,
          now: int) -> Booked | Refusal | InTheWay:
     """Book the first desk free for the whole time, or say why not.
@@ -171,16 +209,16 @@ def book(conn: Connection, request: Request,
     if not open_desks:
         return Refusal.CLOSED
     for desk in open_desks:
-        if is_free(conn, desk, request.start, request.end, now, request.user_id):
-            booked = _insert(conn, request, desk, now)
+        if is_free(conn, desk, request.start, request.end, now, request.user_id,
+                   request.replaces):
+            booked = (_insert(conn, request, desk, now) if request.replaces is None
+                      else _move(conn, request, request.replaces, desk, now))
             if booked:
                 break
     if booked is None:
         return Refusal.TAKEN
     if request.user_id is not None:
         holds.release(conn, request.user_id)
-    if request.replaces is not None:
-        cancel(conn, request.replaces, now, by="citizen", reason="rescheduled")
     if request.user_id is not None:
         for item in request.scheduled:
             outbox.enqueue(conn, request.user_id, item.kind, item.due, now, booking_id=booked.id,

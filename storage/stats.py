@@ -31,7 +31,10 @@ def facts(conn: Connection, start: int, end: int) -> Facts:
         " WHERE start_ts >= ? AND start_ts < ? AND status <> 'cancelled'",
         (start, end),
     )
-    return Facts(made, cancelled, visits)
+    moved = conn.execute(
+        "SELECT count(*) FROM booking_times WHERE moved_ts >= ? AND moved_ts < ?", (start, end)
+    ).fetchone()[0]
+    return Facts(made, cancelled, visits, moved)
 
 
 def visit_times(conn: Connection, start: int, end: int, after: Resume | None,

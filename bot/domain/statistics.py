@@ -35,6 +35,8 @@ class Facts:
     """Bookings cancelled in the period."""
     visits: Sequence[VisitRow]
     """Bookings not cancelled whose appointment falls in the period."""
+    moved: int = 0
+    """Moves made in the period (a booking moved twice counts twice; it is still one booking)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class Stats:
     period: Period
     made: int
     cancelled: int
+    moved: int
     visits: int
     served: int
     no_shows: int
@@ -151,7 +154,8 @@ def compute(facts: Facts, office: Office, period: Period, timing: Timing) -> Sta
     resolved = counts[Status.NO_SHOW] + sum(counts[s] for s in ATTENDED)
     lead_median, lead_p90 = _spread(leads)
     return Stats(
-        period=period, made=facts.made, cancelled=facts.cancelled, visits=len(facts.visits),
+        period=period, made=facts.made, cancelled=facts.cancelled, moved=facts.moved,
+        visits=len(facts.visits),
         served=counts[Status.SERVED], no_shows=counts[Status.NO_SHOW],
         no_show_rate=counts[Status.NO_SHOW] / resolved if resolved else None,
         lead_median=lead_median, lead_p90=lead_p90,

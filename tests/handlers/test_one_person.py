@@ -107,9 +107,10 @@ async def test_moving_a_booking_may_overlap_its_own_old_time(
     await steps.choose(user, f"day:{FRIDAY:%Y%m%d}")
     await steps.choose(user, f"t:{to_ts(FRIDAY + timedelta(minutes=10))}")
     await steps.choose(user, "ok")
-    assert "Prenotato" in user.messages[-2].text
-    assert await rows(db, "SELECT status, start_ts FROM bookings ORDER BY id") == [
-        ("cancelled", to_ts(FRIDAY)), ("booked", to_ts(FRIDAY + timedelta(minutes=10)))]
+    assert "Spostata da venerdì 27 novembre 2026, 09:00 a" in user.messages[-2].text
+    assert await rows(db, "SELECT status, start_ts FROM bookings") == [
+        ("booked", to_ts(FRIDAY + timedelta(minutes=10)))]
+    assert await rows(db, "SELECT start_ts FROM booking_times") == [(to_ts(FRIDAY),)]
     no_errors(user)
 
 

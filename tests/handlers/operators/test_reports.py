@@ -20,7 +20,7 @@ from storage import agenda, bookings
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
 from tests.handlers.operators.conftest import ADMIN, OPERATOR
-from tests.seed import book, rows, value
+from tests.seed import book, request, rows, value
 
 DAY = datetime(2026, 11, 25, 9, 0, tzinfo=ROME)
 """Yesterday, as the clock of the tests reads."""
@@ -292,3 +292,21 @@ async def test_export_has_each_visit_s_channel_and_wait(operator: LocalUser, db:
         ["2026-11-25", "09:10", "S07", "telefono", "09:20", "09:21", "09:30", "9", "1"],
         ["2026-11-25", "09:20", "S07", "lista d'attesa", "", "09:28", "09:40", "12", "8"],
     ]
+
+
+@pytest.mark.parametrize(("lang", "line", "made"), [
+    ("it", "Prenotazioni spostate: 1", "Prenotazioni fatte: 1 · annullate: 0"),
+    ("en", "Bookings moved: 1", "Bookings made: 1 · cancelled: 0")])
+async def test_stats_count_a_move_on_its_own_line(
+        make_user: UserFactory, db: Database, office: Office, no_matplotlib: None, lang: str,
+        line: str, made: str) -> None:
+    """A move is not a booking plus a cancellation: the same booking, one move."""
+    booked = await book(db, office, "tari", DAY.replace(hour=12), DAY - timedelta(hours=1))
+    moved = replace(request(office, "tari", DAY.replace(hour=15)), replaces=booked)
+    result = await db.write(bookings.book, moved, to_ts(DAY))
+    assert isinstance(result, bookings.Booked)
+    assert (result.id, result.sequence) == (booked, 1)
+    text = (await make_user(ADMIN, language_code=lang).send("/statistiche 25/11")).text
+    assert line in text
+    assert made in text
+    assert await rows(db, "SELECT booking_id FROM booking_times") == [(booked,)]
