@@ -33,6 +33,16 @@ class AddDraft(Person):
     service: str
     start: int
 
+    def back(self) -> None:
+        """One step back among the details, forgetting the detail of the step returned to
+        (back from the name is back to the times, which the draft does not hold)."""
+        if self.step is AddStep.SUMMARY:
+            self.step, self.note, self.note_done = AddStep.NOTE, None, False
+        elif self.step is AddStep.NOTE:
+            self.step, self.codice_fiscale = AddStep.CODICE_FISCALE, None
+        elif self.step is AddStep.CODICE_FISCALE:
+            self.step, self.name = AddStep.NAME, None
+
 
 def add_at(previous: AddDraft | None, service: str, start: int) -> AddDraft:
     """A time chosen: a new /add draft; or, when only the time of the same service changed (it

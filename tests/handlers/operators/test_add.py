@@ -47,7 +47,8 @@ async def test_a_walk_in_is_booked_now_with_a_valid_codice_fiscale(
     assert "Giuseppe <Verdi> (RSSMRA85T10A562S)" in summary.text
     assert "Nota: Delega del figlio" in summary.text
     assert await value(db, "SELECT count(*) FROM bookings") == 0  # nothing before Book
-    assert summary.buttons() == ["Prenota: al telefono", "Prenota: allo sportello", "Interrompi"]
+    assert summary.buttons() == ["Prenota: al telefono", "Prenota: allo sportello", "« Indietro",
+                                "Interrompi"]
     book_here = summary.button("allo sportello")["callback_data"]
     nonce = book_here.split(":")[3]
     for forged in (f"op:a:ok:{nonce}", f"op:a:ok:{nonce}:chat", f"op:a:ok:{nonce}:waitlist"):
@@ -202,12 +203,12 @@ async def test_an_operator_sees_the_booking_in_the_way_and_may_book_anyway(
     assert f"(/b{booking_id})" in summary.text
     assert summary.buttons() == [
         "Prenota comunque: al telefono", "Prenota comunque: allo sportello", "Un altro orario",
-        "Interrompi"]
+        "« Indietro", "Interrompi"]
     await operator.press("Un altro orario", summary)
     await operator.press("10:00")
     assert "⚠️" not in operator.last.text
     assert operator.last.buttons() == ["Prenota: al telefono", "Prenota: allo sportello",
-                                       "Interrompi"]
+                                       "« Indietro", "Interrompi"]
     await operator.press("Prenota")
     assert await rows(db, "SELECT start_ts, person_overlap_by FROM bookings ORDER BY id") == [
         (to_ts(FRIDAY), None), (to_ts(FRIDAY.replace(hour=10)), None)]
@@ -241,3 +242,72 @@ async def test_a_time_lost_to_a_closure_says_why_and_offers_other_days(
     assert "gio 26 nov" not in operator.last.buttons()
     assert await value(db, "SELECT count(*) FROM bookings") == 0
     no_errors(operator)
+
+
+async def test_back_at_every_step_forgets_only_the_step_returned_to(
+        operator: LocalUser, db: Database) -> None:
+    await operator.send("/aggiungi")
+    assert operator.last.buttons()[-1] == "Interrompi"
+    await operator.press(SERVICE)
+    days = operator.last
+    assert days.buttons()[-2:] == ["« Indietro", "Interrompi"]
+    assert "Porti con sé:" in days.text  # the documents, for the operator to read out
+    await operator.press("« Indietro", days)
+    assert "Quale servizio?" in operator.last.text
+    await operator.press(SERVICE)
+    await operator.press("gio 26 nov")
+    assert operator.last.buttons()[-2:] == ["« Indietro", "Interrompi"]
+    await operator.press("« Indietro")
+    assert "quale giorno?" in operator.last.text
+    await operator.press("gio 26 nov")
+    await operator.press("10:00")
+    assert operator.last.buttons() == ["« Indietro", "Interrompi"]
+    await operator.press("« Indietro")
+    assert "quale orario?" in operator.last.text
+    await operator.press("10:00")
+    await operator.send("Ada Lovelace")
+    assert operator.last.buttons() == ["« Indietro", "Interrompi"]
+    await operator.press("« Indietro")
+    assert "Nome e cognome del cittadino?" in operator.last.text
+    await operator.send("Ada Byron")
+    await operator.send("RSSMRA85T10A562S")
+    assert operator.last.buttons() == ["« Indietro", "Salta", "Interrompi"]
+    await operator.press("« Indietro")
+    assert operator.last.text == "Ora scriva il codice fiscale di Ada Byron."
+    await operator.send("BNCNNA90D43A390D")
+    await operator.send("Nota")
+    await operator.press("« Indietro")
+    assert "Salta" in operator.last.buttons()
+    await operator.press("Salta")
+    assert await operator.press("Prenota: al telefono") == "Prenotato."
+    assert await rows(db, "SELECT name, codice_fiscale, note FROM bookings") == [
+        ("Ada Byron", "BNCNNA90D43A390D", None)]
+    stale = "op:a:back:zzzz"
+    assert await operator.press_data(stale) == "Questo pulsante non è più valido."
+
+
+async def test_the_whole_horizon_a_page_at_a_time_in_english(
+        operator: LocalUser, office: Office) -> None:
+    await operator.send("/language")
+    await operator.press("English")
+    await operator.send("/add")
+    await operator.press("Electronic identity card — pick-up")
+    first = operator.last
+    assert "which day?" in first.text
+    assert "Bring with you:" in first.text
+    assert first.buttons()[-3:] == ["Later ▶", "« Back", "Stop"]
+    seen = first.buttons()[:-3]
+    assert len(seen) == 8
+    pages = 1
+    while "Later ▶" in operator.last.buttons():
+        await operator.press("Later ▶")
+        pages += 1
+    last = operator.last
+    assert pages >= office.rules.horizon_days // 7 // 2
+    assert "◀ Earlier" in last.buttons()
+    assert "Later ▶" not in last.buttons()
+    assert last.buttons()[0] not in seen
+    await operator.press(last.buttons()[0])
+    assert "which time?" in operator.last.text
+    await operator.press("Stop")
+    assert operator.last.buttons() == []
