@@ -334,6 +334,7 @@ ADD_SERVICES = Family("op:a:svc")
 ADD_BACK = Family("op:a:back:")
 """+ nonce: one step back in the details of the draft it was sent for."""
 ADD_NO_NOTE = Family("op:a:nonote:")
+ADD_NO_PHONE = Family("op:a:nophone:")
 ADD_CONFIRM = Family("op:a:ok:")
 """+ nonce:channel: book, for a caller on the phone or a citizen at the counter."""
 ADD_ANYWAY = Family("op:a:both:")

@@ -3,8 +3,10 @@
 Service, day and time by buttons (from the same availability citizens see, without the minimum
 notice, so a walk-in can be served now, over the whole booking horizon a page of days at a time;
 the documents to bring shown with the days, for the operator to read to the caller); then name,
-codice fiscale and an optional note typed in turn; then a summary to confirm, with one Book
-button for a caller on the phone and one for a citizen at the counter (the booking's channel).
+codice fiscale, an optional note and an optional phone number (for a caller the bot cannot
+notify of a closure or a cancellation: the operators' lists show it) typed in turn; then a
+summary to confirm, with one Book button for a caller on the phone and one for a citizen at the
+counter (the booking's channel).
 The booking has no Telegram account (user_id NULL) and records the operator in `created_by`.
 Every press is checked again: the time may have gone meanwhile. A person who already has a
 booking at an overlapping time is booked only with Book anyway (on the phone, or at the
@@ -23,6 +25,7 @@ from bot.domain.availability import DayState, service_closure
 from bot.domain.flows import Party
 from bot.domain.identity import Detail
 from bot.domain.model import Booking, Channel, Office, Service, from_ts, to_ts
+from bot.domain.phone import read_phone
 from bot.domain.staff_flows import AddDraft, AddStep, add_at
 from bot.i18n import Translator
 from bot.services import booking, free_time
@@ -31,7 +34,14 @@ from handlers.agenda_view import desk_name, service_name
 from handlers.booking_card import documents
 from handlers.booking_confirm import closed_message
 from handlers.callbacks import ADD as ADD_BUTTONS
-from handlers.callbacks import ADD_ANYWAY, ADD_BACK, ADD_CONFIRM, ADD_NO_NOTE, ADD_SERVICES
+from handlers.callbacks import (
+    ADD_ANYWAY,
+    ADD_BACK,
+    ADD_CONFIRM,
+    ADD_NO_NOTE,
+    ADD_NO_PHONE,
+    ADD_SERVICES,
+)
 from handlers.common import answer, button, callback_data, send
 from handlers.operator_access import (
     ADD,
@@ -95,6 +105,8 @@ async def pressed(update: Update, context: Context, staff: Staff) -> None:
         await time_chosen(update, context, staff, services[time[0]], time[1])
     elif nonce := callbacks.read_nonce(ADD_NO_NOTE, data):
         await draft_pressed(update, context, staff, AddStep.NOTE, nonce)
+    elif nonce := callbacks.read_nonce(ADD_NO_PHONE, data):
+        await draft_pressed(update, context, staff, AddStep.PHONE, nonce)
     elif pressed := callbacks.read_add_booking(ADD_CONFIRM, data):
         await draft_pressed(update, context, staff, AddStep.SUMMARY, pressed[0], pressed[1])
     elif pressed := callbacks.read_add_booking(ADD_ANYWAY, data):
@@ -181,10 +193,14 @@ async def ask(update: Update, context: Context, staff: Staff, draft: AddDraft) -
             when=t.when(from_ts(draft.start, deps.office.tz))), _back_stop(t, draft, day))
         return
     keyboard = _back_stop(t, draft)
-    if draft.step is AddStep.NOTE:
+    if draft.step in (AddStep.NOTE, AddStep.PHONE):
+        skip = ADD_NO_NOTE if draft.step is AddStep.NOTE else ADD_NO_PHONE
         keyboard[0].insert(1, button(t.plain.gettext("Skip"),
-                                     callbacks.with_nonce(ADD_NO_NOTE, draft.nonce)))
-    await show(update, context, details.prompt(t, draft), keyboard)
+                                     callbacks.with_nonce(skip, draft.nonce)))
+    text = (details.prompt(t, draft) if draft.step is not AddStep.PHONE else t.gettext(
+        "A phone number to reach the citizen if the appointment changes (the bot cannot tell "
+        "someone booked here)? Type it, Italian or with the country code, or skip."))
+    await show(update, context, text, keyboard)
 
 
 def _back_stop(t: Translator, draft: AddDraft,
@@ -221,6 +237,9 @@ async def text_typed(update: Update, context: Context, staff: Staff, draft: AddD
     """Name, codice fiscale or note, typed in turn (handlers/conversation.py routes them)."""
     assert update.message is not None
     deps, t = context.deps, staff.t
+    if draft.step is AddStep.PHONE:
+        await phone_typed(update, context, staff, draft, update.message.text or "")
+        return
     if draft.detail is None:
         await send(update, context, t.gettext("Press Book or Stop above."))
         return
@@ -233,6 +252,21 @@ async def text_typed(update: Update, context: Context, staff: Staff, draft: AddD
         await confirm(update, context, staff, draft)
         return
     await ask(update, context, staff, draft)
+
+
+async def phone_typed(update: Update, context: Context, staff: Staff, draft: AddDraft,
+                      text: str) -> None:
+    deps, t = context.deps, staff.t
+    phone = read_phone(text)
+    if phone is None:
+        await send(update, context, t.gettext(
+            "That is not a phone number. Type an Italian number (a mobile such as 333 123 4567, "
+            "or a landline with its prefix) or an international one beginning with + or 00, "
+            "or skip."), _back_stop(t, draft))
+        return
+    draft.give_phone(phone)
+    await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
+    await confirm(update, context, staff, draft)
 
 
 async def confirm(update: Update, context: Context, staff: Staff, draft: AddDraft) -> None:
@@ -251,6 +285,8 @@ async def confirm(update: Update, context: Context, staff: Staff, draft: AddDraf
         name=draft.name, cf=draft.codice_fiscale)
     if draft.note:
         text += Markup("\n") + t.gettext("Note: {note}", note=draft.note)
+    if draft.phone:
+        text += Markup("\n") + t.gettext("Phone: {phone}", phone=draft.phone)
     p, nonce = t.plain, draft.nonce
     back_stop = _stop(t, callbacks.with_nonce(ADD_BACK, nonce))
     keyboard = [[button(p.pgettext("confirm a booking", "Book: on the phone"),
@@ -296,8 +332,8 @@ async def not_free(update: Update, context: Context, staff: Staff, service: Serv
 async def draft_pressed(update: Update, context: Context, staff: Staff, wanted: AddStep,
                         nonce: str, channel: Channel | None = None, *,
                         anyway: bool = False) -> None:
-    """Skip the note, Book or Book anyway (these two for a channel): each acts on the draft it
-    was sent for, at the matching step."""
+    """Skip the note or the phone, Book or Book anyway (these two for a channel): each acts on
+    the draft it was sent for, at the matching step."""
     deps = context.deps
     draft = await draft_of(context, staff.user_id, AddDraft)
     if draft is None or draft.nonce != nonce or draft.step is not wanted:
@@ -305,6 +341,12 @@ async def draft_pressed(update: Update, context: Context, staff: Staff, wanted: 
         return
     if wanted is AddStep.NOTE:
         draft.take(Detail.NOTE, None)
+        await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
+        await answer(update)
+        await ask(update, context, staff, draft)
+        return
+    if wanted is AddStep.PHONE:
+        draft.give_phone(None)
         await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
         await answer(update)
         await confirm(update, context, staff, draft)
@@ -329,7 +371,7 @@ async def book(update: Update, context: Context, staff: Staff, draft: AddDraft,
             end=start + service.duration * 60, day=from_ts(start, deps.office.tz).date(),
             name=draft.name, codice_fiscale=draft.codice_fiscale, note=draft.note,
             created_by=staff.user_id, person_overlap_by=staff.user_id if anyway else None,
-            channel=channel),
+            channel=channel, phone=draft.phone),
             to_ts(deps.clock.now()))
     if isinstance(result, InTheWay):  # booked meanwhile: the summary now says which
         await answer(update, t.plain.gettext("This person now has a booking at an overlapping "
