@@ -35,6 +35,7 @@ async def test_a_walk_in_is_booked_now_with_a_valid_codice_fiscale(
     await operator.press("09:00")
     assert "Nome e cognome del cittadino?" in operator.last.text
     assert "in lettere" in (await operator.send("12345")).text
+    assert "nome e cognome" in (await operator.send("Giuseppe")).text  # a surname too
     await operator.send("  Giuseppe   <Verdi>  ")
     assert operator.last.text == "Ora scriva il codice fiscale di Giuseppe <Verdi>."
     bad = await operator.send("RSSMRA85T10A562X")
