@@ -99,7 +99,7 @@ class Citizen:
             lambda: self.press(lambda label, d: ":day:" in d and label[0].isalpha(),
                                self.group % DAYS),
             lambda: self.press(lambda _, d: ":t:" in d, HOUR * (self.group // DAYS)),
-            lambda: self.user.send(f"Cittadino {self.index}"),
+            lambda: self.user.send(f"Cittadino Prova{self.index}"),
             lambda: self.user.send(self.cf),
             lambda: self.user.send("Rinnovo della carta"),
             lambda: self.press(lambda _, d: d.endswith(":ok")),

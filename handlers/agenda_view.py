@@ -116,6 +116,8 @@ def detail(visit: Booking, office: Office, t: Translator, booked_by: str | None)
         t.gettext("Name: {name}", name=visit.name or "—"),
         t.gettext("Codice fiscale: <code>{cf}</code>", cf=visit.codice_fiscale or "—"),
     ]
+    if visit.phone:
+        lines.append(t.gettext("Phone: {phone}", phone=visit.phone))
     if visit.note:
         lines.append(t.gettext("Note: {note}", note=visit.note))
     created = visit.created.astimezone(office.tz)

@@ -89,7 +89,8 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
             [*rows, _nav(t, draft)])
     if draft.step is Step.CODICE_FISCALE:
         rows = [[button(t.plain.gettext("Use {cf}", cf=mask_codice_fiscale(who.last_cf)),
-                        data(draft, BookAction.CODICE_FISCALE))]] if who.last_cf else []
+                        data(draft, BookAction.CODICE_FISCALE))]] if (
+            who.last_cf and who.last_name == draft.name) else []
         return View(details.prompt(t, draft), [*rows, _nav(t, draft)])
     if draft.step is Step.NOTE:
         return View(details.prompt(t, draft),

@@ -327,7 +327,14 @@ ADD = Family("op:a:")
 ADD_SERVICE = Family("op:a:s:")
 ADD_DAY = Family("op:a:d:")
 ADD_TIME = Family("op:a:t:")
+ADD_DAYS = Family("op:a:p:")
+"""+ service:page: a page of the free days of the booking horizon."""
+ADD_SERVICES = Family("op:a:svc")
+"""Back to the choice of the service."""
+ADD_BACK = Family("op:a:back:")
+"""+ nonce: one step back in the details of the draft it was sent for."""
 ADD_NO_NOTE = Family("op:a:nonote:")
+ADD_NO_PHONE = Family("op:a:nophone:")
 ADD_CONFIRM = Family("op:a:ok:")
 """+ nonce:channel: book, for a caller on the phone or a citizen at the counter."""
 ADD_ANYWAY = Family("op:a:both:")
@@ -357,6 +364,17 @@ def read_add_day(data: str) -> tuple[str, date] | None:
     service = code(fields[0]) if fields else None
     found = day(fields[1]) if fields else None
     return (service, found) if service is not None and found is not None else None
+
+
+def add_days(service: str, page: int) -> str:
+    return ADD_DAYS.encode(service, page)
+
+
+def read_add_days(data: str) -> tuple[str, int] | None:
+    fields = ADD_DAYS.fields(data, 2)
+    service = code(fields[0]) if fields else None
+    page = number(fields[1], 3) if fields else None
+    return (service, page) if service is not None and page is not None else None
 
 
 def add_time(service: str, start: int) -> str:

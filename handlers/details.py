@@ -58,11 +58,11 @@ async def typed(context: Context, who: Citizen, t: Translator, draft: Draft,
 async def accept(context: Context, who: Citizen, t: Translator, draft: Draft,
                  skip: bool) -> str | None:
     """A /book button that fills a detail: no note (`skip`), or the codice fiscale used last
-    time."""
+    time (offered only for the name it was used with)."""
     if skip:
         draft.take(Detail.NOTE, None)
         return None
-    if not who.last_cf:
+    if not who.last_cf or who.last_name != draft.name:
         return t.gettext("This button is no longer valid.")
     return await _codice_fiscale(context, who, t, draft, who.last_cf)
 

@@ -75,9 +75,12 @@ def _listing(t: Translator, office: Office, visits: list[Booking]) -> list[Marku
     lines: list[Markup] = []
     for visit in visits[:LISTED]:
         start = visit.start.astimezone(office.tz)
-        lines.append(t.gettext("• {day} {time}, {desk}: {name}", day=t.short_date(start.date()),
-                               time=t.time(start), desk=visit.desk,
-                               name=clip(visit.name or "—", NAME_SHOWN)))
+        line = t.gettext("• {day} {time}, {desk}: {name}", day=t.short_date(start.date()),
+                         time=t.time(start), desk=visit.desk,
+                         name=clip(visit.name or "—", NAME_SHOWN))
+        if visit.phone:  # someone the bot cannot tell: the operator can call
+            line += Markup(", ") + t.gettext("phone {phone}", phone=visit.phone)
+        lines.append(line)
     if len(visits) > LISTED:
         lines.append(t.gettext("… and {n} more", n=len(visits) - LISTED))
     return lines

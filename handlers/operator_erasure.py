@@ -2,8 +2,8 @@
 request to the data controller, for someone who booked by phone and cannot use /deletemydata.
 
 The detail of a booking (`/b<id>`) shows administrators "Erase personal data…"; a second press
-confirms. Every booking with the same codice fiscale loses name, codice fiscale and note; those
-still to come are cancelled; the WAL is truncated (bot/services/erasure.py).
+confirms. Every booking with the same codice fiscale loses name, codice fiscale, note and phone;
+those still to come are cancelled; the WAL is truncated (bot/services/erasure.py).
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ async def ask(update: Update, context: Context, staff: Staff) -> None:
         return
     await answer(update)
     lines = [t.ngettext(
-        "Erase the personal data of {name} ({cf}), that is name, codice fiscale and note, from "
-        "{n} booking (every one with this codice fiscale)?",
-        "Erase the personal data of {name} ({cf}), that is name, codice fiscale and note, from "
-        "{n} bookings (every one with this codice fiscale)?", scope.bookings,
+        "Erase the personal data of {name} ({cf}), that is name, codice fiscale, note and phone, "
+        "from {n} booking (every one with this codice fiscale)?",
+        "Erase the personal data of {name} ({cf}), that is name, codice fiscale, note and phone, "
+        "from {n} bookings (every one with this codice fiscale)?", scope.bookings,
         name=visit.name or "—", cf=visit.codice_fiscale or "—")]
     if scope.cancelled:
         lines.append(t.ngettext(

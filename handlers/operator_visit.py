@@ -220,6 +220,8 @@ async def reason_typed(update: Update, context: Context, staff: Staff,
             if visit.user_id is not None else
             t.gettext("This booking was made by phone or at the counter: the bot cannot tell "
                       "the citizen."))
+    if visit.user_id is None and visit.phone:
+        told += Markup(" ") + t.gettext("Phone: {phone}", phone=visit.phone)
     await send(update, context, t.gettext(
         "Cancel the booking of {name}, {when}, for {service}?\nReason: {reason}",
         name=visit.name or "—", when=_when(staff, context, visit), reason=draft.reason,

@@ -52,6 +52,8 @@ class Request:
     """The operator who books this on purpose over another booking of the same person."""
     channel: Channel = Channel.CHAT
     """How it is made: an operator's booking says PHONE or DESK (bot/services/booking.py)."""
+    phone: str | None = None
+    """A caller's number, given to an operator (bot/domain/phone.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,13 +130,13 @@ def _insert(conn: Connection, request: Request, desk: str, now: int) -> Booked |
                 row = conn.execute(
                     "INSERT INTO bookings (code, user_id, service, desk, start_ts, end_ts, name,"
                     " codice_fiscale, note, created_ts, created_by, rescheduled_from,"
-                    " person_overlap_by, channel)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " person_overlap_by, channel, phone)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (code) DO NOTHING RETURNING id",
                     (code, request.user_id, request.service, desk, request.start, request.end,
                      request.name, request.codice_fiscale, request.note, now,
                      request.created_by, request.replaces, request.person_overlap_by,
-                     request.channel),
+                     request.channel, request.phone),
                 ).fetchone()
         except IntegrityError as error:
             if error.constraint == OVERLAP:
@@ -239,7 +241,7 @@ def from_row(row: Any) -> Booking:
         confirmed=at("confirmed_ts"), checked_in=at("checked_in_ts"), started=at("started_ts"),
         served=at("served_ts"), no_show=at("no_show_ts"), cancelled=at("cancelled_ts"),
         cancelled_by=row["cancelled_by"], cancel_reason=row["cancel_reason"],
-        channel=Channel(row["channel"]),
+        channel=Channel(row["channel"]), phone=row["phone"],
     )
 
 

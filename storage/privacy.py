@@ -11,7 +11,7 @@ from storage.engine import Connection
 @dataclass(frozen=True, slots=True)
 class Erased:
     bookings: int
-    """Bookings whose name, codice fiscale and note were erased."""
+    """Bookings whose name, codice fiscale, note and phone were erased."""
     cancelled: int
     """Of them, those still to come, cancelled."""
 
@@ -42,9 +42,10 @@ def person_bookings(conn: Connection, booking_id: int, now: int) -> Erased | Non
 
 def erase_person(conn: Connection, booking_id: int, actor: int,
                  now: int) -> Erased | None:
-    """Erase the name, codice fiscale and note of the person booking `booking_id` is for, from
-    every booking with that codice fiscale and from the identity accounts remember; cancel those
-    still to come (without a notice: the person asked for it). Audited without personal data."""
+    """Erase the name, codice fiscale, note and phone of the person booking `booking_id` is for,
+    from every booking with that codice fiscale and from the identity accounts remember; cancel
+    those still to come (without a notice: the person asked for it). Audited without personal
+    data."""
     ids = _the_person(conn, booking_id)
     if ids is None:
         return None
@@ -57,7 +58,7 @@ def erase_person(conn: Connection, booking_id: int, actor: int,
     for found in upcoming:
         bookings.cancel(conn, found, now, by="erasure")
     conn.execute(f"UPDATE bookings SET name = NULL, codice_fiscale = NULL, note = NULL,"
-                 f" purged_ts = ? WHERE id IN ({marks})", (now, *ids))
+                 f" phone = NULL, purged_ts = ? WHERE id IN ({marks})", (now, *ids))
     for code in codes:
         conn.execute("UPDATE citizens SET last_name = NULL, last_cf = NULL WHERE last_cf = ?",
                      (code,))
@@ -75,8 +76,8 @@ def erase_identity(conn: Connection, user_id: int, now: int) -> None:
     """Everything that identifies the citizen: their bookings stay, anonymous, for the counts;
     what they were sent and what they were doing is gone."""
     conn.execute(
-        "UPDATE bookings SET name = NULL, codice_fiscale = NULL, note = NULL, user_id = NULL,"
-        " purged_ts = ? WHERE user_id = ?",
+        "UPDATE bookings SET name = NULL, codice_fiscale = NULL, note = NULL, phone = NULL,"
+        " user_id = NULL, purged_ts = ? WHERE user_id = ?",
         (now, user_id),
     )
     conn.execute("UPDATE outbox SET state = 'cancelled', finished_ts = ?"
@@ -87,10 +88,11 @@ def erase_identity(conn: Connection, user_id: int, now: int) -> None:
 
 
 def purge_older_than(conn: Connection, before: int, now: int) -> int:
-    """Erase names, codici fiscali and notes of bookings that ended before `before`, and the
-    identity remembered for citizens who have booked nothing since. Return bookings purged."""
+    """Erase names, codici fiscali, notes and phones of bookings that ended before `before`, and
+    the identity remembered for citizens who have booked nothing since. Return bookings purged."""
     purged = conn.execute(
-        "UPDATE bookings SET name = NULL, codice_fiscale = NULL, note = NULL, purged_ts = ?"
+        "UPDATE bookings SET name = NULL, codice_fiscale = NULL, note = NULL, phone = NULL,"
+        " purged_ts = ?"
         " WHERE end_ts < ? AND purged_ts IS NULL",
         (now, before),
     ).rowcount

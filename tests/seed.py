@@ -39,13 +39,14 @@ class Planned:
 def request(office: Office, service: str, start: datetime, *, desk: str | None = None,
             user_id: int | None = None, name: str = "Mario Rossi",
             cf: str = CODICE_FISCALE, note: str | None = None,
-            channel: Channel = Channel.CHAT, created_by: int | None = None) -> Request:
+            channel: Channel = Channel.CHAT, created_by: int | None = None,
+            phone: str | None = None) -> Request:
     length = office.services[service].duration * 60
     return Request(user_id=user_id, service=service,
                    desks=[desk] if desk else office.services[service].desks,
                    start=to_ts(start), end=to_ts(start) + length,
                    day=start.astimezone(office.tz).date(), name=name, codice_fiscale=cf,
-                   note=note, channel=channel, created_by=created_by)
+                   note=note, channel=channel, created_by=created_by, phone=phone)
 
 
 def book_all(conn: Connection, requests: list[Request], now: int) -> list[int]:

@@ -170,6 +170,8 @@ def check(detail: Detail, text: str) -> str | Problem | None:
     if detail is Detail.NAME:
         name = clean_name(text)
         length = len(tidy_name(text))
+        if name is not None and not has_given_name_and_surname(name):
+            return Problem(detail, length)
         return name or Problem(detail, length, NAME_LIMIT if length > NAME_LIMIT else 0)
     if detail is Detail.CODICE_FISCALE:
         code = read_codice_fiscale(text)

@@ -283,6 +283,8 @@ class Booking:
     """citizen, operator, closure, unconfirmed or erasure."""
     cancel_reason: str | None = None
     channel: Channel = Channel.CHAT
+    phone: str | None = None
+    """A caller's number, given to an operator who booked for them (/add)."""
 
     @property
     def minutes_at_desk(self) -> int | None:

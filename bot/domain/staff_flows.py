@@ -17,12 +17,14 @@ class AddStep(enum.StrEnum):
     NAME = "name"
     CODICE_FISCALE = "codice_fiscale"
     NOTE = "note"
+    PHONE = "phone"
     SUMMARY = "summary"
 
 
 @dataclass(kw_only=True)
 class AddDraft(Person):
-    """Service and time are chosen by buttons first; then the person, then the summary."""
+    """Service and time are chosen by buttons first; then the person, an optional phone
+    number (for a caller the bot cannot notify), then the summary."""
 
     FLOW = Flow.ADD
     STEPS = AddStep
@@ -32,6 +34,29 @@ class AddDraft(Person):
     step: AddStep = AddStep.NAME
     service: str
     start: int
+    phone: str | None = None
+    phone_done: bool = False
+
+    def next_detail(self) -> AddStep:
+        step = AddStep(super().next_detail())
+        return AddStep.PHONE if step is AddStep.SUMMARY and not self.phone_done else step
+
+    def give_phone(self, phone: str | None) -> None:
+        """The phone number (read by bot/domain/phone.py), or None: skipped."""
+        self.phone, self.phone_done = phone, True
+        self.step = self.next_detail()
+
+    def back(self) -> None:
+        """One step back among the details, forgetting the detail of the step returned to
+        (back from the name is back to the times, which the draft does not hold)."""
+        if self.step is AddStep.SUMMARY:
+            self.step, self.phone, self.phone_done = AddStep.PHONE, None, False
+        elif self.step is AddStep.PHONE:
+            self.step, self.note, self.note_done = AddStep.NOTE, None, False
+        elif self.step is AddStep.NOTE:
+            self.step, self.codice_fiscale = AddStep.CODICE_FISCALE, None
+        elif self.step is AddStep.CODICE_FISCALE:
+            self.step, self.name = AddStep.NAME, None
 
 
 def add_at(previous: AddDraft | None, service: str, start: int) -> AddDraft:

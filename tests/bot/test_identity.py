@@ -9,9 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.identity import (
+    Detail,
     Fault,
     Invalid,
+    Problem,
     canonical_or_as_stored,
+    check,
     has_given_name_and_surname,
     name_agrees_with_codice_fiscale,
     read_codice_fiscale,
@@ -113,3 +116,13 @@ def test_any_name_agrees_with_its_own_code_in_either_order(given_names: list[str
                       + codicefiscale.encode_firstname(given_name) + "85T10A390")
     assert name_agrees_with_codice_fiscale(f"{given_name} {surname}", code)
     assert name_agrees_with_codice_fiscale(f"{surname} {given_name}", code)
+
+
+@pytest.mark.parametrize("typed", ["Mario", "M R", "  Rossi  "])
+def test_a_typed_name_without_a_surname_is_refused(typed: str) -> None:
+    assert isinstance(check(Detail.NAME, typed), Problem)
+
+
+@pytest.mark.parametrize("typed", ["Li Na", "Mario Rossi", "Anna Maria De Luca"])
+def test_a_given_name_and_a_surname_are_a_name(typed: str) -> None:
+    assert check(Detail.NAME, typed) == typed

@@ -58,7 +58,9 @@ def test_add(service: str, day: date, start: int, nonce: str) -> None:
     assert callbacks.read_add_service(fits(callbacks.add_service(service))) == service
     assert callbacks.read_add_day(fits(callbacks.add_day(service, day))) == (service, day)
     assert callbacks.read_add_time(fits(callbacks.add_time(service, start))) == (service, start)
-    for family in (callbacks.ADD_NO_NOTE, callbacks.CLOSE_CONFIRM):
+    page = start % 1000
+    assert callbacks.read_add_days(fits(callbacks.add_days(service, page))) == (service, page)
+    for family in (callbacks.ADD_NO_NOTE, callbacks.ADD_BACK, callbacks.CLOSE_CONFIRM):
         assert callbacks.read_nonce(family, fits(callbacks.with_nonce(family, nonce))) == nonce
     for family in (callbacks.ADD_CONFIRM, callbacks.ADD_ANYWAY):
         for channel in callbacks.ADD_CHANNELS:
@@ -84,6 +86,7 @@ def test_the_rest(code: str, days: int, day: date, action: Action, booking_id: i
     "op:ag:20261340:*:0", "op:ag:00010101:*:0", "op:ag:20261126:S 1:0", "op:ag:20261126:*:",
     "op:v:zap:1", "op:v:in:²", "op:a:t:cie:" + "9" * 11, "op:a:d:cie:2026112", "op:a:ok:ABCDEFGH",
     "op:a:ok:", "op:a:ok:abcd", "op:a:ok:abcd:chat", "op:a:ok:abcd:waitlist", "op:a:ok:abcd:desk:",
+    "op:a:p:cie", "op:a:p:cie:1000", "op:a:p:cie:-1", "op:a:back:", "op:a:back:ABCD",
     "op:a:both:abcd", "op:a:both:ABCD:phone", "op:c:ok", "wl:in:cie:7:7", "wl:in:cie:²",
     "pv:zzz", "lang:xx", "x" * 65,
     "op:rm:" + "9" * 16,
@@ -93,6 +96,7 @@ def test_malformed_data_decodes_to_nothing(data: str) -> None:
         callbacks.read_book, callbacks.read_my_booking, callbacks.read_agenda,
         callbacks.read_desk_chooser, callbacks.read_desk, callbacks.read_visit_step,
         callbacks.read_add_service, callbacks.read_add_day, callbacks.read_add_time,
+        callbacks.read_add_days, lambda d: callbacks.read_nonce(callbacks.ADD_BACK, d),
         callbacks.read_waitlist_join, callbacks.read_waitlist_days, callbacks.read_privacy,
         lambda d: callbacks.read_language(d, ("it", "en")),
         lambda d: callbacks.read_id(callbacks.I_WILL_BE_THERE, d),

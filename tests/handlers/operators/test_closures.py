@@ -24,7 +24,7 @@ async def seed(db: Database, office: Office) -> dict[str, int]:
         "bruno_s02": await book(db, office, "cie", DEC_3, NOW, desk="S02", user_id=2,
                                 name="Bruno", cf=codice_fiscale(2)),
         "walk_in_s01": await book(db, office, "cie", DEC_3.replace(hour=12), NOW, desk="S01",
-                                  name="Senza Telegram"),
+                                  name="Senza Telegram", phone="+39 333 123 4567"),
         "carla_next_day": await book(db, office, "cie", DEC_3 + timedelta(days=1), NOW,
                                      desk="S01", user_id=3, name="Carla"),
     }
@@ -80,7 +80,7 @@ async def test_closing_a_desk_shows_then_cancels_and_notifies_each_booking_once(
     result = operator.last.text
     assert "3 prenotazioni annullate" in result
     assert "non avvisate dal bot" in result
-    assert "Senza Telegram" in result
+    assert "Senza Telegram, tel. +39 333 123 4567" in result
     cancelled = {i for (i,) in await rows(
         db, "SELECT id FROM bookings WHERE status = 'cancelled' AND cancelled_by = 'closure'")}
     assert cancelled == {ids["anna_s01"], ids["anna_s01_later"], ids["walk_in_s01"]}

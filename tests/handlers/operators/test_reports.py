@@ -145,7 +145,7 @@ async def test_calibrate_explains_what_it_needs(admin: LocalUser, db: Database,
 async def test_export_is_a_csv_a_spreadsheet_reads(operator: LocalUser, db: Database,
                                                    office: Office) -> None:
     await book(db, office, "cie", NOW.replace(hour=10), NOW, desk="S01", name="=SOMMA(A1)",
-               note='Porta; "tutto"\nanche il resto')
+               note='Porta; "tutto"\nanche il resto', phone="+39 333 123 4567")
     await book(db, office, "tari", NOW.replace(hour=11), NOW, desk="S24", name="Àngela Müller")
     await operator.send("/esporta")
     sent = operator.last
@@ -163,6 +163,9 @@ async def test_export_is_a_csv_a_spreadsheet_reads(operator: LocalUser, db: Data
     assert table[1][7] == "'=SOMMA(A1)"  # a formula made harmless
     assert table[1][8] == "RSSMRA85T10A562S"
     assert table[1][9] == 'Porta; "tutto"\nanche il resto'
+    assert table[0][10] == "Telefono"
+    assert table[1][10] == "'+39 333 123 4567"  # text, not a formula, to a spreadsheet
+    assert table[2][10] == ""
     assert table[2][7] == "Àngela Müller"
     assert await value(db, "SELECT detail FROM audit WHERE action = 'export'") == (
         "2026-11-26..2026-11-26")
@@ -283,9 +286,9 @@ async def test_export_has_each_visit_s_channel_and_wait(operator: LocalUser, db:
     assert operator.last.document is not None
     table = list(csv.reader(io.StringIO(operator.last.document[1].decode("utf-8-sig"),
                                         newline=""), delimiter=";"))
-    assert table[0][10:] == ["Canale", "Confermata", "Arrivato", "Iniziato", "Finito",
+    assert table[0][11:] == ["Canale", "Confermata", "Arrivato", "Iniziato", "Finito",
                              "Minuti allo sportello", "Minuti di attesa"]
-    assert [(row[0:2] + row[3:4] + row[10:11] + row[12:]) for row in table[1:]] == [
+    assert [(row[0:2] + row[3:4] + row[11:12] + row[13:]) for row in table[1:]] == [
         ["2026-11-25", "09:00", "S07", "chat", "08:55", "09:02", "09:12", "10", "2"],
         ["2026-11-25", "09:00", "S08", "senza prenotazione", "", "09:15", "09:25", "10", "10"],
         ["2026-11-25", "09:00", "S09", "chat", "", "", "", "", ""],

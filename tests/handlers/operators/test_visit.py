@@ -189,10 +189,13 @@ async def test_a_cancellation_can_be_stopped(operator: LocalUser, db: Database,
 
 async def test_a_walk_in_booking_cancelled_is_not_notified(
         operator: LocalUser, db: Database, office: Office) -> None:
-    booking = await book(db, office, "cie", NOW.replace(hour=11), NOW, desk="S01")
-    await operator.press("Annulla la prenotazione", await operator.send(f"/b{booking}"))
+    booking = await book(db, office, "cie", NOW.replace(hour=11), NOW, desk="S01",
+                         phone="+44 20 7946 0958")
+    card = await operator.send(f"/b{booking}")
+    assert "Telefono: +44 20 7946 0958" in card.text
+    await operator.press("Annulla la prenotazione", card)
     confirm = await operator.send("Ha telefonato")
-    assert "il bot non può avvisare il cittadino" in confirm.text
+    assert "il bot non può avvisare il cittadino. Telefono: +44 20 7946 0958" in confirm.text
     await operator.press("Sì, annulla", confirm)
     assert await status(db, booking) == "cancelled"
     assert await value(db, "SELECT count(*) FROM outbox") == 0
