@@ -36,7 +36,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
-from telegram.request import RequestData
 
 from bench import network
 from bot.app import build_application, prepare
@@ -77,11 +76,11 @@ class AnsweringAPI(LocalBotAPI):
         self.waiting: dict[int, asyncio.Future[float]] = {}
         self.polling = polling
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        if url.endswith("/getUpdates") and not self.polling:
-            return 200, await self._poll(request_data)
-        return await super().do_request(url, method, request_data, *args, **kwargs)
+    async def call(self, name: str, params: dict[str, Any],
+                   files: dict[str, Any]) -> tuple[int, bytes]:
+        if name == "getUpdates" and not self.polling:
+            return 200, await self._poll(params)
+        return await super().call(name, params, files)
 
     def _send(self, chat_id: int, params: dict[str, Any], files: dict[str, Any]) -> dict:
         sent = super()._send(chat_id, params, files)

@@ -35,6 +35,7 @@ from bot.domain.model import Busy, Closure, Office, from_ts, local_datetime, to_
 from storage import bookings, citizens, closures, occupancy
 from storage.bookings import Booked, Request
 from storage.db import Database
+from storage.engine import Connection
 
 SERVICE = "cie"
 """Electronic identity card: six desks, 30 minutes; the busiest service."""
@@ -75,7 +76,7 @@ def plan_day(office: Office, day: date, fill: float, chance: random.Random) -> l
     return requests
 
 
-def book_all(conn: sqlite3.Connection, requests: list[Request], now: int,
+def book_all(conn: Connection, requests: list[Request], now: int,
              cancel_share: float, chance: random.Random) -> int:
     """One transaction per day, through `bookings.book`; a share of them cancelled later."""
     for request in requests:
@@ -101,7 +102,7 @@ async def build(db: Database, office: Office, now: datetime) -> tuple[int, int, 
     return history, days, ahead
 
 
-def read_view(conn: sqlite3.Connection, desks: tuple[str, ...], first: date, last: date,
+def read_view(conn: Connection, desks: tuple[str, ...], first: date, last: date,
               now: int, tz: ZoneInfo) -> tuple[list[Busy], list[Closure]]:
     """What the bot reads before showing days or times: taken stretches and run-time closures."""
     start = to_ts(local_datetime(first, 0, tz))
@@ -150,7 +151,7 @@ def as_citizens_book(office: Office, requests: list[Request], now: datetime,
         for user, request in enumerate(requests, start=first_user)]
 
 
-def register(conn: sqlite3.Connection, requests: list[Request], now: int) -> None:
+def register(conn: Connection, requests: list[Request], now: int) -> None:
     for request in requests:
         if request.user_id is not None:
             citizens.ensure(conn, request.user_id, "it", now)

@@ -12,6 +12,7 @@ import importlib.util
 import statistics
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime
@@ -21,13 +22,15 @@ from zoneinfo import ZoneInfo
 from bot.app import build_application, prepare
 from bot.config import load_office
 from bot.domain.arguments import Period
-from bot.domain.statistics import compute, percentile, render
+from bot.domain.statistics import percentile
 from bot.i18n import I18n
+from bot.services.statistics import period_stats
 from bot.testing.clock import FakeClock
 from bot.testing.local_api import LocalBotAPI, LocalUser
 from handlers import charts
 from handlers.agenda_view import pages
-from storage import agenda, stats
+from handlers.stats_view import stats_message
+from storage import agenda
 from storage.db import Database
 from tests.seed import fill_day, insert_history
 
@@ -78,14 +81,17 @@ async def main() -> None:
                         agenda_pages)
             await timed(f"/agenda through the bot: command + {page_count - 1} page presses",
                         10, whole_agenda)
-            year_start, year_end = year.bounds(office.tz)
 
             async def year_stats() -> None:
-                facts = await db.read(stats.facts, year_start, year_end)
-                render(compute(facts, office, year), office, t)
+                stats_message(await period_stats(db, office, year), office, t)
 
             await timed(f"/stats for a year ({count} bookings): read + compute + text", 7,
                         year_stats)
+            tracemalloc.start()
+            computed = await period_stats(db, office, year)
+            print(f"/stats for that year: peak Python memory "
+                  f"{tracemalloc.get_traced_memory()[1] / 2**20:.1f} MB")
+            tracemalloc.stop()
             found = importlib.util.find_spec
             importlib.util.find_spec = lambda name, *a: (  # type: ignore[assignment]
                 None if name == "matplotlib" else found(name, *a))
@@ -93,9 +99,8 @@ async def main() -> None:
                         lambda: admin.send("/stats 27/11/2025-25/11/2026"))
             importlib.util.find_spec = found
             if charts.available():
-                computed = compute(await db.read(stats.facts, year_start, year_end), office, year)
                 await timed("the chart of that year (matplotlib, PNG)", 5,
-                            lambda: asyncio.to_thread(charts.render, computed, office, t))
+                            lambda: asyncio.to_thread(charts.stats_chart, computed, office, t))
             else:
                 print("the chart: matplotlib is not installed (pip install -e '.[charts]')")
         await db.close()

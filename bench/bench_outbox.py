@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import resource
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,7 @@ from bot.testing.local_api import LocalBotAPI, RoundTrip  # noqa: E402
 from storage import bookings, citizens  # noqa: E402
 from storage.bookings import Booked, Request  # noqa: E402
 from storage.db import Database  # noqa: E402
+from storage.engine import Connection  # noqa: E402
 
 LIMIT = 30
 CHUNK = 5000
@@ -66,7 +66,7 @@ class TimedAPI(LocalBotAPI):
         return sent
 
 
-def add_bookings(conn: sqlite3.Connection, office: Office, first: int, count: int,
+def add_bookings(conn: Connection, office: Office, first: int, count: int,
                  now: datetime, due: int | None) -> None:
     """Bookings `first`..`first + count - 1`, one per citizen, 10 minutes each, desk after desk
     from tomorrow on; with the reminders of the office's offsets, or one reminder at `due`."""

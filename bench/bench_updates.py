@@ -106,7 +106,7 @@ class Citizen:
         """Citizens of the same service are spread over days, then over times."""
 
     async def press(self, wanted: Callable[[str, str], bool], nth: int = 0) -> None:
-        found = data_where(self.user, wanted) or ["b:none"]  # lost its way: press anyway
+        found = data_where(self.user, wanted) or ["lost"]  # lost its way: press anyway
         await self.user.press_data(found[nth % len(found)])
 
     def steps(self) -> list[Callable[[], Awaitable[object]]]:
@@ -118,7 +118,7 @@ class Citizen:
             lambda: self.press(lambda label, d: ":day:" in d and label[0].isalpha(),
                                self.group % DAYS),
             lambda: self.press(lambda _, d: ":t:" in d, HOUR * (self.group // DAYS)),
-            lambda: self.user.write(f"Cittadino {self.index}"),
+            lambda: self.user.write(f"Cittadino Prova{self.index}"),
             lambda: self.user.write(self.cf),
             lambda: self.user.write("Rinnovo della carta"),
             lambda: self.press(lambda _, d: d.endswith(":ok")),

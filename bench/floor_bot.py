@@ -13,10 +13,10 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes, TypeHandler
-from telegram.request import RequestData
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.warnings import PTBUserWarning
 
+from bot.pacing import Unpaced
 from bot.testing.local_api import OFFLINE_TOKEN, LocalBotAPI, RoundTrip
 from bot.updates import PerChatUpdateProcessor
 
@@ -28,21 +28,6 @@ Call = tuple[str, dict[str, Any], tuple[str, bytes] | None]
 """A Bot API method, its parameters as sent, and the file uploaded with it."""
 
 
-class Unpaced(BaseRateLimiter[Any]):
-    """Sends at once."""
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def process_request(self, callback: Callable[..., Awaitable[Any]], args: Any,
-                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
-                              rate_limit_args: Any) -> Any:
-        return await callback(*args, **kwargs)
-
-
 class RecordingAPI(LocalBotAPI):
     """Notes the calls made while each (citizen, step) was handled."""
 
@@ -50,14 +35,12 @@ class RecordingAPI(LocalBotAPI):
         super().__init__(round_trip=round_trip)
         self.recorded: dict[tuple[int, int], list[Call]] = defaultdict(list)
 
-    def _handle(self, url: str, request_data: RequestData | None) -> tuple[int, bytes]:
+    def _call(self, name: str, params: dict[str, Any], files: dict[str, Any]) -> tuple[int, bytes]:
         step = STEP.get(None)
-        if step is not None and request_data is not None:
-            files = request_data.multipart_data if request_data.contains_files else {}
-            upload = next(((name, content) for name, content, *_ in files.values()), None)
-            self.recorded[step].append((url.rsplit("/", 1)[-1], dict(request_data.parameters),
-                                        upload))
-        return super()._handle(url, request_data)
+        if step is not None:
+            upload = next(((file, content) for file, content, *_ in files.values()), None)
+            self.recorded[step].append((name, dict(params), upload))
+        return super()._call(name, params, files)
 
 
 def _markup(params: dict[str, Any]) -> InlineKeyboardMarkup | None:

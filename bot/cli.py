@@ -6,17 +6,32 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot import console, logs, runner
-from bot.config import ConfigError, Settings, load_office, read_settings
+from bot.config import Settings, load_office, read_settings
+from bot.config_reader import ConfigError
 from bot.domain.model import Office
 from bot.services import invites
 from storage.audit import COMMAND_LINE
-from storage.db import Database
+from storage.db import Database, EngineMissing, is_url, require_postgres
+from storage.sqlite import SqliteDatabase
+
+EXIT_OK = 0
+EXIT_CRASH = 1
+"""An unexpected error: its traceback is printed (the token replaced)."""
+EXIT_UNREACHABLE = 69
+"""Stopped (SIGTERM, Ctrl-C) before the Bot API ever answered (EX_UNAVAILABLE)."""
+EXIT_TOKEN_REFUSED = 77
+"""The Bot API refused the token, at start or later (EX_NOPERM)."""
+EXIT_CONFIG = 78
+"""A setting is missing or wrong: the office file or the environment (EX_CONFIG)."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C while starting, before the bot could stop cleanly by itself."""
 
 
 def weekly_hours(office: Office) -> float:
@@ -55,8 +70,14 @@ def check_config(args: argparse.Namespace) -> int:
 
 
 def backup(args: argparse.Namespace) -> int:
+    settings = read_settings()
+    if settings.database_url:
+        print("The database is PostgreSQL (SPORTELLO_DATABASE_URL): back it up with pg_dump.",
+              file=sys.stderr)
+        return 2
+
     async def copy() -> None:
-        db = await Database.open(read_settings().db_path)
+        db = await SqliteDatabase.open(settings.db_path)
         try:
             await db.backup(args.path)
         finally:
@@ -67,23 +88,51 @@ def backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def say(line: str) -> None:
+    """One line on stderr, in one write: a log line of another thread cannot split it."""
+    sys.stderr.write(f"{line}\n")
+    sys.stderr.flush()
+
+
 def run(args: argparse.Namespace) -> int:
+    """Until stopped; every way it can fail is one line and an exit code of its own, and an
+    unexpected crash a traceback, never with the token in it (bot/logs.py)."""
     settings = read_settings()
     if not settings.token:
         print("TELEGRAM_BOT_TOKEN is not set: the bot cannot reach Telegram. "
               "To try it offline, run: sportello console", file=sys.stderr)
-        return 2
-    logs.configure(settings.log_level, settings.token)
-    office = load_office(settings.config_path)
-    asyncio.run(runner.serve(settings, with_admins(office, settings)))
-    return 0
+        return EXIT_CONFIG
+    with logs.protected(settings.token):
+        logs.configure(settings.log_level, settings.token)
+        office = load_office(settings.config_path)
+        where = runner.api_address(settings)
+        try:
+            asyncio.run(runner.serve(settings, with_admins(office, settings)))
+        except runner.TokenRefused:
+            say(f"the Bot API at {where} refused the token: check TELEGRAM_BOT_TOKEN")
+            return EXIT_TOKEN_REFUSED
+        except runner.NotReached:
+            say(f"stopped before the Bot API at {where} could be reached: check the network"
+                " (or TELEGRAM_API_BASE_URL)")
+            return EXIT_UNREACHABLE
+        except Exception:
+            print("sportello stopped on an unexpected error:", file=sys.stderr)
+            traceback.print_exc()
+            return EXIT_CRASH
+    return EXIT_OK
+
+
+def serve(args: argparse.Namespace) -> int:
+    from bot import serving  # uvicorn and starlette are loaded for this command only
+
+    return serving.serve(args)
 
 
 def console_command(args: argparse.Namespace) -> int:
     settings = read_settings()
     logs.configure("WARNING", None)
     office = with_admins(load_office(settings.config_path), settings)
-    asyncio.run(console.chat(office, args.db or settings.db_path, args.user, args.language))
+    asyncio.run(console.chat(office, args.db or settings.database, args.user, args.language))
     return 0
 
 
@@ -107,7 +156,7 @@ def invite(args: argparse.Namespace) -> int:
     tz = load_office(settings.config_path).tz
 
     async def create() -> tuple[str, datetime]:
-        db = await Database.open(args.db or settings.db_path)
+        db = await Database.open(args.db or settings.database)
         try:
             return await invites.create(db, COMMAND_LINE, datetime.now(tz))
         finally:
@@ -116,6 +165,27 @@ def invite(args: argparse.Namespace) -> int:
     token, expires = asyncio.run(create())
     print(invites.link(username, token))
     print(f"single use, valid until {expires.isoformat(timespec='minutes')}")
+    return 0
+
+
+def migrate_to_postgres(args: argparse.Namespace) -> int:
+    """Copy an office's SQLite file into an empty PostgreSQL database, table by table."""
+    if not is_url(args.url):
+        print(f"{args.url!r} is no PostgreSQL URL (postgresql://user:password@host/database)",
+              file=sys.stderr)
+        return 2
+    require_postgres()
+    from storage import transfer
+
+    try:
+        counts = transfer.to_postgres(args.sqlite_file, args.url)
+    except transfer.Refused as why:
+        print(f"Nothing copied: {why}", file=sys.stderr)
+        return 1
+    for table, count in counts.items():
+        print(f"{table:<20} {count:>9} rows")
+    print(f"copied and counted: {sum(counts.values())} rows in {len(counts)} tables. "
+          "Set SPORTELLO_DATABASE_URL to this URL to run on it.")
     return 0
 
 
@@ -129,10 +199,20 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)"
                         ).set_defaults(handler=run)
+    web = commands.add_parser("serve", help="run the bot behind a webhook, in N worker "
+                              "processes (needs TELEGRAM_BOT_TOKEN and SPORTELLO_WEBHOOK_URL)")
+    web.add_argument("--workers", type=int, help="worker processes (default: "
+                     "$SPORTELLO_WORKERS, else 1)")
+    web.add_argument("--host", help="address to listen on (default: $SPORTELLO_HOST, "
+                     "else 127.0.0.1)")
+    web.add_argument("--port", type=int, help="port to listen on (default: $SPORTELLO_PORT, "
+                     "else 8080)")
+    web.set_defaults(handler=serve)
     chat = commands.add_parser("console", help="talk to the bot offline, in this terminal")
     chat.add_argument("--user", type=int, default=1, help="your Telegram user id (default 1)")
     chat.add_argument("--language", default="it", help="your client's language (default it)")
-    chat.add_argument("--db", type=Path, help="database file (default: $SPORTELLO_DB)")
+    chat.add_argument("--db", help="SQLite file or postgresql:// URL (default: "
+                      "$SPORTELLO_DATABASE_URL, else $SPORTELLO_DB)")
     chat.set_defaults(handler=console_command)
     check = commands.add_parser("check-config", help="validate an office TOML and summarise it")
     check.add_argument("file", nargs="?", type=Path,
@@ -144,18 +224,28 @@ def parser() -> argparse.ArgumentParser:
     link = commands.add_parser("invite", help="print a single-use link that registers an operator")
     link.add_argument("--bot-username", help="the bot's username (default: "
                       "$SPORTELLO_BOT_USERNAME)")
-    link.add_argument("--db", type=Path, help="database file (default: $SPORTELLO_DB)")
+    link.add_argument("--db", help="SQLite file or postgresql:// URL (default: "
+                      "$SPORTELLO_DATABASE_URL, else $SPORTELLO_DB)")
     link.set_defaults(handler=invite)
+    move = commands.add_parser("migrate-to-postgres", help="copy the data of an office's SQLite "
+                               "file into an empty PostgreSQL database")
+    move.add_argument("sqlite_file", type=Path)
+    move.add_argument("url", help="postgresql://user:password@host/database")
+    move.set_defaults(handler=migrate_to_postgres)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler  # set by every subcommand
     try:
-        return args.handler(args)
-    except ConfigError as error:
+        return handler(args)
+    except (ConfigError, EngineMissing) as error:
         print(error, file=sys.stderr)
-        return 1
+        return EXIT_CONFIG
+    except KeyboardInterrupt:  # before `run` could take Ctrl-C over, or in another command
+        print("stopped", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

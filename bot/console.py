@@ -63,10 +63,10 @@ class Screen:
             self.refresh()
 
 
-async def chat(office: Office, db_path: Path, user_id: int, language: str,
+async def chat(office: Office, database: str | Path, user_id: int, language: str,
                lines: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
     api = LocalBotAPI()
-    db = await Database.open(db_path)
+    db = await Database.open(database)
     application = build_application(office, db, request=api)
     try:
         async with application:

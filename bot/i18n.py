@@ -1,36 +1,33 @@
-"""Translations (gettext catalogues under `locales/`, read with babel) and dates in the user's
-language.
+"""Translations and dates in the user's language.
 
-Messages are HTML (`parse_mode=HTML`); every value formatted into one is escaped here, so a
-citizen's `<b>` or `&` can never break a message. A value that is already HTML is passed as `Html`.
+The catalogues are gettext's: `locales/<lang>/LC_MESSAGES/messages.mo`, compiled by
+`pybabel compile` from the `.po` files and shipped with the package (README, "Translations").
+English needs none: the messages are written in English in the code.
+
+Messages are HTML (`parse_mode=HTML`), so `Translator` returns `markupsafe.Markup`, and every value
+formatted into one is escaped by Markup's own formatting: a citizen's `<b>` or `&` is shown as
+typed. A value that is already HTML is passed as `Markup`. Button labels, pop-up answers and CSV
+are plain text: they come from `Translator.plain`, which escapes nothing.
 """
 
 from __future__ import annotations
 
 import functools
-import html
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from gettext import NullTranslations
 from importlib import resources
 
 from babel.dates import format_date
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import Translations
+from markupsafe import Markup
 
 from bot.domain.model import DEFAULT_LANGUAGE, LANGUAGES
 
-
-class Html(str):
-    """A string that is already HTML: formatted into a message as it is."""
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues where it is defined; translated where it is shown."""
-    return message
+DOMAIN = "messages"
+_Date = date
+"""For annotations inside Translator, whose `date` method hides the class."""
 
 
 def language_for(code: str | None) -> str:
@@ -40,28 +37,48 @@ def language_for(code: str | None) -> str:
     return "en"
 
 
-def _escape(value: object) -> str:
-    return value if isinstance(value, Html) else html.escape(str(value), quote=False)
+@dataclass(frozen=True)
+class PlainText:
+    """Translations as plain text, for what Telegram does not read as HTML: button labels,
+    pop-up answers, CSV cells, chart labels, command descriptions."""
+
+    translations: NullTranslations
+
+    def gettext(self, message: str, **values: object) -> str:
+        return self.translations.gettext(message).format(**values)
+
+    def pgettext(self, context: str, message: str, **values: object) -> str:
+        return self.translations.pgettext(context, message).format(**values)
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        return self.translations.ngettext(singular, plural, n).format(n=n, **values)
 
 
 @dataclass(frozen=True)
 class Translator:
+    """Translations as HTML for messages; `plain` for the rest."""
+
     lang: str
-    translations: Translations
+    translations: NullTranslations
 
-    def gettext(self, message: str, **values: object) -> Html:
-        text = self.translations.gettext(message)
-        return Html(text.format(**{k: _escape(v) for k, v in values.items()}) if values else text)
+    @property
+    def plain(self) -> PlainText:
+        return PlainText(self.translations)
 
-    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> Html:
-        text = self.translations.ngettext(singular, plural, n)
-        return Html(text.format(n=n, **{k: _escape(v) for k, v in values.items()}))
+    def gettext(self, message: str, **values: object) -> Markup:
+        return Markup(self.translations.gettext(message)).format(**values)
+
+    def pgettext(self, context: str, message: str, **values: object) -> Markup:
+        return Markup(self.translations.pgettext(context, message)).format(**values)
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> Markup:
+        return Markup(self.translations.ngettext(singular, plural, n)).format(n=n, **values)
 
     def date(self, day: date | datetime) -> str:
         """`giovedì 3 dicembre 2026`."""
         return _format_date(_day(day), "EEEE d MMMM y", self.lang)
 
-    def short_date(self, day: date) -> str:
+    def short_date(self, day: _Date) -> str:
         """`gio 3 dic`: fits on a button."""
         return _format_date(_day(day), "EEE d MMM", self.lang)
 
@@ -84,33 +101,19 @@ def _format_date(day: date, pattern: str, lang: str) -> str:
     return format_date(day, pattern, locale=lang)
 
 
-def catalogue_files(lang: str) -> list[resources.abc.Traversable]:
-    folder = resources.files("locales") / lang / "LC_MESSAGES"
-    return sorted((f for f in folder.iterdir() if f.name.endswith(".po")), key=lambda f: f.name)
-
-
-def read_catalogue(lang: str) -> Catalog:
-    """Every `.po` file of `lang` merged into one catalogue (one file per part of the bot)."""
-    merged = Catalog(locale=lang)
-    for file in catalogue_files(lang):
-        with file.open("rb") as stream:
-            for message in read_po(stream, locale=lang):
-                if message.id:
-                    merged[message.id] = message
-    return merged
-
-
-def _translations(lang: str) -> Translations:
-    buffer = io.BytesIO()
-    write_mo(buffer, read_catalogue(lang))
-    buffer.seek(0)
-    return Translations(fp=buffer)
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalogue of `lang`; none (the messages as written) for English."""
+    compiled = resources.files("locales") / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if not compiled.is_file():
+        return NullTranslations()
+    with compiled.open("rb") as stream:
+        return Translations(stream, domain=DOMAIN)
 
 
 class I18n:
     def __init__(self) -> None:
         self._translators: Mapping[str, Translator] = {
-            lang: Translator(lang, _translations(lang)) for lang in LANGUAGES
+            lang: Translator(lang, translations(lang)) for lang in LANGUAGES
         }
 
     def __call__(self, lang: str | None) -> Translator:

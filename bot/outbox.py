@@ -28,23 +28,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application
+from telegram.ext import ExtBot
 
-from bot.context import Context, Deps
+from bot.context import App, Context, Deps
 from bot.domain.model import to_ts
 from bot.pacing import PACED, Pace, retry_seconds
 from bot.services import triage
-from bot.services.offers import offer_free_times
 from bot.services.triage import DROPPED, FAILED, SENT, Outgoing, Settled
 from handlers import notices
+from handlers.message_size import TOO_LONG, clip
 from storage import citizens, outbox
+from storage.engine import Connection
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class Tally:
         return ", ".join(f"{getattr(self, f.name)} {f.name}" for f in fields(self))
 
 
-def _blocked(conn: sqlite3.Connection, message: outbox.Message, now: int,
+def _blocked(conn: Connection, message: outbox.Message, now: int,
              error: str) -> Settled:
     citizens.mark_unreachable(conn, message.chat_id, now)
     return triage.give_up(conn, message, now, error)
@@ -90,7 +91,7 @@ def _always() -> bool:
 
 
 class Dispatcher:
-    def __init__(self, deps: Deps, bot: Bot, pace: Pace | None = None,
+    def __init__(self, deps: Deps, bot: ExtBot[Any], pace: Pace | None = None,
                  in_flight: int = IN_FLIGHT) -> None:
         self.deps, self.bot = deps, bot
         self.pace = pace or Pace()
@@ -171,7 +172,7 @@ class Dispatcher:
             if isinstance(step, Settled):
                 tally.add(step.state)
                 if step.freed:
-                    await offer_free_times(self.deps)
+                    await self.deps.offer_free_times()
                 continue
             await self._deliver(step, keep_going, tally)
             del self._claimed[message.id]  # kept if _deliver fails: _workers puts it back
@@ -181,9 +182,10 @@ class Dispatcher:
                        tally: Tally) -> None:
         """Send one claimed message and record the outcome."""
         message = item.message
+        t = self.deps.i18n(item.lang)
         try:
-            text, keyboard = notices.render(self.deps.i18n(item.lang), self.deps.office,
-                                            item.notice)
+            text, keyboard = notices.notice_message(t, self.deps.office, item.notice)
+            text = clip(text, t.gettext(TOO_LONG))  # a notice is one message, with its buttons
         except Exception as error:  # one notice that cannot be shown must not stop the others
             log.exception("outbox: message %d cannot be rendered", message.id)
             await self._failed(message, repr(error), tally)
@@ -192,8 +194,7 @@ class Dispatcher:
             try:
                 async with self.pace.sending(message.chat_id, bulk=True):
                     await self.bot.send_message(message.chat_id, text,
-                                                reply_markup=InlineKeyboardMarkup.de_json(
-                                                    {"inline_keyboard": keyboard}, self.bot),
+                                                reply_markup=InlineKeyboardMarkup(keyboard),
                                                 rate_limit_args=PACED)
             except RetryAfter as error:
                 self.pace.pause(retry_seconds(error))
@@ -227,7 +228,7 @@ class Dispatcher:
                                            self._now(), error)
         tally.add(FAILED)
         if settled.freed:
-            await offer_free_times(self.deps)
+            await self.deps.offer_free_times()
 
     async def _later(self, message: outbox.Message, error: str, tally: Tally) -> None:
         if message.attempts >= MAX_ATTEMPTS:
@@ -238,29 +239,32 @@ class Dispatcher:
         tally.add("deferred")
 
 
-def dispatcher(application: Application) -> Dispatcher:
+def dispatcher(application: App) -> Dispatcher:
     found: Dispatcher = application.bot_data[KEY]
     return found
 
 
-def install(application: Application, pace: Pace) -> Dispatcher:
+def install(application: App, pace: Pace,
+            on_duty: Callable[[], bool] | None = None) -> Dispatcher:
     """The dispatcher for `application`, sending at `pace` (the replies' too): a run at start
     (the catch-up), a repeating one, and the nudge in `Deps`, which starts a run at once while
-    the application is running."""
+    the application is running (and `on_duty()`: with several workers, only the one holding
+    the jobs' lease delivers)."""
     deps: Deps = application.bot_data["deps"]
     found = application.bot_data[KEY] = Dispatcher(deps, application.bot, pace)
+    duty = on_duty or _always
 
     def running() -> bool:
-        return application.running
+        return application.running and duty()
 
     async def run(context: Context) -> None:
         await found.drain(running)
 
     def nudge() -> None:
-        if application.running:
+        if running():
             application.create_task(found.drain(running), name="outbox nudge")
 
-    deps.nudge = nudge
+    deps.doorbell.connect(nudge)
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
     # The catch-up runs as soon as the application starts, however long after it was built.
     application.job_queue.run_once(run, when=0, name=f"{KEY} catch-up",

@@ -167,7 +167,6 @@ class Pace:
         self._sends.append(send)
         if chat_id is not None:
             self._recent[chat_id] += 1
-        if chat_id is not None:
             if len(self._last) >= FORGET_AT:
                 self._forget(now)
             self._last[chat_id] = send
@@ -258,3 +257,19 @@ class PacedLimiter(BaseRateLimiter[str]):
                 attempt += 1
                 if attempt > self.retries:
                     raise
+
+
+class Unpaced(BaseRateLimiter[None]):
+    """A rate limiter that sends at once: for measuring the application's own capacity
+    (bench/), and for a webhook worker told SPORTELLO_SEND_RATE=0."""
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(self, callback: Callable[..., Awaitable[Any]], args: Any,
+                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
+                              rate_limit_args: None) -> Any:
+        return await callback(*args, **kwargs)

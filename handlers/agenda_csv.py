@@ -11,18 +11,40 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from datetime import datetime
 
-from bot.domain.model import Office, from_ts
-from bot.domain.visits import Visit, status_label
-from bot.i18n import N_, Translator
+from bot.domain.model import Booking, Office
+from bot.domain.visits import CHANNEL_LABELS, status_label
+from bot.domain.waiting import minutes_waited
+from bot.i18n import Translator
 from handlers.agenda_view import service_name
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-COLUMNS = (
-    N_("Date"), N_("Time"), N_("Until"), N_("Desk"), N_("Service"), N_("Status"), N_("Code"),
-    N_("Name"), N_("Codice fiscale"), N_("Note"), N_("Booked by"), N_("Confirmed"),
-    N_("Arrived"), N_("Started"), N_("Ended"), N_("Minutes at the desk"),
-)
+
+
+def _columns(t: Translator) -> list[str]:
+    """The header row (a column's name is a noun: "Time" is the hour, "Arrived" when)."""
+    p = t.plain
+    return [
+        p.pgettext("agenda column", "Date"),
+        p.pgettext("agenda column", "Time"),
+        p.pgettext("agenda column", "Until"),
+        p.pgettext("agenda column", "Desk"),
+        p.pgettext("agenda column", "Service"),
+        p.pgettext("agenda column", "Status"),
+        p.pgettext("agenda column", "Code"),
+        p.pgettext("agenda column", "Name"),
+        p.pgettext("agenda column", "Codice fiscale"),
+        p.pgettext("agenda column", "Note"),
+        p.pgettext("agenda column", "Phone"),
+        p.pgettext("agenda column", "Channel"),
+        p.pgettext("agenda column", "Confirmed"),
+        p.pgettext("agenda column", "Arrived"),
+        p.pgettext("agenda column", "Started"),
+        p.pgettext("agenda column", "Ended"),
+        p.pgettext("agenda column", "Minutes at the desk"),
+        p.pgettext("agenda column", "Minutes waited"),
+    ]
 
 
 def _inert(text: str | None) -> str:
@@ -31,21 +53,27 @@ def _inert(text: str | None) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def to_csv(visits: Sequence[Visit], office: Office, t: Translator) -> bytes:
-    def at(ts: int | None) -> str:
-        return from_ts(ts, office.tz).strftime("%H:%M") if ts is not None else ""
+def _minutes(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def to_csv(visits: Sequence[Booking], office: Office, t: Translator) -> bytes:
+    def at(moment: datetime | None) -> str:
+        return moment.astimezone(office.tz).strftime("%H:%M") if moment is not None else ""
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([t.gettext(column) for column in COLUMNS])
+    writer.writerow(_columns(t))
     for visit in visits:
-        start = from_ts(visit.start, office.tz)
+        start = visit.start.astimezone(office.tz)
         writer.writerow([
             start.date().isoformat(), at(visit.start), at(visit.end), visit.desk,
-            service_name(office, visit.service, t), t.gettext(status_label(visit)), visit.code,
+            service_name(office, visit.service, t), t.plain.gettext(status_label(visit)),
+            visit.code,
             _inert(visit.name), visit.codice_fiscale or "", _inert(visit.note),
-            t.gettext("operator") if visit.created_by is not None else "Telegram",
+            _inert(visit.phone),
+            t.plain.gettext(CHANNEL_LABELS[visit.channel]),
             at(visit.confirmed), at(visit.checked_in), at(visit.started), at(visit.served),
-            "" if visit.minutes_at_desk is None else str(visit.minutes_at_desk),
+            _minutes(visit.minutes_at_desk), _minutes(minutes_waited(visit)),
         ])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,6 +1,6 @@
 """/book (/prenota): category, service, day, time, name, codice fiscale, note, summary, confirm.
 
-The conversation lives in a draft in SQLite (bot/draft.py), so a restart loses nothing. Every
+The conversation lives in a draft in SQLite (bot/domain/flows.py), so a restart loses nothing. Every
 press is decoded and checked again here: the draft it belongs to, the step it is valid in, and
 the availability it claims. Text typed where a button is expected, a button from an old message,
 forged data: each gets an answer and the current step again, never an error.
@@ -8,51 +8,50 @@ forged data: each gets an answer and the current step again, never an error.
 
 from __future__ import annotations
 
-import re
-import sqlite3
 from datetime import date, datetime
 
+from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.availability import booking_window
-from bot.domain.flows import TEXT_STEPS, Draft, Step
-from bot.domain.model import from_ts, to_ts
-from bot.i18n import Html, Translator
-from bot.services import booking
-from handlers import booking_details, calendar
-from handlers.booking_confirm import confirm, limit_message
-from handlers.booking_view import parse_day, render
-from handlers.calendar import Calendar
-from handlers.common import answer, callback_data, citizen_and, drop_buttons, edit, send
-from handlers.menu import BOOK, CANCEL, command_list
-from storage import bookings, drafts
+from bot.domain.flows import TEXT_STEPS, Draft, Party, Step
+from bot.domain.model import Status, from_ts, to_ts
+from bot.i18n import Translator
+from bot.services import free_time
+from handlers import callbacks, details
+from handlers.booking_card import card
+from handlers.booking_confirm import closed_message, confirm, limit_message
+from handlers.booking_view import render
+from handlers.callbacks import BOOK, BookAction
+from handlers.common import answer, callback_data, citizen, drop_buttons, edit, send
+from handlers.menu import BOOK as BOOK_COMMAND
+from handlers.menu import CANCEL, command_list
+from storage import bookings, drafts, holds
 from storage.bookings import Refusal
 from storage.citizens import Citizen
 
-_DATA = re.compile(r"^b:([a-z0-9]{4}):([a-z]{1,5})(?::([A-Za-z0-9_-]{1,24}))?$")
 ACTIONS = {
-    Step.CATEGORY: {"cat"}, Step.SERVICE: {"svc"}, Step.DAY: {"pg", "day", "first"},
-    Step.TIME: {"t"}, Step.NAME: {"name"}, Step.CODICE_FISCALE: {"cf"}, Step.NOTE: {"skip"},
-    Step.SUMMARY: {"ok"},
+    Step.CATEGORY: {BookAction.CATEGORY}, Step.SERVICE: {BookAction.SERVICE},
+    Step.DAY: {BookAction.PAGE, BookAction.DAY, BookAction.FIRST}, Step.TIME: {BookAction.TIME},
+    Step.NAME: {BookAction.NAME}, Step.CODICE_FISCALE: {BookAction.CODICE_FISCALE},
+    Step.NOTE: {BookAction.SKIP}, Step.SUMMARY: {BookAction.CONFIRM},
 }
-ANYWHERE = {"back", "quit"}
-SECONDS_DIGITS = 10
-"""Unix seconds have 10 digits until the year 2286: a longer number is no time at all."""
-BACK = {Step.SERVICE: Step.CATEGORY, Step.DAY: Step.SERVICE, Step.TIME: Step.DAY,
-        Step.NAME: Step.TIME, Step.CODICE_FISCALE: Step.NAME, Step.NOTE: Step.CODICE_FISCALE}
+ANYWHERE = {BookAction.BACK, BookAction.QUIT}
 
 
-async def current(update: Update, context: Context, t: Translator,
-                  who: Citizen, found: tuple[Draft, int] | None) -> tuple[Draft | None, bool]:
-    """The citizen's draft (`found` with when it last changed), and whether the citizen has
-    just been told it expired: a draft abandoned longer than the conversation timeout is
-    discarded, and its hold released."""
+async def current(update: Update, context: Context, who: Citizen,
+                  t: Translator) -> tuple[Draft | None, bool]:
+    """The citizen's draft, and whether the citizen has just been told it expired: a draft
+    abandoned longer than the conversation timeout is discarded, and its hold released."""
     deps = context.deps
+    found = await deps.db.read(drafts.get, who.user_id, Party.CITIZEN)
     if found is None:
         return None, False
     draft, updated = found
+    if not isinstance(draft, Draft):
+        return None, False
     minutes = deps.office.rules.conversation_timeout_minutes
     if to_ts(deps.clock.now()) - updated <= minutes * 60:
         return draft, False
@@ -69,46 +68,42 @@ async def current(update: Update, context: Context, t: Translator,
 
 
 async def show(update: Update, context: Context, who: Citizen, t: Translator, draft: Draft,
-               prefix: str = "", *, new: bool = False, fresh: bool = False,
-               known: Calendar | None = None) -> None:
+               prefix: str = "", *, new: bool = False) -> None:
     """Render the draft's step: edit the pressed message, or send a new one (and take the
-    buttons off the one before, so that only the current step can be pressed). `fresh`: the
-    draft replaces any other, whose hold is let go; `known`: free times read already."""
+    buttons off the one before, so that only the current step can be pressed)."""
     deps = context.deps
     moving = await deps.db.read(bookings.get, draft.replaces) if draft.replaces else None
-    view = await render(deps, draft, who, t, moving, known)
-    text = Html(f"{prefix}\n\n{view.text}") if prefix else view.text
+    view = await render(deps, draft, who, t, moving)
+    text = Markup("{}\n\n{}").format(prefix, view.text) if prefix else view.text
     if new or update.callback_query is None:
         if draft.message_id is not None and update.effective_chat:
             await drop_buttons(context, update.effective_chat.id, draft.message_id)
-        draft.message_id = await send(update, context, text, view.keyboard)
+        message = await send(update, context, text, view.keyboard)
+        draft.message_id = message.message_id
     else:
-        await edit(update, text, view.keyboard)
-    await deps.db.write_relaxed(drafts.start if fresh else drafts.save, who.user_id, draft,
-                                to_ts(deps.clock.now()))
+        await edit(update, context, text, view.keyboard)
+    await deps.db.write_relaxed(drafts.save, who.user_id, draft, to_ts(deps.clock.now()))
 
 
 async def begin(update: Update, context: Context, who: Citizen, t: Translator,
-                draft: Draft, old: tuple[Draft, int] | None) -> None:
-    """Start `draft`, replacing the conversation `old` (its buttons become stale)."""
-    if old and old[0].message_id and update.effective_chat:
+                draft: Draft, prefix: str = "") -> None:
+    """Start `draft`, replacing any conversation in progress (its buttons become stale)."""
+    old = await context.deps.db.read(drafts.get, who.user_id, Party.CITIZEN)
+    if old and isinstance(old[0], Draft) and old[0].message_id and update.effective_chat:
         await drop_buttons(context, update.effective_chat.id, old[0].message_id)
-    await show(update, context, who, t, draft, new=True, fresh=True)
+    await context.deps.db.write_relaxed(drafts.delete, who.user_id)
+    await show(update, context, who, t, draft, prefix, new=True)
 
 
 async def book(update: Update, context: Context) -> None:
-    now = to_ts(context.deps.clock.now())
-
-    def active_and_draft(conn: sqlite3.Connection,
-                         user_id: int) -> tuple[int, tuple[Draft, int] | None]:
-        return bookings.active_for_user(conn, user_id, now), drafts.get(conn, user_id)
-
-    who, t, (active, old) = await citizen_and(update, context, active_and_draft)
-    limit = context.deps.office.rules.max_active_per_account
-    if active >= limit:
+    who, t = await citizen(update, context)
+    deps = context.deps
+    limit = deps.office.rules.max_active_per_account
+    if await deps.db.read(bookings.active_for_user, who.user_id,
+                          to_ts(deps.clock.now())) >= limit:
         await send(update, context, limit_message(t, Refusal.LIMIT_ACCOUNT, limit))
         return
-    await begin(update, context, who, t, Draft.new(), old)
+    await begin(update, context, who, t, Draft.new())
 
 
 async def continue_with_time(update: Update, context: Context, service: str,
@@ -116,17 +111,18 @@ async def continue_with_time(update: Update, context: Context, service: str,
     """A /book draft for `service` at `start`, asking for the name: how a waiting-list offer
     is taken up. Starting it releases any earlier booking hold, so the caller holds `start` for
     the citizen (purpose 'booking') afterwards; until then the offer's own hold keeps it."""
-    who, t, old = await citizen_and(update, context, drafts.get)
+    who, t = await citizen(update, context)
     office = context.deps.office
     draft = Draft.new(category=office.services[service].category, service=service,
-                      day=start.astimezone(office.tz).date().isoformat(), start=to_ts(start))
-    draft.step = draft.next_detail()
-    await begin(update, context, who, t, draft, old)
+                      day=start.astimezone(office.tz).date().isoformat(), start=to_ts(start),
+                      offered=to_ts(start))
+    draft.step = Step(draft.next_detail())
+    await begin(update, context, who, t, draft)
 
 
 async def cancel(update: Update, context: Context) -> None:
-    who, t, found = await citizen_and(update, context, drafts.get)
-    draft, told = await current(update, context, t, who, found)
+    who, t = await citizen(update, context)
+    draft, told = await current(update, context, who, t)
     if told:
         return
     if draft is None:
@@ -136,150 +132,168 @@ async def cancel(update: Update, context: Context) -> None:
     await context.deps.db.write_relaxed(drafts.delete, who.user_id)
     if draft.message_id and update.effective_chat:
         await drop_buttons(context, update.effective_chat.id, draft.message_id)
-    await send(update, context, t.gettext("Booking stopped: nothing was saved, and the time "
-                                          "you chose is free again. /book to start over."))
+    await send(update, context, await stopped(context, t, draft, t.gettext(
+        "Booking stopped: nothing was saved, and the time you chose is free again. /book to "
+        "start over.")))
+
+
+async def stopped(context: Context, t: Translator, draft: Draft, text: Markup) -> Markup:
+    """What the citizen reads on leaving /book: `text`, or, leaving a move, that the booking
+    is as it was, shown."""
+    moving = (await context.deps.db.read(bookings.get, draft.replaces)
+              if draft.replaces is not None else None)
+    if moving is None or moving.status is not Status.BOOKED:
+        return text
+    office = context.deps.office
+    return t.gettext("Move stopped: your booking is unchanged.") + "\n\n" + card(
+        t, office, moving.service, moving.start, code=moving.code, name=moving.name,
+        codice_fiscale=moving.codice_fiscale, note=moving.note)
 
 
 async def on_button(update: Update, context: Context) -> None:
-    who, t, found = await citizen_and(update, context, drafts.get)
-    match = _DATA.match(callback_data(update))
-    draft, told = await current(update, context, t, who, found)
+    who, t = await citizen(update, context)
+    press = callbacks.read_book(callback_data(update))
+    draft, told = await current(update, context, who, t)
     if told:
         return
     query = update.callback_query
     pressed = query.message.message_id if query and query.message else None
-    if match is None or draft is None or match[1] != draft.nonce or pressed != draft.message_id:
+    if press is None or draft is None or press.nonce != draft.nonce or pressed != draft.message_id:
         await stale(update, context, who, t, draft)
         return
-    action, arg = match[2], match[3] or ""
+    action, arg = press.action, press.arg
     if action not in ACTIONS[draft.step] | ANYWHERE:
         await stale(update, context, who, t, draft)
         return
-    if action == "quit":
+    if action is BookAction.QUIT:
         await context.deps.db.write_relaxed(drafts.delete, who.user_id)
         await answer(update)
-        await edit(update, t.gettext("Booking stopped: nothing was saved. /book to start over."))
+        await edit(update, context, await stopped(
+            context, t, draft, t.gettext("Booking stopped: nothing was saved. /book to start "
+                                         "over.")))
         return
-    if action == "ok":
+    if action is BookAction.CONFIRM:
         await answer(update)
         prefix = await confirm(update, context, who, t, draft)
         if prefix is None:
-            await drop_buttons(context, who.user_id, draft.message_id)
+            if draft.message_id is not None:
+                await drop_buttons(context, who.user_id, draft.message_id)
             return
         await show(update, context, who, t, draft, prefix, new=True)
         return
-    if action == "cf":
+    if action is BookAction.CODICE_FISCALE:
         # the codice fiscale used last time, checked as if typed: what is wrong with it (a
         # limit reached) is too long for a toast, so it goes above the step, as when typed
         await answer(update)
-        problem = await booking_details.accept(context, who, t, draft, action)
+        problem = await details.accept(context, who, t, draft, skip=False)
         await show(update, context, who, t, draft, problem or "")
         return
-    toast, known = await act(context, who, t, draft, action, arg)
+    toast = await act(context, who, t, draft, action, arg)
     await answer(update, toast)
-    await show(update, context, who, t, draft, known=known)
+    await show(update, context, who, t, draft)
 
 
 async def stale(update: Update, context: Context, who: Citizen, t: Translator,
                 draft: Draft | None) -> None:
-    """A button that is not (or no longer) part of the conversation: say so, show the way on."""
-    await answer(update, t.gettext("This button is no longer valid."))
+    """A button that is not (or no longer) part of the conversation: say so. On the message
+    of the current step, the step is shown again there; on an older message, its buttons go
+    and the current step's message stays as it is, its buttons valid."""
+    await answer(update, t.plain.gettext("This button is no longer valid."))
     if draft is None:
         await send(update, context, t.gettext("That conversation is over. /book to start a new "
                                               "booking, /mybookings for your bookings."))
         return
-    await show(update, context, who, t, draft, t.gettext("Let's go on from here:"), new=True)
+    query = update.callback_query
+    pressed = query.message if query else None
+    if pressed is not None and pressed.message_id != draft.message_id:
+        await drop_buttons(context, pressed.chat.id, pressed.message_id)
+        return
+    await show(update, context, who, t, draft, t.gettext("Let's go on from here:"))
 
 
-async def act(context: Context, who: Citizen, t: Translator, draft: Draft, action: str,
-              arg: str) -> tuple[str | None, Calendar | None]:
-    """Apply one valid press to the draft; a short notice for the client, if any, and the free
-    times read to decide, if they were."""
+async def act(context: Context, who: Citizen, t: Translator, draft: Draft,
+              action: BookAction, arg: str) -> str | None:
+    """Apply one valid press to the draft; return a short notice for the client, if any."""
     office = context.deps.office
-    if action == "back":
-        back(draft)
-    elif action == "cat" and any(c.code == arg for c in office.categories):
+    if action is BookAction.BACK:
+        draft.back()
+    elif action is BookAction.CATEGORY and any(c.code == arg for c in office.categories):
         draft.category, draft.step = arg, Step.SERVICE
-    elif action == "svc" and arg in office.services and (
+    elif action is BookAction.SERVICE and arg in office.services and (
             office.services[arg].category == draft.category):
         draft.service, draft.page, draft.step = arg, 0, Step.DAY
-    elif action == "pg" and arg.isdigit():
-        draft.page = int(arg)
-    elif action == "day":
-        return await choose_day(context, who, t, draft, parse_day(arg))
-    elif action == "first":
-        return await choose_time(context, who, t, draft, None), None
-    elif action == "t" and arg.isdigit() and len(arg) <= SECONDS_DIGITS:
-        return await choose_time(context, who, t, draft, int(arg)), None
-    elif action == "name" and who.last_name:
+    elif action is BookAction.PAGE and (page := callbacks.number(arg, 4)) is not None:
+        draft.page = page
+    elif action is BookAction.DAY:
+        return await choose_day(context, who, t, draft, callbacks.day(arg, callbacks.ANY_YEAR))
+    elif action is BookAction.FIRST:
+        return await choose_time(context, who, t, draft, None)
+    elif action is BookAction.TIME and (
+            wanted := callbacks.number(arg, callbacks.SECONDS_DIGITS)) is not None:
+        return await choose_time(context, who, t, draft, wanted)
+    elif action is BookAction.NAME and who.last_name:
         draft.name = who.last_name
-        draft.step = draft.next_detail()
-    elif action == "skip":
-        return await booking_details.accept(context, who, t, draft, action), None
+        draft.step = Step(draft.next_detail())
+    elif action is BookAction.SKIP:
+        return await details.accept(context, who, t, draft, skip=True)
     else:
-        return t.gettext("This button is no longer valid."), None
-    return None, None
-
-
-def back(draft: Draft) -> None:
-    if draft.step is Step.SUMMARY:
-        draft.step = Step.TIME if draft.fixed else Step.NOTE
-        draft.note_done = draft.fixed
-    elif draft.step is Step.DAY and draft.fixed:
-        return  # moving a booking: its service cannot change; "Cancel" leaves
-    elif draft.step in BACK:
-        draft.step = BACK[draft.step]
-    if draft.step is Step.NAME:
-        draft.name = None
-    elif draft.step is Step.CODICE_FISCALE:
-        draft.codice_fiscale = None
-    elif draft.step is Step.NOTE:
-        draft.note, draft.note_done = None, False
+        return t.gettext("This button is no longer valid.")
+    return None
 
 
 async def choose_day(context: Context, who: Citizen, t: Translator, draft: Draft,
-                     day: date | None) -> tuple[str | None, Calendar | None]:
+                     day: date | None) -> str | None:
     assert draft.service is not None
     service = context.deps.office.services[draft.service]
     if day is None:
-        return t.gettext("This button is no longer valid."), None
+        return t.gettext("This button is no longer valid.")
     # a day outside the window (forged: year 1, year 9999) never reaches the calendar
-    if day in booking_window(context.deps.office, context.deps.clock.now()):
-        cal = await calendar.load(context.deps, service, day, day, who.user_id)
-        if cal.slots(day):
-            draft.day, draft.step = day.isoformat(), Step.TIME
-            return None, cal  # the times to show next are these
-    return t.gettext("No free times on that day: please choose another, or join the waiting "
-                     "list."), None
+    window = booking_window(context.deps.office, context.deps.clock.now())
+    if day not in window or not (
+            await free_time.load(context.deps, service, day, day, who.user_id)).slots(day):
+        return t.gettext("No free times on that day: please choose another, or join the waiting "
+                         "list.")
+    draft.day, draft.step = day.isoformat(), Step.TIME
+    return None
 
 
 async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draft,
                       wanted: int | None) -> str | None:
-    """Hold the wanted time (None: the first free one) for the citizen, checked afresh in the
-    transaction that holds it."""
+    """Hold the wanted time (None: the first free one) for the citizen, checked afresh."""
     deps = context.deps
     office, now = deps.office, deps.clock.now()
     assert draft.service is not None
     service = office.services[draft.service]
     if wanted is None:
-        cal = await calendar.load_window(deps, service, who.user_id)
+        cal = await free_time.load_window(deps, service, who.user_id)
         first = cal.first_free(cal.window.first)
         if not first:
             return t.gettext("There are no free times at the moment.")
         wanted = to_ts(first[0].start)
+    else:  # the wanted day's bookings are all it takes to check the time
+        day = from_ts(wanted, office.tz).date()
+        cal = await free_time.load(deps, service, day, day, who.user_id)
     start = from_ts(wanted, office.tz)
-    if not await deps.db.write_relaxed(booking.hold_time, office, service, who.user_id, start,
-                                       now):
+    desks = cal.desks_at(start)
+    held = await deps.db.write_relaxed(
+        holds.place, who.user_id, service.code, desks, wanted, wanted + service.duration * 60,
+        to_ts(now), to_ts(now) + office.rules.hold_minutes * 60) if desks else None
+    if not held:
+        reason = cal.closure(start.date())
+        if reason is not None:
+            draft.step, draft.day = Step.DAY, None
+            return closed_message(t, start.date(), reason)
         return t.gettext("Sorry, that time is no longer available.")
     draft.day, draft.start = start.date().isoformat(), wanted
-    draft.step = draft.next_detail()
+    draft.step = Step(draft.next_detail())
     return t.gettext("Kept for you: {when}", when=t.when(start))
 
 
 async def on_message(update: Update, context: Context) -> None:
-    """Any private message that is not a command: a detail being typed, or a hint."""
-    who, t, found = await citizen_and(update, context, drafts.get)
-    draft, told = await current(update, context, t, who, found)
+    """A private message that is not a command (handlers/conversation.py): a detail being
+    typed, or a hint."""
+    who, t = await citizen(update, context)
+    draft, told = await current(update, context, who, t)
     if told:
         return
     message = update.effective_message
@@ -287,22 +301,21 @@ async def on_message(update: Update, context: Context) -> None:
     if draft is None:
         hint = t.gettext("To book an appointment send /book.") if text else t.gettext(
             "I can only read text messages and buttons.")
-        await send(update, context, Html(f"{hint}\n\n{command_list(t)}"))
+        await send(update, context, Markup("{}\n\n{}").format(hint, command_list(t)))
         return
     if text is None or draft.step not in TEXT_STEPS:
         notice = (t.gettext("Please use the buttons below.") if text else
                   t.gettext("I can only read text messages and buttons."))
         await show(update, context, who, t, draft, notice, new=True)
         return
-    problem = await booking_details.typed(context, who, t, draft, text)
+    problem = await details.typed(context, who, t, draft, text)
     await show(update, context, who, t, draft, problem or "", new=True)
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     private = filters.ChatType.PRIVATE
     return [
-        CommandHandler(BOOK.names, book, private),
+        CommandHandler(BOOK_COMMAND.names, book, private),
         CommandHandler(CANCEL.names, cancel, private),
-        CallbackQueryHandler(on_button, pattern=r"^b:"),
-        MessageHandler(private & ~filters.COMMAND & filters.UpdateType.MESSAGE, on_message),
+        CallbackQueryHandler(on_button, pattern=BOOK.pattern),
     ]

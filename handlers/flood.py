@@ -7,16 +7,15 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application
 
-from bot.context import Deps
+from bot.context import App, Deps
 from bot.i18n import language_for
 from storage import citizens
 
 log = logging.getLogger(__name__)
 
 
-async def slow_down(application: Application, update: Update) -> None:
+async def slow_down(application: App, update: Update) -> None:
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None or chat.type != chat.PRIVATE:
         return  # in a group the bot only points to a private chat: nothing to add

@@ -6,12 +6,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from markupsafe import Markup
 from telegram import BotCommand
 from telegram.error import TelegramError
-from telegram.ext import Application
 
+from bot.context import App
+from bot.domain.messages import N_
 from bot.domain.model import DEFAULT_LANGUAGE, LANGUAGES
-from bot.i18n import N_, I18n, Translator
+from bot.i18n import I18n, Translator
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +45,16 @@ START = Command("start", "start", N_("start again"))
 CITIZEN_COMMANDS = (BOOK, MY_BOOKINGS, WAITLIST, LANGUAGE, PRIVACY, DELETE_MY_DATA, CANCEL, HELP)
 
 
-def command_list(t: Translator, commands: Sequence[Command] = CITIZEN_COMMANDS) -> str:
-    return "\n".join(f"/{c.name(t.lang)} — {t.gettext(c.description)}" for c in commands)
+def command_list(t: Translator, commands: Sequence[Command] = CITIZEN_COMMANDS) -> Markup:
+    return Markup("\n").join(Markup("/{} — {}").format(c.name(t.lang), t.gettext(c.description))
+                              for c in commands)
 
 
 def bot_commands(t: Translator, commands: Sequence[Command] = CITIZEN_COMMANDS) -> list[BotCommand]:
-    return [BotCommand(c.name(t.lang), t.gettext(c.description)) for c in commands]
+    return [BotCommand(c.name(t.lang), t.plain.gettext(c.description)) for c in commands]
 
 
-async def set_menus(application: Application, i18n: I18n) -> None:
+async def set_citizen_menus(application: App, i18n: I18n) -> None:
     """The command menu in each language; a Bot API that refuses it only costs the menu."""
     for lang in (None, *LANGUAGES):
         t = i18n(lang or DEFAULT_LANGUAGE)

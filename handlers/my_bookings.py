@@ -2,31 +2,32 @@
 
 Buttons carry a booking id, which a client can forge: every press reloads the booking and
 checks that it is the citizen's and can still be changed. The same buttons are used by
-reminders and notices: `my:c:<id>` cancel, `my:r:<id>` move (or book again, after the office
-cancelled it).
+reminders and notices: cancel, and move (or book again, after the office cancelled it).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
+from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
+from bot.domain import ics
 from bot.domain.flows import Draft, Step
 from bot.domain.model import Booking, Status, to_ts
-from bot.i18n import Html, Translator
-from bot.services import offers
-from handlers import booking
-from handlers.booking_card import card
+from bot.i18n import Translator
+from handlers import booking, callbacks
+from handlers.booking_card import card, cutoff_rule, documents
+from handlers.booking_confirm import send_event
+from handlers.callbacks import MY_BOOKING, MyAction, my_booking
 from handlers.common import answer, button, callback_data, citizen, edit, send
+from handlers.contacts import with_reach
 from handlers.menu import MY_BOOKINGS
-from storage import bookings, drafts
+from storage import bookings
 from storage.citizens import Citizen
 
-_DATA = re.compile(r"^my:(c|cy|cn|r):(\d{1,12})$")
 REBOOKABLE = ("operator", "closure", "unconfirmed")
 """A booking the office cancelled can be booked again from its notice."""
 
@@ -44,28 +45,37 @@ async def list_bookings(update: Update, context: Context) -> None:
         blocks.append(_card(t, context, item))
         if item.status is not Status.BOOKED:
             continue
-        move = button(t.gettext("Move {code}", code=item.code), f"my:r:{item.id}")
-        cancel = button(t.gettext("Cancel {code}", code=item.code), f"my:c:{item.id}")
+        move = button(t.plain.gettext("Move {code}", code=item.code),
+                      my_booking(MyAction.MOVE, item.id))
+        cancel = button(t.plain.pgettext("cancel a booking", "Cancel {code}", code=item.code),
+                        my_booking(MyAction.CANCEL, item.id))
         keyboard.append([move, cancel] if item.service in deps.office.services else [cancel])
     title = t.gettext("<b>Your bookings</b>")
-    await send(update, context, Html(title + "\n\n" + "\n\n".join(blocks)), keyboard)
+    office = context.deps.office
+    blocks = [Markup("{}\n{}").format(block, documents(t, office.services[item.service]))
+              if item.service in office.services else block
+              for block, item in zip(blocks, upcoming, strict=True)]
+    await send(update, context, title + "\n\n" + Markup("\n\n").join(blocks) + "\n\n"
+               + cutoff_rule(t, office), keyboard)
 
 
-def _card(t: Translator, context: Context, item: Booking) -> Html:
-    return card(t, context.deps.office, item.service, item.start, code=item.code)
+def _card(t: Translator, context: Context, item: Booking) -> Markup:
+    """The booking with whose it is: a family's bookings on one account look alike."""
+    return card(t, context.deps.office, item.service, item.start, code=item.code,
+                name=item.name, codice_fiscale=item.codice_fiscale)
 
 
 async def on_button(update: Update, context: Context) -> None:
     who, t = await citizen(update, context)
-    match = _DATA.match(callback_data(update))
-    found = await context.deps.db.read(bookings.get, int(match[2])) if match else None
-    if match is None or found is None or found.user_id != who.user_id:
-        await answer(update, t.gettext("This button is no longer valid."))
+    pressed = callbacks.read_my_booking(callback_data(update))
+    found = await context.deps.db.read(bookings.get, pressed[1]) if pressed else None
+    if pressed is None or found is None or found.user_id != who.user_id:
+        await answer(update, t.plain.gettext("This button is no longer valid."))
         await send(update, context, t.gettext("I cannot find that booking among yours. Here are "
                                               "your bookings: /mybookings"))
         return
-    action = match[1]
-    if action == "r":
+    action = pressed[0]
+    if action is MyAction.MOVE:
         await move(update, context, who, t, found)
         return
     problem = changeable(t, context, found)
@@ -73,13 +83,16 @@ async def on_button(update: Update, context: Context) -> None:
         await answer(update, problem, alert=True)
         return
     await answer(update)
-    if action == "c":
+    if action is MyAction.CANCEL:
         await send(update, context, t.gettext("Cancel this booking?") + "\n\n"
                    + _card(t, context, found),
-                   [[button(t.gettext("Yes, cancel it"), f"my:cy:{found.id}"),
-                     button(t.gettext("No, keep it"), f"my:cn:{found.id}")]])
-    elif action == "cn":
-        await edit(update, t.gettext("Fine: booking {code} stays as it is.", code=found.code))
+                   [[button(t.plain.pgettext("cancel a booking", "Yes, cancel it"),
+                            my_booking(MyAction.CANCEL_YES, found.id)),
+                     button(t.plain.pgettext("a citizen keeps a booking", "No, keep it"),
+                            my_booking(MyAction.CANCEL_NO, found.id))]])
+    elif action is MyAction.CANCEL_NO:
+        await edit(update, context,
+                   t.gettext("Fine: booking {code} stays as it is.", code=found.code))
     else:
         await cancel(update, context, who, t, found)
 
@@ -88,27 +101,38 @@ def changeable(t: Translator, context: Context, item: Booking) -> str | None:
     """Why the citizen can no longer cancel or move `item` here, if they cannot."""
     if item.status is not Status.BOOKED:
         return t.gettext("This booking is no longer active.")
-    rules = context.deps.office.rules
+    office = context.deps.office
+    rules = office.rules
     if item.start - context.deps.clock.now() < timedelta(hours=rules.cancellation_cutoff_hours):
-        return t.ngettext(
+        return with_reach(t, office, t.ngettext(
             "Your appointment is less than {n} hour away: it can no longer be changed here. If "
             "you cannot come, please tell the counter.",
             "Your appointment is less than {n} hours away: it can no longer be changed here. If "
-            "you cannot come, please tell the counter.", rules.cancellation_cutoff_hours)
+            "you cannot come, please tell the counter.", rules.cancellation_cutoff_hours),
+            certified=False)
     return None
 
 
 async def cancel(update: Update, context: Context, who: Citizen, t: Translator,
                  item: Booking) -> None:
     deps = context.deps
-    done = await deps.db.write(bookings.cancel, item.id, to_ts(deps.clock.now()), by="citizen",
+    now = deps.clock.now()
+    done = await deps.db.write(bookings.cancel, item.id, to_ts(now), by="citizen",
                                owner=who.user_id)
     text = (t.gettext("Booking {code} is cancelled; the time is free for someone else. "
                       "/book to make a new one.", code=item.code) if done else
             t.gettext("This booking is no longer active."))
-    await edit(update, text)
-    if done:
-        await offers.offer_free_times(deps)
+    await edit(update, context, text)
+    if not done:
+        return
+    service = deps.office.services.get(item.service)
+    if service is not None:  # a calendar that has the event removes it
+        sequence = await deps.db.read(bookings.moves, item.id) + 1
+        await send_event(update, context, who, t, ics.booking_event(
+            deps.office, service, item.code, item.start, item.end, t.lang, now,
+            sequence=sequence, cancelled=True), item.code,
+            t.gettext("Open it to remove the appointment from your calendar."))
+    await deps.offer_free_times()
 
 
 async def move(update: Update, context: Context, who: Citizen, t: Translator,
@@ -118,8 +142,9 @@ async def move(update: Update, context: Context, who: Citizen, t: Translator,
     rebook = item.status is Status.CANCELLED and item.cancelled_by in REBOOKABLE
     problem = None if rebook else changeable(t, context, item)
     if item.service not in context.deps.office.services:
-        problem = t.gettext("This service can no longer be booked here: to move your "
-                            "appointment, please contact the counter.")
+        problem = with_reach(t, context.deps.office, t.gettext(
+            "This service can no longer be booked here: to move your appointment, please "
+            "contact the counter."), certified=False)
     if problem:
         await answer(update, problem, alert=True)
         return
@@ -128,12 +153,11 @@ async def move(update: Update, context: Context, who: Citizen, t: Translator,
     draft = Draft.new(step=Step.DAY, category=service.category, service=service.code,
                       name=item.name, codice_fiscale=item.codice_fiscale, note=item.note,
                       note_done=True, fixed=True, replaces=None if rebook else item.id)
-    await booking.begin(update, context, who, t, draft,
-                        await context.deps.db.read(drafts.get, who.user_id))
+    await booking.begin(update, context, who, t, draft)
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         CommandHandler(MY_BOOKINGS.names, list_bookings, filters.ChatType.PRIVATE),
-        CallbackQueryHandler(on_button, pattern=r"^my:"),
+        CallbackQueryHandler(on_button, pattern=MY_BOOKING.pattern),
     ]

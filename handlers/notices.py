@@ -1,59 +1,36 @@
-"""What the bot says on its own: one renderer per outbox kind, in the citizen's language of the
-moment it is sent, with the buttons to act on it.
-
-Outbox kinds and payloads:
-- `reminder` (booking_id): the appointment, what to bring, and "I'll be there", "Cancel", "Move".
-- `confirm_deadline` (booking_id): not a message; bot/triage.py acts on it (confirm-or-lose).
-- `booking_cancelled` (booking_id, payload {"reason": str, "by": "operator" | "closure" |
-  "unconfirmed"}): why the office cancelled it, and "Book another time".
-- `waitlist_offer` (payload {"offer": id}): a freed time held for a citizen on the waiting list.
-"""
+"""What the bot says on its own (bot/domain/notices.py): one renderer per kind, in the citizen's
+language of the moment it is sent, with the buttons to act on it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+from telegram import InlineKeyboardButton
+
 from bot.domain.model import Booking, Office, from_ts
-from bot.domain.schedules import CONFIRM_DEADLINE, REMINDER, confirm_deadline
-from bot.i18n import Html, Translator
+from bot.domain.notices import BOOKING_CANCELLED, WAITLIST_OFFER
+from bot.domain.schedules import REMINDER, confirm_deadline
+from bot.i18n import Translator
+from bot.services.triage import Notice
+from handlers import callbacks
+from handlers.callbacks import MyAction, my_booking
+from handlers.contacts import with_reach
 from storage.waitlist import Offer
 
-BOOKING_CANCELLED = "booking_cancelled"
-WAITLIST_OFFER = "waitlist_offer"
-KINDS = (REMINDER, CONFIRM_DEADLINE, BOOKING_CANCELLED, WAITLIST_OFFER)
-
-I_WILL_BE_THERE = "rm:ok:"
-"""+ booking id: handlers/reminders.py."""
-CANCEL = "my:c:"
-MOVE = "my:r:"
-"""+ booking id: handlers/my_bookings.py (cancel after asking; move, or book again)."""
-TAKE_OFFER = "wl:take:"
-DECLINE_OFFER = "wl:no:"
-"""+ offer id: handlers/waitlist.py."""
-REASON_LIMIT = 500
+REASON_SHOWN = 500
 """Characters of an operator's reason shown, so that a notice never exceeds Telegram's limit."""
 
-Keyboard = list[list[dict[str, str]]]
-"""Buttons as the Bot API takes them."""
+Keyboard = list[list[InlineKeyboardButton]]
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """A due outbox row with what it speaks of, read when it is sent."""
 
-    kind: str
-    payload: Mapping[str, Any]
-    booking: Booking | None
-    offer: Offer | None
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data)
 
 
-def _button(text: str, data: str) -> dict[str, str]:
-    return {"text": text, "callback_data": data}
-
-
-def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Html, Keyboard]:
+def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Markup, Keyboard]:
     service = office.services.get(booking.service)
     start = booking.start.astimezone(office.tz)
     text = t.gettext(
@@ -75,17 +52,20 @@ def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Html, Key
                 "<b>Please confirm by {deadline}</b> with the button below: a booking not "
                 "confirmed by then is cancelled, and the time offered to others.",
                 deadline=t.when(deadline.astimezone(office.tz)))
-        keyboard.append([_button(t.gettext("✅ I'll be there"), f"{I_WILL_BE_THERE}{booking.id}")])
-    keyboard.append([_button(t.gettext("❌ Cancel"), f"{CANCEL}{booking.id}"),
-                     _button(t.gettext("🔁 Move"), f"{MOVE}{booking.id}")])
-    return Html(text), keyboard
+        keyboard.append([_button(t.plain.gettext("✅ I'll be there"),
+                                 callbacks.with_id(callbacks.I_WILL_BE_THERE, booking.id))])
+    keyboard.append([_button(t.plain.pgettext("cancel a booking", "❌ Cancel"),
+                             my_booking(MyAction.CANCEL, booking.id)),
+                     _button(t.plain.gettext("🔁 Move"), my_booking(MyAction.MOVE, booking.id))])
+    return text, keyboard
 
 
 def booking_cancelled(t: Translator, office: Office, booking: Booking,
-                      payload: Mapping[str, Any]) -> tuple[Html, Keyboard]:
+                      payload: Mapping[str, Any]) -> tuple[Markup, Keyboard]:
     values = {"code": booking.code, "service": office.service_name(booking.service, t.lang),
               "when": t.when(booking.start.astimezone(office.tz))}
-    reason = str(payload.get("reason") or "").strip()[:REASON_LIMIT]
+    reason = str(payload.get("reason") or "").strip()[:REASON_SHOWN]
+    text: Markup
     if payload.get("by") == "unconfirmed":
         text = t.gettext("<b>Booking cancelled</b>\n\nYour booking {code} for {service} on {when} "
                          "was cancelled because it was not confirmed in time, and the time was "
@@ -96,11 +76,14 @@ def booking_cancelled(t: Translator, office: Office, booking: Booking,
     else:
         text = t.gettext("<b>Booking cancelled</b>\n\nYour booking {code} for {service} on {when} "
                          "was cancelled by the office.", **values)
+    if payload.get("by") != "unconfirmed":
+        text = with_reach(t, office, text, separator="\n\n")
     text += "\n\n" + t.gettext("We are sorry. You can choose another time:")
-    return Html(text), [[_button(t.gettext("📅 Book another time"), f"{MOVE}{booking.id}")]]
+    return text, [[_button(t.plain.gettext("📅 Book another time"),
+                           my_booking(MyAction.MOVE, booking.id))]]
 
 
-def waitlist_offer(t: Translator, office: Office, offer: Offer) -> tuple[Html, Keyboard]:
+def waitlist_offer(t: Translator, office: Office, offer: Offer) -> tuple[Markup, Keyboard]:
     text = t.gettext(
         "<b>A time has become free for you</b>\n\n{service}\n{when}\n{address}\n\n"
         "It is kept for you until {until}. Do you want it?",
@@ -108,11 +91,13 @@ def waitlist_offer(t: Translator, office: Office, offer: Offer) -> tuple[Html, K
         when=t.when(from_ts(offer.start, office.tz)),
         address=office.address, until=t.time(from_ts(offer.expires, office.tz)),
     )
-    return text, [[_button(t.gettext("✅ Book it"), f"{TAKE_OFFER}{offer.id}"),
-                   _button(t.gettext("No, thank you"), f"{DECLINE_OFFER}{offer.id}")]]
+    return text, [[_button(t.plain.gettext("✅ Book it"),
+                           callbacks.with_id(callbacks.OFFER_TAKE, offer.id)),
+                   _button(t.plain.gettext("No, thank you"),
+                           callbacks.with_id(callbacks.OFFER_DECLINE, offer.id))]]
 
 
-def render(t: Translator, office: Office, notice: Notice) -> tuple[Html, Keyboard]:
+def notice_message(t: Translator, office: Office, notice: Notice) -> tuple[Markup, Keyboard]:
     if notice.kind == REMINDER and notice.booking:
         return reminder(t, office, notice.booking)
     if notice.kind == BOOKING_CANCELLED and notice.booking:

@@ -8,40 +8,41 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
-import sqlite3
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
-from telegram import BotCommandScopeChat, Message, Update
+from telegram import Bot, BotCommandScopeChat, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ExtBot, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import Context, Deps
-from bot.domain.model import DEFAULT_LANGUAGE, to_ts
-from bot.i18n import N_, Translator
+from bot.context import App, Context, Deps
+from bot.domain.flows import Party, Saved
+from bot.domain.messages import N_
+from bot.domain.model import to_ts
+from bot.i18n import Translator
 from handlers.common import Keyboard, answer, citizen, edit, send
 from handlers.menu import CITIZEN_COMMANDS, Command, bot_commands, command_list
 from handlers.start import unknown_button, unknown_command
-from storage import citizens, operator_drafts, operators
-from storage.operator_drafts import Draft
+from storage import drafts, operators
 
 log = logging.getLogger(__name__)
 
 AGENDA = Command("agenda", "agenda", N_("the day's bookings, desk by desk"))
 NEXT = Command("next", "prossimo", N_("the next citizen at your desk"))
+ROOM = Command("room", "sala", N_("the waiting room now, desk by desk"))
 DESK = Command("desk", "sportello", N_("choose your desk for today"))
 ADD = Command("add", "aggiungi", N_("book for a citizen on the phone or at the counter"))
 CLOSE = Command("close", "chiudi", N_("close the office or a desk"))
 REOPEN = Command("reopen", "riapri", N_("lift a closure"))
-STATS = Command("stats", "statistiche", N_("bookings, no-shows, service times"))
+STATS = Command("stats", "statistiche", N_("waiting, online share, service times"))
 EXPORT = Command("export", "esporta", N_("the agenda as a spreadsheet file"))
 INVITE = Command("invite", "invita", N_("invite an operator (administrators)"))
 OPERATORS = Command("operators", "operatori", N_("list or remove operators (administrators)"))
 CALIBRATE = Command("calibrate", "calibra", N_("set a service's duration (administrators)"))
 
-OPERATOR_COMMANDS = (AGENDA, NEXT, DESK, ADD, CLOSE, REOPEN, STATS, EXPORT)
+OPERATOR_COMMANDS = (AGENDA, ROOM, NEXT, DESK, ADD, CLOSE, REOPEN, STATS, EXPORT)
 ADMIN_COMMANDS = (INVITE, OPERATORS, CALIBRATE)
 
 
@@ -56,8 +57,10 @@ def staff_commands(admin: bool) -> tuple[Command, ...]:
     return OPERATOR_COMMANDS + (ADMIN_COMMANDS if admin else ())
 
 
+Flow = TypeVar("Flow", bound=Saved)
 StaffHandler = Callable[[Update, Context, Staff], Awaitable[None]]
-Handler = Callable[[Update, Context], Awaitable[None]]
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+"""What PTB's handler classes accept: a coroutine function, not any awaitable."""
 
 
 async def staff_of(update: Update, context: Context) -> Staff | None:
@@ -92,27 +95,29 @@ def for_staff(handler: StaffHandler, *, admin: bool = False) -> Handler:
                 + command_list(staff.t, staff_commands(False)))
             return
         if update.message is not None:
-            await context.deps.db.write(operator_drafts.clear, staff.user_id)
+            await context.deps.db.write(drafts.delete, staff.user_id, Party.STAFF)
         await handler(update, context, staff)
 
     return guarded
 
 
-async def draft_of(context: Context, user_id: int, action: str | None = None) -> Draft | None:
-    """What the operator is in the middle of (of `action`, if given), unless abandoned."""
+async def draft_of(context: Context, user_id: int, kind: type[Flow]) -> Flow | None:
+    """What the operator is in the middle of, if it is a `kind` and not abandoned."""
     deps = context.deps
-    since = now_ts(deps) - deps.office.rules.conversation_timeout_minutes * 60
-    draft = await deps.db.read(operator_drafts.get, user_id, since)
-    return draft if draft is not None and action in (None, draft.action) else None
+    found = await deps.db.read(drafts.get, user_id, Party.STAFF)
+    timeout = deps.office.rules.conversation_timeout_minutes * 60
+    if found is None or found[1] < now_ts(deps) - timeout or not isinstance(found[0], kind):
+        return None
+    return found[0]
 
 
 def staff_command(command: Command, handler: StaffHandler, *,
-                  admin: bool = False) -> CommandHandler:
+                  admin: bool = False) -> CommandHandler[Context, None]:
     return CommandHandler(command.names, for_staff(handler, admin=admin), filters.ChatType.PRIVATE)
 
 
 def staff_button(pattern: str, handler: StaffHandler, *,
-                 admin: bool = False) -> CallbackQueryHandler:
+                 admin: bool = False) -> CallbackQueryHandler[Context, None]:
     return CallbackQueryHandler(for_staff(handler, admin=admin), pattern=pattern)
 
 
@@ -124,28 +129,22 @@ def now_ts(deps: Deps) -> int:
     return to_ts(deps.clock.now())
 
 
-def matched(update: Update, pattern: str) -> re.Match[str] | None:
-    """The pressed button's data, if it has exactly the expected form (it may be forged)."""
-    query = update.callback_query
-    return re.fullmatch(pattern, query.data or "") if query else None
-
-
 async def show(update: Update, context: Context, text: str,
                keyboard: Keyboard | None = None) -> None:
     """Answer a command with a new message, a button by replacing its message (one too old
     to edit is answered with a new one)."""
     query = update.callback_query
     if query is not None and isinstance(query.message, Message):
-        await edit(update, text, keyboard)
+        await edit(update, context, text, keyboard)
     else:
         await send(update, context, text, keyboard)
 
 
 async def invalid_button(update: Update, staff: Staff) -> None:
-    await answer(update, staff.t.gettext("That button is not valid any more."), alert=True)
+    await answer(update, staff.t.plain.gettext("That button is not valid any more."), alert=True)
 
 
-async def set_menu(bot: ExtBot[None], chat_id: int, t: Translator, admin: bool) -> None:
+async def set_menu(bot: Bot, chat_id: int, t: Translator, admin: bool) -> None:
     """The operator's own menu, in their chat only; a refusal only costs the menu."""
     commands = staff_commands(admin) + CITIZEN_COMMANDS
     try:
@@ -154,28 +153,17 @@ async def set_menu(bot: ExtBot[None], chat_id: int, t: Translator, admin: bool) 
         log.warning("operator menu for chat %s not set: %s", chat_id, error)
 
 
-async def drop_menu(bot: ExtBot[None], chat_id: int) -> None:
+async def drop_menu(bot: Bot, chat_id: int) -> None:
     try:
         await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
     except TelegramError as error:
         log.warning("operator menu for chat %s not removed: %s", chat_id, error)
 
 
-async def set_menus(application: Application) -> None:
+async def set_menus(application: App) -> None:
     """At start-up: every administrator's and operator's menu, in their language (an
     administrator who never wrote to the bot has no chat yet: that refusal is logged)."""
     deps: Deps = application.bot_data["deps"]
-    staff = await deps.db.read(_staff_languages, deps.office.admins)
+    staff = await deps.db.read(operators.staff_languages, deps.office.admins)
     for user_id, (lang, admin) in staff.items():
         await set_menu(application.bot, user_id, deps.i18n(lang), admin)
-
-
-def _staff_languages(conn: sqlite3.Connection,
-                     admins: Iterable[int]) -> dict[int, tuple[str, bool]]:
-    roles = {operator.user_id: False for operator in operators.active(conn)}
-    roles.update(dict.fromkeys(admins, True))
-    languages = {}
-    for user_id, admin in roles.items():
-        found = citizens.get(conn, user_id)
-        languages[user_id] = (found.lang if found else DEFAULT_LANGUAGE, admin)
-    return languages

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from telegram import Update
-from telegram.ext import BaseHandler
+from markupsafe import Markup
+from telegram import InlineKeyboardButton, Update
 
-from bot.context import Context
-from bot.domain.arguments import ALL_DESKS, YEARS, Period, find_desk, parse_day
-from bot.domain.availability import closure_reason
+from bot.context import Context, UpdateHandler
+from bot.domain.arguments import ALL_DESKS, Period, find_desk, parse_day
+from bot.domain.closing import closed_already
 from bot.domain.model import Office
-from bot.i18n import Html
+from handlers import callbacks
 from handlers.agenda_view import desk_name, pages
-from handlers.common import Button, Keyboard, answer, button, send
+from handlers.callbacks import AGENDA as AGENDA_PAGE
+from handlers.callbacks import DESK as DESK_BUTTON
+from handlers.callbacks import DESK_CHOOSER
+from handlers.common import Keyboard, answer, button, callback_data, send
+from handlers.message_size import echoed
 from handlers.operator_access import (
     AGENDA,
     DESK,
     NEXT,
     Staff,
     invalid_button,
-    matched,
     now_ts,
     show,
     staff_button,
@@ -30,31 +33,20 @@ from handlers.operator_access import (
 )
 from storage import agenda, audit, closures, operators
 
-PAGE_DATA = r"op:ag:(\d{8}):([A-Za-z0-9_-]{1,24}|\*):(\d{1,4})"
 DESKS_PER_ROW = 5
 
 
-def agenda_data(day: date, desk: str | None, page: int = 0) -> str:
-    return f"op:ag:{day:%Y%m%d}:{desk or '*'}:{page}"
-
-
-def day_in(data: str) -> date | None:
-    """The `YYYYMMDD` of callback data as a date; None if it is no real date, or not in YEARS."""
-    try:
-        found = datetime.strptime(data, "%Y%m%d").date()
-    except ValueError:
-        return None
-    return found if found.year in YEARS else None
+agenda_data = callbacks.agenda
 
 
 def desk_keyboard(office: Office,
-                  data: Callable[[str], str]) -> list[list[Button]]:
+                  data: Callable[[str], str]) -> list[list[InlineKeyboardButton]]:
     codes = list(office.desks)
     return [[button(code, data(code)) for code in codes[i:i + DESKS_PER_ROW]]
             for i in range(0, len(codes), DESKS_PER_ROW)]
 
 
-def date_examples(staff: Staff) -> Html:
+def date_examples(staff: Staff) -> Markup:
     return staff.t.gettext("Write the day as today, tomorrow, 3/12, 03/12/2026 or 2026-12-03.")
 
 
@@ -71,7 +63,7 @@ async def agenda_command(update: Update, context: Context, staff: Staff) -> None
         else:
             await send(update, context, t.gettext(
                 "I don't understand {arg}. Use /{command} [day] [desk], for example "
-                "/{command} domani 3.", arg=arg, command=AGENDA.name(t.lang))
+                "/{command} domani 3.", arg=echoed(arg), command=AGENDA.name(t.lang))
                 + "\n" + date_examples(staff))
             return
     if desk is None and not every_desk:
@@ -83,14 +75,12 @@ async def agenda_command(update: Update, context: Context, staff: Staff) -> None
 
 
 async def page_pressed(update: Update, context: Context, staff: Staff) -> None:
-    found = matched(update, PAGE_DATA)
-    day = day_in(found[1]) if found else None
-    desk = None if found is None or found[2] == "*" else found[2]
-    if found is None or day is None or (desk is not None and desk not in context.deps.office.desks):
+    found = callbacks.read_agenda(callback_data(update))
+    if found is None or (found.desk is not None and found.desk not in context.deps.office.desks):
         await invalid_button(update, staff)
         return
     await answer(update)
-    await show_page(update, context, staff, day, desk, int(found[3]))
+    await show_page(update, context, staff, found.day, found.desk, found.page)
 
 
 async def show_page(update: Update, context: Context, staff: Staff, day: date,
@@ -101,10 +91,11 @@ async def show_page(update: Update, context: Context, staff: Staff, day: date,
     every_page = pages(visits, office, t, day, desk)
     page = min(page, len(every_page) - 1)
     text = every_page[page]
-    why = closure_reason(office, await deps.db.read(closures.active, day), day, desk)
+    why = closed_already(office, await deps.db.read(closures.active, day), day, day, desk,
+                         t.lang).get(day)
     if why is not None:
-        text = Html(text + "\n\n" + (t.gettext("Closed: {reason}", reason=why) if why
-                                     else t.gettext("Closed.")))
+        text += "\n\n" + (t.gettext("Closed: {reason}", reason=why) if why
+                          else t.gettext("Closed."))
     await show(update, context, text, page_keyboard(staff, office, day, desk, page,
                                                     len(every_page)))
 
@@ -118,11 +109,11 @@ def page_keyboard(staff: Staff, office: Office, day: date, desk: str | None, pag
             (f"◀ {page}/{count}", page - 1), (f"{page + 2}/{count} ▶", page + 1),
         ) if 0 <= number < count])
     if desk is None:
-        rows.append([button(t.gettext("Choose a desk"), f"op:dc:{day:%Y%m%d}")])
+        rows.append([button(t.plain.gettext("Choose a desk"), callbacks.desk_chooser(day))])
     else:
         codes = list(office.desks)
         index = codes.index(desk)
-        around = [button(t.gettext("All desks"), agenda_data(day, None))]
+        around = [button(t.plain.gettext("All desks"), agenda_data(day, None))]
         if index > 0:
             around.insert(0, button(f"◀ {codes[index - 1]}", agenda_data(day, codes[index - 1])))
         if index + 1 < len(codes):
@@ -136,15 +127,14 @@ def page_keyboard(staff: Staff, office: Office, day: date, desk: str | None, pag
 
 async def desks_pressed(update: Update, context: Context, staff: Staff) -> None:
     """The desk chooser of a day's agenda."""
-    found = matched(update, r"op:dc:(\d{8})")
-    day = day_in(found[1]) if found else None
+    day = callbacks.read_desk_chooser(callback_data(update))
     if day is None:
         await invalid_button(update, staff)
         return
     await answer(update)
     office = context.deps.office
     keyboard = desk_keyboard(office, lambda code: agenda_data(day, code))
-    keyboard.append([button(staff.t.gettext("All desks"), agenda_data(day, None))])
+    keyboard.append([button(staff.t.plain.gettext("All desks"), agenda_data(day, None))])
     await show(update, context, staff.t.gettext("Which desk's agenda, {day}?",
                                                 day=staff.t.date(day)), keyboard)
 
@@ -162,22 +152,22 @@ async def desk_command(update: Update, context: Context, staff: Staff) -> None:
     text = (t.gettext("Today you are at {desk}. Choose another:",
                       desk=desk_name(deps.office, current))
             if current else t.gettext("Which desk are you at today?"))
-    await send(update, context, text, desk_keyboard(deps.office, lambda c: f"op:dk:{c}"))
+    await send(update, context, text, desk_keyboard(deps.office, callbacks.desk))
 
 
 async def unknown_desk(update: Update, context: Context, staff: Staff, typed: str) -> None:
     await send(update, context, staff.t.gettext("There is no desk {desk}. Choose yours:",
-                                                desk=typed),
-               desk_keyboard(context.deps.office, lambda code: f"op:dk:{code}"))
+                                                desk=echoed(typed)),
+               desk_keyboard(context.deps.office, callbacks.desk))
 
 
 async def desk_pressed(update: Update, context: Context, staff: Staff) -> None:
-    found = matched(update, r"op:dk:([A-Za-z0-9_-]{1,24})")
-    if found is None or found[1] not in context.deps.office.desks:
+    found = callbacks.read_desk(callback_data(update))
+    if found is None or found not in context.deps.office.desks:
         await invalid_button(update, staff)
         return
     await answer(update)
-    await set_desk(update, context, staff, found[1])
+    await set_desk(update, context, staff, found)
 
 
 async def set_desk(update: Update, context: Context, staff: Staff, desk: str) -> None:
@@ -188,11 +178,11 @@ async def set_desk(update: Update, context: Context, staff: Staff, desk: str) ->
         desk=desk_name(deps.office, desk), agenda=AGENDA.name(t.lang), next=NEXT.name(t.lang)))
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         staff_command(AGENDA, agenda_command),
         staff_command(DESK, desk_command),
-        staff_button(r"^op:ag:", page_pressed),
-        staff_button(r"^op:dc:", desks_pressed),
-        staff_button(r"^op:dk:", desk_pressed),
+        staff_button(AGENDA_PAGE.pattern, page_pressed),
+        staff_button(DESK_CHOOSER.pattern, desks_pressed),
+        staff_button(DESK_BUTTON.pattern, desk_pressed),
     ]

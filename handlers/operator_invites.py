@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.model import from_ts
-from bot.i18n import Html
 from bot.services import invites
-from handlers.common import Keyboard, answer, button, citizen, send
+from handlers import callbacks
+from handlers.callbacks import OPERATOR_REMOVE
+from handlers.common import Keyboard, answer, button, callback_data, citizen, send
 from handlers.menu import START, command_list
 from handlers.operator_access import (
     INVITE,
@@ -17,7 +19,6 @@ from handlers.operator_access import (
     Staff,
     drop_menu,
     invalid_button,
-    matched,
     now_ts,
     set_menu,
     show,
@@ -29,7 +30,7 @@ from handlers.operator_access import (
 from storage import operators
 from storage.operators import Redeemed
 
-NAME_LIMIT = 64
+OPERATOR_NAME_LIMIT = 64
 
 
 async def register(update: Update, context: Context) -> None:
@@ -46,7 +47,7 @@ async def register(update: Update, context: Context) -> None:
     _, t = await citizen(update, context)
     token = (context.args[0] if context.args else "").removeprefix(invites.PREFIX)
     result = await deps.db.write(operators.redeem, invites.token_hash(token), user.id,
-                                 user.full_name[:NAME_LIMIT], now_ts(deps))
+                                 user.full_name[:OPERATOR_NAME_LIMIT], now_ts(deps))
     if result == Redeemed.REGISTERED:
         await set_menu(context.bot, user.id, t, admin=False)
         await send(update, context, t.gettext(
@@ -72,10 +73,10 @@ async def invite(update: Update, context: Context, staff: Staff) -> None:
         link=invites.link(context.bot.username, token)))
 
 
-async def _listing(context: Context, staff: Staff) -> tuple[Html, Keyboard]:
+async def _listing(context: Context, staff: Staff) -> tuple[Markup, Keyboard]:
     deps, t = context.deps, staff.t
     active = await deps.db.read(operators.active)
-    lines = [t.gettext("<b>Operators</b>")]
+    lines: list[Markup] = [t.gettext("<b>Operators</b>")]
     lines += [t.gettext("• {name} (id {id}), since {day}", name=o.name, id=o.user_id,
                         day=t.short_date(from_ts(o.added, deps.office.tz).date())) for o in active]
     if active:
@@ -85,8 +86,9 @@ async def _listing(context: Context, staff: Staff) -> tuple[Html, Keyboard]:
                                invite=INVITE.name(t.lang)))
     lines.append("\n" + t.gettext("Administrators (in the configuration): {ids}",
                                   ids=", ".join(map(str, deps.office.admins))))
-    keyboard = [[button(f"✕ {o.name}", f"op:rm:{o.user_id}")] for o in active]
-    return Html("\n".join(lines)), keyboard
+    keyboard = [[button(f"✕ {o.name}", callbacks.with_id(OPERATOR_REMOVE, o.user_id))]
+                for o in active]
+    return Markup("\n").join(lines), keyboard
 
 
 async def list_operators(update: Update, context: Context, staff: Staff) -> None:
@@ -94,30 +96,29 @@ async def list_operators(update: Update, context: Context, staff: Staff) -> None
 
 
 async def remove(update: Update, context: Context, staff: Staff) -> None:
-    found = matched(update, r"op:rm:(\d{1,15})")
-    if found is None:
+    user_id = callbacks.read_id(OPERATOR_REMOVE, callback_data(update), callbacks.USER_DIGITS)
+    if user_id is None:
         await invalid_button(update, staff)
         return
-    user_id = int(found[1])
     deps, t = context.deps, staff.t
     removed = await deps.db.write(operators.remove, user_id, staff.user_id, now_ts(deps))
     if removed is None:
-        await answer(update, t.gettext("Already removed."))
+        await answer(update, t.plain.gettext("Already removed."))
     else:
         await drop_menu(context.bot, user_id)
-        await answer(update, t.gettext("Removed: no longer an operator."))
+        await answer(update, t.plain.gettext("Removed: no longer an operator."))
     await show(update, context, *await _listing(context, staff))
 
 
-def start_handlers() -> list[BaseHandler]:
+def start_handlers() -> list[UpdateHandler]:
     """Before /start itself, which would otherwise take the invitation for a plain /start."""
     return [CommandHandler(START.names, register,
                            filters.ChatType.PRIVATE & filters.Regex(rf"^/\S+\s+{invites.PREFIX}"))]
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         staff_command(INVITE, invite, admin=True),
         staff_command(OPERATORS, list_operators, admin=True),
-        staff_button(r"^op:rm:", remove, admin=True),
+        staff_button(OPERATOR_REMOVE.pattern, remove, admin=True),
     ]

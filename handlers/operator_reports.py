@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import asyncio
 
+from markupsafe import Markup
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.arguments import Period, parse_period
 from bot.domain.calibration import MAX_MINUTES, valid_minutes, with_durations
-from bot.domain.statistics import compute, render
-from bot.i18n import Html
-from bot.services import statistics
-from handlers import charts
+from bot.services.statistics import period_stats
 from handlers.agenda_csv import to_csv
 from handlers.common import send
+from handlers.message_size import echoed
 from handlers.operator_access import (
     CALIBRATE,
     EXPORT,
@@ -26,9 +24,10 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import date_examples
+from handlers.stats_view import stats_message
 from storage import agenda, audit, service_durations
 
-MAX_DAYS = 366
+MAX_REPORT_DAYS = 366
 DEFAULT_STATS_SPAN = "month"
 
 
@@ -38,13 +37,13 @@ async def _period(update: Update, context: Context, staff: Staff, default: str,
     t = staff.t
     text = context.args[0] if context.args else default
     period = parse_period(text, today(context.deps), spans=spans)
-    if period is not None and period.days <= MAX_DAYS:
+    if period is not None and period.days <= MAX_REPORT_DAYS:
         return period
     hint = (t.gettext("For a period: 1/11-30/11, or week, month, year.") if spans
             else t.gettext("For a period: 1/11-30/11."))
     await send(update, context, t.gettext(
         "I don't understand {arg} as a day or a period of at most {days} days.",
-        arg=text, days=MAX_DAYS) + "\n" + date_examples(staff) + "\n" + hint)
+        arg=echoed(text), days=MAX_REPORT_DAYS) + "\n" + date_examples(staff) + "\n" + hint)
     return None
 
 
@@ -54,16 +53,16 @@ async def stats_command(update: Update, context: Context, staff: Staff) -> None:
     if period is None:
         return
     office = deps.office
-    computed = compute(await statistics.facts(deps.db, office, period), office, period)
+    computed = await period_stats(deps.db, office, period)
     await deps.db.write(audit.record, now_ts(deps), staff.user_id, "stats",
                         detail=f"{period.first.isoformat()}..{period.last.isoformat()}")
-    text = render(computed, office, t)
+    hint = None
     if staff.admin and any(item.suggested for item in computed.services):
-        text = Html(text + "\n\n" + t.gettext("To apply a suggestion: /{command} code minutes",
-                                              command=CALIBRATE.name(t.lang)))
-    await send(update, context, text)
-    if charts.available():
-        chart = await asyncio.to_thread(charts.render, computed, office, t)
+        hint = t.gettext("To apply a suggestion: /{command} code minutes",
+                         command=CALIBRATE.name(t.lang))
+    await send(update, context, stats_message(computed, office, t, hint))
+    if deps.chart is not None:
+        chart = await asyncio.to_thread(deps.chart, computed, office, t)
         assert update.effective_chat is not None
         await context.bot.send_photo(update.effective_chat.id,
                                      InputFile(chart, filename="stats.png"))
@@ -84,11 +83,11 @@ async def calibrate_command(update: Update, context: Context, staff: Staff) -> N
         lines += [t.gettext("• {code}: {name}, {minutes} min", code=code,
                             name=item.name.get(t.lang), minutes=item.duration)
                   for code, item in office.services.items()]
-        await send(update, context, Html("\n".join(lines)))
+        await send(update, context, Markup("\n").join(lines))
         return
     await deps.db.write(service_durations.set_duration, service.code, minutes, staff.user_id,
                         now_ts(deps))
-    deps.office = with_durations(deps.office, {service.code: minutes})
+    deps.current.replace(with_durations(deps.office, {service.code: minutes}))
     await send(update, context, t.gettext(
         "{service} now takes {minutes} minutes (it was {before}). The times offered from now "
         "on follow it; the bookings made already keep theirs.",
@@ -115,7 +114,7 @@ async def export_command(update: Update, context: Context, staff: Staff) -> None
         caption=t.ngettext("{n} booking", "{n} bookings", len(visits)))
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         staff_command(STATS, stats_command),
         staff_command(CALIBRATE, calibrate_command, admin=True),

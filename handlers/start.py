@@ -2,39 +2,43 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from markupsafe import Markup
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
 )
 
-from bot.context import Context
+from bot.context import Context, UpdateHandler
 from bot.domain.model import LANGUAGES
-from bot.i18n import Html, Translator, language_for
+from bot.i18n import Translator, language_for
+from handlers import callbacks
+from handlers.booking_card import cutoff_rule
 from handlers.common import answer, button, callback_data, citizen, send
+from handlers.contacts import with_reach
 from handlers.menu import HELP, LANGUAGE, START, command_list
 from storage import citizens
 
 LANGUAGE_NAMES = {"it": "Italiano", "en": "English"}
 
 
-def welcome(t: Translator, context: Context) -> Html:
+def welcome(t: Translator, context: Context) -> Markup:
     office = context.deps.office
     return t.gettext(
         "<b>Welcome to {office}</b>\n\n"
         "Here you book an appointment at the counter instead of queueing: choose the service, "
-        "the day and the time, and I tell you which documents to bring. You can move or cancel "
-        "your bookings at any time, and I remind you before the appointment.\n\n"
+        "the day and the time, and I tell you which documents to bring; I remind you before the "
+        "appointment. {cutoff}\n\n"
         "<b>Your data.</b> To book, we record your name, your codice fiscale and an optional "
         "note, only to serve you at the counter (a public task of the municipality). The "
         "counter's operators see them; they are erased {days} days after the appointment. "
         "/privacy gives the full notice.\n\n"
         "{commands}",
-        office=office.name, days=office.rules.retention_days, commands=Html(command_list(t)),
+        office=office.name, days=office.rules.retention_days, commands=command_list(t),
+        cutoff=cutoff_rule(t, office),
     )
 
 
@@ -45,20 +49,22 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     _, t = await citizen(update, context)
-    await send(update, context, Html(command_list(t)))
+    office = context.deps.office
+    await send(update, context, with_reach(t, office, command_list(t) + "\n\n"
+                                           + cutoff_rule(t, office), separator="\n\n"))
 
 
 async def language(update: Update, context: Context) -> None:
     _, t = await citizen(update, context)
-    keyboard = [[button(LANGUAGE_NAMES[lang], f"lang:{lang}") for lang in LANGUAGES]]
+    keyboard = [[button(LANGUAGE_NAMES[lang], callbacks.language(lang)) for lang in LANGUAGES]]
     await send(update, context, t.gettext("Choose your language:"), keyboard)
 
 
 async def language_chosen(update: Update, context: Context) -> None:
-    chosen = callback_data(update).removeprefix("lang:")
+    chosen = callbacks.read_language(callback_data(update), LANGUAGES)
     found, t = await citizen(update, context)
-    if chosen not in LANGUAGES:
-        await answer(update, t.gettext("That button is not valid. Use /language again."))
+    if chosen is None:
+        await answer(update, t.plain.gettext("That button is not valid. Use /language again."))
         return
     await context.deps.db.write(citizens.set_lang, found.user_id, chosen)
     t = context.deps.i18n(chosen)
@@ -83,24 +89,24 @@ async def in_group(update: Update, context: Context) -> None:
     t = context.deps.i18n(language_for(user.language_code if user else None))
     link = f"https://t.me/{context.bot.username}"
     if update.callback_query:
-        await answer(update, t.gettext("Please write to me in a private chat."))
+        await answer(update, t.plain.gettext("Please write to me in a private chat."))
     else:
         await send(update, context,
                    t.gettext("To protect your data I work only in a private chat."),
-                   [[{"text": t.gettext("Open a private chat"), "url": link}]])
+                   [[InlineKeyboardButton(t.gettext("Open a private chat"), url=link)]])
     raise ApplicationHandlerStop
 
 
-def handlers() -> list[BaseHandler]:
+def handlers() -> list[UpdateHandler]:
     return [
         CommandHandler(START.names, start, filters.ChatType.PRIVATE),
         CommandHandler(HELP.names, help_command, filters.ChatType.PRIVATE),
         CommandHandler(LANGUAGE.names, language, filters.ChatType.PRIVATE),
-        CallbackQueryHandler(language_chosen, pattern=r"^lang:"),
+        CallbackQueryHandler(language_chosen, pattern=callbacks.LANGUAGE.pattern),
     ]
 
 
-def group_guard() -> list[BaseHandler]:
+def group_guard() -> list[UpdateHandler]:
     """Registered before everything else (group -1): nothing else runs for a group."""
     return [
         MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, in_group),
@@ -111,11 +117,11 @@ def group_guard() -> list[BaseHandler]:
 async def unknown_button(update: Update, context: Context) -> None:
     """Callback data no handler recognises: garbage, or forged by a modified client."""
     _, t = await citizen(update, context)
-    await answer(update, t.gettext("This button is no longer valid."))
+    await answer(update, t.plain.gettext("This button is no longer valid."))
     await send(update, context, t.gettext("This is what I can do:") + "\n\n" + command_list(t))
 
 
-def fallbacks() -> list[BaseHandler]:
+def fallbacks() -> list[UpdateHandler]:
     """Registered after every other handler."""
     return [MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command),
             CallbackQueryHandler(unknown_button)]

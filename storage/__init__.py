@@ -1,2 +1,2 @@
-"""Every line of SQL, and nothing else: plain functions over a `sqlite3.Connection`, run by
-`storage.db.Database.read` or `.write`."""
+"""Every line of SQL, and nothing else: plain functions over a `storage.engine.Connection`
+(SQLite or PostgreSQL), run by `storage.db.Database.read` or `.write`."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.domain.model import Booking
 from storage import bookings
+from storage.engine import Connection
 
 
-def confirm(conn: sqlite3.Connection, booking_id: int, user_id: int,
+def confirm(conn: Connection, booking_id: int, user_id: int,
             now: int) -> tuple[Booking, bool] | None:
     """Record that the citizen will come; True if recorded now, False if it was already, or the
     booking is no longer one to come to. None when the booking is not this citizen's."""

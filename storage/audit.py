@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
+from storage.engine import Connection
 
 COMMAND_LINE = 0
 """The actor of what is done with the `sportello` command line rather than in a chat."""
 
 
-def record(conn: sqlite3.Connection, now: int, actor: int, action: str,
+def record(conn: Connection, now: int, actor: int, action: str,
            booking_id: int | None = None, detail: str = "") -> None:
     conn.execute(
         "INSERT INTO audit (ts, actor, action, booking_id, detail) VALUES (?, ?, ?, ?, ?)",

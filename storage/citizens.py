@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
+
+from storage.engine import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +16,7 @@ class Citizen:
     unreachable: bool
 
 
-def ensure(conn: sqlite3.Connection, user_id: int, lang: str, now: int) -> Citizen:
+def ensure(conn: Connection, user_id: int, lang: str, now: int) -> Citizen:
     """The citizen, created with `lang` on first contact."""
     conn.execute(
         "INSERT INTO citizens (user_id, lang, created_ts) VALUES (?, ?, ?)"
@@ -27,7 +28,7 @@ def ensure(conn: sqlite3.Connection, user_id: int, lang: str, now: int) -> Citiz
     return citizen
 
 
-def get(conn: sqlite3.Connection, user_id: int) -> Citizen | None:
+def get(conn: Connection, user_id: int) -> Citizen | None:
     row = conn.execute(
         "SELECT user_id, lang, last_name, last_cf, unreachable_ts IS NOT NULL FROM citizens"
         " WHERE user_id = ?",
@@ -36,18 +37,18 @@ def get(conn: sqlite3.Connection, user_id: int) -> Citizen | None:
     return Citizen(row[0], row[1], row[2], row[3], bool(row[4])) if row else None
 
 
-def set_lang(conn: sqlite3.Connection, user_id: int, lang: str) -> None:
+def set_lang(conn: Connection, user_id: int, lang: str) -> None:
     conn.execute("UPDATE citizens SET lang = ? WHERE user_id = ?", (lang, user_id))
 
 
-def remember_identity(conn: sqlite3.Connection, user_id: int, name: str, cf: str) -> None:
+def remember_identity(conn: Connection, user_id: int, name: str, cf: str) -> None:
     conn.execute("UPDATE citizens SET last_name = ?, last_cf = ? WHERE user_id = ?",
                  (name, cf, user_id))
 
 
-def mark_unreachable(conn: sqlite3.Connection, user_id: int, now: int) -> None:
+def mark_unreachable(conn: Connection, user_id: int, now: int) -> None:
     conn.execute("UPDATE citizens SET unreachable_ts = ? WHERE user_id = ?", (now, user_id))
 
 
-def mark_reachable(conn: sqlite3.Connection, user_id: int) -> None:
+def mark_reachable(conn: Connection, user_id: int) -> None:
     conn.execute("UPDATE citizens SET unreachable_ts = NULL WHERE user_id = ?", (user_id,))

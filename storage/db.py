@@ -1,174 +1,124 @@
-"""The SQLite connection: pragmas, migrations, transactions, online backup.
+"""The database, whichever engine: SQLite (a file, the default) or PostgreSQL (a URL).
 
-Every storage function is plain synchronous code over a `sqlite3.Connection`; `Database.read`
-and `Database.write` run one such function, whole, in aiosqlite's worker thread. A transaction
-therefore costs one hop between threads, and the statements of two concurrent updates can never
-interleave on the shared connection (which aiosqlite alone does not prevent).
+A transaction is one synchronous function `work(conn, ...)` over a `storage.engine.Connection`,
+run whole in a worker thread, so a transaction costs one hop between threads and the statements
+of two concurrent updates never interleave on one connection. `read` sees one consistent
+snapshot. `write` commits all of `work` or none of it, as if no other transaction ran meanwhile:
+SQLite has one writer at a time; PostgreSQL runs it SERIALIZABLE and, when the server finds that
+a concurrent transaction made it unsafe, runs it again. So `work` must act on nothing but the
+database.
 """
 
 from __future__ import annotations
 
+import abc
+import enum
+import importlib
+import itertools
 import re
-import sqlite3
-import time
 from collections.abc import Callable
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from types import ModuleType
+from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
-import aiosqlite
+from storage.engine import Connection
 
 P = ParamSpec("P")
 T = TypeVar("T")
-Work = Callable[Concatenate[sqlite3.Connection, P], T]
+Work = Callable[Concatenate[Connection, P], T]
 
-BUSY_TIMEOUT_MS = 5000
+URL_SCHEMES = ("postgresql://", "postgres://")
 _MIGRATION = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, SQL) of every migration shipped, in order."""
+class EngineMissing(Exception):
+    """The database asked for needs a driver that is not installed."""
+
+
+class Mode(enum.Enum):
+    READ = "read"
+    WRITE = "write"
+    RELAXED = "relaxed"
+    """A write whose commit does not wait for the disk: it survives the process crashing, not a
+    power cut. For conversation state, which a citizen can type again; never for a booking."""
+
+
+def is_url(target: str | Path) -> bool:
+    return isinstance(target, str) and target.startswith(URL_SCHEMES)
+
+
+def migrations(engine: str = "sqlite",
+               folder: Traversable | None = None) -> list[tuple[int, str, str]]:
+    """(version, name, SQL) of every migration shipped for `engine` (or in `folder`), in order:
+    the SQLite ones in storage/migrations, their PostgreSQL twins (same number and name) in its
+    postgres folder. Two with one number are refused: the second would never run anywhere."""
+    if folder is None:
+        folder = resources.files("storage.migrations")
+        if engine == "postgresql":
+            folder = folder / "postgres"
     found = []
-    for entry in resources.files("storage.migrations").iterdir():
+    for entry in folder.iterdir():
         match = _MIGRATION.match(entry.name)
         if match:
             found.append((int(match[1]), match[2], entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    found.sort()
+    for (version, first, _), (again, second, _) in itertools.pairwise(found):
+        if version == again:
+            raise RuntimeError(f"two migrations numbered {version:04d}: {first}, {second}")
+    return found
 
 
-def configure(conn: sqlite3.Connection) -> None:
-    conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    _switch_to_wal(conn)
-    # A confirmed booking must survive a power cut: the WAL is synced at every commit.
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
-
-
-def _switch_to_wal(conn: sqlite3.Connection) -> None:
-    """When two connections switch a new file to WAL at once, the loser is told "locked" at once,
-    without waiting (SQLite's rule against deadlocks), so it tries again until the busy timeout."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.01)
-
-
-def migrate(conn: sqlite3.Connection) -> list[int]:
-    """Apply the migrations not yet recorded, each in its own transaction; return their versions."""
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-        " applied_ts INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER)))"
-    )
-    done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-    applied = []
-    for version, name, sql in migrations():
-        if version in done:
-            continue
-        try:
-            # The version is recorded first: if another connection applied this migration since
-            # `done` was read, the primary key refuses it under the lock, before any DDL runs.
-            conn.executescript(
-                "BEGIN IMMEDIATE;\n"
-                f"INSERT INTO schema_migrations (version, name) VALUES ({version}, '{name}');\n"
-                f"{sql}\n;COMMIT;"
-            )
-        except sqlite3.Error as error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if "schema_migrations.version" in str(error):
-                continue
-            raise
-        applied.append(version)
-    return applied
-
-
-def _in_transaction(conn: sqlite3.Connection, begin: str, work: Callable[[], T]) -> T:
-    conn.execute(begin)
+def require_postgres() -> ModuleType:
+    """storage.postgres, imported only when asked for, since psycopg is an extra."""
     try:
-        result = work()
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    return result
+        return importlib.import_module("storage.postgres")
+    except ModuleNotFoundError as missing:
+        raise EngineMissing(f"PostgreSQL needs {missing.name}: "
+                            "pip install 'sportello-bot[postgres]'") from None
 
 
-def copy_to(conn: sqlite3.Connection, target: Path) -> None:
-    """A consistent copy of the live database, written while others keep writing.
+class Database(abc.ABC):
+    engine: ClassVar[str]
 
-    SQLite's online backup API, in one step: it reads one snapshot, which in WAL mode
-    blocks no writer. The copy is written beside `target` and renamed over it when whole.
-    """
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    dest = sqlite3.connect(partial)
-    try:
-        conn.backup(dest)
-        dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dest.close()
-    partial.replace(target)
+    @staticmethod
+    async def open(target: str | Path) -> Database:
+        """Open (and bring up to date) the SQLite file at `target`, or the PostgreSQL database
+        when `target` is a postgresql:// URL."""
+        if is_url(target):
+            postgres: Any = require_postgres()
+            opened: Database = await postgres.PostgresDatabase.open(str(target))
+            return opened
+        from storage.sqlite import SqliteDatabase
 
+        return await SqliteDatabase.open(target)
 
-class Database:
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self._conn = conn
-        self.path = path
+    @property
+    @abc.abstractmethod
+    def target(self) -> str | Path:
+        """What `open` was given: another `open(db.target)` reaches the same data."""
 
-    @classmethod
-    async def open(cls, path: str | Path) -> Database:
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        db = cls(conn, Path(path))
-        try:
-            await db._run(configure)
-            await db._run(migrate)
-        except BaseException:
-            await conn.close()  # else its worker thread keeps the process alive
-            raise
-        return db
+    @abc.abstractmethod
+    async def _transaction(self, mode: Mode, work: Callable[[Connection], T]) -> T: ...
 
-    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        # aiosqlite has no public way to run a function in its worker thread; `_execute` is what
-        # its own methods use (its maintainer agrees whole transactions belong on that thread:
-        # omnilib/aiosqlite#19). tests/storage/test_db.py fails first if it ever goes away.
-        raw = self._conn._conn  # noqa: SLF001
-        return await self._conn._execute(work, raw)  # noqa: SLF001
+    @abc.abstractmethod
+    async def close(self) -> None: ...
+
+    @abc.abstractmethod
+    async def scrub(self) -> bool:
+        """After an erasure: leave the erased values in no file beside the live data (SQLite's
+        WAL) and free what held them. False when that has to wait (a reader kept part of the
+        log alive): the next erasure does it."""
 
     async def read(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `work(conn, ...)` on one consistent snapshot."""
-        return await self._run(
-            lambda conn: _in_transaction(conn, "BEGIN", lambda: work(conn, *args, **kwargs))
-        )
+        return await self._transaction(Mode.READ, lambda conn: work(conn, *args, **kwargs))
 
     async def write(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Run `work(conn, ...)` in one IMMEDIATE transaction: all of it commits, or none."""
-        return await self._run(
-            lambda conn: _in_transaction(conn, "BEGIN IMMEDIATE",
-                                         lambda: work(conn, *args, **kwargs))
-        )
+        """Run `work(conn, ...)` in one transaction: all of it commits, or none."""
+        return await self._transaction(Mode.WRITE, lambda conn: work(conn, *args, **kwargs))
 
     async def write_relaxed(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Like `write`, but the commit does not wait for the disk: it survives the process
-        crashing, not a power cut. For conversation state, which a citizen can type again;
-        never for a booking."""
-        def relaxed(conn: sqlite3.Connection) -> T:
-            conn.execute("PRAGMA synchronous = NORMAL")
-            try:
-                return _in_transaction(conn, "BEGIN IMMEDIATE", lambda: work(conn, *args, **kwargs))
-            finally:
-                conn.execute("PRAGMA synchronous = FULL")
-
-        return await self._run(relaxed)
-
-    async def backup(self, target: str | Path) -> None:
-        await self._run(lambda conn: copy_to(conn, Path(target)))
-
-    async def close(self) -> None:
-        await self._conn.close()
+        """Like `write`, but see `Mode.RELAXED`."""
+        return await self._transaction(Mode.RELAXED, lambda conn: work(conn, *args, **kwargs))

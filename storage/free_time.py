@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
 from bot.domain.model import Busy, Closure
 from storage import closures
+from storage.engine import Connection
 from storage.occupancy import busy
 
 
-def taken(conn: sqlite3.Connection, desks: Sequence[str], start: int, end: int, now: int,
+def taken(conn: Connection, desks: Sequence[str], start: int, end: int, now: int,
           today: date, owner: int | None = None) -> tuple[list[Busy], list[Closure]]:
-    """Taken stretches at `desks` in [start, end) (`owner`'s own holds do not count), and the
-    run-time closures not over before `today`."""
+    """Taken stretches at `desks` in [start, end) (but for `owner`'s own hold), and the run-time
+    closures not yet over."""
     return busy(conn, desks, start, end, now, owner), closures.active(conn, today)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storage.engine import Connection
 from storage.occupancy import is_free
 
 
@@ -21,24 +21,23 @@ class Hold:
     expires: int
 
 
-def place(conn: sqlite3.Connection, owner: int, service: str, desks: Sequence[str],
+def place(conn: Connection, owner: int, service: str, desks: Sequence[str],
           start: int, end: int, now: int, expires: int, purpose: str = "booking") -> Hold | None:
     """Hold [start, end) at the first of `desks` free then, replacing `owner`'s previous hold
     of the same purpose. None when every desk is taken."""
     conn.execute("DELETE FROM holds WHERE owner = ? AND purpose = ?", (owner, purpose))
     for desk in desks:
         if is_free(conn, desk, start, end, now, owner):
-            cursor = conn.execute(
+            [hold_id] = conn.execute(
                 "INSERT INTO holds (owner, purpose, service, desk, start_ts, end_ts, expires_ts)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (owner, purpose, service, desk, start, end, expires),
-            )
-            assert cursor.lastrowid is not None
-            return Hold(cursor.lastrowid, owner, purpose, service, desk, start, end, expires)
+            ).fetchone()
+            return Hold(hold_id, owner, purpose, service, desk, start, end, expires)
     return None
 
 
-def live(conn: sqlite3.Connection, owner: int, now: int, purpose: str = "booking") -> Hold | None:
+def live(conn: Connection, owner: int, now: int, purpose: str = "booking") -> Hold | None:
     row = conn.execute(
         "SELECT id, owner, purpose, service, desk, start_ts, end_ts, expires_ts FROM holds"
         " WHERE owner = ? AND purpose = ? AND expires_ts > ?",
@@ -47,9 +46,9 @@ def live(conn: sqlite3.Connection, owner: int, now: int, purpose: str = "booking
     return Hold(*row) if row else None
 
 
-def release(conn: sqlite3.Connection, owner: int, purpose: str = "booking") -> None:
+def release(conn: Connection, owner: int, purpose: str = "booking") -> None:
     conn.execute("DELETE FROM holds WHERE owner = ? AND purpose = ?", (owner, purpose))
 
 
-def purge_expired(conn: sqlite3.Connection, now: int) -> int:
+def purge_expired(conn: Connection, now: int) -> int:
     return conn.execute("DELETE FROM holds WHERE expires_ts <= ?", (now,)).rowcount

@@ -1,6 +1,6 @@
 """The outbox: every message the bot sends on its own initiative, as a row with a due time.
 
-Kinds and their payloads are rendered by bot/notices.py; the delivering job is bot/outbox.py.
+Kinds and their payloads are rendered by handlers/notices.py; the delivering job is bot/outbox.py.
 A row goes pending -> sending -> sent, or ends dropped (pointless now), failed (given up) or
 cancelled (its booking was). The rows 'sending' are those in flight: at most the dispatcher's
 IN_FLIGHT.
@@ -9,10 +9,11 @@ IN_FLIGHT.
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from storage.engine import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,31 +29,30 @@ class Message:
     """How many times the row was taken to be sent, this time included."""
 
 
-def enqueue(conn: sqlite3.Connection, chat_id: int, kind: str, due: int, now: int, *,
+def enqueue(conn: Connection, chat_id: int, kind: str, due: int, now: int, *,
             booking_id: int | None = None, expires: int | None = None,
-            payload: dict[str, object] | None = None) -> int:
-    cursor = conn.execute(
+            payload: Mapping[str, object] | None = None) -> int:
+    [message_id] = conn.execute(
         "INSERT INTO outbox (chat_id, kind, booking_id, payload, due_ts, expires_ts, created_ts)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (chat_id, kind, booking_id, json.dumps(payload or {}), due, expires, now),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (chat_id, kind, booking_id, json.dumps(dict(payload or {})), due, expires, now),
+    ).fetchone()
+    return int(message_id)
 
 
-def recover(conn: sqlite3.Connection) -> int:
+def recover(conn: Connection) -> int:
     """Put back what a crash left in flight: it may or may not have reached the citizen."""
     return conn.execute("UPDATE outbox SET state = 'pending' WHERE state = 'sending'").rowcount
 
 
-def put_back(conn: sqlite3.Connection, message_ids: Collection[int]) -> None:
+def put_back(conn: Connection, message_ids: Collection[int]) -> None:
     """Back to pending (due already): claimed by a run that stopped before the outcome was
     known, so, as after a crash, it may or may not have reached the citizen."""
     conn.executemany("UPDATE outbox SET state = 'pending' WHERE id = ? AND state = 'sending'",
                      [(message_id,) for message_id in message_ids])
 
 
-def drop_expired(conn: sqlite3.Connection, now: int) -> int:
+def drop_expired(conn: Connection, now: int) -> int:
     """Drop, all at once, what fell due but is pointless now (the appointment has begun)."""
     return conn.execute(
         "UPDATE outbox SET state = 'dropped', last_error = 'expired', finished_ts = ?"
@@ -61,17 +61,22 @@ def drop_expired(conn: sqlite3.Connection, now: int) -> int:
     ).rowcount
 
 
-def _next(conn: sqlite3.Connection, now: int, avoid: Collection[int]) -> int | None:
-    marks = ", ".join("?" * len(avoid))
+def any_due(conn: Connection, now: int) -> bool:
+    return conn.execute("SELECT 1 FROM outbox WHERE state = 'pending' AND due_ts <= ? LIMIT 1",
+                        (now,)).fetchone() is not None
+
+
+def _next(conn: Connection, now: int, avoid: Collection[int]) -> int | None:
+    besides = f" AND chat_id NOT IN ({', '.join('?' * len(avoid))})" if avoid else ""
     row = conn.execute(
-        f"SELECT id FROM outbox WHERE state = 'pending' AND due_ts <= ?"
-        f" AND chat_id NOT IN ({marks}) ORDER BY due_ts, id LIMIT 1",
+        f"SELECT id FROM outbox WHERE state = 'pending' AND due_ts <= ?{besides}"
+        " ORDER BY due_ts, id LIMIT 1",
         (now, *avoid),
     ).fetchone()
     return row[0] if row else None
 
 
-def claim(conn: sqlite3.Connection, now: int, avoid: Collection[int] = (),
+def claim(conn: Connection, now: int, avoid: Collection[int] = (),
           exclude: Collection[int] = ()) -> Message | None:
     """The message due first, marked in flight, never to a chat in `exclude` (one of its
     messages is in flight); to a chat in `avoid` (written to a moment ago) only when nothing else
@@ -89,14 +94,14 @@ def claim(conn: sqlite3.Connection, now: int, avoid: Collection[int] = (),
     return Message(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
 
 
-def finish(conn: sqlite3.Connection, message_id: int, state: str, now: int,
+def finish(conn: Connection, message_id: int, state: str, now: int,
            error: str | None = None) -> None:
     """End a row: 'sent', 'dropped' or 'failed' (with why)."""
     conn.execute("UPDATE outbox SET state = ?, finished_ts = ?, last_error = ? WHERE id = ?",
                  (state, now, error, message_id))
 
 
-def retry(conn: sqlite3.Connection, message_id: int, due: int, error: str | None) -> None:
+def retry(conn: Connection, message_id: int, due: int, error: str | None) -> None:
     """Back to pending, due again at `due` (a failed attempt: with why; a deferred one: None)."""
     conn.execute(
         "UPDATE outbox SET state = 'pending', due_ts = ?, last_error = coalesce(?, last_error)"
@@ -105,7 +110,7 @@ def retry(conn: sqlite3.Connection, message_id: int, due: int, error: str | None
     )
 
 
-def superseded(conn: sqlite3.Connection, message: Message, now: int) -> bool:
+def superseded(conn: Connection, message: Message, now: int) -> bool:
     """Whether a later message of the same kind about the same booking is due too (after some
     downtime): then only that later one is worth sending."""
     return message.booking_id is not None and conn.execute(

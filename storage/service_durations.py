@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from storage import audit
+from storage.engine import Connection
 
 
-def set_duration(conn: sqlite3.Connection, service: str, minutes: int, by: int,
+def set_duration(conn: Connection, service: str, minutes: int, by: int,
                  now: int) -> None:
     conn.execute(
         "INSERT INTO service_durations (service, minutes, set_by, set_ts) VALUES (?, ?, ?, ?)"
@@ -18,5 +17,5 @@ def set_duration(conn: sqlite3.Connection, service: str, minutes: int, by: int,
     audit.record(conn, now, by, "calibrate", detail=f"{service}={minutes}")
 
 
-def all_durations(conn: sqlite3.Connection) -> dict[str, int]:
+def all_durations(conn: Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT service, minutes FROM service_durations").fetchall())

@@ -1,47 +1,53 @@
-"""What /stats counts over a few days, added up by the database: counts per day and per status,
-and how many visits had each lead time and each service time (bot/domain/statistics.py)."""
+"""What /stats counts: three queries over a period's instants [start, end), and the period's
+visits read in chunks for the figures that need each visit (bot/domain/statistics.py `Tally`)."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
 
-from bot.domain.statistics import LEAD_STEP, Facts
+from bot.domain.statistics import Facts, VisitRow
+from bot.domain.waiting import VisitTimes
+from storage.engine import Connection
 
-VISITS = "FROM bookings WHERE start_ts >= ? AND start_ts < ? AND status <> 'cancelled'"
-"""The bookings whose appointment falls in [start, end), not cancelled."""
+Resume = tuple[int, int]
+"""(start_ts, id) of the last visit read: the next chunk starts after it."""
 
 
-def facts(conn: sqlite3.Connection, days: Sequence[tuple[date, int, int]]) -> Facts:
-    """The facts of `days`, consecutive: (day, its first instant, the next day's)."""
-    start, end = days[0][1], days[-1][2]
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    made = cursor.execute("SELECT count(*) FROM bookings WHERE created_ts >= ? AND created_ts < ?",
-                          (start, end)).fetchone()[0]
-    cancelled = cursor.execute(
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    visits: list[VisitTimes]
+    resume: Resume | None
+    """None when this chunk was the last."""
+
+
+def facts(conn: Connection, start: int, end: int) -> Facts:
+    made = conn.execute("SELECT count(*) FROM bookings WHERE created_ts >= ? AND created_ts < ?",
+                        (start, end)).fetchone()[0]
+    cancelled = conn.execute(
         "SELECT count(*) FROM bookings WHERE cancelled_ts >= ? AND cancelled_ts < ?", (start, end)
     ).fetchone()[0]
-    marks = ", ".join("(?, ?, ?)" for _ in days)
-    per_day = cursor.execute(
-        f"WITH days (day, first, next) AS (VALUES {marks})"
-        " SELECT day, count(*), sum(CASE WHEN status = 'no_show' THEN 1 ELSE 0 END)"
-        " FROM days JOIN bookings ON start_ts >= first AND start_ts < next"
-        " AND status <> 'cancelled' GROUP BY day",
-        [value for day, first, following in days
-         for value in (day.isoformat(), first, following)]).fetchall()
-    statuses = cursor.execute(f"SELECT status, count(*) {VISITS} GROUP BY status",
-                              (start, end)).fetchall()
-    leads = cursor.execute(
-        f"SELECT CASE WHEN start_ts > created_ts THEN (start_ts - created_ts) / {LEAD_STEP}"
-        f" ELSE 0 END AS lead, count(*) {VISITS} GROUP BY lead", (start, end)).fetchall()
-    timed: dict[str, dict[int, int]] = {}
-    for service, seconds, count in cursor.execute(
-            f"SELECT service, served_ts - started_ts AS took, count(*) {VISITS}"
-            " AND started_ts IS NOT NULL AND served_ts IS NOT NULL GROUP BY service, took",
-            (start, end)):
-        timed.setdefault(service, {})[seconds] = count
-    return Facts(made, cancelled,
-                 {date.fromisoformat(day): (visits, no_shows) for day, visits, no_shows in per_day},
-                 dict(statuses), dict(leads), timed)
+    visits: list[VisitRow] = conn.tuples(  # plain tuples: a year is 100,000 rows
+        "SELECT service, status, start_ts, created_ts, started_ts, served_ts FROM bookings"
+        " WHERE start_ts >= ? AND start_ts < ? AND status <> 'cancelled'",
+        (start, end),
+    )
+    moved = conn.execute(
+        "SELECT count(*) FROM booking_times WHERE moved_ts >= ? AND moved_ts < ?", (start, end)
+    ).fetchone()[0]
+    return Facts(made, cancelled, visits, moved)
+
+
+def visit_times(conn: Connection, start: int, end: int, after: Resume | None,
+                limit: int) -> Chunk:
+    """Up to `limit` visits (bookings not cancelled) starting in [start, end), after `after`, in
+    booked order; each chunk is its own short read, so the database is never held for long.
+    Walks the start index (whose entries end with the id) without sorting."""
+    since, last_id = after if after is not None else (start, 0)
+    rows = conn.tuples(
+        "SELECT service, desk, channel, status, start_ts, end_ts, created_ts, checked_in_ts,"
+        " started_ts, served_ts, id FROM bookings"
+        " WHERE start_ts >= ? AND start_ts < ? AND (start_ts, id) > (?, ?)"
+        " AND status <> 'cancelled' ORDER BY start_ts, id LIMIT ?",
+        (since, end, since, last_id, limit))
+    resume = (rows[-1][4], rows[-1][10]) if len(rows) == limit else None
+    return Chunk([VisitTimes(*row[:10]) for row in rows], resume)

@@ -8,11 +8,12 @@ unique per owner and purpose).
 from __future__ import annotations
 
 import enum
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from storage import holds
+from storage.engine import Connection
 from storage.occupancy import is_free
 
 
@@ -49,7 +50,7 @@ class Place:
     """The time offered to this place now, if any."""
 
 
-class Refusal(enum.StrEnum):
+class OfferRefusal(enum.StrEnum):
     INVALID = "invalid"
     """No such offer, or someone else's: the same answer, so nothing is revealed."""
     TAKEN = "taken"
@@ -64,11 +65,11 @@ _OFFER = ("SELECT o.id, o.entry_id, w.user_id, w.service, o.desk, o.start_ts, o.
           " o.expires_ts, o.state FROM waitlist_offers o JOIN waitlist w ON w.id = o.entry_id")
 
 
-def _entry(row: sqlite3.Row) -> Entry:
+def _entry(row: Any) -> Entry:
     return Entry(row[0], row[1], row[2], date.fromisoformat(row[3]), date.fromisoformat(row[4]))
 
 
-def join(conn: sqlite3.Connection, user_id: int, service: str, first: date, last: date,
+def join(conn: Connection, user_id: int, service: str, first: date, last: date,
          now: int) -> tuple[Entry, bool]:
     """Wait for `service` on the days from `first` to `last`; True if the place is new, False if
     the citizen was already waiting (the place is kept, the days are changed)."""
@@ -79,16 +80,15 @@ def join(conn: sqlite3.Connection, user_id: int, service: str, first: date, last
     ).fetchone()
     if row:
         return Entry(row[0], user_id, service, first, last), False
-    cursor = conn.execute(
+    [entry_id] = conn.execute(
         "INSERT INTO waitlist (user_id, service, first_day, last_day, created_ts)"
-        " VALUES (?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?) RETURNING id",
         (user_id, service, first.isoformat(), last.isoformat(), now),
-    )
-    assert cursor.lastrowid is not None
-    return Entry(cursor.lastrowid, user_id, service, first, last), True
+    ).fetchone()
+    return Entry(entry_id, user_id, service, first, last), True
 
 
-def places(conn: sqlite3.Connection, user_id: int) -> list[Place]:
+def places(conn: Connection, user_id: int) -> list[Place]:
     """Where the citizen waits, oldest place first, with the position in each queue."""
     rows = conn.execute(
         f"{_ENTRY} WHERE user_id = ? AND state = 'waiting' ORDER BY created_ts, id", (user_id,)
@@ -107,7 +107,7 @@ def places(conn: sqlite3.Connection, user_id: int) -> list[Place]:
     return out
 
 
-def leave(conn: sqlite3.Connection, entry_id: int, user_id: int, now: int) -> Entry | None:
+def leave(conn: Connection, entry_id: int, user_id: int, now: int) -> Entry | None:
     """Give up a place (and the time offered to it, if any); None if it was not theirs or gone."""
     row = conn.execute(
         "UPDATE waitlist SET state = 'left', ended_ts = ?"
@@ -123,7 +123,7 @@ def leave(conn: sqlite3.Connection, entry_id: int, user_id: int, now: int) -> En
     return _entry(row)
 
 
-def waiting(conn: sqlite3.Connection) -> list[Entry]:
+def waiting(conn: Connection) -> list[Entry]:
     """Everyone who can be offered a time now, first come first: waiting, reachable, and with
     no other offer open."""
     rows = conn.execute(
@@ -136,7 +136,7 @@ def waiting(conn: sqlite3.Connection) -> list[Entry]:
     return [_entry(row) for row in rows]
 
 
-def expire(conn: sqlite3.Connection, today: date, now: int) -> None:
+def expire(conn: Connection, today: date, now: int) -> None:
     """Close the places whose days are over, and the offers not taken in time (their holds
     with them)."""
     conn.execute("UPDATE waitlist SET state = 'expired', ended_ts = ?"
@@ -150,49 +150,48 @@ def expire(conn: sqlite3.Connection, today: date, now: int) -> None:
         holds.release(conn, owner, "offer")
 
 
-def offered_before(conn: sqlite3.Connection, entry_id: int, start: int) -> bool:
+def offered_before(conn: Connection, entry_id: int, start: int) -> bool:
     """Whether this place was offered this time already (and let it go)."""
     return conn.execute("SELECT 1 FROM waitlist_offers WHERE entry_id = ? AND start_ts = ?",
                         (entry_id, start)).fetchone() is not None
 
 
-def offer(conn: sqlite3.Connection, entry: Entry, hold: holds.Hold, now: int) -> Offer:
+def offer(conn: Connection, entry: Entry, hold: holds.Hold, now: int) -> Offer:
     """Offer to `entry` the time `hold` keeps for its citizen, until the hold expires."""
-    cursor = conn.execute(
+    [offer_id] = conn.execute(
         "INSERT INTO waitlist_offers (entry_id, desk, start_ts, end_ts, offered_ts, expires_ts)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         (entry.id, hold.desk, hold.start, hold.end, now, hold.expires),
-    )
-    assert cursor.lastrowid is not None
-    return Offer(cursor.lastrowid, entry.id, entry.user_id, entry.service, hold.desk,
+    ).fetchone()
+    return Offer(offer_id, entry.id, entry.user_id, entry.service, hold.desk,
                  hold.start, hold.end, hold.expires, "open")
 
 
-def get_offer(conn: sqlite3.Connection, offer_id: int) -> Offer | None:
+def get_offer(conn: Connection, offer_id: int) -> Offer | None:
     row = conn.execute(f"{_OFFER} WHERE o.id = ?", (offer_id,)).fetchone()
     return Offer(*row) if row else None
 
 
-def _open_offer(conn: sqlite3.Connection, offer_id: int, user_id: int,
-                now: int) -> Offer | Refusal:
+def _open_offer(conn: Connection, offer_id: int, user_id: int,
+                now: int) -> Offer | OfferRefusal:
     found = get_offer(conn, offer_id)
     if found is None or found.user_id != user_id:
-        return Refusal.INVALID
-    if found.state in (Refusal.TAKEN, Refusal.DECLINED):
-        return Refusal(found.state)
+        return OfferRefusal.INVALID
+    if found.state in (OfferRefusal.TAKEN, OfferRefusal.DECLINED):
+        return OfferRefusal(found.state)
     held = holds.live(conn, user_id, now, "offer")
     if found.state != "open" or held is None or (held.desk, held.start) != (found.desk,
                                                                              found.start):
-        return Refusal.EXPIRED
+        return OfferRefusal.EXPIRED
     return found
 
 
-def _close(conn: sqlite3.Connection, found: Offer, state: str) -> None:
+def _close(conn: Connection, found: Offer, state: str) -> None:
     conn.execute("UPDATE waitlist_offers SET state = ? WHERE id = ?", (state, found.id))
     holds.release(conn, found.user_id, "offer")
 
 
-def withdraw(conn: sqlite3.Connection, offer_id: int) -> bool:
+def withdraw(conn: Connection, offer_id: int) -> bool:
     """Close an offer that could not reach its citizen, letting its time go; True if it was
     open."""
     found = get_offer(conn, offer_id)
@@ -202,22 +201,22 @@ def withdraw(conn: sqlite3.Connection, offer_id: int) -> bool:
     return True
 
 
-def take(conn: sqlite3.Connection, offer_id: int, user_id: int, now: int) -> Offer | Refusal:
+def take(conn: Connection, offer_id: int, user_id: int, now: int) -> Offer | OfferRefusal:
     """Accept an offer: the place is left as served; the time stays held (purpose 'offer')
     until `hold_for_booking`."""
     found = _open_offer(conn, offer_id, user_id, now)
-    if isinstance(found, Refusal):
+    if isinstance(found, OfferRefusal):
         return found
     if not is_free(conn, found.desk, found.start, found.end, now, user_id):
         _close(conn, found, "expired")
-        return Refusal.UNAVAILABLE
+        return OfferRefusal.UNAVAILABLE
     conn.execute("UPDATE waitlist_offers SET state = 'taken' WHERE id = ?", (found.id,))
     conn.execute("UPDATE waitlist SET state = 'booked', ended_ts = ? WHERE id = ?",
                  (now, found.entry_id))
     return found
 
 
-def hold_for_booking(conn: sqlite3.Connection, taken: Offer, now: int, until: int) -> None:
+def hold_for_booking(conn: Connection, taken: Offer, now: int, until: int) -> None:
     """Hold the time of an offer taken for the booking in progress (purpose 'booking')."""
     holds.release(conn, taken.user_id, "offer")
     held = holds.place(conn, taken.user_id, taken.service, (taken.desk,), taken.start,
@@ -225,10 +224,11 @@ def hold_for_booking(conn: sqlite3.Connection, taken: Offer, now: int, until: in
     assert held is not None, "the offer's own hold kept the time free"
 
 
-def decline(conn: sqlite3.Connection, offer_id: int, user_id: int, now: int) -> Offer | Refusal:
+def decline(conn: Connection, offer_id: int, user_id: int,
+            now: int) -> Offer | OfferRefusal:
     """Let the offered time go; the place in the queue is kept."""
     found = _open_offer(conn, offer_id, user_id, now)
-    if isinstance(found, Refusal):
+    if isinstance(found, OfferRefusal):
         return found
     _close(conn, found, "declined")
     return found

@@ -1,9 +1,11 @@
-"""Fixtures shared by every test: the sample office, a real SQLite file per test, a clock the
-test moves, and the real Application over the in-process Bot API with users who talk to it."""
+"""Fixtures shared by every test: the sample office, a real database per test (a SQLite file, and
+again PostgreSQL), a clock the test moves, and the real Application over the in-process Bot API
+with users who talk to it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,6 +21,7 @@ from bot.outbox import Dispatcher
 from bot.pacing import Pace
 from bot.testing.clock import FakeClock
 from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.postgres import Cluster, Scratch, Unavailable
 from storage.db import Database
 
 ROME = ZoneInfo("Europe/Rome")
@@ -31,9 +34,35 @@ def office() -> Office:
     return load_office()
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "sportello.db")
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A throw-away PostgreSQL server for the whole run. Without one the PostgreSQL tests are
+    skipped, saying why; under CI=true that is a failure."""
+    try:
+        cluster = Cluster.start()
+    except Unavailable as why:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and PostgreSQL is unavailable: {why}")
+        pytest.skip(f"PostgreSQL unavailable: {why}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def scratch(postgres: Cluster) -> Iterator[Scratch]:
+    with Scratch.create(postgres, "sportello") as database:
+        yield database
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """The test's own empty database, on each engine in turn."""
+    if request.param == "sqlite":
+        database = await Database.open(tmp_path / "sportello.db")
+    else:
+        empty: Scratch = request.getfixturevalue("scratch")
+        empty.empty()
+        database = await Database.open(empty.url)
     yield database
     await database.close()
 

@@ -4,17 +4,29 @@ and benchmarks that need a day, or a year, already booked."""
 from __future__ import annotations
 
 import random
-import sqlite3
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.domain.model import Office, local_datetime, to_ts
+from codicefiscale import codicefiscale
+
+from bot.domain.model import Channel, Office, local_datetime, to_ts
 from storage import bookings, citizens
 from storage.bookings import Booked, Request
 from storage.db import Database
+from storage.engine import Connection
 
 CODICE_FISCALE = "RSSMRA85T10A562S"
+"""Mario Rossi's: the default person."""
+
+
+def codice_fiscale(n: int) -> str:
+    """A valid codice fiscale of its own for the `n`th person seeded (one person cannot hold two
+    bookings at once)."""
+    letters = "".join("BCDFGHLMNPRSTVZ"[n // 15 ** i % 15] for i in range(6))
+    first15 = f"{letters}85T10A390"
+    return first15 + codicefiscale.encode_cin(first15)
 
 
 @dataclass(frozen=True)
@@ -26,16 +38,18 @@ class Planned:
 
 def request(office: Office, service: str, start: datetime, *, desk: str | None = None,
             user_id: int | None = None, name: str = "Mario Rossi",
-            cf: str = CODICE_FISCALE, note: str | None = None) -> Request:
+            cf: str = CODICE_FISCALE, note: str | None = None,
+            channel: Channel = Channel.CHAT, created_by: int | None = None,
+            phone: str | None = None) -> Request:
     length = office.services[service].duration * 60
     return Request(user_id=user_id, service=service,
                    desks=[desk] if desk else office.services[service].desks,
                    start=to_ts(start), end=to_ts(start) + length,
                    day=start.astimezone(office.tz).date(), name=name, codice_fiscale=cf,
-                   note=note)
+                   note=note, channel=channel, created_by=created_by, phone=phone)
 
 
-def book_all(conn: sqlite3.Connection, requests: list[Request], now: int) -> list[int]:
+def book_all(conn: Connection, requests: list[Request], now: int) -> list[int]:
     """Book every request in one transaction; each must succeed."""
     ids = []
     for item in requests:
@@ -84,12 +98,19 @@ async def fill_day(db: Database, office: Office, day: date, count: int, now: dat
     planned = plan_day(office, day, count)
     assert len(planned) == count, f"only {len(planned)} times on {day}"
     requests = [request(office, p.service, p.start, desk=p.desk, name=name.format(n=n),
-                        note=note) for n, p in enumerate(planned)]
+                        cf=codice_fiscale(n), note=note) for n, p in enumerate(planned)]
     return await db.write(book_all, requests, to_ts(now - timedelta(days=2)))
 
 
+_UTC_TEXT = re.compile(r"datetime\((\w+), 'unixepoch'\)")
+
+
 async def rows(db: Database, sql: str, *args: object) -> list[tuple]:
-    """What the database holds, for a test to assert on."""
+    """What the database holds, for a test to assert on. Tests read an instant as UTC text with
+    SQLite's `datetime(column, 'unixepoch')`; PostgreSQL is asked for the same text its way."""
+    if db.engine == "postgresql":
+        sql = _UTC_TEXT.sub(r"to_char(to_timestamp(\1) AT TIME ZONE 'UTC',"
+                            r" 'YYYY-MM-DD HH24:MI:SS')", sql)
     return await db.read(lambda conn: [tuple(r) for r in conn.execute(sql, args).fetchall()])
 
 
@@ -98,12 +119,15 @@ async def value(db: Database, sql: str, *args: object) -> object:
     return found
 
 
-def insert_history(conn: sqlite3.Connection, office: Office, first: date, last: date,
+def insert_history(conn: Connection, office: Office, first: date, last: date,
                    per_day: int, seed: int = 1) -> int:
     """A past of `per_day` visits on each open day in [first, last], already run: most served
-    (timed around each service's duration), some no-shows, some cancelled. Written row by row
-    for speed, as a year would take too long through the booking flow; returns the count."""
+    (arrived around their time, started a few minutes late, timed around each service's
+    duration), some no-shows, some cancelled; booked in the chat, by phone, at the counter or
+    from the waiting list. Written row by row for speed, as a year would take too long through
+    the booking flow; returns the count."""
     rng = random.Random(seed)
+    channels = [Channel.CHAT] * 12 + [Channel.WAITLIST] + [Channel.PHONE] * 4 + [Channel.DESK] * 3
     rows = []
     day = first
     while day <= last:
@@ -112,22 +136,26 @@ def insert_history(conn: sqlite3.Connection, office: Office, first: date, last: 
                 start = to_ts(item.start)
                 duration = office.services[item.service].duration
                 end = start + duration * 60
-                created = start - rng.randint(1800, 30 * 86400)
+                channel = rng.choice(channels)
+                created = (start - rng.randint(0, 900) if channel == Channel.DESK
+                           else start - rng.randint(1800, 30 * 86400))
                 fate = rng.random()
-                status, began, served, no_show, cancelled = "served", None, None, None, None
+                status, arrived, began, served, no_show, cancelled = (
+                    "served", None, None, None, None, None)
                 if fate < 0.05:
                     status, cancelled = "cancelled", created + (start - created) // 2
                 elif fate < 0.11:
                     status, no_show = "no_show", start + 900
                 else:
-                    began = start + rng.randint(0, 300)
+                    arrived = start + rng.randint(-900, 300) if rng.random() < 0.8 else None
+                    began = max(start, arrived or start) + rng.randint(0, 300)
                     served = began + max(60, int(rng.gauss(duration * 1.1, duration / 4) * 60))
                 rows.append((f"H{day:%y%m%d}{n:04d}", item.service, item.desk, start, end,
-                             status, f"Cittadino {n}", CODICE_FISCALE, created, began, served,
-                             no_show, cancelled))
+                             status, f"Cittadino {n}", CODICE_FISCALE, created, arrived, began,
+                             served, no_show, cancelled, channel))
         day += timedelta(days=1)
     conn.executemany(
         "INSERT INTO bookings (code, service, desk, start_ts, end_ts, status, name,"
-        " codice_fiscale, created_ts, started_ts, served_ts, no_show_ts, cancelled_ts)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        " codice_fiscale, created_ts, checked_in_ts, started_ts, served_ts, no_show_ts,"
+        " cancelled_ts, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return len(rows)

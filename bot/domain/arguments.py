@@ -101,3 +101,11 @@ def find_desk(office: Office, text: str) -> str | None:
         if len(numbered) == 1:
             return numbered[0]
     return None
+
+
+def looks_like_desk(office: Office, text: str) -> bool:
+    """Whether `text` is written as this office's desks are (`S99` where desks are `S01`...):
+    meant as a desk, even if there is no such desk."""
+    word = text.strip().upper()
+    prefixes = {code.upper().rstrip("0123456789") for code in office.desks}
+    return bool(word) and word[-1].isdecimal() and word.rstrip("0123456789") in prefixes

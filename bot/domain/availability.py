@@ -51,15 +51,25 @@ def booking_window(office: Office, now: datetime) -> Window:
 
 
 def closure_reason(office: Office, closures: Iterable[Closure], day: date,
-                   desk: str | None = None) -> str | None:
+                   desk: str | None = None, lang: str | None = None) -> str | None:
     """Why the office (or `desk`) is closed on `day` ("" when no reason was given), or None when
-    it is open."""
+    it is open; a holiday is named in `lang`."""
     if day in office.holidays:
-        return office.holidays[day]
+        return office.holiday(day, lang)
     for closure in (*office.closures, *closures):
         if closure.covers(day, desk):
             return closure.reason
     return None
+
+
+def service_closure(office: Office, service: Service, closures: Iterable[Closure],
+                    day: date) -> str | None:
+    """Why every desk of `service` is closed on `day` ("" without a reason), or None when one
+    of them is open."""
+    reasons = [closure_reason(office, closures, day, desk) for desk in service.desks]
+    if not reasons or None in reasons:
+        return None
+    return next((reason for reason in reasons if reason), "")
 
 
 class _Taken:

@@ -1,5 +1,11 @@
-"""Where a citizen is in the /book conversation: plain data, kept in SQLite between updates so
-that a restart loses nothing."""
+"""Every conversation that takes more than one update, as plain data: a citizen's booking (or
+move), and an operator's /add, cancellation reason and closure to confirm.
+
+A flow is a dataclass with its steps as an enum, saved as JSON in one drafts table between
+updates (storage/drafts.py), so that a restart loses nothing and no conversation lives in
+process memory. A user has at most one draft per party: an operator can be in the middle of
+an operator's flow and of a booking of their own at the same time.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,88 @@ import json
 import secrets
 import string
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Any, ClassVar, Self
+
+from bot.domain.identity import Detail
 
 NONCE_ALPHABET = string.ascii_lowercase + string.digits
 NONCE_LENGTH = 4
+
+
+class Party(enum.StrEnum):
+    CITIZEN = "citizen"
+    STAFF = "staff"
+
+
+class Flow(enum.StrEnum):
+    BOOK = "book"
+    ADD = "add"
+    CANCEL = "cancel"
+    CLOSE = "close"
+
+
+@dataclass(kw_only=True)
+class Saved:
+    """What every flow has: a nonce, which changes with every new conversation, so that a
+    button from an older one is recognised as such; and a step."""
+
+    FLOW: ClassVar[Flow]
+    PARTY: ClassVar[Party] = Party.STAFF
+    STEPS: ClassVar[type[enum.StrEnum]]
+    nonce: str
+    step: enum.StrEnum
+
+    @classmethod
+    def new(cls, **values: Any) -> Self:
+        nonce = "".join(secrets.choice(NONCE_ALPHABET) for _ in range(NONCE_LENGTH))
+        return cls(nonce=nonce, **values)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> Self:
+        data = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        draft = cls(**{k: v for k, v in data.items() if k in known})
+        draft.step = cls.STEPS(draft.step)
+        return draft
+
+
+@dataclass(kw_only=True)
+class Person(Saved):
+    """A flow that asks who the booking is for: name, codice fiscale, note, in this order."""
+
+    DETAILS: ClassVar[dict[Any, Detail]]
+    """The flow's step of each detail."""
+    name: str | None = None
+    codice_fiscale: str | None = None
+    note: str | None = None
+    note_done: bool = False
+
+    @property
+    def detail(self) -> Detail | None:
+        """The detail the current step asks for, if any."""
+        return self.DETAILS.get(self.step)
+
+    def next_detail(self) -> enum.StrEnum:
+        """The step of the first detail still missing, or the summary."""
+        missing = (Detail.NAME if self.name is None else
+                   Detail.CODICE_FISCALE if self.codice_fiscale is None else
+                   Detail.NOTE if not self.note_done else None)
+        steps = {detail: step for step, detail in self.DETAILS.items()}
+        return steps[missing] if missing else self.STEPS("summary")
+
+    def take(self, detail: Detail, value: str | None) -> None:
+        """The detail given (checked by bot/domain/identity.py; a note may be None): on to the
+        next one still missing."""
+        if detail is Detail.NAME:
+            self.name = value
+        elif detail is Detail.CODICE_FISCALE:
+            self.codice_fiscale = value
+        else:
+            self.note, self.note_done = value, True
+        self.step = self.next_detail()
 
 
 class Step(enum.StrEnum):
@@ -26,12 +110,19 @@ class Step(enum.StrEnum):
 
 
 TEXT_STEPS = (Step.NAME, Step.CODICE_FISCALE, Step.NOTE)
+BACK = {Step.SERVICE: Step.CATEGORY, Step.DAY: Step.SERVICE, Step.TIME: Step.DAY,
+        Step.NAME: Step.TIME, Step.CODICE_FISCALE: Step.NAME, Step.NOTE: Step.CODICE_FISCALE}
 
 
-@dataclass
-class Draft:
-    nonce: str
-    """Changes with every new conversation: a button from an older one is recognised as such."""
+@dataclass(kw_only=True)
+class Draft(Person):
+    """A citizen's /book, or the move of a booking."""
+
+    FLOW = Flow.BOOK
+    PARTY = Party.CITIZEN
+    STEPS = Step
+    DETAILS: ClassVar[dict[Any, Detail]] = {
+        Step.NAME: Detail.NAME, Step.CODICE_FISCALE: Detail.CODICE_FISCALE, Step.NOTE: Detail.NOTE}
     step: Step = Step.CATEGORY
     message_id: int | None = None
     """The message whose buttons drive the current step."""
@@ -40,38 +131,27 @@ class Draft:
     page: int = 0
     day: str | None = None
     start: int | None = None
-    name: str | None = None
-    codice_fiscale: str | None = None
-    note: str | None = None
-    note_done: bool = False
     replaces: int | None = None
     """The booking being moved: it stays until the new time is confirmed."""
     fixed: bool = False
     """Service and person come from an earlier booking (moving one, or rebooking one the
     office cancelled): the conversation starts at the day and skips the details."""
+    offered: int | None = None
+    """The start of a waiting-list offer taken up: booked at that time, the booking's channel
+    is the waiting list."""
 
-    @classmethod
-    def new(cls, **values: Any) -> Draft:
-        nonce = "".join(secrets.choice(NONCE_ALPHABET) for _ in range(NONCE_LENGTH))
-        return cls(nonce=nonce, **values)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def from_json(cls, text: str) -> Draft:
-        data = json.loads(text)
-        known = {f.name for f in fields(cls)}
-        draft = cls(**{k: v for k, v in data.items() if k in known})
-        draft.step = Step(draft.step)
-        return draft
-
-    def next_detail(self) -> Step:
-        """The first detail still missing once a time is held."""
-        if self.name is None:
-            return Step.NAME
-        if self.codice_fiscale is None:
-            return Step.CODICE_FISCALE
-        if not self.note_done:
-            return Step.NOTE
-        return Step.SUMMARY
+    def back(self) -> None:
+        """One step back, forgetting the detail of the step returned to."""
+        if self.step is Step.SUMMARY:
+            self.step = Step.TIME if self.fixed else Step.NOTE
+            self.note_done = self.fixed
+        elif self.step is Step.DAY and self.fixed:
+            return  # moving a booking: its service cannot change; "Cancel" leaves
+        elif self.step in BACK:
+            self.step = BACK[self.step]
+        if self.step is Step.NAME:
+            self.name = None
+        elif self.step is Step.CODICE_FISCALE:
+            self.codice_fiscale = None
+        elif self.step is Step.NOTE:
+            self.note, self.note_done = None, False

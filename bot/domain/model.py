@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -70,6 +70,10 @@ class Desk:
         return self.weekly[day.weekday()]
 
 
+REASON_LIMIT = 200
+"""Characters of an operator's reason for a closure or a cancellation, which citizens read."""
+
+
 @dataclass(frozen=True, slots=True)
 class Closure:
     """Days on which the office (desk None) or one desk takes no bookings."""
@@ -115,10 +119,38 @@ class Rules:
     cancellation_cutoff_hours: int = 2
     retention_days: int = 365
     conversation_timeout_minutes: int = 30
+    no_show_grace_minutes: int = 15
+    """A citizen not arrived this long after the booked time may be marked as a no-show."""
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class Contacts:
+    """How citizens reach the counter when the bot cannot help (all optional)."""
+
+    phone: str | None = None
+    email: str | None = None
+    pec: str | None = None
+    """Certified e-mail (posta elettronica certificata)."""
+    dpo_email: str | None = None
+    """The data protection officer, for the privacy notice."""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.phone or self.email or self.pec)
+
+
+@dataclass(frozen=True, slots=True)
+class Goals:
+    """What the office's figures are held against (`[stats]` in the office file)."""
+
+    zero_wait_minutes: int = 5
+    """"Attesa zero": a visit started within this many minutes of its due moment waited none."""
+    online_share_target: float | None = None
+    """The share of visits booked online the office aims at (0.2 for 20 %), if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,13 +165,23 @@ class Office:
     """Configured dates and ranges; public holidays come from `holidays`."""
     holidays: Mapping[date, str]
     rules: Rules = Rules()
+    holiday_names: Mapping[str, Mapping[date, str]] = field(default_factory=dict)
+    """The same holidays named in each language we speak."""
     reminders: tuple[Reminder, ...] = ()
     waitlist_offer_minutes: int = 30
     admins: tuple[int, ...] = ()
+    contacts: Contacts = Contacts()
+    goals: Goals = Goals()
 
     @property
     def tz(self) -> ZoneInfo:
         return self.rules.tz
+
+    def holiday(self, day: date, lang: str | None = None) -> str | None:
+        """The name of the public holiday on `day`, in `lang` where known; None if none."""
+        if day not in self.holidays:
+            return None
+        return self.holiday_names.get(lang or DEFAULT_LANGUAGE, self.holidays).get(day)
 
     def services_in(self, category: str) -> list[Service]:
         return [s for s in self.services.values() if s.category == category]
@@ -159,8 +201,27 @@ class Status(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class Channel(enum.StrEnum):
+    """How a booking was made."""
+
+    CHAT = "chat"
+    """By the citizen, in the chat with the bot."""
+    PHONE = "phone"
+    """By an operator, for a citizen on the phone."""
+    DESK = "desk"
+    """By an operator, for a citizen at the counter: a walk-in."""
+    WAITLIST = "waitlist"
+    """By the citizen, taking up a time offered from the waiting list."""
+
+
+ONLINE = (Channel.CHAT, Channel.WAITLIST)
+"""The channels in which citizens booked by themselves."""
+
+
 OCCUPYING = (Status.BOOKED, Status.CHECKED_IN, Status.IN_SERVICE, Status.SERVED)
 """Statuses whose booking holds its desk's time; cancelled and no-show free it."""
+ATTENDED = (Status.CHECKED_IN, Status.IN_SERVICE, Status.SERVED)
+"""Statuses of a visit the citizen came to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +253,11 @@ class Scheduled:
 
 @dataclass(frozen=True, slots=True)
 class Booking:
+    """One row of the bookings table, as citizens, operators and notices all see it.
+
+    Instants are aware datetimes in UTC; show them with `.astimezone(office.tz)`.
+    """
+
     id: int
     code: str
     user_id: int | None
@@ -204,14 +270,27 @@ class Booking:
     codice_fiscale: str | None
     note: str | None
     created: datetime
+    created_by: int | None = None
+    """The operator who booked on the citizen's behalf (phone or walk-in)."""
     confirmed: datetime | None = None
+    """The citizen's "I'll be there" from a reminder."""
     checked_in: datetime | None = None
     started: datetime | None = None
     served: datetime | None = None
+    no_show: datetime | None = None
     cancelled: datetime | None = None
     cancelled_by: str | None = None
     """citizen, operator, closure, unconfirmed or erasure."""
     cancel_reason: str | None = None
+    channel: Channel = Channel.CHAT
+    phone: str | None = None
+    """A caller's number, given to an operator who booked for them (/add)."""
+
+    @property
+    def minutes_at_desk(self) -> int | None:
+        if self.started is None or self.served is None:
+            return None
+        return round((self.served - self.started).total_seconds() / 60)
 
 
 def local_datetime(day: date, minute: int, tz: ZoneInfo) -> datetime:
@@ -230,7 +309,7 @@ def to_ts(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def from_ts(ts: int, tz: ZoneInfo) -> datetime:
+def from_ts(ts: int, tz: tzinfo) -> datetime:
     return datetime.fromtimestamp(ts, tz)
 
 

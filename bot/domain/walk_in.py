@@ -1,5 +1,5 @@
 """Booking on a citizen's behalf at the counter or by phone (pure): the rules the counter books
-by. What the operator types is checked by bot/identity.py, as for citizens."""
+by. What the operator types is checked by bot/domain/identity.py, as for citizens."""
 
 from __future__ import annotations
 

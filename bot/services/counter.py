@@ -1,5 +1,6 @@
 """What the office does to bookings, each audited in the same transaction: cancel one booking,
-close days (cancelling the bookings they cover), lift a closure.
+close days (keeping the bookings they cover at another desk where one can take them, cancelling
+the rest), lift a closure.
 
 A cancellation drops the booking's pending reminders and queues one notice for a citizen who
 booked on Telegram: outbox kind `booking_cancelled`, payload {"reason": ..., "by": "operator" or
@@ -8,19 +9,19 @@ booked on Telegram: outbox kind `booking_cancelled`, payload {"reason": ..., "by
 
 from __future__ import annotations
 
-import sqlite3
+from dataclasses import dataclass
 from datetime import date
 
-from bot.domain.model import Booking, Closure, to_ts
-from bot.domain.visits import Visit
+from bot.domain.closing import Plan, plan
+from bot.domain.model import Booking, Closure, Office, to_ts
+from bot.domain.notices import BOOKING_CANCELLED
 from storage import audit, bookings, closures, outbox
-from storage.agenda import cancellable
+from storage.agenda import cancellable, relocate
+from storage.engine import Connection
+from storage.occupancy import busy
 
-NOTICE = "booking_cancelled"
 
-
-
-def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, actor: int, by: str,
+def cancel(conn: Connection, booking_id: int, now: int, *, actor: int, by: str,
            reason: str) -> Booking | None:
     """None when the booking is no longer 'booked' (served, already cancelled, ...)."""
     cancelled = bookings.cancel(conn, booking_id, now, by=by, reason=reason)
@@ -28,23 +29,51 @@ def cancel(conn: sqlite3.Connection, booking_id: int, now: int, *, actor: int, b
         return None
     audit.record(conn, now, actor, "cancel", booking_id, reason)
     if cancelled.user_id is not None:
-        outbox.enqueue(conn, cancelled.user_id, NOTICE, now, now, booking_id=booking_id,
+        outbox.enqueue(conn, cancelled.user_id, BOOKING_CANCELLED, now, now, booking_id=booking_id,
                        expires=to_ts(cancelled.start), payload={"reason": reason, "by": by})
     return cancelled
 
 
-def close(conn: sqlite3.Connection, first: date, last: date, desk: str | None, reason: str,
-          *, start: int, end: int, actor: int, now: int) -> tuple[Closure, list[Visit]]:
-    """Close [first, last] (instants [start, end)) and cancel the bookings still to come there;
-    return the closure and what was cancelled."""
+@dataclass(frozen=True, slots=True)
+class Closed:
+    closure: Closure
+    kept: list[Booking]
+    """Moved to another desk, same time and code (as they are now, at their new desk)."""
+    cancelled: list[Booking]
+
+
+def closing_plan(conn: Connection, office: Office, closure: Closure, *, start: int,
+                 end: int, now: int) -> tuple[list[Booking], Plan]:
+    """The bookings still to come that `closure` (instants [start, end)) covers, and which of
+    them another desk can keep; `closure` may not be saved yet (a preview)."""
+    affected = cancellable(conn, start, end, closure.desk, now)
+    if closure.desk is None or not affected:
+        return affected, Plan({}, [visit.id for visit in affected])
+    in_force = [*closures.active(conn, closure.first), *([closure] if closure.id is None else [])]
+    taken = busy(conn, list(office.desks), start, end, now)
+    return affected, plan(office, in_force, affected, taken)
+
+
+def close(conn: Connection, office: Office, first: date, last: date, desk: str | None,
+          reason: str, *, start: int, end: int, actor: int, now: int) -> Closed:
+    """Close [first, last] (instants [start, end)): each booking still to come there is kept at
+    another desk where one can take it, and cancelled (the citizen told) where none can."""
     closure = closures.add(conn, first, last, desk, reason, actor, now)
     audit.record(conn, now, actor, "close",
                  detail=f"{closure.id} {first.isoformat()}..{last.isoformat()} {desk or '*'}")
-    return closure, [visit for visit in cancellable(conn, start, end, desk, now)
-                     if cancel(conn, visit.id, now, actor=actor, by="closure", reason=reason)]
+    affected, planned = closing_plan(conn, office, closure, start=start, end=end, now=now)
+    kept = []
+    for booking_id, new_desk in planned.kept.items():
+        moved = relocate(conn, booking_id, new_desk)
+        if moved is not None:
+            audit.record(conn, now, actor, "relocate", booking_id, new_desk)
+            kept.append(moved)
+    cancelled = [visit for visit in affected if visit.id in planned.cancelled
+                 and cancel(conn, visit.id, now, actor=actor, by="closure", reason=reason)]
+    return Closed(closure, kept, cancelled)
 
 
-def reopen(conn: sqlite3.Connection, closure_id: int, *, actor: int, now: int) -> Closure | None:
+def reopen(conn: Connection, closure_id: int, *, actor: int, now: int) -> Closure | None:
     lifted = closures.lift(conn, closure_id, actor, now)
     if lifted is not None:
         audit.record(conn, now, actor, "reopen", detail=str(closure_id))

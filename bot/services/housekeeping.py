@@ -1,47 +1,19 @@
-"""Jobs that keep the database tidy and lawful: expired holds, abandoned conversations (citizens'
-and operators'), and personal data past its retention period."""
+"""Keeping the database tidy: expired holds, and abandoned conversations (citizens' and
+operators'). Personal data past its retention period: bot/services/erasure.py."""
 
 from __future__ import annotations
 
-import logging
-from datetime import time, timedelta
-
-from telegram.ext import JobQueue
-
-from bot.context import Context, Deps
 from bot.domain.model import to_ts
-from storage import drafts, holds, operator_drafts, privacy
+from bot.services.scope import Scope
+from storage import drafts, holds
 
-log = logging.getLogger(__name__)
-PURGE_AT = time(3, 0)
-"""Office time: when nobody books."""
 FORGET_AFTER = 24 * 3600
 """An abandoned booking conversation is kept this long after its timeout, so that a citizen who
 comes back is told it expired rather than meeting a stranger's silence."""
 
 
-async def purge_personal_data(deps: Deps) -> int:
-    now = deps.clock.now()
-    before = now - timedelta(days=deps.office.rules.retention_days)
-    purged = await deps.db.write(privacy.purge_older_than, to_ts(before), to_ts(now))
-    log.info("retention: personal data erased from %d bookings", purged)
-    return purged
-
-
-async def tidy(deps: Deps) -> None:
+async def tidy(deps: Scope) -> None:
     now = to_ts(deps.clock.now())
     timeout = deps.office.rules.conversation_timeout_minutes * 60
     await deps.db.write(holds.purge_expired, now)
     await deps.db.write(drafts.purge_stale, now - timeout, now - timeout - FORGET_AFTER)
-    await deps.db.write(operator_drafts.purge_stale, now - timeout)
-
-
-def schedule(jobs: JobQueue, deps: Deps) -> None:
-    async def daily(context: Context) -> None:
-        await purge_personal_data(context.deps)
-
-    async def minutely(context: Context) -> None:
-        await tidy(context.deps)
-
-    jobs.run_daily(daily, PURGE_AT.replace(tzinfo=deps.office.tz), name="retention")
-    jobs.run_repeating(minutely, interval=60, first=60, name="tidy")

@@ -10,27 +10,22 @@ expires at the next run, and its time goes to the next in the queue.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from telegram.ext import Application
-
-from bot.context import Context, Deps
 from bot.domain.availability import booking_window, free_slots
 from bot.domain.model import Closure, Office, Service, Slot, local_datetime, to_ts
-from handlers.notices import WAITLIST_OFFER
+from bot.domain.notices import WAITLIST_OFFER
+from bot.services.scope import Scope
 from storage import closures, holds, outbox, waitlist
+from storage.engine import Connection
 from storage.occupancy import busy
-
-INTERVAL = 60
-"""Seconds between two runs of the repeating job."""
 
 
 class _FreeTimes:
     """Free times per service and day, read once per run (until a hold changes them)."""
 
-    def __init__(self, conn: sqlite3.Connection, office: Office, closed: Sequence[Closure],
+    def __init__(self, conn: Connection, office: Office, closed: Sequence[Closure],
                  now: datetime) -> None:
         self.conn, self.office, self.closed, self.now = conn, office, closed, now
         self.earliest = now + timedelta(
@@ -53,7 +48,7 @@ class _FreeTimes:
         self._known.clear()
 
 
-def _hold_first_fit(conn: sqlite3.Connection, office: Office, entry: waitlist.Entry,
+def _hold_first_fit(conn: Connection, office: Office, entry: waitlist.Entry,
                     service: Service, times: _FreeTimes, now: datetime) -> holds.Hold | None:
     window = booking_window(office, now)
     day, last = max(entry.first, window.first), min(entry.last, window.last)
@@ -73,7 +68,7 @@ def _hold_first_fit(conn: sqlite3.Connection, office: Office, entry: waitlist.En
     return None
 
 
-def make_offers(conn: sqlite3.Connection, office: Office, now: datetime) -> int:
+def make_offers(conn: Connection, office: Office, now: datetime) -> int:
     """Expire what is over, then offer each place the first free time that fits it."""
     now_ts, today = to_ts(now), now.astimezone(office.tz).date()
     waitlist.expire(conn, today, now_ts)
@@ -96,7 +91,7 @@ def make_offers(conn: sqlite3.Connection, office: Office, now: datetime) -> int:
     return len(offered)
 
 
-async def offer_free_times(deps: Deps) -> int:
+async def offer_free_times(deps: Scope) -> int:
     """Offer every free time that fits someone waiting; return how many offers were made.
 
     Called after anything that frees desk time (a cancellation, a lifted closure) and by a
@@ -105,13 +100,3 @@ async def offer_free_times(deps: Deps) -> int:
     made = await deps.db.write(make_offers, deps.office, deps.clock.now())
     deps.nudge()  # the offers, and any notice queued by what freed the time, go out now
     return made
-
-
-async def _run(context: Context) -> None:
-    await offer_free_times(context.deps)
-
-
-def install(application: Application) -> None:
-    assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
-    application.job_queue.run_repeating(_run, interval=INTERVAL, first=INTERVAL,
-                                        name="waitlist")

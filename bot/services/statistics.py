@@ -1,21 +1,32 @@
-"""/stats over any period, read a few days at a time: a year of a large office is millions of
-bookings, and the database, which every citizen's update needs too, is never held by /stats for
-longer than a week of them takes to add up (a few milliseconds)."""
+"""The statistics of a period: the counts in one read, then the period's visits in chunks of
+`CHUNK`, each its own short read, tallied in a worker thread (bot/domain/statistics.py `Tally`),
+so that neither the database nor the event loop is held for long, and memory stays bounded
+whatever the period."""
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.domain.arguments import Period
 from bot.domain.model import Office
-from bot.domain.statistics import Facts, day_bounds
-from storage import stats
+from bot.domain.statistics import Stats, Tally, compute, suggestions
+from storage import stats as stored
 from storage.db import Database
 
-CHUNK_DAYS = 7
+CHUNK = 2000
+"""Visits per read: a few milliseconds of the database each."""
 
 
-async def facts(db: Database, office: Office, period: Period) -> Facts:
-    days = day_bounds(period, office)
-    total = Facts()
-    for first in range(0, len(days), CHUNK_DAYS):
-        total += await db.read(stats.facts, days[first:first + CHUNK_DAYS])
-    return total
+async def period_stats(db: Database, office: Office, period: Period,
+                       chunk: int = CHUNK) -> Stats:
+    start, end = period.bounds(office.tz)
+    facts = await db.read(stored.facts, start, end)
+    tally = Tally(office, period, await asyncio.to_thread(suggestions, facts, office))
+    resume = None
+    while True:
+        read = await db.read(stored.visit_times, start, end, resume, chunk)
+        await asyncio.to_thread(tally.add, read.visits)
+        if read.resume is None:
+            break
+        resume = read.resume
+    return await asyncio.to_thread(compute, facts, office, period, tally.result())

@@ -7,18 +7,30 @@ Runs in the database thread (`Database.write`); no Telegram here.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from bot.domain.model import DEFAULT_LANGUAGE, Status
+from bot.domain.model import DEFAULT_LANGUAGE, Booking, Status
+from bot.domain.notices import BOOKING_CANCELLED, KINDS, WAITLIST_OFFER
 from bot.domain.schedules import CONFIRM_DEADLINE, REMINDER
-from handlers.notices import BOOKING_CANCELLED, KINDS, WAITLIST_OFFER, Notice
 from storage import bookings, citizens, outbox, waitlist
+from storage.engine import Connection
+from storage.waitlist import Offer
 
 SENT, DROPPED, FAILED = "sent", "dropped", "failed"
 ABOUT_A_BOOKING = (REMINDER, CONFIRM_DEADLINE)
 """Kinds pointless once their booking is no longer 'booked'."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A due outbox row with what it speaks of, read when it is sent."""
+
+    kind: str
+    payload: Mapping[str, Any]
+    booking: Booking | None
+    offer: Offer | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +50,7 @@ class Settled:
     """A booking was cancelled: its time is free for the waiting list."""
 
 
-def _notice(conn: sqlite3.Connection, message: outbox.Message) -> Notice:
+def _notice(conn: Connection, message: outbox.Message) -> Notice:
     booking = bookings.get(conn, message.booking_id) if message.booking_id is not None else None
     offer_id = message.payload.get("offer")
     offer = waitlist.get_offer(conn, offer_id) if isinstance(offer_id, int) else None
@@ -65,13 +77,13 @@ def _pointless(message: outbox.Message, notice: Notice, now: int,
     return None
 
 
-def _settle(conn: sqlite3.Connection, message: outbox.Message, state: str, now: int,
+def _settle(conn: Connection, message: outbox.Message, state: str, now: int,
             why: str | None = None, *, freed: bool = False) -> Settled:
     outbox.finish(conn, message.id, state, now, why)
     return Settled(state, freed)
 
 
-def give_up(conn: sqlite3.Connection, message: outbox.Message, now: int, why: str) -> Settled:
+def give_up(conn: Connection, message: outbox.Message, now: int, why: str) -> Settled:
     """The message will not reach the citizen: failed; an offer in it passes to the next."""
     offer_id = message.payload.get("offer")
     freed = (message.kind == WAITLIST_OFFER and isinstance(offer_id, int)
@@ -79,7 +91,7 @@ def give_up(conn: sqlite3.Connection, message: outbox.Message, now: int, why: st
     return _settle(conn, message, FAILED, now, why, freed=freed)
 
 
-def _confirm_or_lose(conn: sqlite3.Connection, message: outbox.Message,
+def _confirm_or_lose(conn: Connection, message: outbox.Message,
                      booking_id: int, now: int) -> Settled:
     """The deadline passed unconfirmed: cancel (its other messages with it), queue the notice."""
     bookings.cancel(conn, booking_id, now, by="unconfirmed", reason="not confirmed in time")
@@ -88,7 +100,7 @@ def _confirm_or_lose(conn: sqlite3.Connection, message: outbox.Message,
     return _settle(conn, message, SENT, now, freed=True)
 
 
-def next_due(conn: sqlite3.Connection, now: int, avoid: Collection[int] = (),
+def next_due(conn: Connection, now: int, avoid: Collection[int] = (),
              exclude: Collection[int] = ()) -> Outgoing | Settled | None:
     """Claim the message due next (never to a chat in `exclude`, preferring chats not in
     `avoid`) and decide; None when nothing is due."""

@@ -1,4 +1,4 @@
-"""Test doubles (the in-process Bot API itself lives in bot/local_api.py: the console uses it)."""
+"""A clock that tests move (the in-process Bot API is bot/testing/local_api.py)."""
 
 from __future__ import annotations
 

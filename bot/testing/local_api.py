@@ -28,8 +28,9 @@ from html import unescape
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
+
+from bot.context import App
 
 BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Sportello",
             "username": "SportelloBot", "can_join_groups": True,
@@ -54,7 +55,9 @@ class ApiError(Exception):
 
 def html_to_text(markup: str) -> str:
     """The text a client shows for `markup` sent with parse_mode=HTML; ApiError as Telegram."""
-    out, stack, position = [], [], 0
+    out: list[str] = []
+    stack: list[str] = []
+    position = 0
     while position < len(markup):
         char = markup[position]
         if char == "<":
@@ -177,26 +180,33 @@ class LocalBotAPI(BaseRequest):
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        params = dict(request_data.parameters) if request_data else {}
+        files = request_data.multipart_data if request_data and request_data.contains_files else {}
+        return await self.call(url.rsplit("/", 1)[-1], params, files)
+
+    async def call(self, name: str, params: dict[str, Any],
+                   files: dict[str, Any]) -> tuple[int, bytes]:
+        """Answer the Bot API method `name` as Telegram would: (HTTP status, JSON body), after
+        the round trip's way there (when 'Telegram' counts the call) and before its way back."""
         there, back = self._legs()
         if there:
             await asyncio.sleep(there)
-        if url.endswith("/getUpdates"):
-            status, body = 200, await self._poll(request_data)
-        else:
-            status, body = self._handle(url, request_data)
-        if back:
-            await asyncio.sleep(back)
-        return status, body
+        try:
+            if name == "getUpdates":
+                return 200, await self._poll(params)
+            return self._call(name, params, files)
+        finally:
+            if back:
+                await asyncio.sleep(back)
 
     def incoming(self, update: dict[str, Any]) -> None:
         """An update Telegram keeps for the bot to fetch with getUpdates (`update_id` set)."""
         self._inbox.append(update)
         self._arrived.set()
 
-    async def _poll(self, request_data: RequestData | None) -> bytes:
+    async def _poll(self, params: dict[str, Any]) -> bytes:
         """getUpdates, long polling: what arrived after `offset`, up to `limit`; if nothing
         did, wait up to `timeout` seconds for something."""
-        params = dict(request_data.parameters) if request_data else {}
         self.calls.append(("getUpdates", params))
         self.seen("getUpdates").set()
         offset, limit = int(params.get("offset") or 0), int(params.get("limit") or 100)
@@ -215,11 +225,7 @@ class LocalBotAPI(BaseRequest):
         there = trip.latency / 2 + self._random.uniform(0, trip.jitter / 2)
         return there, trip.latency / 2 + self._random.uniform(0, trip.jitter / 2)
 
-    def _handle(self, url: str, request_data: RequestData | None) -> tuple[int, bytes]:
-        """What Telegram does with a call, the moment it arrives."""
-        name = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        files = request_data.multipart_data if request_data and request_data.contains_files else {}
+    def _call(self, name: str, params: dict[str, Any], files: dict[str, Any]) -> tuple[int, bytes]:
         self.calls.append((name, params))
         self.seen(name).set()
         try:
@@ -244,8 +250,8 @@ class LocalBotAPI(BaseRequest):
             return BOT_USER
         if name in self.refused:
             raise ApiError(400, f"Bad Request: {name} is refused by this server")
-        if name in ("setMyCommands", "deleteMyCommands", "deleteWebhook", "close", "logOut",
-                    "sendChatAction", "setChatMenuButton"):
+        if name in ("setMyCommands", "deleteMyCommands", "setWebhook", "deleteWebhook", "close",
+                    "logOut", "sendChatAction", "setChatMenuButton"):
             return True
         if name == "answerCallbackQuery":
             if len(str(params.get("text", ""))) > ANSWER_LIMIT:
@@ -297,7 +303,7 @@ class LocalBotAPI(BaseRequest):
         markup = params.get("reply_markup")
         if isinstance(markup, str):
             markup = json.loads(markup)
-        rows = (markup or {}).get("inline_keyboard", [])
+        rows: list[list[dict[str, Any]]] = (markup or {}).get("inline_keyboard", [])
         for row in rows:
             for button in row:
                 data = button.get("callback_data")
@@ -305,7 +311,7 @@ class LocalBotAPI(BaseRequest):
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
         return rows
 
-    def _send(self, chat_id: int, params: dict[str, Any], files: dict[str, Any]) -> dict:
+    def _send(self, chat_id: int, params: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         ids = self._ids.setdefault(chat_id, itertools.count(1))
         message = ChatMessage(next(ids), chat_id, from_bot=True)
         if "document" in files:
@@ -322,7 +328,7 @@ class LocalBotAPI(BaseRequest):
         self.messages.setdefault(chat_id, {})[message.message_id] = message
         return self.message_json(message)
 
-    def _edit(self, name: str, chat_id: int, params: dict[str, Any]) -> dict:
+    def _edit(self, name: str, chat_id: int, params: dict[str, Any]) -> dict[str, Any]:
         message = self.messages.get(chat_id, {}).get(int(params.get("message_id", 0)))
         if message is None or not message.from_bot:
             raise ApiError(400, "Bad Request: message to edit not found")
@@ -374,14 +380,16 @@ class LocalBotAPI(BaseRequest):
 class LocalUser:
     """A Telegram user talking to the bot through `LocalBotAPI`."""
 
-    def __init__(self, api: LocalBotAPI, application: Application, user_id: int, *,
+    def __init__(self, api: LocalBotAPI, application: App | None, user_id: int, *,
                  first_name: str = "Mario", language_code: str | None = "it",
                  chat_id: int | None = None, chat_type: str = "private") -> None:
         self.api, self.application = api, application
-        self.user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        self.user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
             self.user["language_code"] = language_code
         self.chat_id = chat_id if chat_id is not None else user_id
+        self.last_sent = 0
+        """The id of the message this user sent last."""
         chat = {"id": self.chat_id, "type": chat_type}
         chat.update({"first_name": first_name} if chat_type == "private" else {"title": "Group"})
         api.chats[self.chat_id] = chat
@@ -405,16 +413,30 @@ class LocalUser:
         raise LookupError("no message with buttons")
 
     async def _process(self, payload: dict[str, Any]) -> None:
+        """Deliver an update, and return once it is processed. `application` None: a subclass
+        delivers it some other way (bot/testing/webhook_client.py, through the webhook)."""
+        assert self.application is not None
         payload["update_id"] = self.api.next_update_id()
         update = Update.de_json(payload, self.application.bot)
         # the way polling hands an update over: through the application's update processor
         await self.application.update_processor.process_update(
             update, self.application.process_update(update))
 
-    def _message(self, **content: Any) -> dict[str, Any]:
-        sent = self.api.add_user_message(self.chat_id)
-        return {"message_id": sent.message_id, "date": int(time.time()),
+    def _message(self, message_id: int | None = None, **content: Any) -> dict[str, Any]:
+        if message_id is None:
+            message_id = self.api.add_user_message(self.chat_id).message_id
+            self.last_sent = message_id
+        return {"message_id": message_id, "date": int(time.time()),
                 "chat": self.api.chats[self.chat_id], "from": self.user, **content}
+
+    @staticmethod
+    def _text(text: str) -> dict[str, Any]:
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split()[0]
+            content["entities"] = [{"type": "bot_command", "offset": 0,
+                                    "length": len(command)}]
+        return content
 
     async def send(self, text: str) -> ChatMessage:
         """Send `text`; return the bot's last message afterwards."""
@@ -423,19 +445,20 @@ class LocalUser:
 
     async def write(self, text: str) -> None:
         """Send `text` and wait until the bot has handled it (or dropped it)."""
-        await self._process({"message": self._text(text)})
+        await self._process({"message": self._message(**self._text(text))})
 
     def post(self, text: str) -> None:
         """Send `text` the way Telegram delivers it to a bot that polls: kept for getUpdates."""
-        self.api.incoming({"update_id": self.api.next_update_id(), "message": self._text(text)})
+        self.api.incoming({"update_id": self.api.next_update_id(),
+                           "message": self._message(**self._text(text))})
 
-    def _text(self, text: str) -> dict[str, Any]:
-        content: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            command = text.split()[0]
-            content["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": len(command)}]
-        return self._message(**content)
+    async def edit(self, text: str, message_id: int | None = None) -> ChatMessage:
+        """Edit the message this user sent last (or `message_id`) to read `text`, as clients
+        allow for 48 hours; return the bot's last message afterwards."""
+        edited = self._message(message_id or self.last_sent, edit_date=int(time.time()),
+                               **self._text(text))
+        await self._process({"edited_message": edited})
+        return self.last
 
     async def send_content(self, **content: Any) -> ChatMessage:
         """Send something other than text, e.g. `sticker={...}` or `photo=[...]`."""
@@ -447,6 +470,16 @@ class LocalUser:
         return the text of the answer to the callback query, if any."""
         target = message or self.last_with_buttons()
         return await self.press_data(target.button(label)["callback_data"], target)
+
+    async def press_inline(self, data: str) -> dict[str, Any] | None:
+        """Press a button of a message sent inline, through another chat: the callback query
+        has no message. Return the answer's parameters, if any."""
+        query_id = f"q{self.api.next_update_id()}"
+        await self._process({"callback_query": {
+            "id": query_id, "from": self.user, "chat_instance": "inline", "data": data,
+            "inline_message_id": "AAAAAQ",
+        }})
+        return self.api.callback_answers.get(query_id)
 
     async def press_data(self, data: str, message: ChatMessage | None = None) -> str | None:
         """Send a callback query with any `data`, as a modified client could."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import sys
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -12,15 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.cli import main, summary
-from bot.config import ConfigError, load_office, parse_office, sample_path
-from bot.domain.model import Office
+from bot.cli import EXIT_CONFIG, main, summary
+from bot.config import load_office, parse_office, read_settings, sample_path
+from bot.config_reader import ConfigError
+from bot.domain.model import Goals, Office
 
 SAMPLE = sample_path().read_text(encoding="utf-8")
 
 MISTAKES = {
     # name: (text in the sample, replaced by, key, value as quoted, problem)
-    "syntax": ("[rules]", "[rules", "line 14", "'[rules'", "TOML syntax error: Expected ']'"),
+    "syntax": ("[rules]", "[rules", "line 18", "'[rules'", "TOML syntax error: Expected ']'"),
     "unknown desk": ('desks = ["S17", "S18"]', 'desks = ["S17", "S99"]',
                      "services.matrimonio.desks", "'S99'", "unknown desk"),
     "impossible time": ('sat = ["08:30-12:30"]', 'sat = ["08:30-25:99"]',
@@ -67,6 +69,23 @@ MISTAKES = {
                            "overlapping intervals"),
     "desk that is a table": ('desks = ["S17", "S18"]', 'desks = ["S17", { code = "S18" }]',
                              "services.matrimonio.desks", "{'code': 'S18'}", "unknown desk"),
+    "online target in percent": ("online_share_target = 0.2", "online_share_target = 20",
+                                 "stats.online_share_target", "20",
+                                 "expected a share above 0 and at most 1 (0.2 for 20%)"),
+    "online target as text": ("online_share_target = 0.2", 'online_share_target = "20%"',
+                              "stats.online_share_target", "'20%'",
+                              "expected a share above 0 and at most 1 (0.2 for 20%)"),
+    "online target of nothing": ("online_share_target = 0.2", "online_share_target = 0",
+                                 "stats.online_share_target", "0",
+                                 "expected a share above 0 and at most 1 (0.2 for 20%)"),
+    "negative zero wait": ("zero_wait_minutes = 5", "zero_wait_minutes = -5",
+                           "stats.zero_wait_minutes", "-5", "negative"),
+    "zero wait of hours": ("zero_wait_minutes = 5", "zero_wait_minutes = 600",
+                           "stats.zero_wait_minutes", "600", "at most 120"),
+    "zero wait in words": ("zero_wait_minutes = 5", 'zero_wait_minutes = "cinque"',
+                           "stats.zero_wait_minutes", "'cinque'", "expected a whole number"),
+    "unknown stats setting": ("zero_wait_minutes = 5", "zero_wait = 5",
+                              "stats.zero_wait", "5", "unknown setting"),
 }
 
 
@@ -88,21 +107,48 @@ def test_each_mistake_is_one_line_naming_file_key_and_value(
     message = str(raised.value)
     assert message.startswith(f"{path}: {key} = {value}: {problem}")
     assert message.splitlines() == [message]
-    assert main(["check-config", str(path)]) == 1
+    assert main(["check-config", str(path)]) == EXIT_CONFIG
     assert capsys.readouterr() == ("", message + "\n")
 
 
 def test_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "nowhere.toml"
-    assert main(["check-config", str(path)]) == 1
+    assert main(["check-config", str(path)]) == EXIT_CONFIG
     assert capsys.readouterr() == ("", f"{path}: <file> = <missing>: file not found\n")
+
+
+def test_sportello_database_url_chooses_postgresql_and_its_password_stays_out_of_logs() -> None:
+    url = "postgresql://sportello:s3cret@db.comune.example/sportello"
+    settings = read_settings({"SPORTELLO_DATABASE_URL": url, "SPORTELLO_DB": "x.db"})
+    assert settings.database == url
+    assert "s3cret" not in repr(settings)
+    assert "postgresql://sportello:***@db.comune.example/sportello" in repr(settings)
+    assert read_settings({"SPORTELLO_DB": "x.db"}).database == Path("x.db")
+
+
+def test_a_database_url_that_is_not_postgresql_is_one_line() -> None:
+    with pytest.raises(ConfigError) as refused:
+        read_settings({"SPORTELLO_DATABASE_URL": "mysql://root:s3cret@localhost/sportello"})
+    assert str(refused.value) == (
+        "<environment>: SPORTELLO_DATABASE_URL = 'mysql://root:***@localhost/sportello': "
+        "expected postgresql://user:password@host/database")
+
+
+def test_postgresql_without_its_driver_is_one_line(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the postgres extra were missing
+    monkeypatch.delitem(sys.modules, "storage.postgres", raising=False)
+    monkeypatch.setenv("SPORTELLO_DATABASE_URL", "postgresql:///sportello")
+    assert main(["invite", "--bot-username", "sportello_bot"]) == EXIT_CONFIG
+    assert capsys.readouterr().err == (
+        "PostgreSQL needs psycopg: pip install 'sportello-bot[postgres]'\n")
 
 
 def test_check_config_reads_sportello_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     path = broken(tmp_path, "duration_minutes = 40", "duration_minutes = 0")
     monkeypatch.setenv("SPORTELLO_CONFIG", str(path))
-    assert main(["check-config"]) == 1
+    assert main(["check-config"]) == EXIT_CONFIG
     assert capsys.readouterr().err.startswith(f"{path}: services.matrimonio.duration_minutes = 0")
 
 
@@ -115,6 +161,9 @@ def test_the_sample_loads(office: Office, tmp_path: Path) -> None:
     assert "Donatus" in office.holidays[date(2026, 8, 7)]  # Arezzo's patron saint
     elsewhere = load_office(broken(tmp_path, 'holidays_subdivision = "AR"', ""))
     assert date(2026, 8, 7) not in elsewhere.holidays  # the province brings it
+    assert office.goals == Goals(zero_wait_minutes=5, online_share_target=0.2)
+    no_goals = broken(tmp_path, "online_share_target = 0.2", "")
+    assert load_office(no_goals).goals == Goals(zero_wait_minutes=5, online_share_target=None)
 
 
 def test_check_config_summarises_the_sample(office: Office,
@@ -186,3 +235,23 @@ def problem_with(data: dict[str, Any]) -> str | None:
         return str(error)
     return None
 
+
+
+@pytest.mark.parametrize(("key", "value", "problem"), [
+    ("phone", "12", "not a valid phone number"),
+    ("phone", "call us", "not a valid phone number"),
+    ("email", "sportello@", "not a valid e-mail address"),
+    ("pec", "pec at comune", "not a valid e-mail address"),
+])
+def test_contacts_are_checked(key: str, value: str, problem: str) -> None:
+    data = tomllib.loads(sample_path().read_text(encoding="utf-8"))
+    data["office"][key] = value
+    with pytest.raises(ConfigError) as raised:
+        parse_office(data, "office.toml")
+    assert str(raised.value) == f"office.toml: office.{key} = {value!r}: {problem}"
+
+
+def test_contacts_are_kept_in_a_standard_form() -> None:
+    contacts = load_office().contacts
+    assert contacts.phone == "+39 0575 3770"
+    assert contacts.email == "sportellounico@comune.arezzo.it"

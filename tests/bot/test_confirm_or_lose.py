@@ -102,7 +102,7 @@ async def test_the_deadline_a_reminder_gives_counts_real_hours_across_a_clock_ch
                                  datetime(2027, 3, 29, 9, 0, tzinfo=ROME), "contrassegno")
     assert await rows(db, "SELECT datetime(due_ts, 'unixepoch') FROM outbox"
                           " WHERE kind = 'confirm_deadline'") == [("2027-03-27 07:00:00",)]
-    courier.deps.office = office
+    courier.deps.current.replace(office)
     clock.set(datetime(2027, 3, 26, 18, 0, tzinfo=ROME))
     await courier.drain()
     assert "Confermi entro sabato 27 marzo 2027, 08:00" in user.last.text

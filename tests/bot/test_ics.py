@@ -50,6 +50,25 @@ def test_the_event(office: Office, lang: str, summary: str) -> None:
     assert {sub.name for sub in zone.subcomponents} == {"STANDARD", "DAYLIGHT"}
 
 
+def test_a_move_updates_the_entry_and_a_cancellation_removes_it(office: Office) -> None:
+    start = datetime(2026, 11, 27, 9, 0, tzinfo=ROME)
+    cie = office.services["cie"]
+    later = start + timedelta(days=1)
+
+    def event_file(at: datetime, **version: object) -> icalendar.Calendar:
+        return icalendar.Calendar.from_ical(booking_event(
+            office, cie, "ABC234", at, at + timedelta(minutes=30), "it", start, **version))
+
+    first, moved = event_file(start), event_file(later, sequence=1)
+    gone = event_file(later, sequence=2, cancelled=True)
+    assert [c["METHOD"] for c in (first, moved, gone)] == ["PUBLISH", "PUBLISH", "CANCEL"]
+    events = [c.events[0] for c in (first, moved, gone)]
+    assert {e["UID"] for e in events} == {"ABC234@sportello"}
+    assert [e["SEQUENCE"] for e in events] == [0, 1, 2]
+    assert [e["STATUS"] for e in events] == ["CONFIRMED", "CONFIRMED", "CANCELLED"]
+    assert "+39 0575 3770" in events[0]["DESCRIPTION"]  # how to reach the counter
+
+
 def test_the_time_zone_in_the_file_knows_the_change_to_winter_time(office: Office) -> None:
     content = booking_event(office, office.services["cie"], "ABC234", AUTUMN_MONDAY,
                             AUTUMN_MONDAY + timedelta(minutes=30), "it",
@@ -95,4 +114,4 @@ def test_text_with_commas_semicolons_line_breaks_and_long_accented_lines_reads_b
                             "it", start)
     assert all(len(line) <= 75 for line in content.split(b"\r\n"))
     event, _ = parse(content)
-    assert event["DESCRIPTION"] == f"ABC234\n{documents}"
+    assert event["DESCRIPTION"].startswith(f"ABC234\n{documents}\n")  # the contacts follow

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from bot.cli import main
+from bot.cli import EXIT_CONFIG, main
 from bot.logs import RedactingFormatter
 
 TOKEN = "123456789:secret-token-for-the-test"
@@ -37,7 +37,7 @@ def test_the_token_is_redacted_from_messages_and_tracebacks() -> None:
 def test_run_without_a_token_says_what_to_do(monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    assert main(["run"]) == 2
+    assert main(["run"]) == EXIT_CONFIG
     error = capsys.readouterr().err
     assert "TELEGRAM_BOT_TOKEN is not set" in error
     assert "sportello console" in error
@@ -48,7 +48,7 @@ def test_an_unknown_log_level_is_one_line_not_a_traceback(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("SPORTELLO_LOG_LEVEL", "verbose")
-    assert main(["run"]) == 1
+    assert main(["run"]) == EXIT_CONFIG
     error = capsys.readouterr().err
     assert error == ("<environment>: SPORTELLO_LOG_LEVEL = 'VERBOSE': expected DEBUG, INFO, "
                      "WARNING or ERROR\n")

@@ -3,10 +3,12 @@ refusals; and a cancelled booking takes its reminders with it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.model import Office, to_ts
+from bot.context import Deps
+from bot.domain.model import Office, Text, to_ts
 from bot.outbox import BACKOFF, IN_FLIGHT, MAX_ATTEMPTS, Dispatcher
 from bot.testing.clock import FakeClock
 from bot.testing.local_api import Fault, LocalBotAPI
@@ -183,3 +185,22 @@ async def test_a_reminder_of_a_booking_no_longer_booked_is_dropped(
     await courier.drain()
     assert user.messages == []
     assert (await reminder_row(db, user.id))[::2] == ("dropped", "booking checked_in")
+
+
+async def test_a_notice_too_long_for_one_message_goes_cut_with_a_note(
+        db: Database, office: Office, clock: FakeClock, courier: Dispatcher, deps: Deps,
+        make_user: UserFactory) -> None:
+    service = office.services["certificati"]
+    documents = Text(it="Un documento d'identità valido. " * 200, en="An identity document. " * 200)
+    deps.current.replace(replace(office, services={
+        **office.services, service.code: replace(service, documents=documents)}))
+    user = make_user(1001)
+    await book_directly(db, deps.office, clock, user.id, FRIDAY, "certificati")
+    clock.set(THURSDAY_18)
+    await courier.drain()
+    [reminder] = user.messages
+    assert reminder.text.startswith("Promemoria del suo appuntamento")
+    assert reminder.text.endswith("… il resto è troppo lungo per essere mostrato qui.")
+    assert "✅ Ci sarò" in reminder.buttons()
+    assert await rows(db, "SELECT state FROM outbox WHERE kind = 'reminder' AND due_ts <= ?",
+                      to_ts(THURSDAY_18)) == [("sent",)]

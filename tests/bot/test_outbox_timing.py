@@ -21,7 +21,7 @@ from bot.testing.local_api import LocalUser
 from storage import bookings, outbox
 from storage.db import Database
 from tests.conftest import UserFactory
-from tests.handlers.conftest import book_directly
+from tests.handlers.conftest import CF, book_directly
 from tests.seed import rows
 
 ROME = ZoneInfo("Europe/Rome")
@@ -158,7 +158,7 @@ async def test_a_chat_written_to_a_moment_ago_waits_while_others_go_first(
         make_user: UserFactory, api: Any) -> None:
     busy, other = make_user(1001), make_user(1002)
     await book_directly(db, office, clock, busy.id, FRIDAY, "certificati")
-    await book_directly(db, office, clock, busy.id, FRIDAY, "tari")
+    await book_directly(db, office, clock, busy.id, FRIDAY, "tari", cf=CF[2])  # another person
     await book_directly(db, office, clock, other.id, FRIDAY + timedelta(minutes=10), "certificati")
     clock.set(THURSDAY_18)
     await courier.drain()

@@ -14,15 +14,16 @@ from bot.testing.local_api import LocalBotAPI
 from storage.db import Database
 
 
-async def test_sigterm_stops_the_bot_cleanly(tmp_path: Path, office: Office) -> None:
+async def test_sigterm_stops_the_bot_cleanly(db: Database, office: Office) -> None:
     api = LocalBotAPI()
-    settings = Settings(token="0:test", config_path=None, db_path=tmp_path / "sportello.db",
-                        api_base_url=None, admins=(), log_level="INFO")
+    url = db.target if db.engine == "postgresql" else None
+    settings = Settings(token="0:test", config_path=None, db_path=Path(db.target),
+                        api_base_url=None, admins=(), log_level="INFO", database_url=url)
     running = asyncio.create_task(runner.serve(settings, office, request=api))
     await asyncio.wait_for(api.seen("getUpdates").wait(), timeout=30)  # polling has begun
     os.kill(os.getpid(), signal.SIGTERM)
     await asyncio.wait_for(running, timeout=30)
     assert running.exception() is None
     assert [name for name, _ in api.calls[:2]] == ["getMe", "setMyCommands"]
-    reopened = await Database.open(settings.db_path)  # closed, and whole
+    reopened = await Database.open(settings.database)  # closed, and whole
     await reopened.close()

@@ -1,10 +1,14 @@
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.config import load_office
 from bot.domain.arguments import Period
-from bot.domain.statistics import LEAD_STEP, Facts, compute, percentile
+from bot.domain.model import Channel, Status
+from bot.domain.statistics import percentile
+from tests.figures import MINUTE, at, stats_of, visit
 
 OFFICE = load_office()
 
@@ -23,41 +27,59 @@ def test_nearest_rank_percentile() -> None:
 ])
 def test_suggested_duration(minutes: tuple[int, ...], suggested: int | None) -> None:
     day = date(2026, 11, 25)
-    timed: dict[int, int] = {}
-    for m in minutes:
-        timed[m * 60] = timed.get(m * 60, 0) + 1
-    stats = compute(Facts(days={day: (len(minutes), 0)}, statuses={"served": len(minutes)},
-                          service_times={"certificati": timed}), OFFICE, Period(day, day))
-    [measured] = [s for s in stats.services if s.service == "certificati"]
-    assert measured.timed == len(minutes)
-    assert measured.suggested == suggested
+    nine = at(day, 9)
+    visits = [visit(nine, started=nine, ended=nine + m * MINUTE) for m in minutes]
+    stats = stats_of(visits, OFFICE, Period(day, day))
+    [timed] = [s for s in stats.services if s.service == "certificati"]
+    assert timed.timed == len(minutes)
+    assert timed.suggested == suggested
+    assert (timed.late_starts is None) == (suggested is None)
 
 
-def test_medians_and_percentiles_count_each_visit_as_the_values_would() -> None:
-    day = date(2026, 11, 25)
-    # 4 visits: 11, 11, 12 and 30 minutes: median (11 + 12) / 2, 90th percentile the 4th
-    stats = compute(Facts(service_times={"cie": {660: 2, 720: 1, 1800: 1}},
-                          leads={0: 1, 144: 2, 145: 1}), OFFICE, Period(day, day))
-    [cie] = [s for s in stats.services if s.service == "cie"]
-    assert (cie.median, cie.p90) == (11.5, 30.0)
-    assert stats.lead_median == pytest.approx(144 * LEAD_STEP / 86400)  # one day
-    assert stats.lead_p90 == pytest.approx(145 * LEAD_STEP / 86400)
-
-
-def test_facts_of_two_stretches_add_up() -> None:
-    one = Facts(2, 1, {date(2026, 11, 2): (3, 1)}, {"served": 2, "no_show": 1}, {6: 3},
-                {"cie": {600: 2}})
-    other = Facts(1, 0, {date(2026, 11, 9): (1, 0)}, {"served": 1}, {6: 1, 7: 1},
-                  {"cie": {600: 1}, "tari": {300: 1}})
-    assert one + other == Facts(3, 1, {date(2026, 11, 2): (3, 1), date(2026, 11, 9): (1, 0)},
-                                {"served": 3, "no_show": 1}, {6: 4, 7: 1},
-                                {"cie": {600: 3}, "tari": {300: 1}})
+def test_visits_fall_on_their_local_day_across_daylight_saving() -> None:
+    first, last = date(2026, 10, 24), date(2026, 10, 26)
+    visits = [visit(at(first, 23, 30), status=Status.NO_SHOW, created=0),
+              visit(at(date(2026, 10, 25), 23, 30), status=Status.SERVED, created=0),
+              visit(at(last, 0, 10), status=Status.SERVED, created=0)]
+    stats = stats_of(visits, OFFICE, Period(first, last), made=3)
+    assert [(d.day, d.visits, d.no_shows) for d in stats.days] == [
+        (first, 1, 1), (first + timedelta(days=1), 1, 0), (last, 1, 0)]
+    assert stats.no_show_rate == pytest.approx(1 / 3)
 
 
 def test_an_empty_period() -> None:
-    stats = compute(Facts(), OFFICE, Period(date(2026, 11, 1), date(2026, 11, 30)))
+    stats = stats_of([], OFFICE, Period(date(2026, 11, 1), date(2026, 11, 30)))
     assert stats.no_show_rate is None
     assert stats.lead_median is None
     assert len(stats.days) == 30
-    assert stats.days[0].day == date(2026, 11, 1)
-    assert stats.days[-1].day == date(2026, 11, 1) + timedelta(days=29)
+    assert stats.waiting.period.waits.count == 0
+    assert stats.channels.period.online_share is None
+    assert stats.channels.slope is None
+
+
+CHANNELS = st.sampled_from(list(Channel))
+VISITS = st.lists(st.tuples(
+    st.integers(0, 20 * 24 * 60), st.sampled_from(["S07", "S08"]), CHANNELS,
+    st.none() | st.integers(-30, 60), st.none() | st.integers(-10, 90), st.integers(1, 40),
+    st.booleans()), max_size=40)
+
+
+@given(VISITS, st.integers(1, 5))
+@settings(max_examples=60, deadline=None)
+def test_the_figures_do_not_depend_on_how_the_visits_are_chunked(
+        drawn: list[tuple], chunks: int) -> None:
+    """The stream is read in chunks of any size: the same figures as in one go."""
+    first = date(2026, 10, 19)
+    start = at(first, 0)
+    visits = []
+    for minute, desk, channel, arrival, began, took, no_show in drawn:
+        booked = start + minute * MINUTE
+        started = None if began is None else booked + began * MINUTE
+        visits.append(visit(
+            booked, desk=desk, channel=channel, created=booked - 3600,
+            arrived=None if arrival is None else booked + arrival * MINUTE, started=started,
+            ended=None if started is None else started + took * MINUTE,
+            status=Status.NO_SHOW if no_show and started is None else None))
+    period = Period(first, first + timedelta(days=20))
+    whole = stats_of(visits, OFFICE, period)
+    assert stats_of(visits, OFFICE, period, chunks=chunks) == whole

@@ -11,6 +11,8 @@ import pytest
 from telegram import Chat, Message, Update
 from telegram.ext import Application
 
+from bot.app import UPDATE_TYPES
+from bot.polling import poll
 from bot.testing.local_api import LocalBotAPI
 from bot.updates import QUEUE_LIMIT, PerChatUpdateProcessor
 from tests.conftest import UserFactory
@@ -129,10 +131,9 @@ async def until(api: LocalBotAPI, done: Callable[[], bool]) -> None:
 
 async def test_a_flood_that_comes_by_polling_is_answered_up_to_the_limit_and_not_again(
         app: Application, make_user: UserFactory, api: LocalBotAPI) -> None:
-    user = make_user(1001)
-    assert app.updater is not None
+    user, stop = make_user(1001), asyncio.Event()
     await app.start()
-    await app.updater.start_polling()
+    polling = asyncio.create_task(poll(app, stop, "the in-process Bot API", UPDATE_TYPES))
     try:
         for n in range(3 * QUEUE_LIMIT):
             user.post(f"messaggio {n}")
@@ -140,7 +141,8 @@ async def test_a_flood_that_comes_by_polling_is_answered_up_to_the_limit_and_not
         user.post("/start")
         await until(api, lambda: len(user.messages) == QUEUE_LIMIT + 2)
     finally:
-        await app.updater.stop()
+        stop.set()
+        await polling
         await app.stop()
     texts = [message.text for message in user.messages]
     assert "Stai scrivendo più in fretta" in texts[QUEUE_LIMIT]

@@ -1,16 +1,26 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.model import Status, to_ts
-from bot.domain.visits import Action, Visit, actions, allowed, status_label
+from bot.domain.model import Booking, Status
+from bot.domain.visits import (
+    UNDO_MINUTES,
+    Action,
+    actions,
+    allowed,
+    status_label,
+    undo,
+    undoable,
+)
 
 ROME = ZoneInfo("Europe/Rome")
 START = datetime(2026, 11, 26, 10, 0, tzinfo=ROME)
 
 
-def visit(status: Status, confirmed: int | None = None) -> Visit:
-    return Visit(1, "ABC234", None, "cie", "S01", to_ts(START), to_ts(START) + 1800, status,
-                 "Mario", None, None, 0, confirmed=confirmed)
+def visit(status: Status, confirmed: datetime | None = None, **stamps: int) -> Booking:
+    """A booking at START; `stamps` are step times in minutes after START."""
+    moments = {name: START + timedelta(minutes=m) for name, m in stamps.items()}
+    return Booking(1, "ABC234", None, "cie", "S01", START, START + timedelta(minutes=30), status,
+                   "Mario", None, None, START - timedelta(days=1), confirmed=confirmed, **moments)
 
 
 def test_the_steps_from_each_status() -> None:
@@ -33,6 +43,33 @@ def test_no_show_waits_for_the_time_and_arrival_for_the_day() -> None:
 
 def test_confirmed_from_a_reminder_reads_confirmed() -> None:
     assert status_label(visit(Status.BOOKED)) == "booked"
-    assert status_label(visit(Status.BOOKED, confirmed=1)) == "confirmed"
-    assert status_label(visit(Status.SERVED, confirmed=1)) == "served"
+    assert status_label(visit(Status.BOOKED, confirmed=START)) == "confirmed"
+    assert status_label(visit(Status.SERVED, confirmed=START)) == "served"
     assert visit(Status.SERVED).minutes_at_desk is None
+
+
+def test_the_last_step_is_taken_back_to_where_it_came_from() -> None:
+    arrived = visit(Status.CHECKED_IN, checked_in=100)
+    assert (undo(arrived).source, undo(arrived).target) == (Status.CHECKED_IN, Status.BOOKED)
+    started_directly = visit(Status.IN_SERVICE, started=100)
+    assert undo(started_directly).target == Status.BOOKED
+    started_after_arriving = visit(Status.IN_SERVICE, checked_in=50, started=100)
+    assert undo(started_after_arriving).target == Status.CHECKED_IN
+    assert undo(visit(Status.SERVED, started=50, served=100)).target == Status.IN_SERVICE
+    assert undo(visit(Status.NO_SHOW, no_show=100)).column == "no_show_ts"
+    assert undo(visit(Status.BOOKED)) is None
+    assert undo(visit(Status.CANCELLED)) is None
+
+
+def test_only_who_took_a_step_undoes_it_and_only_for_a_few_minutes() -> None:
+    arrived = visit(Status.CHECKED_IN, checked_in=0)
+    in_time = START + timedelta(minutes=UNDO_MINUTES)
+    assert undoable(arrived, 7, 7, in_time) is not None
+    assert undoable(arrived, 8, 7, in_time) is None
+    assert undoable(arrived, 7, 7, in_time + timedelta(seconds=1)) is None
+
+
+def test_a_no_show_waits_for_the_grace_period() -> None:
+    booked = visit(Status.BOOKED)
+    assert not allowed(booked, Action.NO_SHOW, START + timedelta(minutes=14), ROME, 15)
+    assert allowed(booked, Action.NO_SHOW, START + timedelta(minutes=15), ROME, 15)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.domain import schedules
+from bot.domain.booking_code import new_code
 from bot.domain.model import Office, to_ts
 from bot.testing.clock import FakeClock
 from bot.testing.local_api import ChatMessage, LocalUser
@@ -116,5 +117,5 @@ async def fill(db: Database, desk: str, start: datetime, end: datetime,
     await db.write(lambda conn: conn.execute(
         "INSERT INTO bookings (code, service, desk, start_ts, end_ts, created_ts)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (bookings.new_code(), service, desk, to_ts(start), to_ts(end), to_ts(NOW))))
+        (new_code(), service, desk, to_ts(start), to_ts(end), to_ts(NOW))))
 

@@ -58,10 +58,10 @@ async def test_a_whole_booking(make_user: UserFactory, api: LocalBotAPI, db: Dat
     assert b"BEGIN:VTIMEZONE" in content
     assert summary.keyboard == []  # the summary cannot be confirmed twice
 
-    booked = await rows(db, "SELECT code, service, status, name, codice_fiscale, note"
+    booked = await rows(db, "SELECT code, service, status, name, codice_fiscale, note, channel"
                             " FROM bookings")
     assert booked == [(code[0], "cie", "booked", "Mario Rossi", "RSSMRA85T10A562S",
-                       "Rinnovo: la carta scade a dicembre")]
+                       "Rinnovo: la carta scade a dicembre", "chat")]
     assert await rows(db, "SELECT count(*) FROM holds") == [(0,)]
     assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
     reminders = await rows(db, "SELECT kind, datetime(due_ts, 'unixepoch') FROM outbox"

@@ -120,3 +120,15 @@ async def test_the_codice_fiscale_limit_at_confirmation_across_accounts(
                           " GROUP BY user_id", CF[2]) == [(2002, 2)]
     assert await rows(db, "SELECT count(*) FROM holds") == [(0,)]
     no_errors(family, relative)
+
+
+async def test_a_remembered_codice_fiscale_only_for_the_same_name_in_english(
+        make_user: UserFactory, steps: Steps) -> None:
+    user = make_user(language_code="en")
+    await steps.book(user, cf=CF[2])
+    await steps.to_name(user, start=FRIDAY + timedelta(hours=1))
+    refused = await user.send("Luca")
+    assert "Please type a name and surname, in letters." in refused.text
+    await user.send("Anna Bianchi")  # someone else: Mario Rossi's code is not offered
+    assert not any(label.startswith("Use VRDLCU") for label in user.last.buttons())
+    no_errors(user)

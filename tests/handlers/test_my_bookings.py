@@ -39,8 +39,12 @@ async def test_the_list_of_upcoming_bookings(make_user: UserFactory, db: Databas
 
     reply = await user.send("/mybookings")
     assert reply.text.startswith("I suoi appuntamenti\n\n")
-    blocks = reply.text.split("\n\n")[1:]
+    *blocks, cutoff = reply.text.split("\n\n")[1:]
     assert len(blocks) == 2
+    assert cutoff == ("Può spostare o annullare una prenotazione in /appuntamenti fino a 2 ore "
+                      "prima dell'appuntamento.")
+    for block in blocks:  # whose it is, and what to bring
+        assert "Nome: Anna Bianchi\nCodice fiscale: BNCNNA*******90D\nPorti con sé:" in block
     assert f"Codice prenotazione: {sooner.code}" in blocks[0]
     assert "Servizio: Carta d'identità elettronica — richiesta" in blocks[0]
     assert "Quando: venerdì 27 novembre 2026, 09:00" in blocks[0]
@@ -126,23 +130,29 @@ async def test_move_keeps_the_old_booking_until_the_new_time_is_confirmed(
     assert await rows(db, "SELECT id, status FROM bookings") == [(old_id, "booked")]
 
     await steps.choose(user, "ok")
-    confirmation = user.messages[-2].text
-    assert "Prenotato" in confirmation
-    assert "La sua prenotazione precedente per questo servizio è annullata." in confirmation
-    assert await rows(db, "SELECT id, status, cancel_reason, rescheduled_from,"
-                          " datetime(start_ts, 'unixepoch'), name, codice_fiscale, note"
-                          " FROM bookings ORDER BY id") == [
-        (old_id, "cancelled", "rescheduled", None, "2026-11-27 08:00:00", "Mario Rossi", CF[0],
-         "Rinnovo"),
-        (old_id + 1, "booked", None, old_id, "2026-11-30 09:00:00", "Mario Rossi", CF[0],
-         "Rinnovo"),
-    ]
+    confirmation, calendar = user.messages[-2:]
+    assert ("Spostata da venerdì 27 novembre 2026, 09:00 a lunedì 30 novembre 2026, 10:00; il "
+            "codice di prenotazione resta lo stesso.") in confirmation.text
+    assert f"Codice prenotazione: {old_code}" in confirmation.text
+    assert calendar.document is not None
+    name, content = calendar.document
+    assert name == f"{old_code}.ics"
+    assert f"UID:{old_code}@sportello".encode() in content
+    assert b"SEQUENCE:1" in content
+    assert b"METHOD:PUBLISH" in content
+    assert b"DTSTART;TZID=Europe/Rome:20261130T100000" in content
+    assert await rows(db, "SELECT id, code, status, datetime(start_ts, 'unixepoch'), name,"
+                          " codice_fiscale, note FROM bookings") == [
+        (old_id, old_code, "booked", "2026-11-30 09:00:00", "Mario Rossi", CF[0], "Rinnovo")]
+    assert await rows(db, "SELECT booking_id, datetime(start_ts, 'unixepoch'),"
+                          " datetime(moved_ts, 'unixepoch') FROM booking_times") == [
+        (old_id, "2026-11-27 08:00:00", "2026-11-26 08:00:00")]
     assert await rows(db, "SELECT booking_id, state, datetime(due_ts, 'unixepoch') FROM outbox"
-                          " ORDER BY booking_id, due_ts") == [
+                          " ORDER BY state, due_ts") == [
         (old_id, "cancelled", "2026-11-26 17:00:00"),
         (old_id, "cancelled", "2026-11-27 06:00:00"),
-        (old_id + 1, "pending", "2026-11-29 17:00:00"),
-        (old_id + 1, "pending", "2026-11-30 07:00:00"),
+        (old_id, "pending", "2026-11-29 17:00:00"),
+        (old_id, "pending", "2026-11-30 07:00:00"),
     ]
     no_errors(user)
 
@@ -156,6 +166,9 @@ async def test_a_move_left_halfway_changes_nothing(make_user: UserFactory, steps
     await steps.choose(user, f"day:{MONDAY:%Y%m%d}")
     await steps.choose(user, time_arg(MONDAY))
     await user.send("/annulla")
+    assert "Spostamento interrotto: la sua prenotazione resta com'era." in user.last.text
+    assert f"Codice prenotazione: {code}" in user.last.text
+    assert "Quando: venerdì 27 novembre 2026, 09:00" in user.last.text
     assert await rows(db, "SELECT status, datetime(start_ts, 'unixepoch') FROM bookings") == [
         ("booked", "2026-11-27 08:00:00")]
     assert await rows(db, "SELECT count(*) FROM holds") == [(0,)]
@@ -188,7 +201,8 @@ async def test_the_cancellation_cutoff(make_user: UserFactory, db: Database, off
     await user.send("/mybookings")
     listing = user.last
     cutoff = ("Mancano meno di 2 ore al suo appuntamento: qui non si può più modificare. Se non "
-              "può venire, avvisi lo sportello, per favore.")
+              "può venire, avvisi lo sportello, per favore. Sportello: tel. +39 0575 3770, e-mail "
+              "sportellounico@comune.arezzo.it.")
     assert await user.press(f"Annulla {soon.code}", listing) is None  # 2 hours: still fine
     question = user.last
     clock.advance(minutes=1)
@@ -257,7 +271,8 @@ async def test_a_booking_of_a_service_no_longer_configured_can_be_seen_and_cance
 
     await user.press_data(f"my:r:{booked.id}", reply)  # "Move" on an old reminder
     assert alert(api) == ("Questo servizio non si prenota più qui: per spostare "
-                          "l'appuntamento si rivolga allo sportello.", True)
+                          "l'appuntamento si rivolga allo sportello. Sportello: tel. +39 0575 "
+                          "3770, e-mail sportellounico@comune.arezzo.it.", True)
     assert await rows(db, "SELECT count(*) FROM drafts") == [(0,)]
 
     await user.press(f"Annulla {booked.code}", reply)
@@ -284,4 +299,18 @@ async def test_an_english_citizen_cancels_in_english(make_user: UserFactory, db:
                              "else. /book to make a new one.")
     assert await rows(db, "SELECT status, cancelled_by FROM bookings") == [
         ("cancelled", "citizen")]
+    no_errors(user)
+
+
+async def test_in_english_whose_booking_what_to_bring_and_the_cutoff(
+        make_user: UserFactory, steps: Steps) -> None:
+    user = make_user(language_code="en")
+    await steps.to_summary(user)
+    summary = user.last.text
+    assert summary.count("Electronic identity card — application") == 1  # the service once
+    await steps.choose(user, "ok")
+    reply = await user.send("/mybookings")
+    assert "Name: Mario Rossi\nCodice fiscale: RSSMRA*******90L\nBring with you:" in reply.text
+    assert reply.text.endswith(
+        "You can move or cancel a booking in /mybookings up to 2 hours before the appointment.")
     no_errors(user)

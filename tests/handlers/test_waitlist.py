@@ -198,8 +198,9 @@ async def test_taking_an_offer_holds_the_time_and_goes_on_to_book_it(
     await first.send(CF[0])
     await steps.choose(first, "skip")
     await steps.choose(first, "ok")
-    assert await rows(db, "SELECT user_id, start_ts, status FROM bookings WHERE user_id = ?",
-                      first.id) == [(first.id, to_ts(MONDAY), "booked")]
+    assert await rows(db, "SELECT user_id, start_ts, status, channel FROM bookings"
+                          " WHERE user_id = ?", first.id) == [
+        (first.id, to_ts(MONDAY), "booked", "waitlist")]
 
 
 async def test_letting_an_offer_go_passes_it_to_the_next_at_once(

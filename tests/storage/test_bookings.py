@@ -1,21 +1,29 @@
-"""Bookings in a real SQLite file: the overlap rule, holds, limits, and the race for a time."""
+"""Bookings in a real database, on each engine: the overlap rule, holds, limits, and the race for
+a time."""
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import random
-import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.domain.availability import DayState, day_states, desks_free_at, free_slots
+from bot.domain.booking_code import new_code
 from bot.domain.model import Busy, Closure, Office, local_datetime, to_ts
 from storage import bookings, citizens, closures, holds
-from storage.bookings import OVERLAP_MESSAGE, Booked, Refusal, new_code
+from storage.bookings import Booked, Refusal, Request
 from storage.db import Database
+from storage.engine import OVERLAP, Connection, IntegrityError
 from storage.occupancy import OCCUPYING_SQL, busy
+from tests.seed import rows
+from tests.storage.conftest import MakeRequest
+from tests.storage.racers import race
 
 DAY = date(2026, 3, 3)
 """A Tuesday: open in the morning and in the afternoon."""
@@ -29,18 +37,23 @@ def at(hhmm: str) -> int:
     return to_ts(local_datetime(DAY, int(hours) * 60 + int(minutes), TZ))
 
 
-def insert(conn: sqlite3.Connection, desk: str, start: int, end: int) -> int:
+def insert(conn: Connection, desk: str, start: int, end: int) -> int:
     """A booking written with raw SQL, past every check in Python."""
-    cursor = conn.execute(
+    return conn.execute(
         "INSERT INTO bookings (code, service, desk, start_ts, end_ts, created_ts)"
-        " VALUES (?, 'cie', ?, ?, ?, ?)",
+        " VALUES (?, 'cie', ?, ?, ?, ?) RETURNING id",
         (new_code(), desk, start, end, NOW),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    ).fetchone()[0]
 
 
-def register(conn: sqlite3.Connection, users: range) -> None:
+@contextmanager
+def refused_as_overlap() -> Iterator[None]:
+    with pytest.raises(IntegrityError) as refused:
+        yield
+    assert refused.value.constraint == OVERLAP
+
+
+def register(conn: Connection, users: range) -> None:
     for user in users:
         citizens.ensure(conn, user, "it", NOW)
 
@@ -51,13 +64,13 @@ async def _citizens(db: Database) -> None:
     await db.write(register, range(1, 100))
 
 
-def active(conn: sqlite3.Connection) -> list[tuple[str, int, int, int | None]]:
+def active(conn: Connection) -> list[tuple[str, int, int, int | None]]:
     return [tuple(row) for row in conn.execute(
         f"SELECT desk, start_ts, end_ts, user_id FROM bookings WHERE status IN {OCCUPYING_SQL}"
         " ORDER BY desk, start_ts")]
 
 
-def day_view(conn: sqlite3.Connection, desks: tuple[str, ...],
+def day_view(conn: Connection, desks: tuple[str, ...],
              owner: int | None) -> tuple[list[Busy], list[Closure]]:
     """What a handler reads before offering times on DAY: taken stretches and closures."""
     start = to_ts(local_datetime(DAY, 0, TZ))
@@ -72,7 +85,7 @@ def day_view(conn: sqlite3.Connection, desks: tuple[str, ...],
 async def test_the_database_refuses_an_overlapping_insert(db: Database, start: str,
                                                            end: str) -> None:
     await db.write(insert, "S01", at("09:00"), at("09:30"))
-    with pytest.raises(sqlite3.IntegrityError, match=OVERLAP_MESSAGE):
+    with refused_as_overlap():
         await db.write(insert, "S01", at(start), at(end))
     await db.write(insert, "S02", at(start), at(end))
     assert await db.read(active) == [("S01", at("09:00"), at("09:30"), None),
@@ -95,7 +108,7 @@ async def test_the_database_refuses_an_update_that_creates_an_overlap(db: Databa
         ("UPDATE bookings SET desk = 'S01' WHERE id = ?", (elsewhere,)),
     ]
     for sql, args in moves:
-        with pytest.raises(sqlite3.IntegrityError, match=OVERLAP_MESSAGE):
+        with refused_as_overlap():
             await db.write(lambda conn, sql=sql, args=args: conn.execute(sql, args))
     assert await db.read(active) == [("S01", at("09:00"), at("09:30"), None),
                                      ("S01", at("10:00"), at("10:30"), None),
@@ -109,7 +122,7 @@ async def test_a_cancelled_or_missed_booking_frees_its_time(db: Database) -> Non
     assert cancelled.cancel_reason == "changed plans"
     assert await db.write(bookings.cancel, first, NOW, by="citizen") is None
     second = await db.write(insert, "S01", at("09:00"), at("09:30"))
-    with pytest.raises(sqlite3.IntegrityError, match=OVERLAP_MESSAGE):  # no way back
+    with refused_as_overlap():  # no way back
         await db.write(lambda conn: conn.execute(
             "UPDATE bookings SET status = 'booked' WHERE id = ?", (first,)))
     await db.write(lambda conn: conn.execute(
@@ -224,13 +237,47 @@ async def test_limits_per_account_and_per_codice_fiscale(db: Database, make_requ
     assert isinstance(await book("10:00", 2, "RSSMRA85T10A562S"), Booked)
 
 
-@pytest.mark.parametrize("connections", [1, 4])
-async def test_200_citizens_race_for_the_last_free_time(db: Database, office: Office,
-                                                        make_request, connections: int) -> None:
+@asynccontextmanager
+async def opened(db: Database, count: int) -> AsyncIterator[list[Database]]:
+    """`db` and `count - 1` more connections to the same database."""
+    pool = [db, *[await Database.open(db.target) for _ in range(count - 1)]]
+    try:
+        yield pool
+    finally:
+        for other in pool[1:]:
+            await other.close()
+
+
+async def test_20_citizens_race_to_hold_one_time_and_one_holds_it(db: Database) -> None:
+    """No rule in the schema keeps holds apart: the write transaction does (SQLite's single
+    writer, PostgreSQL's serializable isolation)."""
+    async with opened(db, 4) as pool:
+        held = await asyncio.gather(*(
+            pool[n % 4].write(holds.place, 10 + n, "cie", ["S01"], at("09:00"), at("09:30"),
+                              NOW, NOW + 600) for n in range(20)))
+    [winner] = [hold for hold in held if hold is not None]
+    assert await rows(db, "SELECT owner, desk, start_ts FROM holds") == [
+        (winner.owner, "S01", at("09:00"))]
+
+
+async def test_one_account_booking_10_times_at_once_gets_only_its_limit(
+        db: Database, make_request: MakeRequest) -> None:
+    async with opened(db, 4) as pool:
+        results = await asyncio.gather(*(
+            pool[n % 4].write(bookings.book, make_request(
+                "cie", at("09:00") + n * 1800, desks=["S01"], user_id=1, max_per_account=2), NOW)
+            for n in range(10)))
+    assert sorted(map(type, results), key=str) == sorted([Booked] * 2 + [Refusal] * 8, key=str)
+    assert {r for r in results if isinstance(r, Refusal)} == {Refusal.LIMIT_ACCOUNT}
+    assert await rows(db, "SELECT count(*) FROM bookings WHERE user_id = 1") == [(2,)]
+
+
+async def racers_for_the_last_time(db: Database, office: Office,
+                                   make_request: MakeRequest) -> list[Request]:
+    """Every desk of the service taken all day but S04 from 12:30; 200 citizens who want it."""
     service = office.services["cie"]
 
-    def fill(conn: sqlite3.Connection) -> None:
-        """Every desk of the service taken all day, but S04 from 12:30."""
+    def fill(conn: Connection) -> None:
         for desk in service.desks:
             insert(conn, desk, at("08:30"), at("12:30") if desk == "S04" else at("13:00"))
             insert(conn, desk, at("15:00"), at("17:30"))
@@ -242,18 +289,45 @@ async def test_200_citizens_race_for_the_last_free_time(db: Database, office: Of
     [last] = free_slots(office, service, DAY, taken, closed, now)
     assert (to_ts(last.start), last.desk) == (at("12:30"), "S04")
     desks = desks_free_at(office, service, last.start, taken, closed, now)
-    pool = [db, *[await Database.open(db.path) for _ in range(connections - 1)]]
-    try:
-        results = await asyncio.gather(*(
-            pool[n % connections].write(bookings.book, make_request(
-                "cie", at("12:30"), desks=desks, user_id=1000 + n), NOW)
-            for n in range(200)))
-    finally:
-        for other in pool[1:]:
-            await other.close()
-    [winner] = [r for r in results if isinstance(r, Booked)]
-    assert results.count(Refusal.TAKEN) == 199
+    return [make_request("cie", at("12:30"), desks=desks, user_id=1000 + n) for n in range(200)]
+
+
+async def assert_one_winner(db: Database, outcomes: list[tuple[int, Booked | Refusal]]) -> None:
+    """`outcomes`: each racer's user id and result."""
+    [(user, winner)] = [(u, r) for u, r in outcomes if isinstance(r, Booked)]
+    assert [r for _, r in outcomes].count(Refusal.TAKEN) == 199
     rows = await db.read(lambda conn: conn.execute(
         f"SELECT id, desk, user_id FROM bookings WHERE status IN {OCCUPYING_SQL}"
         " AND start_ts = ?", (at("12:30"),)).fetchall())
-    assert [tuple(row) for row in rows] == [(winner.id, "S04", 1000 + results.index(winner))]
+    assert [tuple(row) for row in rows] == [(winner.id, "S04", user)]
+
+
+@pytest.mark.parametrize("connections", [1, 4])
+async def test_200_citizens_race_for_the_last_free_time(db: Database, office: Office,
+                                                        make_request: MakeRequest,
+                                                        connections: int) -> None:
+    requests = await racers_for_the_last_time(db, office, make_request)
+    async with opened(db, connections) as pool:
+        results = await asyncio.gather(*(
+            pool[n % connections].write(bookings.book, request, NOW)
+            for n, request in enumerate(requests)))
+    await assert_one_winner(db, [(r.user_id, result) for r, result in zip(requests, results,
+                                                                          strict=True)])
+
+
+async def test_200_citizens_in_4_processes_race_for_the_last_free_time(
+        db: Database, office: Office, make_request: MakeRequest) -> None:
+    """As four bot workers sharing one database would: each process books 50 at once."""
+    requests = await racers_for_the_last_time(db, office, make_request)
+    spawn = multiprocessing.get_context("spawn")  # no forking a process that runs threads
+    start, answers = spawn.Barrier(4), spawn.Queue()
+    workers = [spawn.Process(target=race, args=(str(db.target), requests[n::4], NOW, start,
+                                                answers)) for n in range(4)]
+    for worker in workers:
+        worker.start()
+    outcomes = [outcome for _ in workers
+                for outcome in await asyncio.to_thread(answers.get, timeout=120)]
+    for worker in workers:
+        await asyncio.to_thread(worker.join)
+        assert worker.exitcode == 0
+    await assert_one_winner(db, outcomes)

@@ -1,124 +1,30 @@
-"""The database file: migrations, pragmas, transactions, the worker thread, online backup."""
+"""The database on either engine: migrations for both, transactions, the SQL both accept."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-import threading
-from contextlib import closing
-from pathlib import Path
+from contextlib import nullcontext
 
 import pytest
 
-import storage.db
-from bot.cli import main
+from bot.testing.postgres import Cluster, Scratch
 from storage import citizens
-from storage.db import Database, configure, migrate, migrations
+from storage.db import Database, migrations
+from storage.engine import Connection, IntegrityError, Unfinished, savepoint
 
 NOW = 1_772_000_000
-SHIPPED = [(version, name) for version, name, _ in migrations()]
-EXTRA = SHIPPED[-1][0] + 1
-"""The version of a migration added by a test."""
 
 
-def connect(path: Path) -> closing[sqlite3.Connection]:
-    """A plain connection configured like the bot's, as a second process would open it."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    configure(conn)
-    return closing(conn)
-
-
-def versions(conn: sqlite3.Connection) -> list[tuple[int, str]]:
-    return [tuple(row) for row in conn.execute(
-        "SELECT version, name FROM schema_migrations ORDER BY version")]
-
-
-def tables(conn: sqlite3.Connection) -> set[str]:
-    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-
-def with_extra_migration(monkeypatch: pytest.MonkeyPatch, sql: str) -> None:
-    shipped = migrations()
-    monkeypatch.setattr(storage.db, "migrations", lambda: [*shipped, (EXTRA, "extra", sql)])
-
-
-def test_migrations_apply_to_an_empty_file_and_only_once(tmp_path: Path) -> None:
-    path = tmp_path / "new.db"
-    with connect(path) as conn:
-        assert migrate(conn) == [version for version, _ in SHIPPED]
-        assert versions(conn) == SHIPPED
-        assert {"citizens", "bookings", "holds", "closures", "outbox"} <= tables(conn)
-        citizens.ensure(conn, 7, "en", NOW)
-    with connect(path) as conn:
-        assert migrate(conn) == []
-        assert versions(conn) == SHIPPED
-        assert citizens.get(conn, 7) is not None
-
-
-async def test_a_new_migration_is_applied_to_an_existing_file(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "live.db"
-    db = await Database.open(path)
-    await db.write(citizens.ensure, 7, "en", NOW)
-    await db.close()
-    with_extra_migration(monkeypatch, "CREATE TABLE extra (x); INSERT INTO extra VALUES (1);")
-    db = await Database.open(path)
-    await db.close()
-    with connect(path) as conn:
-        assert migrate(conn) == []
-        assert versions(conn) == [*SHIPPED, (EXTRA, "extra")]
-        assert [row[0] for row in conn.execute("SELECT x FROM extra")] == [1]
-        assert citizens.get(conn, 7) is not None
-
-
-async def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    with_extra_migration(monkeypatch, "CREATE TABLE extra (x); INSERT INTO nowhere VALUES (1);")
-    threads = set(threading.enumerate())
-    with pytest.raises(sqlite3.OperationalError, match="nowhere"):
-        await Database.open(tmp_path / "new.db")
-    for worker in set(threading.enumerate()) - threads:  # closed, else it keeps the process alive
-        worker.join(timeout=5)
-        assert not worker.is_alive()
-    with connect(tmp_path / "new.db") as conn:
-        with pytest.raises(sqlite3.OperationalError, match="nowhere"):
-            migrate(conn)
-        assert not conn.in_transaction
-        assert versions(conn) == SHIPPED
-        assert "extra" not in tables(conn)
-
-
-async def test_several_processes_can_open_a_new_file_at_once(tmp_path: Path) -> None:
-    opened = await asyncio.gather(*(Database.open(tmp_path / "new.db") for _ in range(6)))
-    try:
-        assert await opened[-1].read(versions) == SHIPPED
-    finally:
-        for db in opened:
-            await db.close()
-
-
-async def test_pragmas(db: Database) -> None:
-    def pragmas(conn: sqlite3.Connection) -> list[object]:
-        names = ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
-        return [conn.execute(f"PRAGMA {name}").fetchone()[0] for name in names]
-
-    assert await db.read(pragmas) == ["wal", 1, storage.db.BUSY_TIMEOUT_MS, 2]  # 2: FULL
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-        await db.write(lambda conn: conn.execute(
-            "INSERT INTO waitlist (user_id, service, first_day, last_day, created_ts)"
-            " VALUES (404, 'cie', '2026-03-02', '2026-03-09', 0)"))
-
-
-async def test_run_executes_in_the_worker_thread(db: Database) -> None:
-    """`Database._run` relies on aiosqlite's private `_execute`: this fails first if it goes."""
-    thread, answer = await db._run(  # noqa: SLF001 - what this test is about
-        lambda conn: (threading.get_ident(), conn.execute("SELECT 40 + 2").fetchone()[0]))
-    assert answer == 42
-    assert thread != threading.get_ident()
+def test_every_sqlite_migration_has_its_postgresql_twin() -> None:
+    """storage/migrations/NNNN_name.sql and storage/migrations/postgres/NNNN_name.sql."""
+    sqlite = [(version, name) for version, name, _ in migrations("sqlite")]
+    postgresql = [(version, name) for version, name, _ in migrations("postgresql")]
+    assert sqlite == postgresql
+    assert [version for version, _ in sqlite] == list(range(1, len(sqlite) + 1))
 
 
 async def test_a_write_commits_all_or_nothing(db: Database) -> None:
-    def half_done(conn: sqlite3.Connection) -> None:
+    def half_done(conn: Connection) -> None:
         citizens.ensure(conn, 7, "it", NOW)
         raise RuntimeError("interrupted")
 
@@ -129,59 +35,90 @@ async def test_a_write_commits_all_or_nothing(db: Database) -> None:
     assert (await db.read(citizens.get, 7)).lang == "en"
 
 
-def add_citizen_with_booking(conn: sqlite3.Connection, n: int) -> None:
-    """Two rows in one transaction: a consistent copy holds both or neither."""
-    citizens.ensure(conn, n, "it", NOW)
-    conn.execute(
-        "INSERT INTO bookings (code, user_id, service, desk, start_ts, end_ts, created_ts)"
-        " VALUES (?, ?, 'cie', ?, ?, ?, ?)", (f"C{n:05d}", n, f"D{n}", NOW, NOW + 600, NOW))
-
-
-def assert_sound_copy(path: Path) -> int:
-    """The copy opens, passes the integrity check, needs no WAL; its number of citizens."""
-    with closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
-        people, booked = conn.execute(
-            "SELECT (SELECT count(*) FROM citizens), (SELECT count(*) FROM bookings)").fetchone()
-        assert people == booked
-        return people
-
-
-async def test_backup_while_another_connection_keeps_writing(db: Database,
-                                                             tmp_path: Path) -> None:
-    for n in range(50):
-        await db.write(add_citizen_with_booking, n)
-    writer, stop = await Database.open(db.path), asyncio.Event()
-
-    async def keep_writing() -> int:
-        n = 50
-        while not stop.is_set():
-            await writer.write(add_citizen_with_booking, n)
-            n += 1
-        return n
-
-    task = asyncio.create_task(keep_writing())
+def add_twice(conn: Connection, user_id: int, *, undo: bool = True) -> str | None:
+    """Add a citizen, then try again, catching the refusal; the rule that refused."""
+    citizens.ensure(conn, user_id, "it", NOW)
     try:
-        for _ in range(5):
-            await db.backup(tmp_path / "copy.db")
-            assert assert_sound_copy(tmp_path / "copy.db") >= 50
+        with savepoint(conn) if undo else nullcontext():
+            conn.execute("INSERT INTO citizens (user_id, created_ts) VALUES (?, 0)", (user_id,))
+    except IntegrityError as error:
+        return error.constraint or "unnamed"
+    return None
+
+
+async def test_a_refused_statement_undoes_the_whole_transaction(db: Database) -> None:
+    with pytest.raises(IntegrityError):
+        await db.write(lambda conn: [citizens.ensure(conn, 7, "it", NOW), conn.execute(
+            "INSERT INTO citizens (user_id, created_ts) VALUES (7, 0)")])
+    assert await db.read(citizens.get, 7) is None
+
+
+async def test_a_refusal_undone_to_a_savepoint_lets_the_transaction_go_on(db: Database) -> None:
+    assert await db.write(add_twice, 7) in ("unnamed", "citizens_pkey")  # SQLite: no name
+    assert (await db.read(citizens.get, 7)).lang == "it"
+
+
+@pytest.mark.postgres
+async def test_postgresql_commits_no_half_when_a_refusal_is_caught_without_a_savepoint(
+        scratch: Scratch) -> None:
+    """The server rolls back a transaction whose statement failed; saying so beats pretending
+    that what came before it was committed."""
+    scratch.empty()
+    db = await Database.open(scratch.url)
+    try:
+        with pytest.raises(Unfinished):
+            await db.write(add_twice, 7, undo=False)
+        assert await db.read(citizens.get, 7) is None
     finally:
-        stop.set()
-        written = await task
-        await writer.close()
-    assert assert_sound_copy(tmp_path / "copy.db") <= written
-    assert not (tmp_path / "copy.db.partial").exists()
+        await db.close()
 
 
-def test_the_backup_command_copies_the_database_in_sportello_db(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    live, copy = tmp_path / "live.db", tmp_path / "copy.db"
-    with connect(live) as conn:
-        migrate(conn)
-        add_citizen_with_booking(conn, 7)
-    monkeypatch.setenv("SPORTELLO_DB", str(live))
-    assert main(["backup", str(copy)]) == 0
-    assert capsys.readouterr().out == f"backup written to {copy}\n"
-    assert assert_sound_copy(copy) == 1
+async def test_what_sqlite_spells_its_own_way_means_the_same_on_postgresql(db: Database) -> None:
+    """`IS ?` with a parameter, and `?` or `%` inside a quoted text."""
+    assert tuple(await db.read(lambda conn: conn.execute(
+        "SELECT 5 IS ?, 5 IS NOT ?, 5 IS NOT ?, 'a?b%c', 'abc' LIKE ?",
+        (None, None, 5, "%b%")).fetchone())) == (False, True, False, "a?b%c", True)
+
+
+async def test_rows_read_as_tuples_and_by_column_name(db: Database) -> None:
+    await db.write(citizens.ensure, 7, "en", NOW)
+    row = await db.read(lambda conn: conn.execute(
+        "SELECT user_id, lang FROM citizens").fetchone())
+    assert (tuple(row), row["lang"], row[0]) == ((7, "en"), "en", 7)
+    assert await db.read(lambda conn: conn.tuples("SELECT lang, user_id FROM citizens")) == [
+        ("en", 7)]
+
+
+@pytest.mark.postgres
+async def test_processes_starting_together_migrate_a_new_postgresql_database_once(
+        postgres: Cluster) -> None:
+    url = postgres.create_database("new_deployment")
+    opened = await asyncio.gather(*(Database.open(url) for _ in range(4)))
+    try:
+        assert await opened[0].read(lambda conn: [tuple(row) for row in conn.execute(
+            "SELECT version, name FROM schema_migrations ORDER BY version")]) == [
+            (version, name) for version, name, _ in migrations("postgresql")]
+        await opened[1].write(citizens.ensure, 7, "en", NOW)
+        assert (await opened[2].read(citizens.get, 7)).lang == "en"
+    finally:
+        for db in opened:
+            await db.close()
+
+
+@pytest.mark.postgres
+async def test_connections_the_server_closed_are_replaced_without_losing_a_write(
+        scratch: Scratch) -> None:
+    """As after a restart of the server, or a proxy closing idle connections."""
+    scratch.empty()
+    db = await Database.open(scratch.url)
+    try:
+        await asyncio.gather(*(db.write(citizens.ensure, n, "it", NOW) for n in range(8)))
+        [[closed]] = scratch.conn.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()
+        assert closed >= 1
+        await asyncio.gather(*(db.write(citizens.set_lang, n, "en") for n in range(8)))
+        assert [c.lang for c in await db.read(
+            lambda conn: [citizens.get(conn, n) for n in range(8)])] == ["en"] * 8
+    finally:
+        await db.close()

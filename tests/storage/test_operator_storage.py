@@ -41,10 +41,10 @@ async def test_a_closure_and_its_cancellations_commit_together(db: Database,
                          user_id=5)
     start, end = to_ts(NOW.replace(day=3, month=12, hour=0)), to_ts(
         NOW.replace(day=4, month=12, hour=0))
-    closure, cancelled = await db.write(counter.close, date(2026, 12, 3),
-                                        date(2026, 12, 3), None, "Sciopero", start=start,
-                                        end=end, actor=1, now=to_ts(NOW))
-    assert [v.id for v in cancelled] == [booking]
-    assert closure.id is not None
+    closed = await db.write(counter.close, office, date(2026, 12, 3), date(2026, 12, 3), None,
+                            "Sciopero", start=start, end=end, actor=1, now=to_ts(NOW))
+    assert [v.id for v in closed.cancelled] == [booking]
+    assert closed.kept == []
+    assert closed.closure.id is not None
     assert await rows(db, "SELECT kind, chat_id FROM outbox WHERE booking_id = ?", booking) == [
         ("booking_cancelled", 5)]

@@ -1,50 +1,72 @@
-"""/stats added up by the database a week at a time is what counting every booking one by one
-gives, across a daylight-saving change and weeks cut anywhere."""
+"""The period's visits for /stats, read in chunks: each once, in booked order, along the start
+index without sorting."""
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import date
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
 
 from bot.domain.arguments import Period
-from bot.domain.model import Office, from_ts
-from bot.domain.statistics import LEAD_STEP, Facts, day_bounds
-from bot.services import statistics
+from bot.domain.model import Channel, Office, to_ts
+from storage import bookings
+from storage import stats as stored
 from storage.db import Database
-from tests.seed import insert_history, rows
+from storage.sqlite import SqliteConnection
+from tests.conftest import NOW
+from tests.seed import book, fill_day
 
 
-def one_by_one(visits: list[tuple], made: int, cancelled: int, office: Office) -> Facts:
-    days: Counter[date] = Counter()
-    no_shows: Counter[date] = Counter()
-    statuses: Counter[str] = Counter()
-    leads: Counter[int] = Counter()
-    timed: dict[str, Counter[int]] = {}
-    for service, status, start, created, began, served in visits:
-        day = from_ts(start, office.tz).date()
-        days[day] += 1
-        no_shows[day] += status == "no_show"
-        statuses[status] += 1
-        leads[max(0, start - created) // LEAD_STEP] += 1
-        if began is not None and served is not None:
-            timed.setdefault(service, Counter())[served - began] += 1
-    return Facts(made, cancelled, {day: (days[day], no_shows[day]) for day in days},
-                 dict(statuses), dict(leads), {code: dict(c) for code, c in timed.items()})
+def read_all(conn: sqlite3.Connection, start: int, end: int, limit: int) -> list[list]:
+    chunks, resume = [], None
+    while True:
+        chunk = stored.visit_times(conn, start, end, resume, limit)
+        chunks.append(chunk.visits)
+        if chunk.resume is None:
+            return chunks
+        resume = chunk.resume
 
 
-async def test_a_period_added_up_week_by_week_is_every_booking_counted(
-        db: Database, office: Office) -> None:
-    period = Period(date(2026, 10, 14), date(2026, 11, 10))  # summer time ends on 25 October
-    await db.write(insert_history, office, date(2026, 10, 1), date(2026, 11, 20), 60)
-    start, end = period.bounds(office.tz)
-    visits = await rows(db, "SELECT service, status, start_ts, created_ts, started_ts, served_ts"
-                            " FROM bookings WHERE start_ts >= ? AND start_ts < ?"
-                            " AND status <> 'cancelled'", start, end)
-    [(made,)] = await rows(db, "SELECT count(*) FROM bookings WHERE created_ts >= ?"
-                               " AND created_ts < ?", start, end)
-    [(cancelled,)] = await rows(db, "SELECT count(*) FROM bookings WHERE cancelled_ts >= ?"
-                                    " AND cancelled_ts < ?", start, end)
-    found = await statistics.facts(db, office, period)
-    assert found == one_by_one(visits, made, cancelled, office)
-    assert sum(visits for visits, _ in found.days.values()) == len(visits) > 1000
-    assert len(day_bounds(period, office)) == period.days
+async def test_chunks_hold_each_visit_once_in_booked_order(db: Database, office: Office) -> None:
+    day = NOW.date() + timedelta(days=1)
+    await fill_day(db, office, day, 60, NOW)  # 25 desks: many visits start at the same time
+    cancelled = await book(db, office, "tari", NOW.replace(hour=12) + timedelta(days=1), NOW)
+    await db.write(bookings.cancel, cancelled, to_ts(NOW), by="citizen")
+    start, end = Period(day, day).bounds(office.tz)
+    [whole] = await db.read(read_all, start, end, 1000)
+    assert len(whole) == 60
+    assert [visit.booked for visit in whole] == sorted(visit.booked for visit in whole)
+    assert len({(visit.desk, visit.booked) for visit in whole}) == 60
+    for limit in (1, 7, 25, 60):
+        chunks = await db.read(read_all, start, end, limit)
+        assert [visit for chunk in chunks for visit in chunk] == whole
+        assert max(len(chunk) for chunk in chunks) == limit
+    assert {visit.channel for visit in whole} == {Channel.CHAT}
+
+
+async def test_a_visit_as_the_figures_read_it(db: Database, office: Office) -> None:
+    start = NOW.replace(hour=10)
+    await book(db, office, "cie", start, NOW - timedelta(days=2), desk="S03",
+               channel=Channel.PHONE, created_by=600)
+    [[visit]] = await db.read(read_all, to_ts(start), to_ts(start) + 1, 10)
+    assert visit == ("cie", "S03", "phone", "booked", to_ts(start), to_ts(start) + 1800,
+                     to_ts(NOW - timedelta(days=2)), None, None, None)
+
+
+async def test_the_chunks_walk_the_start_index_without_sorting(tmp_path: Path) -> None:
+    """SQLite's plan (EXPLAIN QUERY PLAN is its own)."""
+    def plan(conn: SqliteConnection) -> str:
+        sql: list[str] = []
+        conn.raw.set_trace_callback(sql.append)
+        stored.visit_times(conn, 0, 1, (0, 0), 10)
+        conn.raw.set_trace_callback(None)
+        query = next(statement for statement in sql if statement.startswith("SELECT"))
+        return " ".join(row[-1] for row in conn.raw.execute(f"EXPLAIN QUERY PLAN {query}"))
+
+    db = await Database.open(tmp_path / "plan.db")
+    try:
+        found = await db.read(plan)
+    finally:
+        await db.close()
+    assert "USING INDEX bookings_start" in found
+    assert "TEMP B-TREE" not in found

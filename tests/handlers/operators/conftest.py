@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from telegram.ext import Application
 
 from bot.config import load_office
 from bot.domain.model import Office, to_ts
@@ -45,7 +46,7 @@ def stranger(make_user: UserFactory) -> LocalUser:
 
 
 @pytest.fixture
-def offers(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+def offers(app: Application) -> list[object]:
     """Each call of the waiting list's offer_free_times (its deps), in place of the real one."""
     calls: list[object] = []
 
@@ -53,5 +54,5 @@ def offers(monkeypatch: pytest.MonkeyPatch) -> list[object]:
         calls.append(deps)
         return 0
 
-    monkeypatch.setattr("bot.services.offers.offer_free_times", offer)
+    app.bot_data["deps"] = replace(app.bot_data["deps"], offers=offer)
     return calls

@@ -12,7 +12,7 @@ from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
 from tests.handlers.conftest import no_errors
 from tests.handlers.operators.conftest import OPERATOR
-from tests.seed import book, fill_day, rows
+from tests.seed import book, codice_fiscale, fill_day, rows, value
 
 LONG_NOTE = "Pratica complessa: porta i documenti di tutta la famiglia; " * 8
 
@@ -120,7 +120,8 @@ async def test_a_page_past_the_end_shows_the_last(operator: LocalUser) -> None:
 async def test_the_desk_of_the_day_is_the_default(operator: LocalUser, db: Database,
                                                   office: Office, clock: FakeClock) -> None:
     await book(db, office, "cie", NOW.replace(hour=10), NOW, name="Allo sei", desk="S06")
-    await book(db, office, "cie", NOW.replace(hour=10), NOW, name="Al cinque", desk="S05")
+    await book(db, office, "cie", NOW.replace(hour=10), NOW, name="Al cinque", desk="S05",
+               cf=codice_fiscale(1))
     reply = await operator.send("/sportello")
     assert "A quale sportello è oggi?" in reply.text
     await operator.press("S06")
@@ -152,7 +153,7 @@ async def test_digits_that_are_no_number_are_no_desk(operator: LocalUser) -> Non
 
 async def test_the_agenda_shows_a_closed_day(operator: LocalUser) -> None:
     text = (await operator.send("/agenda 8/12")).text
-    assert "Chiuso: Immaculate Conception" in text  # the name the holidays library gives
+    assert "Chiuso: Immacolata Concezione" in text  # the name the holidays library gives
 
 
 async def test_agenda_views_are_audited(operator: LocalUser, db: Database) -> None:
@@ -171,7 +172,9 @@ async def test_in_english_for_an_english_operator(db: Database, office: Office,
     booking = await book(db, office, "cie", NOW.replace(hour=10), NOW, desk="S01", name="Ugo")
     text = (await emma.send("/agenda S01")).text
     assert "Agenda, Thursday 26 November 2026" in text
-    assert f"10:00 /b{booking} Ugo · Electronic identity card — application · booked" in text
+    code = await value(db, "SELECT code FROM bookings WHERE id = ?", booking)
+    assert (f"10:00 /b{booking} {code} Ugo · Electronic identity card — application · booked"
+            in text)
     assert emma.last.buttons()[-2:] == ["◀ Wed 25 Nov", "Fri 27 Nov ▶"]
 
 
@@ -192,3 +195,19 @@ async def test_a_closure_without_a_reason_is_said_in_the_operator_s_language(
     await operator.press("Chiudi", await operator.send("/chiudi 3/12 S01"))
     assert (await operator.send("/agenda 3/12 S01")).text.endswith("Chiuso.")
     assert "Chiuso" not in (await operator.send("/agenda 3/12 S02")).text
+
+
+async def test_closed_days_and_an_empty_desk_in_both_languages(operator: LocalUser) -> None:
+    sunday = (await operator.send("/agenda 29/11")).text
+    assert "Nessuna prenotazione." in sunday
+    assert sunday.endswith("Chiuso.")
+    assert (await operator.send("/agenda 8/12")).text.endswith("Chiuso: Immacolata Concezione")
+    assert "Oggi non c'è nessun prenotato allo Sportello 4 (S04)." in (
+        await operator.send("/prossimo S04")).text
+    await operator.send("/lingua")
+    await operator.press("English")
+    assert (await operator.send("/agenda 29/11")).text.endswith("Closed.")
+    assert (await operator.send("/agenda 8/12")).text.endswith("Closed: Immaculate Conception")
+    assert "Nobody is booked at Sportello 4 (S04) today." in (
+        await operator.send("/next S04")).text
+    assert "Closed." not in (await operator.send("/agenda 30/11")).text

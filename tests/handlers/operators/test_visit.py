@@ -70,11 +70,58 @@ async def test_no_show_only_once_the_time_has_come(operator: LocalUser, db: Data
     shown = await operator.send(f"/b{booking}")
     assert await operator.press_data(f"op:v:ns:{booking}", shown) == (
         "Non è più possibile: ecco la prenotazione com'è adesso.")
-    clock.advance(minutes=45)
+    clock.advance(minutes=44)  # 09:44: 14 minutes after the booked time, within the grace
+    assert "Assente" not in (await operator.send(f"/b{booking}")).buttons()
+    clock.advance(minutes=1)
     shown = await operator.send(f"/b{booking}")
     assert await operator.press("Assente", shown) == "Segnato come assente."
     assert await rows(db, "SELECT status, no_show_ts FROM bookings WHERE id = ?", booking) == [
         ("no_show", to_ts(NOW) + 45 * 60)]
+
+
+async def test_a_step_is_undone_by_who_took_it_for_a_few_minutes(
+        operator: LocalUser, admin: LocalUser, db: Database, office: Office,
+        clock: FakeClock) -> None:
+    booking = await book(db, office, "cie", NOW.replace(hour=9, minute=30), NOW, desk="S01")
+    shown = await operator.send(f"/b{booking}")
+    await operator.press("Arrivato", shown)
+    card = operator.api.messages[operator.chat_id][shown.message_id]
+    assert "↩️ Annulla: Arrivato" in card.buttons()
+    assert "↩️" not in " ".join((await admin.send(f"/b{booking}")).buttons())  # not theirs
+    assert await admin.press_data(f"op:u:{booking}") == (
+        "Non si può più annullare (troppo tardi, fatto da un altro, o nel frattempo l'orario è "
+        "stato prenotato): ecco la prenotazione com'è adesso.")
+    assert await operator.press("↩️ Annulla: Arrivato", card) == "Annullato."
+    assert await rows(db, "SELECT status, checked_in_ts FROM bookings WHERE id = ?",
+                      booking) == [("booked", None)]
+    assert ("undo", "checked_in") in await rows(
+        db, "SELECT action, detail FROM audit WHERE booking_id = ?", booking)
+    card = operator.api.messages[operator.chat_id][shown.message_id]
+    assert card.buttons()[:2] == ["Arrivato", "Inizia"]
+    await operator.press("Inizia", card)
+    clock.advance(minutes=6)
+    late = await operator.send(f"/b{booking}")
+    assert not any(label.startswith("↩️") for label in late.buttons())
+    assert await operator.press_data(f"op:u:{booking}", late) is not None
+    assert await status(db, booking) == "in_service"
+
+
+async def test_a_no_show_undone_keeps_its_time_unless_booked_since(
+        operator: LocalUser, db: Database, office: Office, clock: FakeClock) -> None:
+    booking = await book(db, office, "cie", NOW.replace(hour=9, minute=30), NOW, desk="S01")
+    clock.advance(minutes=50)
+    shown = await operator.send(f"/b{booking}")
+    await operator.press("Assente", shown)
+    await operator.press("↩️ Annulla: Assente",
+                         operator.api.messages[operator.chat_id][shown.message_id])
+    assert await status(db, booking) == "booked"
+    await operator.press("Assente", operator.api.messages[operator.chat_id][shown.message_id])
+    await book(db, office, "cie", NOW.replace(hour=9, minute=30), NOW, desk="S01")  # time freed
+    toast = await operator.press("↩️ Annulla: Assente",
+                                 operator.api.messages[operator.chat_id][shown.message_id])
+    assert toast is not None
+    assert toast.startswith("Non si può più annullare")
+    assert await status(db, booking) == "no_show"
 
 
 async def test_forged_and_unknown_buttons(operator: LocalUser, db: Database,
@@ -92,7 +139,7 @@ async def test_next_without_a_desk_asks_for_one(operator: LocalUser) -> None:
     assert reply.text == "A quale sportello è oggi?"
     await operator.press("S04")
     assert "Sportello 4" in operator.last.text
-    assert "Oggi non c'è nessun altro prenotato allo Sportello 4 (S04)" in (
+    assert "Oggi non c'è nessun prenotato allo Sportello 4 (S04)." in (
         await operator.send("/next")).text
 
 
@@ -137,15 +184,18 @@ async def test_a_cancellation_can_be_stopped(operator: LocalUser, db: Database,
     await operator.press("Interrompi")
     assert operator.last.text == "Interrotto: non è stato cambiato nulla."
     assert await status(db, booking) == "booked"
-    assert await value(db, "SELECT count(*) FROM operator_drafts") == 0
+    assert await value(db, "SELECT count(*) FROM drafts WHERE party = 'staff'") == 0
 
 
 async def test_a_walk_in_booking_cancelled_is_not_notified(
         operator: LocalUser, db: Database, office: Office) -> None:
-    booking = await book(db, office, "cie", NOW.replace(hour=11), NOW, desk="S01")
-    await operator.press("Annulla la prenotazione", await operator.send(f"/b{booking}"))
+    booking = await book(db, office, "cie", NOW.replace(hour=11), NOW, desk="S01",
+                         phone="+44 20 7946 0958")
+    card = await operator.send(f"/b{booking}")
+    assert "Telefono: +44 20 7946 0958" in card.text
+    await operator.press("Annulla la prenotazione", card)
     confirm = await operator.send("Ha telefonato")
-    assert "il bot non può avvisare il cittadino" in confirm.text
+    assert "il bot non può avvisare il cittadino. Telefono: +44 20 7946 0958" in confirm.text
     await operator.press("Sì, annulla", confirm)
     assert await status(db, booking) == "cancelled"
     assert await value(db, "SELECT count(*) FROM outbox") == 0

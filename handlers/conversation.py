@@ -1,0 +1,51 @@
+"""The one router of typed text: every private message that is not a command is the answer to
+the conversation in progress (bot/domain/flows.py), or gets a hint; and the operators' Stop.
+
+An operator's flow that asks for text (a citizen's details in /add, a cancellation's reason)
+takes the text first: an operator can be booking for themselves as well, and that booking gets
+whatever text their operator's flow does not ask for.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import MessageHandler, filters
+
+from bot.context import Context, UpdateHandler
+from bot.domain.flows import Party, Saved
+from bot.domain.staff_flows import AddDraft, CancelDraft
+from handlers import booking, operator_add, operator_visit
+from handlers.callbacks import STOP
+from handlers.common import answer
+from handlers.operator_access import Staff, draft_of, show, staff_button, staff_of
+from storage import drafts
+
+
+async def text_received(update: Update, context: Context) -> None:
+    user, message = update.effective_user, update.effective_message
+    if user is not None and message is not None and message.text is not None and (
+            draft := await draft_of(context, user.id, Saved)) is not None:
+        staff = await staff_of(update, context)
+        if staff is None:  # removed meanwhile: the draft is worth nothing
+            await context.deps.db.write(drafts.delete, user.id, Party.STAFF)
+        elif isinstance(draft, AddDraft):
+            await operator_add.text_typed(update, context, staff, draft)
+            return
+        elif isinstance(draft, CancelDraft):
+            await operator_visit.reason_typed(update, context, staff, draft)
+            return
+    await booking.on_message(update, context)
+
+
+async def stop_pressed(update: Update, context: Context, staff: Staff) -> None:
+    await context.deps.db.write(drafts.delete, staff.user_id, Party.STAFF)
+    await answer(update)
+    await show(update, context, staff.t.gettext("Stopped: nothing was changed."))
+
+
+def handlers() -> list[UpdateHandler]:
+    return [
+        staff_button(STOP.exact, stop_pressed),
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND & filters.UpdateType.MESSAGE,
+                       text_received),
+    ]

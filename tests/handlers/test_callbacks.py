@@ -1,0 +1,114 @@
+"""Every button family: what is encoded decodes to the same values, fits Telegram's 64 bytes,
+and anything else decodes to None."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.domain.visits import Action
+from handlers import callbacks
+from handlers.callbacks import BookAction, Erasure, MyAction
+
+CODES = st.from_regex(callbacks.CODE, fullmatch=True)
+IDS = st.integers(0, 10**12 - 1)
+DAYS = st.dates(date(2000, 1, 1), date(2200, 12, 31))
+NONCES = st.from_regex(callbacks.NONCE, fullmatch=True)
+
+
+def fits(data: str) -> str:
+    assert len(data.encode()) <= callbacks.MAX_BYTES
+    return data
+
+
+@given(NONCES, st.sampled_from(BookAction), st.one_of(st.just(""), CODES))
+def test_book(nonce: str, action: BookAction, arg: str) -> None:
+    assert callbacks.read_book(fits(callbacks.book(nonce, action, arg))) == (nonce, action, arg)
+
+
+@given(st.sampled_from(MyAction), IDS)
+def test_my_booking(action: MyAction, booking_id: int) -> None:
+    data = fits(callbacks.my_booking(action, booking_id))
+    assert callbacks.read_my_booking(data) == (action, booking_id)
+
+
+@given(st.sampled_from([callbacks.I_WILL_BE_THERE, callbacks.WAITLIST_LEAVE, callbacks.OFFER_TAKE,
+                        callbacks.OFFER_DECLINE, callbacks.VISIT_CANCEL, callbacks.CLOSURE_LIFT,
+                        callbacks.VISIT_CANCEL_YES]), IDS)
+def test_one_id(family: callbacks.Family, value: int) -> None:
+    assert callbacks.read_id(family, fits(callbacks.with_id(family, value))) == value
+
+
+@given(st.integers(1, 10**15 - 1))
+def test_operator_remove(user_id: int) -> None:
+    data = fits(callbacks.with_id(callbacks.OPERATOR_REMOVE, user_id))
+    assert callbacks.read_id(callbacks.OPERATOR_REMOVE, data, callbacks.USER_DIGITS) == user_id
+
+
+@given(DAYS, st.one_of(st.none(), CODES), st.integers(0, 9999))
+def test_agenda(day: date, desk: str | None, page: int) -> None:
+    assert callbacks.read_agenda(fits(callbacks.agenda(day, desk, page))) == (day, desk, page)
+
+
+@given(CODES, DAYS, st.integers(0, 10**10 - 1), NONCES)
+def test_add(service: str, day: date, start: int, nonce: str) -> None:
+    assert callbacks.read_add_service(fits(callbacks.add_service(service))) == service
+    assert callbacks.read_add_day(fits(callbacks.add_day(service, day))) == (service, day)
+    assert callbacks.read_add_time(fits(callbacks.add_time(service, start))) == (service, start)
+    page = start % 1000
+    assert callbacks.read_add_days(fits(callbacks.add_days(service, page))) == (service, page)
+    for family in (callbacks.ADD_NO_NOTE, callbacks.ADD_BACK, callbacks.CLOSE_CONFIRM):
+        assert callbacks.read_nonce(family, fits(callbacks.with_nonce(family, nonce))) == nonce
+    for family in (callbacks.ADD_CONFIRM, callbacks.ADD_ANYWAY):
+        for channel in callbacks.ADD_CHANNELS:
+            data = fits(callbacks.add_booking(family, nonce, channel))
+            assert callbacks.read_add_booking(family, data) == (nonce, channel)
+
+
+@given(CODES, st.integers(0, 9999), DAYS, st.sampled_from(Action), IDS)
+def test_the_rest(code: str, days: int, day: date, action: Action, booking_id: int) -> None:
+    assert callbacks.read_waitlist_join(fits(callbacks.waitlist_join(code))) == code
+    assert callbacks.read_waitlist_days(fits(callbacks.waitlist_days(code, days))) == (code, days)
+    assert callbacks.read_desk_chooser(fits(callbacks.desk_chooser(day))) == day
+    assert callbacks.read_desk(fits(callbacks.desk(code))) == code
+    data = fits(callbacks.visit_step(action, booking_id))
+    assert callbacks.read_visit_step(data) == (action, booking_id)
+    for choice in Erasure:
+        assert callbacks.read_privacy(callbacks.privacy(choice)) is choice
+
+
+@pytest.mark.parametrize("data", [
+    "", "b:", "b:abcd", "b:ABCD:cat", "b:abcd:zap", "b:abcd:cat:x:y", "b:abcd:cat:" + "x" * 25,
+    "my:c:", "my:c:-1", "my:c:١٢", "my:c:" + "9" * 13, "my:z:1", "my:c:1:2", "rm:ok:1 ",
+    "op:ag:20261340:*:0", "op:ag:00010101:*:0", "op:ag:20261126:S 1:0", "op:ag:20261126:*:",
+    "op:v:zap:1", "op:v:in:²", "op:a:t:cie:" + "9" * 11, "op:a:d:cie:2026112", "op:a:ok:ABCDEFGH",
+    "op:a:ok:", "op:a:ok:abcd", "op:a:ok:abcd:chat", "op:a:ok:abcd:waitlist", "op:a:ok:abcd:desk:",
+    "op:a:p:cie", "op:a:p:cie:1000", "op:a:p:cie:-1", "op:a:back:", "op:a:back:ABCD",
+    "op:a:both:abcd", "op:a:both:ABCD:phone", "op:c:ok", "wl:in:cie:7:7", "wl:in:cie:²",
+    "pv:zzz", "lang:xx", "x" * 65,
+    "op:rm:" + "9" * 16,
+])
+def test_malformed_data_decodes_to_nothing(data: str) -> None:
+    readers = [
+        callbacks.read_book, callbacks.read_my_booking, callbacks.read_agenda,
+        callbacks.read_desk_chooser, callbacks.read_desk, callbacks.read_visit_step,
+        callbacks.read_add_service, callbacks.read_add_day, callbacks.read_add_time,
+        callbacks.read_add_days, lambda d: callbacks.read_nonce(callbacks.ADD_BACK, d),
+        callbacks.read_waitlist_join, callbacks.read_waitlist_days, callbacks.read_privacy,
+        lambda d: callbacks.read_language(d, ("it", "en")),
+        lambda d: callbacks.read_id(callbacks.I_WILL_BE_THERE, d),
+        lambda d: callbacks.read_id(callbacks.OPERATOR_REMOVE, d, callbacks.USER_DIGITS),
+        lambda d: callbacks.read_id(callbacks.CLOSURE_LIFT, d),
+        lambda d: callbacks.read_add_booking(callbacks.ADD_CONFIRM, d),
+        lambda d: callbacks.read_add_booking(callbacks.ADD_ANYWAY, d),
+        lambda d: callbacks.read_nonce(callbacks.CLOSE_CONFIRM, d),
+    ]
+    assert [read(data) for read in readers] == [None] * len(readers)
+
+
+def test_data_over_64_bytes_is_never_written() -> None:
+    with pytest.raises(ValueError, match="over 64 bytes"):
+        callbacks.add_day("x" * 60, date(2026, 11, 26))
