@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -66,7 +65,8 @@ from bot.app import build_application, prepare
 from bot.config import load_office
 from bot.domain.model import Office
 from bot.testing.local_api import LocalBotAPI, LocalUser, RoundTrip
-from storage.db import Database
+from storage.db import Database, Mode
+from storage.engine import Connection
 
 T = TypeVar("T")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Europe/Rome"))
@@ -176,14 +176,18 @@ def recorded_steps(citizen: Citizen) -> list[Callable[[], Awaitable[object]]]:
     return [at(n, step) for n, step in enumerate(citizen.steps())]
 
 
-class CountingDatabase(Database):
-    """Counts the transactions (each one trip to the database thread)."""
+class Counted:
+    """Counts the transactions of a database (each one trip to the database thread)."""
 
-    transactions = 0
+    def __init__(self, db: Database) -> None:
+        self.count = 0
+        run = db._transaction  # noqa: SLF001 (the one way every transaction goes)
 
-    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        self.transactions += 1
-        return await super()._run(work)
+        async def counting(mode: Mode, work: Callable[[Connection], T]) -> T:
+            self.count += 1
+            return await run(mode, work)
+
+        db._transaction = counting  # type: ignore[method-assign]  # noqa: SLF001
 
 
 async def run_sportello(office: Office, count: int, cfs: list[str], round_trip: RoundTrip, *,
@@ -191,7 +195,8 @@ async def run_sportello(office: Office, count: int, cfs: list[str], round_trip: 
                         ) -> tuple[Run, dict[tuple[int, int], list[Call]]]:
     api = RecordingAPI(round_trip) if recording else LocalBotAPI(round_trip=round_trip)
     with tempfile.TemporaryDirectory() as folder:
-        db = await CountingDatabase.open(Path(folder) / "bench.db")
+        db = await Database.open(Path(folder) / "bench.db")
+        transactions = Counted(db)
         try:
             application = build_application(office, db, request=api, clock=FixedClock(),
                                             rate_limiter=None if paced else Unpaced())
@@ -199,10 +204,10 @@ async def run_sportello(office: Office, count: int, cfs: list[str], round_trip: 
                 await prepare(application)
                 citizens = [Citizen(LocalUser(api, application, FIRST_USER + n), office, n,
                                     cfs[n]) for n in range(count)]
-                db.transactions = 0
+                transactions.count = 0
                 run = await timed(api, [recorded_steps(c) if recording else c.steps()
                                         for c in citizens])
-                run = replace(run, transactions=db.transactions)
+                run = replace(run, transactions=transactions.count)
             booked = await db.read(lambda conn: conn.execute(
                 "SELECT count(*) FROM bookings WHERE status = 'booked'").fetchone()[0])
         finally:
