@@ -16,21 +16,23 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context, UpdateHandler
 from bot.domain.availability import booking_window
-from bot.domain.flows import TEXT_STEPS, Draft, Party, Step
+from bot.domain.flows import TEXT_STEPS, Draft, Party, Saved, Step
 from bot.domain.model import Status, from_ts, to_ts
 from bot.i18n import Translator
 from bot.services import free_time
+from bot.services.free_time import Calendar
 from handlers import callbacks, details
 from handlers.booking_card import card
 from handlers.booking_confirm import closed_message, confirm, limit_message
 from handlers.booking_view import render
 from handlers.callbacks import BOOK, BookAction
-from handlers.common import answer, callback_data, citizen, drop_buttons, edit, send
+from handlers.common import answer, callback_data, citizen, drop_buttons, edit, look_up, send
 from handlers.menu import BOOK as BOOK_COMMAND
 from handlers.menu import CANCEL, command_list
 from storage import bookings, drafts, holds
 from storage.bookings import Refusal
 from storage.citizens import Citizen
+from storage.engine import Connection
 
 ACTIONS = {
     Step.CATEGORY: {BookAction.CATEGORY}, Step.SERVICE: {BookAction.SERVICE},
@@ -41,12 +43,16 @@ ACTIONS = {
 ANYWHERE = {BookAction.BACK, BookAction.QUIT}
 
 
-async def current(update: Update, context: Context, who: Citizen,
-                  t: Translator) -> tuple[Draft | None, bool]:
-    """The citizen's draft, and whether the citizen has just been told it expired: a draft
-    abandoned longer than the conversation timeout is discarded, and its hold released."""
+def citizen_draft(conn: Connection, user_id: int) -> tuple[Saved, int] | None:
+    return drafts.get(conn, user_id, Party.CITIZEN)
+
+
+async def current(update: Update, context: Context, who: Citizen, t: Translator,
+                  found: tuple[Saved, int] | None) -> tuple[Draft | None, bool]:
+    """The citizen's draft (`found`, as read, with when it last changed), and whether the
+    citizen has just been told it expired: a draft abandoned longer than the conversation
+    timeout is discarded, and its hold released."""
     deps = context.deps
-    found = await deps.db.read(drafts.get, who.user_id, Party.CITIZEN)
     if found is None:
         return None, False
     draft, updated = found
@@ -68,42 +74,50 @@ async def current(update: Update, context: Context, who: Citizen,
 
 
 async def show(update: Update, context: Context, who: Citizen, t: Translator, draft: Draft,
-               prefix: str = "", *, new: bool = False) -> None:
+               prefix: str = "", *, new: bool = False, fresh: bool = False,
+               known: Calendar | None = None) -> None:
     """Render the draft's step: edit the pressed message, or send a new one (and take the
-    buttons off the one before, so that only the current step can be pressed)."""
+    buttons off the one before, so that only the current step can be pressed). `fresh`: the
+    draft replaces any other, whose hold is let go; `known`: free times read already."""
     deps = context.deps
     moving = await deps.db.read(bookings.get, draft.replaces) if draft.replaces else None
-    view = await render(deps, draft, who, t, moving)
+    view = await render(deps, draft, who, t, moving, known)
     text = Markup("{}\n\n{}").format(prefix, view.text) if prefix else view.text
     if new or update.callback_query is None:
         if draft.message_id is not None and update.effective_chat:
             await drop_buttons(context, update.effective_chat.id, draft.message_id)
-        message = await send(update, context, text, view.keyboard)
-        draft.message_id = message.message_id
+        draft.message_id = await send(update, context, text, view.keyboard)
     else:
         await edit(update, context, text, view.keyboard)
-    await deps.db.write_relaxed(drafts.save, who.user_id, draft, to_ts(deps.clock.now()))
+    await deps.db.write_relaxed(drafts.start if fresh else drafts.save, who.user_id, draft,
+                                to_ts(deps.clock.now()))
 
 
 async def begin(update: Update, context: Context, who: Citizen, t: Translator,
-                draft: Draft, prefix: str = "") -> None:
-    """Start `draft`, replacing any conversation in progress (its buttons become stale)."""
-    old = await context.deps.db.read(drafts.get, who.user_id, Party.CITIZEN)
+                draft: Draft, old: tuple[Saved, int] | None = None) -> None:
+    """Start `draft`, replacing any conversation in progress (`old`, if read already): its
+    buttons become stale, its hold is let go when the new draft is saved."""
+    if old is None:
+        old = await context.deps.db.read(citizen_draft, who.user_id)
     if old and isinstance(old[0], Draft) and old[0].message_id and update.effective_chat:
         await drop_buttons(context, update.effective_chat.id, old[0].message_id)
-    await context.deps.db.write_relaxed(drafts.delete, who.user_id)
-    await show(update, context, who, t, draft, prefix, new=True)
+    await show(update, context, who, t, draft, new=True, fresh=True)
 
 
 async def book(update: Update, context: Context) -> None:
-    who, t = await citizen(update, context)
-    deps = context.deps
-    limit = deps.office.rules.max_active_per_account
-    if await deps.db.read(bookings.active_for_user, who.user_id,
-                          to_ts(deps.clock.now())) >= limit:
+    now = to_ts(context.deps.clock.now())
+
+    def active_and_draft(conn: Connection,
+                         user_id: int) -> tuple[int, tuple[Saved, int] | None]:
+        return bookings.active_for_user(conn, user_id, now), citizen_draft(conn, user_id)
+
+    known, (active, old) = await look_up(update, context, active_and_draft)
+    who, t = await citizen(update, context, known)
+    limit = context.deps.office.rules.max_active_per_account
+    if active >= limit:
         await send(update, context, limit_message(t, Refusal.LIMIT_ACCOUNT, limit))
         return
-    await begin(update, context, who, t, Draft.new())
+    await begin(update, context, who, t, Draft.new(), old)
 
 
 async def continue_with_time(update: Update, context: Context, service: str,
@@ -121,8 +135,9 @@ async def continue_with_time(update: Update, context: Context, service: str,
 
 
 async def cancel(update: Update, context: Context) -> None:
-    who, t = await citizen(update, context)
-    draft, told = await current(update, context, who, t)
+    known, found = await look_up(update, context, citizen_draft)
+    who, t = await citizen(update, context, known)
+    draft, told = await current(update, context, who, t, found)
     if told:
         return
     if draft is None:
@@ -151,9 +166,10 @@ async def stopped(context: Context, t: Translator, draft: Draft, text: Markup) -
 
 
 async def on_button(update: Update, context: Context) -> None:
-    who, t = await citizen(update, context)
+    known, found = await look_up(update, context, citizen_draft)
+    who, t = await citizen(update, context, known)
     press = callbacks.read_book(callback_data(update))
-    draft, told = await current(update, context, who, t)
+    draft, told = await current(update, context, who, t, found)
     if told:
         return
     query = update.callback_query
@@ -188,9 +204,9 @@ async def on_button(update: Update, context: Context) -> None:
         problem = await details.accept(context, who, t, draft, skip=False)
         await show(update, context, who, t, draft, problem or "")
         return
-    toast = await act(context, who, t, draft, action, arg)
+    toast, known_times = await act(context, who, t, draft, action, arg)
     await answer(update, toast)
-    await show(update, context, who, t, draft)
+    await show(update, context, who, t, draft, known=known_times)
 
 
 async def stale(update: Update, context: Context, who: Citizen, t: Translator,
@@ -212,8 +228,9 @@ async def stale(update: Update, context: Context, who: Citizen, t: Translator,
 
 
 async def act(context: Context, who: Citizen, t: Translator, draft: Draft,
-              action: BookAction, arg: str) -> str | None:
-    """Apply one valid press to the draft; return a short notice for the client, if any."""
+              action: BookAction, arg: str) -> tuple[str | None, Calendar | None]:
+    """Apply one valid press to the draft; a short notice for the client, if any, and the free
+    times read to decide, if they were."""
     office = context.deps.office
     if action is BookAction.BACK:
         draft.back()
@@ -227,34 +244,34 @@ async def act(context: Context, who: Citizen, t: Translator, draft: Draft,
     elif action is BookAction.DAY:
         return await choose_day(context, who, t, draft, callbacks.day(arg, callbacks.ANY_YEAR))
     elif action is BookAction.FIRST:
-        return await choose_time(context, who, t, draft, None)
+        return await choose_time(context, who, t, draft, None), None
     elif action is BookAction.TIME and (
             wanted := callbacks.number(arg, callbacks.SECONDS_DIGITS)) is not None:
-        return await choose_time(context, who, t, draft, wanted)
+        return await choose_time(context, who, t, draft, wanted), None
     elif action is BookAction.NAME and who.last_name:
         draft.name = who.last_name
         draft.step = Step(draft.next_detail())
     elif action is BookAction.SKIP:
-        return await details.accept(context, who, t, draft, skip=True)
+        return await details.accept(context, who, t, draft, skip=True), None
     else:
-        return t.gettext("This button is no longer valid.")
-    return None
+        return t.gettext("This button is no longer valid."), None
+    return None, None
 
 
 async def choose_day(context: Context, who: Citizen, t: Translator, draft: Draft,
-                     day: date | None) -> str | None:
+                     day: date | None) -> tuple[str | None, Calendar | None]:
     assert draft.service is not None
     service = context.deps.office.services[draft.service]
     if day is None:
-        return t.gettext("This button is no longer valid.")
+        return t.gettext("This button is no longer valid."), None
     # a day outside the window (forged: year 1, year 9999) never reaches the calendar
-    window = booking_window(context.deps.office, context.deps.clock.now())
-    if day not in window or not (
-            await free_time.load(context.deps, service, day, day, who.user_id)).slots(day):
-        return t.gettext("No free times on that day: please choose another, or join the waiting "
-                         "list.")
-    draft.day, draft.step = day.isoformat(), Step.TIME
-    return None
+    if day in booking_window(context.deps.office, context.deps.clock.now()):
+        cal = await free_time.load(context.deps, service, day, day, who.user_id)
+        if cal.slots(day):
+            draft.day, draft.step = day.isoformat(), Step.TIME
+            return None, cal  # the times to show next are these
+    return t.gettext("No free times on that day: please choose another, or join the waiting "
+                     "list."), None
 
 
 async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draft,
@@ -289,11 +306,12 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
     return t.gettext("Kept for you: {when}", when=t.when(start))
 
 
-async def on_message(update: Update, context: Context) -> None:
-    """A private message that is not a command (handlers/conversation.py): a detail being
-    typed, or a hint."""
-    who, t = await citizen(update, context)
-    draft, told = await current(update, context, who, t)
+async def on_message(update: Update, context: Context, known: Citizen | None,
+                     found: tuple[Saved, int] | None) -> None:
+    """A private message that is not a command (handlers/conversation.py, which read the
+    citizen, `known`, and their draft, `found`): a detail being typed, or a hint."""
+    who, t = await citizen(update, context, known)
+    draft, told = await current(update, context, who, t, found)
     if told:
         return
     message = update.effective_message

@@ -21,7 +21,7 @@ from handlers.booking_card import (
     documents,
     too_late,
 )
-from handlers.common import send
+from handlers.common import bot_call, send
 from handlers.contacts import with_reach
 from storage import drafts
 from storage.bookings import Booked, InTheWay, Refusal, Request
@@ -32,8 +32,8 @@ async def send_event(update: Update, context: Context, who: Citizen, t: Translat
                      event: bytes, code: str, caption: Markup) -> None:
     """A booking's calendar file (`event`, from bot.domain.ics), named after its code."""
     chat_id = update.effective_chat.id if update.effective_chat else who.user_id
-    await context.bot.send_document(chat_id, InputFile(event, filename=f"{code}.ics"),
-                                    caption=caption)
+    await bot_call(context.bot, "sendDocument", chat_id=chat_id,
+                   document=InputFile(event, filename=f"{code}.ics"), caption=caption)
 
 
 def limit_message(t: Translator, refusal: Refusal, limit: int) -> Markup:

@@ -50,8 +50,9 @@ def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKe
 
 
 async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
-                 moving: Booking | None = None) -> View:
-    """The current step of `draft`; `moving` is the booking being rescheduled, if any."""
+                 moving: Booking | None = None, known: free_time.Calendar | None = None) -> View:
+    """The current step of `draft`; `moving` is the booking being rescheduled, if any; `known`,
+    free times this update has read already."""
     office = deps.office
     lang = t.lang
     if draft.step is Step.CATEGORY:
@@ -77,7 +78,7 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
     if draft.step is Step.DAY:
         return await _days(deps, draft, who, t, header)
     if draft.step is Step.TIME:
-        return await _times(deps, draft, who, t, header)
+        return await _times(deps, draft, who, t, header, known)
     assert draft.start is not None
     start = from_ts(draft.start, office.tz)
     if draft.step is Step.NAME:
@@ -152,12 +153,15 @@ async def _days(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: M
                        _nav(t, draft, back=not draft.fixed)])  # a fixed service: no way back
 
 
-async def _times(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: Markup) -> View:
+async def _times(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: Markup,
+                 known: free_time.Calendar | None) -> View:
     assert draft.service is not None
     assert draft.day is not None
     service = deps.office.services[draft.service]
     day = date.fromisoformat(draft.day)
-    slots = (await free_time.load(deps, service, day, day, who.user_id)).slots(day)
+    if known is None or known.service != service:
+        known = await free_time.load(deps, service, day, day, who.user_id)
+    slots = known.slots(day)
     if slots:
         text = header + "\n" + t.date(day) + "\n" + t.gettext("Choose a time:")
         times = [button(t.time(s.start), data(draft, BookAction.TIME, _ts(s))) for s in slots]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from markupsafe import Markup, escape
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.context import Context
@@ -15,8 +16,10 @@ from bot.i18n import Translator, language_for
 from handlers.message_size import MAX_PARTS, TOO_LONG, answer_text, clip, split
 from storage import citizens
 from storage.citizens import Citizen
+from storage.engine import Connection
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Keyboard = Sequence[Sequence[InlineKeyboardButton]]
 
@@ -32,12 +35,14 @@ def button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(plain_text(text), callback_data=data)
 
 
-async def citizen(update: Update, context: Context) -> tuple[Citizen, Translator]:
-    """The citizen behind `update` (created on first contact) and their translator."""
+async def citizen(update: Update, context: Context,
+                  known: Citizen | None = None) -> tuple[Citizen, Translator]:
+    """The citizen behind `update` (created on first contact) and their translator; `known`:
+    as read already (`look_up`)."""
     user = update.effective_user
     assert user is not None
     deps = context.deps
-    found = await deps.db.read(citizens.get, user.id)
+    found = known or await deps.db.read(citizens.get, user.id)
     if found is None:
         found = await deps.db.write_relaxed(citizens.ensure, user.id,
                                             language_for(user.language_code),
@@ -47,11 +52,42 @@ async def citizen(update: Update, context: Context) -> tuple[Citizen, Translator
     return found, deps.i18n(found.lang)
 
 
+async def look_up(update: Update, context: Context,
+                  read: Callable[[Connection, int], T]) -> tuple[Citizen | None, T]:
+    """The citizen behind `update`, if known (for `citizen`), and what `read(conn, user_id)`
+    finds, in one transaction: one trip to the database where an update made two or three."""
+    user = update.effective_user
+    assert user is not None
+
+    def both(conn: Connection) -> tuple[Citizen | None, T]:
+        return citizens.get(conn, user.id), read(conn, user.id)
+
+    return await context.deps.db.read(both)
+
+
+async def bot_call(bot: Bot, method: str, **data: Any) -> Any:
+    """One Bot API call, its answer left as Telegram's JSON. python-telegram-bot's own methods
+    turn every answer into objects (a message with a keyboard of 40 buttons: over 40 objects),
+    a fifth of a booking step's work, for answers nobody reads. The application's defaults
+    (HTML, no link previews) go in as they do with its own methods; None values are left out."""
+    defaults = getattr(bot, "defaults", None)
+    if defaults is not None and method in _FORMATTED:
+        data.setdefault("parse_mode", defaults.parse_mode)
+        if method != "sendDocument":
+            data.setdefault("link_preview_options", defaults.link_preview_options)
+    # Bot.do_api_request is the public way, but it warns at every call of a method that
+    # python-telegram-bot has a function for; _post is what the bot's own methods call.
+    return await bot._post(method, data)  # noqa: SLF001
+
+
+_FORMATTED = {"sendMessage", "editMessageText", "sendDocument"}
+
+
 async def send(update: Update, context: Context, text: str,
-               keyboard: Keyboard | None = None) -> Message:
+               keyboard: Keyboard | None = None) -> int:
     """Send `text` as HTML (`Markup` as it is, any other string escaped: shown as typed) to the
     chat of `update`, in as many messages as it takes (at most MAX_PARTS, the last cut with a
-    note); the buttons go with the last; return it."""
+    note); the buttons go with the last; return its id."""
     chat = update.effective_chat
     assert chat is not None
     markup = InlineKeyboardMarkup(keyboard) if keyboard else None
@@ -60,8 +96,10 @@ async def send(update: Update, context: Context, text: str,
         parts = [*parts[:MAX_PARTS - 1],
                  clip(Markup("\n").join(parts[MAX_PARTS - 1:]), await _too_long(update, context))]
     for part in parts[:-1]:
-        await context.bot.send_message(chat.id, part)
-    return await context.bot.send_message(chat.id, parts[-1], reply_markup=markup)
+        await bot_call(context.bot, "sendMessage", chat_id=chat.id, text=part)
+    sent = await bot_call(context.bot, "sendMessage", chat_id=chat.id, text=parts[-1],
+                          reply_markup=markup)
+    return int(sent["message_id"])
 
 
 async def _too_long(update: Update, context: Context) -> Markup:
@@ -82,8 +120,10 @@ async def edit(update: Update, context: Context, text: str,
     html = escape(text)
     if len(split(html)) > 1:
         html = clip(html, await _too_long(update, context))
+    assert query.message is not None
     try:
-        await query.edit_message_text(html, reply_markup=markup)
+        await bot_call(context.bot, "editMessageText", chat_id=query.message.chat.id,
+                       message_id=query.message.message_id, text=html, reply_markup=markup)
     except BadRequest as error:
         if "not modified" not in str(error):
             raise
@@ -92,7 +132,8 @@ async def edit(update: Update, context: Context, text: str,
 async def drop_buttons(context: Context, chat_id: int, message_id: int) -> None:
     """Take the buttons off a message the conversation has moved past (gone already: fine)."""
     try:
-        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        await bot_call(context.bot, "editMessageReplyMarkup", chat_id=chat_id,
+                       message_id=message_id)
     except BadRequest as error:
         log.debug("buttons of message %s not removed: %s", message_id, error)
 
@@ -110,6 +151,8 @@ async def answer(update: Update, text: str | None = None, *, alert: bool = False
     if query is None:
         return
     try:
-        await query.answer(answer_text(plain_text(text)) if text else None, show_alert=alert)
+        await bot_call(query.get_bot(), "answerCallbackQuery", callback_query_id=query.id,
+                       text=answer_text(plain_text(text)) if text else None,
+                       show_alert=alert or None)
     except BadRequest as error:
         log.debug("callback query not answered: %s", error)

@@ -16,15 +16,22 @@ from bot.domain.flows import Party, Saved
 from bot.domain.staff_flows import AddDraft, CancelDraft
 from handlers import booking, operator_add, operator_visit
 from handlers.callbacks import STOP
-from handlers.common import answer
-from handlers.operator_access import Staff, draft_of, show, staff_button, staff_of
+from handlers.common import answer, look_up
+from handlers.operator_access import Staff, live_draft, show, staff_button, staff_of
 from storage import drafts
+from storage.engine import Connection
+
+
+def _drafts(conn: Connection, user_id: int) -> tuple[tuple[Saved, int] | None, ...]:
+    """The user's drafts as staff and as a citizen, read together: one trip to the database."""
+    return drafts.get(conn, user_id, Party.STAFF), drafts.get(conn, user_id, Party.CITIZEN)
 
 
 async def text_received(update: Update, context: Context) -> None:
     user, message = update.effective_user, update.effective_message
+    known, (as_staff, as_citizen) = await look_up(update, context, _drafts)
     if user is not None and message is not None and message.text is not None and (
-            draft := await draft_of(context, user.id, Saved)) is not None:
+            draft := live_draft(context.deps, as_staff, Saved)) is not None:
         staff = await staff_of(update, context)
         if staff is None:  # removed meanwhile: the draft is worth nothing
             await context.deps.db.write(drafts.delete, user.id, Party.STAFF)
@@ -34,7 +41,7 @@ async def text_received(update: Update, context: Context) -> None:
         elif isinstance(draft, CancelDraft):
             await operator_visit.reason_typed(update, context, staff, draft)
             return
-    await booking.on_message(update, context)
+    await booking.on_message(update, context, known, as_citizen)
 
 
 async def stop_pressed(update: Update, context: Context, staff: Staff) -> None:

@@ -103,8 +103,13 @@ def for_staff(handler: StaffHandler, *, admin: bool = False) -> Handler:
 
 async def draft_of(context: Context, user_id: int, kind: type[Flow]) -> Flow | None:
     """What the operator is in the middle of, if it is a `kind` and not abandoned."""
-    deps = context.deps
-    found = await deps.db.read(drafts.get, user_id, Party.STAFF)
+    return live_draft(context.deps, await context.deps.db.read(drafts.get, user_id, Party.STAFF),
+                      kind)
+
+
+def live_draft(deps: Deps, found: tuple[Saved, int] | None, kind: type[Flow]) -> Flow | None:
+    """The operator's draft `found` (as read, with when it last changed), if it is a `kind` and
+    not abandoned."""
     timeout = deps.office.rules.conversation_timeout_minutes * 60
     if found is None or found[1] < now_ts(deps) - timeout or not isinstance(found[0], kind):
         return None

@@ -27,6 +27,14 @@ def save(conn: Connection, user_id: int, draft: Saved, now: int) -> None:
     )
 
 
+def start(conn: Connection, user_id: int, draft: Saved, now: int) -> None:
+    """Save `draft` in place of whatever the user was doing as the same party; a citizen's held
+    time goes with what it replaces."""
+    if draft.PARTY is Party.CITIZEN:
+        holds.release(conn, user_id)
+    save(conn, user_id, draft, now)
+
+
 def delete(conn: Connection, user_id: int, party: Party = Party.CITIZEN) -> None:
     """Forget the user's draft as `party`; a citizen's held time goes with it."""
     conn.execute("DELETE FROM drafts WHERE user_id = ? AND party = ?", (user_id, party))
