@@ -194,7 +194,8 @@ class Dispatcher:
             try:
                 async with self.pace.sending(message.chat_id, bulk=True):
                     await self.bot.send_message(message.chat_id, text,
-                                                reply_markup=InlineKeyboardMarkup(keyboard),
+                                                reply_markup=InlineKeyboardMarkup.de_json(
+                                                    {"inline_keyboard": keyboard}, self.bot),
                                                 rate_limit_args=PACED)
             except RetryAfter as error:
                 self.pace.pause(retry_seconds(error))

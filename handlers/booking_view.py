@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from markupsafe import Markup
-from telegram import InlineKeyboardButton
 
 from bot.context import Deps
 from bot.domain.availability import DayState
@@ -17,7 +16,7 @@ from bot.services import free_time
 from handlers import callbacks, details
 from handlers.booking_card import card, changeable, confirm_by, confirm_rule, documents, too_late
 from handlers.callbacks import BookAction
-from handlers.common import button
+from handlers.common import Button, button
 from storage.citizens import Citizen
 
 DAYS_PER_PAGE = 12
@@ -30,14 +29,14 @@ MARKS = {DayState.FREE: "", DayState.FULL: "▪ ", DayState.CLOSED: "✖ "}
 @dataclass(frozen=True)
 class View:
     text: str
-    keyboard: list[list[InlineKeyboardButton]]
+    keyboard: list[list[Button]]
 
 
 def data(draft: Draft, action: BookAction, arg: object = "") -> str:
     return callbacks.book(draft.nonce, action, arg)
 
 
-def _nav(t: Translator, draft: Draft, back: bool = True) -> list[InlineKeyboardButton]:
+def _nav(t: Translator, draft: Draft, back: bool = True) -> list[Button]:
     label = t.plain
     row = ([button(label.pgettext("go back a step", "« Back"), data(draft, BookAction.BACK))]
            if back else [])
@@ -45,7 +44,7 @@ def _nav(t: Translator, draft: Draft, back: bool = True) -> list[InlineKeyboardB
                          data(draft, BookAction.QUIT))]
 
 
-def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+def _rows(buttons: list[Button], width: int) -> list[list[Button]]:
     return [buttons[i:i + width] for i in range(0, len(buttons), width)]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from markupsafe import Markup, escape
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, Update
 from telegram.error import BadRequest
 
 from bot.context import Context
@@ -21,7 +21,11 @@ from storage.engine import Connection
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-Keyboard = Sequence[Sequence[InlineKeyboardButton]]
+Button = dict[str, str]
+"""An inline keyboard button as the Bot API takes it: {"text", "callback_data"} (or "url"). Plain
+data: python-telegram-bot's objects cost more to build and to turn back into JSON than the rest
+of rendering a booking step."""
+Keyboard = Sequence[Sequence[Button]]
 
 
 def plain_text(text: str) -> str:
@@ -31,8 +35,13 @@ def plain_text(text: str) -> str:
     return text.striptags() if isinstance(text, Markup) else text
 
 
-def button(text: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(plain_text(text), callback_data=data)
+def button(text: str, data: str) -> Button:
+    return {"text": plain_text(text), "callback_data": data}
+
+
+def markup(keyboard: Keyboard | None) -> dict[str, Keyboard] | None:
+    """The `reply_markup` of a message with these buttons."""
+    return {"inline_keyboard": keyboard} if keyboard else None
 
 
 async def citizen(update: Update, context: Context,
@@ -90,7 +99,6 @@ async def send(update: Update, context: Context, text: str,
     note); the buttons go with the last; return its id."""
     chat = update.effective_chat
     assert chat is not None
-    markup = InlineKeyboardMarkup(keyboard) if keyboard else None
     parts = split(escape(text))
     if len(parts) > MAX_PARTS:
         parts = [*parts[:MAX_PARTS - 1],
@@ -98,7 +106,7 @@ async def send(update: Update, context: Context, text: str,
     for part in parts[:-1]:
         await bot_call(context.bot, "sendMessage", chat_id=chat.id, text=part)
     sent = await bot_call(context.bot, "sendMessage", chat_id=chat.id, text=parts[-1],
-                          reply_markup=markup)
+                          reply_markup=markup(keyboard))
     return int(sent["message_id"])
 
 
@@ -116,14 +124,14 @@ async def edit(update: Update, context: Context, text: str,
     text too long for it is cut, with a note); the same content again is not an error."""
     query = update.callback_query
     assert query is not None
-    markup = InlineKeyboardMarkup(keyboard) if keyboard else None
     html = escape(text)
     if len(split(html)) > 1:
         html = clip(html, await _too_long(update, context))
     assert query.message is not None
     try:
         await bot_call(context.bot, "editMessageText", chat_id=query.message.chat.id,
-                       message_id=query.message.message_id, text=html, reply_markup=markup)
+                       message_id=query.message.message_id, text=html,
+                       reply_markup=markup(keyboard))
     except BadRequest as error:
         if "not modified" not in str(error):
             raise

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from markupsafe import Markup
-from telegram import InlineKeyboardButton
 
 from bot.domain.model import Booking, Office, from_ts
 from bot.domain.notices import BOOKING_CANCELLED, WAITLIST_OFFER
@@ -22,12 +21,13 @@ from storage.waitlist import Offer
 REASON_SHOWN = 500
 """Characters of an operator's reason shown, so that a notice never exceeds Telegram's limit."""
 
-Keyboard = list[list[InlineKeyboardButton]]
+Keyboard = list[list[dict[str, str]]]
+"""Buttons as the Bot API takes them."""
 
 
 
-def _button(text: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=data)
+def _button(text: str, data: str) -> dict[str, str]:
+    return {"text": text, "callback_data": data}
 
 
 def reminder(t: Translator, office: Office, booking: Booking) -> tuple[Markup, Keyboard]:

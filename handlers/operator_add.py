@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from markupsafe import Markup
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 
 from bot.context import Context, UpdateHandler
 from bot.domain.availability import DayState, service_closure
@@ -42,7 +42,7 @@ from handlers.callbacks import (
     ADD_NO_PHONE,
     ADD_SERVICES,
 )
-from handlers.common import answer, button, callback_data, send
+from handlers.common import Button, answer, button, callback_data, send
 from handlers.operator_access import (
     ADD,
     Staff,
@@ -65,7 +65,7 @@ MAX_TIMES = 95
 STOP = callbacks.STOP.encode()
 
 
-def _stop(t: Translator, back: str | None = None) -> list[list[InlineKeyboardButton]]:
+def _stop(t: Translator, back: str | None = None) -> list[list[Button]]:
     """Back (to what `back` does) and Stop."""
     stop = button(t.plain.pgettext("stop what you are doing", "Stop"), STOP)
     if back is None:
@@ -204,7 +204,7 @@ async def ask(update: Update, context: Context, staff: Staff, draft: AddDraft) -
 
 
 def _back_stop(t: Translator, draft: AddDraft,
-               day: date | None = None) -> list[list[InlineKeyboardButton]]:
+               day: date | None = None) -> list[list[Button]]:
     """Back from the name (to the times of `day`), or from a later step of the draft; Stop."""
     if draft.step is AddStep.NAME and day is not None:
         return _stop(t, callbacks.add_day(draft.service, day))

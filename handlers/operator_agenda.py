@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from markupsafe import Markup
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 
 from bot.context import Context, UpdateHandler
 from bot.domain.arguments import ALL_DESKS, Period, find_desk, parse_day
@@ -17,7 +17,7 @@ from handlers.agenda_view import desk_name, pages
 from handlers.callbacks import AGENDA as AGENDA_PAGE
 from handlers.callbacks import DESK as DESK_BUTTON
 from handlers.callbacks import DESK_CHOOSER
-from handlers.common import Keyboard, answer, button, callback_data, send
+from handlers.common import Button, Keyboard, answer, button, callback_data, send
 from handlers.message_size import echoed
 from handlers.operator_access import (
     AGENDA,
@@ -40,7 +40,7 @@ agenda_data = callbacks.agenda
 
 
 def desk_keyboard(office: Office,
-                  data: Callable[[str], str]) -> list[list[InlineKeyboardButton]]:
+                  data: Callable[[str], str]) -> list[list[Button]]:
     codes = list(office.desks)
     return [[button(code, data(code)) for code in codes[i:i + DESKS_PER_ROW]]
             for i in range(0, len(codes), DESKS_PER_ROW)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from markupsafe import Markup
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -17,7 +17,7 @@ from bot.domain.model import LANGUAGES
 from bot.i18n import Translator, language_for
 from handlers import callbacks
 from handlers.booking_card import cutoff_rule
-from handlers.common import answer, button, callback_data, citizen, send
+from handlers.common import answer, button, callback_data, citizen, plain_text, send
 from handlers.contacts import with_reach
 from handlers.menu import HELP, LANGUAGE, START, command_list
 from storage import citizens
@@ -93,7 +93,7 @@ async def in_group(update: Update, context: Context) -> None:
     else:
         await send(update, context,
                    t.gettext("To protect your data I work only in a private chat."),
-                   [[InlineKeyboardButton(t.gettext("Open a private chat"), url=link)]])
+                   [[{"text": plain_text(t.gettext("Open a private chat")), "url": link}]])
     raise ApplicationHandlerStop
 
 
