@@ -29,10 +29,11 @@ from handlers.callbacks import BOOK, BookAction
 from handlers.common import answer, callback_data, citizen, drop_buttons, edit, look_up, send
 from handlers.menu import BOOK as BOOK_COMMAND
 from handlers.menu import CANCEL, command_list
-from storage import bookings, drafts, holds
+from storage import bookings, drafts
 from storage.bookings import Refusal
 from storage.citizens import Citizen
 from storage.engine import Connection
+from storage.holds import Hold
 
 ACTIONS = {
     Step.CATEGORY: {BookAction.CATEGORY}, Step.SERVICE: {BookAction.SERVICE},
@@ -287,16 +288,11 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
         if not first:
             return t.gettext("There are no free times at the moment.")
         wanted = to_ts(first[0].start)
-    else:  # the wanted day's bookings are all it takes to check the time
-        day = from_ts(wanted, office.tz).date()
-        cal = await free_time.load(deps, service, day, day, who.user_id)
     start = from_ts(wanted, office.tz)
-    desks = cal.desks_at(start)
-    held = await deps.db.write_relaxed(
-        holds.place, who.user_id, service.code, desks, wanted, wanted + service.duration * 60,
-        to_ts(now), to_ts(now) + office.rules.hold_minutes * 60) if desks else None
-    if not held:
-        reason = cal.closure(start.date())
+    # the wanted day's bookings are all it takes to check the time, where it is held
+    held = await deps.db.write_relaxed(free_time.hold, office, service, who.user_id, start, now)
+    if not isinstance(held, Hold):
+        reason = held.closure(start.date())
         if reason is not None:
             draft.step, draft.day = Step.DAY, None
             return closed_message(t, start.date(), reason)

@@ -86,11 +86,9 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
     service = office.services[draft.service]
     start = from_ts(draft.start, office.tz)
     day = start.date()
-    cal = await free_time.load(deps, service, day, day, who.user_id)
-    desks = cal.desks_at(start)
     rules = office.rules
     request = Request(
-        user_id=who.user_id, service=service.code, desks=desks, start=draft.start,
+        user_id=who.user_id, service=service.code, desks=(), start=draft.start,
         end=draft.start + service.duration * 60, day=day, name=draft.name,
         codice_fiscale=draft.codice_fiscale, note=draft.note,
         max_per_account=rules.max_active_per_account,
@@ -99,8 +97,7 @@ async def confirm(update: Update, context: Context, who: Citizen, t: Translator,
         scheduled=schedules.schedule(office, service, start, now),
         channel=Channel.WAITLIST if draft.offered == draft.start else Channel.CHAT,
     )
-    result = (await deps.db.write(booking.book_for_citizen, request, to_ts(now)) if desks
-              else Refusal.CLOSED if cal.closure(day) is not None else Refusal.TAKEN)
+    result = await deps.db.write(booking.book_at_a_free_desk, office, service, request, now)
     if result is Refusal.UNCHANGEABLE:
         await deps.db.write_relaxed(drafts.delete, who.user_id)
         await send(update, context, t.ngettext(

@@ -8,13 +8,14 @@ from markupsafe import Markup
 from bot.context import Context
 from bot.domain.flows import Draft, Person
 from bot.domain.identity import NOTE_LIMIT, Detail, Problem, check
-from bot.domain.model import to_ts
+from bot.domain.model import Booking, to_ts
 from bot.i18n import Translator
 from handlers.booking_confirm import limit_message, person_busy
 from handlers.identity_text import invalid_codice_fiscale
 from storage import bookings
 from storage.bookings import Refusal
 from storage.citizens import Citizen
+from storage.engine import Connection
 
 
 def problem_text(t: Translator, problem: Problem) -> Markup:
@@ -75,16 +76,21 @@ async def _codice_fiscale(context: Context, who: Citizen, t: Translator, draft: 
     assert value is not None  # a codice fiscale is a code or a problem, never nothing
     deps = context.deps
     limit = deps.office.rules.max_active_per_codice_fiscale
-    active = await deps.db.read(bookings.active_for_codice_fiscale, value,
-                                to_ts(deps.clock.now()), draft.replaces)
+    now, start, service = to_ts(deps.clock.now()), draft.start, draft.service
+
+    def bookings_of(conn: Connection, code: str) -> tuple[int, Booking | None]:
+        """The code's active bookings, and the one in the way of the time held, in one read."""
+        active = bookings.active_for_codice_fiscale(conn, code, now, draft.replaces)
+        if start is None or service is None:
+            return active, None
+        end = start + deps.office.services[service].duration * 60
+        return active, bookings.overlapping_for_person(conn, code, start, end, draft.replaces)
+
+    active, other = await deps.db.read(bookings_of, value)
     if active >= limit:
         return limit_message(t, Refusal.LIMIT_CODICE_FISCALE, limit) + "\n" + t.gettext(
             "You can type the codice fiscale of someone else, or /cancel.")
-    if draft.start is not None and draft.service is not None:
-        end = draft.start + deps.office.services[draft.service].duration * 60
-        other = await deps.db.read(bookings.overlapping_for_person, value, draft.start, end,
-                                   draft.replaces)
-        if other is not None:
-            return person_busy(t, deps.office, who, other)
+    if other is not None:
+        return person_busy(t, deps.office, who, other)
     draft.take(Detail.CODICE_FISCALE, value)
     return None

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bot.domain.model import Channel
+from dataclasses import replace
+from datetime import datetime
+
+from bot.domain.model import Channel, Office, Service, to_ts
+from bot.services.free_time import on_the_day
 from storage import audit, bookings, citizens, drafts
 from storage.bookings import Booked, InTheWay, Refusal, Request
 from storage.engine import Connection
@@ -18,6 +22,18 @@ def book_for_citizen(conn: Connection, request: Request,
                                    request.codice_fiscale or "")
         drafts.delete(conn, request.user_id)
     return result
+
+
+def book_at_a_free_desk(conn: Connection, office: Office, service: Service, request: Request,
+                        now: datetime) -> Booked | Refusal | InTheWay:
+    """`book_for_citizen`, at a desk found free at the start in the same transaction (the
+    request's own desks are not looked at)."""
+    cal = on_the_day(conn, office, service, datetime.fromtimestamp(request.start, office.tz),
+                     now, request.user_id)
+    desks = cal.desks_at(datetime.fromtimestamp(request.start, office.tz))
+    if not desks:
+        return Refusal.CLOSED if cal.closure(request.day) is not None else Refusal.TAKEN
+    return book_for_citizen(conn, replace(request, desks=desks), to_ts(now))
 
 
 def book_on_behalf(conn: Connection, request: Request,

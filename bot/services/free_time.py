@@ -11,6 +11,8 @@ from bot.domain.availability import DayState, Window
 from bot.domain.model import Busy, Closure, Office, Service, Slot, local_datetime, to_ts
 from bot.domain.walk_in import counter_now, counter_office
 from bot.services.scope import Scope
+from storage import holds
+from storage.engine import Connection
 from storage.free_time import taken
 
 
@@ -70,3 +72,26 @@ async def load(deps: Scope, service: Service, first: date, last: date,
 async def load_window(deps: Scope, service: Service, owner: int | None) -> Calendar:
     window = availability.booking_window(deps.office, deps.clock.now())
     return await load(deps, service, window.first, window.last, owner)
+
+
+def on_the_day(conn: Connection, office: Office, service: Service, start: datetime,
+               now: datetime, owner: int | None) -> Calendar:
+    """The free times of `start`'s day, read in the caller's transaction."""
+    day = start.astimezone(office.tz).date()
+    busy, closed = taken(conn, service.desks, to_ts(local_datetime(day, 0, office.tz)),
+                         to_ts(local_datetime(day + timedelta(days=1), 0, office.tz)),
+                         to_ts(now), day, owner)
+    return Calendar(office, service, busy, closed, now)
+
+
+def hold(conn: Connection, office: Office, service: Service, owner: int, start: datetime,
+         now: datetime) -> holds.Hold | Calendar:
+    """Keep `start` for `owner` for the office's hold minutes, at a desk found free in the same
+    transaction; when there is none, the day's free times, which say why."""
+    cal = on_the_day(conn, office, service, start, now, owner)
+    desks = cal.desks_at(start)
+    begins, held_from = to_ts(start), to_ts(now)
+    held = holds.place(conn, owner, service.code, desks, begins,
+                       begins + service.duration * 60, held_from,
+                       held_from + office.rules.hold_minutes * 60) if desks else None
+    return held or cal
