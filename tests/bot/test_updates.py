@@ -13,7 +13,7 @@ from telegram.ext import Application
 
 from bot.app import UPDATE_TYPES
 from bot.polling import poll
-from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_api import LocalBotAPI, RoundTrip
 from bot.updates import QUEUE_LIMIT, PerChatUpdateProcessor
 from tests.conftest import UserFactory
 
@@ -95,6 +95,7 @@ async def test_updates_beyond_the_limit_are_dropped_and_the_rest_keep_their_orde
 async def test_a_citizen_who_floods_is_answered_up_to_the_limit_and_asked_once_to_slow_down(
         make_user: UserFactory, api: LocalBotAPI, language: str, notice: str) -> None:
     user = make_user(1001, language_code=language)
+    api.round_trip = RoundTrip(latency=0.001)  # each answer takes a moment: the rest queue up
     await asyncio.gather(*(user.write(f"messaggio {n}") for n in range(3 * QUEUE_LIMIT)))
     texts = [message.text for message in user.messages]
     assert len(texts) == QUEUE_LIMIT + 1
