@@ -1,11 +1,13 @@
-"""What /stats counts: three queries over a period's instants [start, end), and the period's
-visits read in chunks for the figures that need each visit (bot/domain/statistics.py `Tally`)."""
+"""What /stats counts, added up by the database over a few days (bot/domain/statistics.py
+`Facts`), and the period's visits read in chunks for the figures that need each visit (`Tally`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from bot.domain.statistics import Facts, VisitRow
+from bot.domain.statistics import LEAD_STEP, Facts
 from bot.domain.waiting import VisitTimes
 from storage.engine import Connection
 
@@ -20,21 +22,44 @@ class Chunk:
     """None when this chunk was the last."""
 
 
-def facts(conn: Connection, start: int, end: int) -> Facts:
-    made = conn.execute("SELECT count(*) FROM bookings WHERE created_ts >= ? AND created_ts < ?",
-                        (start, end)).fetchone()[0]
-    cancelled = conn.execute(
-        "SELECT count(*) FROM bookings WHERE cancelled_ts >= ? AND cancelled_ts < ?", (start, end)
-    ).fetchone()[0]
-    visits: list[VisitRow] = conn.tuples(  # plain tuples: a year is 100,000 rows
-        "SELECT service, status, start_ts, created_ts, started_ts, served_ts FROM bookings"
-        " WHERE start_ts >= ? AND start_ts < ? AND status <> 'cancelled'",
-        (start, end),
-    )
-    moved = conn.execute(
-        "SELECT count(*) FROM booking_times WHERE moved_ts >= ? AND moved_ts < ?", (start, end)
-    ).fetchone()[0]
-    return Facts(made, cancelled, visits, moved)
+VISITS = "FROM bookings WHERE start_ts >= ? AND start_ts < ? AND status <> 'cancelled'"
+"""The bookings whose appointment falls in [start, end), not cancelled."""
+
+
+def facts(conn: Connection, days: Sequence[tuple[date, int, int]]) -> Facts:
+    """The facts of `days`, consecutive: (day, its first instant, the next day's)."""
+    start, end = days[0][1], days[-1][2]
+
+    def count(sql: str) -> int:
+        found: int = conn.tuples(sql, (start, end))[0][0]
+        return found
+
+    marks = ", ".join("(CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT))" for _ in days)
+    per_day = conn.tuples(
+        f"WITH days (day, first_ts, next_ts) AS (VALUES {marks})"
+        " SELECT day, count(*), sum(CASE WHEN status = 'no_show' THEN 1 ELSE 0 END)"
+        " FROM days JOIN bookings ON start_ts >= first_ts AND start_ts < next_ts"
+        " AND status <> 'cancelled' GROUP BY day",
+        [value for day, first, following in days
+         for value in (day.isoformat(), first, following)])
+    timed: dict[str, dict[int, int]] = {}
+    for service, seconds, visits in conn.tuples(
+            f"SELECT service, served_ts - started_ts AS took, count(*) {VISITS}"
+            " AND started_ts IS NOT NULL AND served_ts IS NOT NULL GROUP BY service, took",
+            (start, end)):
+        timed.setdefault(service, {})[seconds] = visits
+    return Facts(
+        made=count("SELECT count(*) FROM bookings WHERE created_ts >= ? AND created_ts < ?"),
+        cancelled=count("SELECT count(*) FROM bookings WHERE cancelled_ts >= ?"
+                        " AND cancelled_ts < ?"),
+        moved=count("SELECT count(*) FROM booking_times WHERE moved_ts >= ? AND moved_ts < ?"),
+        days={date.fromisoformat(day): (visits, no_shows) for day, visits, no_shows in per_day},
+        statuses=dict(conn.tuples(f"SELECT status, count(*) {VISITS} GROUP BY status",
+                                  (start, end))),
+        leads=dict(conn.tuples(
+            f"SELECT CASE WHEN start_ts > created_ts THEN (start_ts - created_ts) / {LEAD_STEP}"
+            f" ELSE 0 END AS lead, count(*) {VISITS} GROUP BY lead", (start, end))),
+        service_times=timed)
 
 
 def visit_times(conn: Connection, start: int, end: int, after: Resume | None,

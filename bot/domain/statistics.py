@@ -5,16 +5,21 @@ channels (bot/domain/channels.py) and the suggested durations (bot/domain/replay
 The measured service time of a visit is start -> end at the desk (started_ts -> served_ts). Where
 at least `MIN_TIMED` visits were timed and the median, rounded up to the slot step, differs from the
 configured duration, that is the suggested duration.
+
+The facts are added up by the database a day at a time (storage/stats.py): counts per day and
+per status, and how many visits had each lead time and each service time, never a row per
+booking, so that a period of 1.7 million bookings takes as little memory as a day's. Service
+times are counted to the second, as recorded, so their median and 90th percentile are exact;
+lead times to LEAD_STEP, well under the tenth of a day they are shown to.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
-import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import TypeVar
 
 from bot.domain.arguments import Period
 from bot.domain.channels import Channels, ChannelTally
@@ -22,21 +27,54 @@ from bot.domain.model import ATTENDED, Office, Status, local_datetime, to_ts
 from bot.domain.replay import LateStarts, Replays
 from bot.domain.waiting import VisitTimes, Waiting, WaitTally
 
-VisitRow = tuple[str, str, int, int, int | None, int | None]
-"""service, status, start, created, started, served (Unix seconds)."""
+K = TypeVar("K")
 MIN_TIMED = 5
+LEAD_STEP = 600
+"""Seconds: lead times are counted in steps of ten minutes."""
+Histogram = Mapping[int, int]
+"""How many visits had each value."""
 
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    made: int
+    made: int = 0
     """Bookings created in the period."""
-    cancelled: int
+    cancelled: int = 0
     """Bookings cancelled in the period."""
-    visits: Sequence[VisitRow]
-    """Bookings not cancelled whose appointment falls in the period."""
     moved: int = 0
     """Moves made in the period (a booking moved twice counts twice; it is still one booking)."""
+    days: Mapping[date, tuple[int, int]] = field(default_factory=dict)
+    """Bookings not cancelled whose appointment falls on each day: (visits, no-shows)."""
+    statuses: Mapping[str, int] = field(default_factory=dict)
+    """Those visits, by status."""
+    leads: Histogram = field(default_factory=dict)
+    """Those visits by lead time (booking to appointment) in LEAD_STEPs; a walk-in booked after
+    its start counts as 0."""
+    service_times: Mapping[str, Histogram] = field(default_factory=dict)
+    """Those visits timed at the desk, by service, by seconds from start to end."""
+
+    def __add__(self, other: Facts) -> Facts:
+        """The facts of two stretches of time that do not overlap."""
+        return Facts(
+            self.made + other.made, self.cancelled + other.cancelled, self.moved + other.moved,
+            {**self.days, **other.days}, _sum(self.statuses, other.statuses),
+            _sum(self.leads, other.leads),
+            {code: _sum(self.service_times.get(code, {}), other.service_times.get(code, {}))
+             for code in {*self.service_times, *other.service_times}})
+
+
+def _sum(some: Mapping[K, int], more: Mapping[K, int]) -> dict[K, int]:
+    total = dict(some)
+    for key, count in more.items():
+        total[key] = total.get(key, 0) + count
+    return total
+
+
+def day_bounds(period: Period, office: Office) -> list[tuple[date, int, int]]:
+    """Each day of `period` with its instants [start, end) in office time, Unix seconds."""
+    days = [period.first + timedelta(days=n) for n in range(period.days + 1)]
+    midnights = [to_ts(local_datetime(day, 0, office.tz)) for day in days]
+    return list(zip(days, midnights, midnights[1:], strict=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +155,23 @@ def percentile(ordered: Sequence[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def _spread(values: list[float]) -> tuple[float | None, float | None]:
-    if not values:
+def _spread(histogram: Histogram, unit: float) -> tuple[float | None, float | None]:
+    """Median and 90th percentile (nearest rank) of the values `histogram` counts, times `unit`."""
+    total = sum(histogram.values())
+    if not total:
         return None, None
-    values.sort()
-    return statistics.median(values), percentile(values, 0.9)
+    values = sorted(histogram.items())
+
+    def nth(rank: int) -> int:  # 0: the smallest
+        seen = 0
+        for value, count in values:
+            seen += count
+            if seen > rank:
+                return value
+        raise AssertionError("a rank beyond the count")
+
+    middle = (nth((total - 1) // 2) + nth(total // 2)) / 2
+    return middle * unit, nth(max(0, math.ceil(0.9 * total) - 1)) * unit
 
 
 def suggestions(facts: Facts, office: Office) -> dict[str, int]:
@@ -131,47 +181,35 @@ def suggestions(facts: Facts, office: Office) -> dict[str, int]:
 
 
 def _service_times(facts: Facts, office: Office) -> list[ServiceTime]:
-    timed: dict[str, list[float]] = {code: [] for code in office.services}
-    for service, _status, _start, _created, started, served in facts.visits:
-        if started is not None and served is not None and service in timed:
-            timed[service].append((served - started) / 60)
-    return [_service_time(office, code, minutes) for code, minutes in timed.items()]
+    return [_service_time(office, code, facts.service_times.get(code, {}))
+            for code in office.services]
 
 
 def compute(facts: Facts, office: Office, period: Period, timing: Timing) -> Stats:
     days = [period.first + timedelta(days=n) for n in range(period.days)]
-    midnights = [to_ts(local_datetime(day, 0, office.tz)) for day in days]
-    visits, no_shows = [0] * len(days), [0] * len(days)
-    leads: list[float] = []
-    counts: dict[str, int] = dict.fromkeys(Status, 0)  # a StrEnum member is its string
-    for _service, status, start, created, _started, _served in facts.visits:
-        index = bisect.bisect_right(midnights, start) - 1
-        visits[index] += 1
-        counts[status] += 1
-        if status == Status.NO_SHOW:
-            no_shows[index] += 1
-        leads.append(max(0, start - created) / 86400)  # a walk-in may be booked late
+    counts = {status: facts.statuses.get(status, 0) for status in Status}
     resolved = counts[Status.NO_SHOW] + sum(counts[s] for s in ATTENDED)
-    lead_median, lead_p90 = _spread(leads)
+    lead_median, lead_p90 = _spread(facts.leads, LEAD_STEP / 86400)
     return Stats(
         period=period, made=facts.made, cancelled=facts.cancelled, moved=facts.moved,
-        visits=len(facts.visits),
+        visits=sum(visits for visits, _ in facts.days.values()),
         served=counts[Status.SERVED], no_shows=counts[Status.NO_SHOW],
         no_show_rate=counts[Status.NO_SHOW] / resolved if resolved else None,
         lead_median=lead_median, lead_p90=lead_p90,
-        days=[DayCount(day, v, n) for day, v, n in zip(days, visits, no_shows, strict=True)],
+        days=[DayCount(day, *facts.days.get(day, (0, 0))) for day in days],
         services=[replace(item, late_starts=timing.late_starts.get(item.service))
                   for item in _service_times(facts, office)],
         waiting=timing.waiting, channels=timing.channels,
     )
 
 
-def _service_time(office: Office, code: str, minutes: list[float]) -> ServiceTime:
+def _service_time(office: Office, code: str, seconds: Histogram) -> ServiceTime:
     configured = office.services[code].duration
-    median, p90 = _spread(minutes)
+    median, p90 = _spread(seconds, 1 / 60)
+    timed = sum(seconds.values())
     suggested = None
-    if median is not None and len(minutes) >= MIN_TIMED:
+    if median is not None and timed >= MIN_TIMED:
         step = office.rules.slot_step_minutes
         rounded = max(step, math.ceil(median / step) * step)
         suggested = rounded if rounded != configured else None
-    return ServiceTime(code, configured, len(minutes), median, p90, suggested)
+    return ServiceTime(code, configured, timed, median, p90, suggested)

@@ -4,17 +4,19 @@ index without sorting."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot.domain.arguments import Period
 from bot.domain.model import Channel, Office, to_ts
+from bot.domain.statistics import Facts, day_bounds
 from storage import bookings
 from storage import stats as stored
 from storage.db import Database
 from storage.sqlite import SqliteConnection
 from tests.conftest import NOW
-from tests.seed import book, fill_day
+from tests.figures import facts_of
+from tests.seed import book, fill_day, insert_history, rows
 
 
 def read_all(conn: sqlite3.Connection, start: int, end: int, limit: int) -> list[list]:
@@ -70,3 +72,21 @@ async def test_the_chunks_walk_the_start_index_without_sorting(tmp_path: Path) -
         await db.close()
     assert "USING INDEX bookings_start" in found
     assert "TEMP B-TREE" not in found
+
+
+async def test_a_period_added_up_by_the_database_is_every_visit_counted_one_by_one(
+        db: Database, office: Office) -> None:
+    period = Period(date(2026, 10, 14), date(2026, 11, 10))  # summer time ends on 25 October
+    await db.write(insert_history, office, date(2026, 10, 1), date(2026, 11, 20), 60)
+    start, end = period.bounds(office.tz)
+    visits = [visit for chunk in await db.read(read_all, start, end, 1000) for visit in chunk]
+    [(made,)] = await rows(db, "SELECT count(*) FROM bookings WHERE created_ts >= ?"
+                               " AND created_ts < ?", start, end)
+    [(cancelled,)] = await rows(db, "SELECT count(*) FROM bookings WHERE cancelled_ts >= ?"
+                                    " AND cancelled_ts < ?", start, end)
+    days = day_bounds(period, office)
+    added_up = Facts()
+    for first in range(0, len(days), 5):  # any chunks: the same sums
+        added_up += await db.read(stored.facts, days[first:first + 5])
+    assert added_up == facts_of(visits, office, made=made, cancelled=cancelled)
+    assert sum(visits for visits, _ in added_up.days.values()) == len(visits) > 1000
