@@ -51,6 +51,8 @@ def purge_stale(conn: Connection, abandoned_before: int, forgotten_before: int) 
             "SELECT user_id FROM drafts WHERE party = ? AND updated_ts < ?",
             (Party.CITIZEN, abandoned_before)).fetchall():
         holds.release(conn, user_id)
-    return conn.execute(
-        "DELETE FROM drafts WHERE updated_ts < CASE party WHEN ? THEN ? ELSE ? END",
-        (Party.CITIZEN, forgotten_before, abandoned_before)).rowcount
+    forgotten = 0
+    for party, before in ((Party.CITIZEN, forgotten_before), (Party.STAFF, abandoned_before)):
+        forgotten += conn.execute("DELETE FROM drafts WHERE party = ? AND updated_ts < ?",
+                                  (party, before)).rowcount
+    return forgotten
