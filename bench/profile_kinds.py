@@ -38,6 +38,7 @@ KINDS = (
          lambda f, p, c: "/telegram/request/_request" in p or f in ("to_dict", "_get_attrs"),
          True),
     Kind("handing work to the database thread (aiosqlite)", _in("/aiosqlite/"), True),
+    Kind("reading the database (SQLite, in the event loop's thread)", _in("/storage/"), True),
     Kind("the .ics calendar file", lambda f, p, c: f == "booking_event" or "/icalendar/" in p,
          True),
     Kind("the codice fiscale check",
