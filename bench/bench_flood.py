@@ -1,7 +1,7 @@
 """One chat floods the bot; how long do the others wait for their answers?
 
 `--others` citizens (default 20) each send /start once a second for `--seconds` (default 10),
-spread over the second, to the real Application as built (long polling, the flood gate, the
+spread over the second, to the real Application as built (bot/polling.py, the flood gate, the
 per-chat update processor, the paced limiter) over the in-process Bot API `--latency-ms` away
 (default 50). Paired runs: without a flood (the baseline), then with one chat sending `--flood`
 updates (default 500) all at once a second in. The time measured is from the moment Telegram has
@@ -38,9 +38,10 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bench import network
-from bot.app import build_application, prepare
+from bot.app import UPDATE_TYPES, build_application, prepare
 from bot.config import load_office
 from bot.domain.statistics import percentile
+from bot.polling import poll
 from bot.testing.local_api import LocalBotAPI, LocalUser, RoundTrip
 from bot.updates import CONCURRENT_UPDATES, PerChatUpdateProcessor
 from storage.db import Database
@@ -119,9 +120,10 @@ async def run(args: argparse.Namespace, round_trip: RoundTrip, flood: int, *,
         delays: list[float] = []
         async with application:
             await prepare(application)
-            assert application.updater is not None
             await application.start()
-            await application.updater.start_polling()
+            stop = asyncio.Event()
+            polling = asyncio.create_task(poll(application, stop, "the in-process Bot API",
+                                               UPDATE_TYPES))
             others = [LocalUser(api, application, 10_000 + n) for n in range(args.others)]
             flooder = LocalUser(api, application, FLOODER)
             for user in [*others, flooder]:
@@ -135,7 +137,8 @@ async def run(args: argparse.Namespace, round_trip: RoundTrip, flood: int, *,
             work = [citizen(api, user, n / args.others, args.seconds, delays)
                     for n, user in enumerate(others)]
             await asyncio.gather(*work, *([flooding()] if flood else []))
-            await application.updater.stop()
+            stop.set()
+            await polling
             await application.stop()
         await db.close()
     answers = len(flooder.messages) - 1
