@@ -23,7 +23,7 @@ from bot.config import load_office
 from bot.outbox import IN_FLIGHT, dispatcher
 from bot.testing.clock import FakeClock
 from bot.testing.local_api import LocalBotAPI
-from storage.db import Database
+from storage.db import Database, is_url
 
 
 class HangingAPI(LocalBotAPI):
@@ -49,8 +49,8 @@ class HangingAPI(LocalBotAPI):
         return answer
 
 
-async def main(path: Path, now: int, log: Path, answered: int) -> None:
-    db = await Database.open(path)
+async def main(target: str, now: int, log: Path, answered: int) -> None:
+    db = await Database.open(target if is_url(target) else Path(target))
     api = HangingAPI(log, answered)
     for (chat,) in await db.read(lambda conn: conn.execute("SELECT user_id FROM citizens")
                                  .fetchall()):
@@ -63,4 +63,4 @@ async def main(path: Path, now: int, log: Path, answered: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])))
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])))

@@ -36,7 +36,7 @@ async def test_kill_9_while_sending_repeats_only_the_messages_in_flight(
     clock.set(THURSDAY_18)
     log = tmp_path / "accepted.log"
     child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.bot.outbox_to_kill", str(db.path),
+        sys.executable, "-m", "tests.bot.outbox_to_kill", str(db.target),
         str(to_ts(THURSDAY_18)), str(log), str(ANSWERED), cwd=ROOT,
         stdout=asyncio.subprocess.PIPE)
     assert child.stdout is not None
