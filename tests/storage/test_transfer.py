@@ -87,7 +87,7 @@ async def test_an_office_moves_to_postgresql_row_for_row(
 
     assert main(["migrate-to-postgres", str(path), url]) == 0
     out = capsys.readouterr().out
-    assert "bookings                    62 rows" in out
+    assert "bookings                    61 rows" in out  # 60 of the day, one moved once
     assert f"in {len(before)} tables" in out
 
     target = await Database.open(url)
