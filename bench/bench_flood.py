@@ -42,7 +42,8 @@ from bot.app import UPDATE_TYPES, build_application, prepare
 from bot.config import load_office
 from bot.domain.statistics import percentile
 from bot.polling import poll
-from bot.testing.local_api import LocalBotAPI, LocalUser, RoundTrip
+from bot.testing.local_api import LocalBotAPI, RoundTrip
+from bot.testing.local_user import LocalUser
 from bot.updates import CONCURRENT_UPDATES, PerChatUpdateProcessor
 from storage.db import Database
 

@@ -31,7 +31,8 @@ from bot.domain.availability import (
     day_states,
     free_slots,
 )
-from bot.domain.model import Busy, Closure, Office, from_ts, local_datetime, to_ts
+from bot.domain.booking import Busy
+from bot.domain.model import Closure, Office, from_ts, local_datetime, to_ts
 from storage import bookings, citizens, closures, occupancy
 from storage.bookings import Booked, Request
 from storage.db import Database

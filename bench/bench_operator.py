@@ -26,7 +26,8 @@ from bot.domain.statistics import percentile
 from bot.i18n import I18n
 from bot.services.statistics import period_stats
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from handlers import charts
 from handlers.agenda_view import pages
 from handlers.stats_view import stats_message

@@ -32,7 +32,8 @@ START = time.perf_counter()
 from bench import network  # noqa: E402
 from bot.app import build_application, prepare  # noqa: E402 (imports are part of start-up)
 from bot.config import load_office  # noqa: E402
-from bot.domain.model import Office, Scheduled, to_ts  # noqa: E402
+from bot.domain.booking import Scheduled  # noqa: E402
+from bot.domain.model import Office, to_ts  # noqa: E402
 from bot.domain.schedules import REMINDER, schedule  # noqa: E402
 from bot.outbox import dispatcher  # noqa: E402
 from bot.testing.local_api import LocalBotAPI, RoundTrip  # noqa: E402

@@ -34,10 +34,11 @@ from bench import network
 from bench.bench_updates import codici_fiscali, data_where
 from bot.app import build_application, prepare
 from bot.config import load_office
-from bot.domain.model import OCCUPYING
+from bot.domain.booking import OCCUPYING
 from bot.domain.statistics import percentile
 from bot.pacing import Unpaced
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from storage.db import Database
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Europe/Rome"))

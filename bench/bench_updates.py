@@ -64,7 +64,8 @@ from bench.profile_kinds import breakdown
 from bot.app import build_application, prepare
 from bot.config import load_office
 from bot.domain.model import Office
-from bot.testing.local_api import LocalBotAPI, LocalUser, RoundTrip
+from bot.testing.local_api import LocalBotAPI, RoundTrip
+from bot.testing.local_user import LocalUser
 from storage.db import Database, Mode
 from storage.engine import Connection
 

@@ -35,7 +35,8 @@ from bot.domain.model import Office
 from bot.pacing import Unpaced
 from bot.testing.deployment import PATH, SECRET, deployment
 from bot.testing.http_api import serving
-from bot.testing.local_api import LocalBotAPI, LocalUser, RoundTrip
+from bot.testing.local_api import LocalBotAPI, RoundTrip
+from bot.testing.local_user import LocalUser
 from bot.testing.webhook_client import Telegram, WebhookUser
 from storage.db import Database
 

@@ -13,10 +13,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot import console, logs, runner
-from bot.config import Settings, load_office, read_settings
+from bot.config import load_office
 from bot.config_reader import ConfigError
 from bot.domain.model import Office
 from bot.services import invites
+from bot.settings import Settings, read_settings
 from storage.audit import COMMAND_LINE
 from storage.db import Database, EngineMissing, is_url, require_postgres
 from storage.sqlite import SqliteDatabase

@@ -13,7 +13,9 @@ from typing import Any, TextIO
 
 from bot.app import build_application, prepare
 from bot.domain.model import Office
-from bot.testing.local_api import ChatMessage, LocalBotAPI, LocalUser
+from bot.testing.client import ChatMessage
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from storage.db import Database
 
 PROMPT = "> "

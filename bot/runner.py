@@ -14,10 +14,10 @@ import signal
 from telegram.request import BaseRequest
 
 from bot.app import build_application, prepare
-from bot.config import Settings
 from bot.context import App
 from bot.domain.model import Office
 from bot.polling import TokenRefused, connect, poll
+from bot.settings import Settings
 from storage.db import Database
 
 __all__ = ["NotReached", "TokenRefused", "serve"]

@@ -28,9 +28,10 @@ from telegram.error import TelegramError
 
 from bot import logs
 from bot.app import UPDATE_TYPES
-from bot.config import Settings, load_office, read_settings
+from bot.config import load_office
 from bot.config_reader import ConfigError, Placeholder
 from bot.metrics import MULTIPROCESS_DIR
+from bot.settings import Settings, read_settings
 from bot.worker import Tuning
 from storage.db import Database
 

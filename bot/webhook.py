@@ -21,8 +21,9 @@ from starlette.routing import Route
 
 from bot import logs
 from bot.cli import with_admins
-from bot.config import load_office, read_settings
+from bot.config import load_office
 from bot.serving import read_webhook_settings
+from bot.settings import read_settings
 from bot.worker import BadUpdate, Worker
 from storage.db import Database
 

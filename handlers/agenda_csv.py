@@ -13,7 +13,8 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.domain.model import Booking, Office
+from bot.domain.booking import Booking
+from bot.domain.model import Office
 from bot.domain.visits import CHANNEL_LABELS, status_label
 from bot.domain.waiting import minutes_waited
 from bot.i18n import Translator

@@ -13,7 +13,8 @@ from datetime import date, datetime
 
 from markupsafe import Markup
 
-from bot.domain.model import Booking, Office
+from bot.domain.booking import Booking
+from bot.domain.model import Office
 from bot.domain.visits import status_label
 from bot.i18n import Translator
 

@@ -16,8 +16,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context, UpdateHandler
 from bot.domain.availability import booking_window
+from bot.domain.booking import Status
 from bot.domain.flows import TEXT_STEPS, Draft, Party, Saved, Step
-from bot.domain.model import Status, from_ts, to_ts
+from bot.domain.model import from_ts, to_ts
 from bot.i18n import Translator
 from bot.services import free_time
 from bot.services.free_time import Calendar

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from markupsafe import Markup
 
 from bot.domain import schedules
-from bot.domain.model import Office, Service, mask_codice_fiscale
+from bot.domain.booking import mask_codice_fiscale
+from bot.domain.model import Office, Service
 from bot.i18n import Translator
 from handlers.contacts import with_reach
 

@@ -9,8 +9,9 @@ from telegram import InputFile, Update
 
 from bot.context import Context
 from bot.domain import ics, schedules
+from bot.domain.booking import Booking, Channel
 from bot.domain.flows import Draft, Step
-from bot.domain.model import Booking, Channel, Office, from_ts, to_ts
+from bot.domain.model import Office, from_ts, to_ts
 from bot.i18n import Translator
 from bot.services import booking, free_time
 from handlers.booking_card import (

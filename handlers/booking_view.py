@@ -9,8 +9,9 @@ from markupsafe import Markup
 
 from bot.context import Deps
 from bot.domain.availability import DayState
+from bot.domain.booking import Booking, Slot, mask_codice_fiscale
 from bot.domain.flows import Draft, Step
-from bot.domain.model import Booking, Slot, from_ts, mask_codice_fiscale
+from bot.domain.model import from_ts
 from bot.i18n import Translator
 from bot.services import free_time
 from handlers import callbacks, details

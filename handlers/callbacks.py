@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import NamedTuple, TypeVar
 
 from bot.domain.arguments import YEARS
-from bot.domain.model import Channel
+from bot.domain.booking import Channel
 from bot.domain.visits import Action
 
 MAX_BYTES = 64

@@ -6,9 +6,10 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from bot.context import Context
+from bot.domain.booking import Booking
 from bot.domain.flows import Draft, Person
 from bot.domain.identity import NOTE_LIMIT, Detail, Problem, check
-from bot.domain.model import Booking, to_ts
+from bot.domain.model import to_ts
 from bot.i18n import Translator
 from handlers.booking_confirm import limit_message, person_busy
 from handlers.identity_text import invalid_codice_fiscale

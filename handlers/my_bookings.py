@@ -15,8 +15,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context, UpdateHandler
 from bot.domain import ics
+from bot.domain.booking import Booking, Status
 from bot.domain.flows import Draft, Step
-from bot.domain.model import Booking, Status, to_ts
+from bot.domain.model import to_ts
 from bot.i18n import Translator
 from handlers import booking, callbacks
 from handlers.booking_card import card, cutoff_rule, documents

@@ -8,7 +8,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from bot.domain.model import Booking, Office, from_ts
+from bot.domain.booking import Booking
+from bot.domain.model import Office, from_ts
 from bot.domain.notices import BOOKING_CANCELLED, WAITLIST_OFFER
 from bot.domain.schedules import REMINDER, confirm_deadline
 from bot.i18n import Translator

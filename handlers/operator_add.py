@@ -22,9 +22,10 @@ from telegram import Update
 
 from bot.context import Context, UpdateHandler
 from bot.domain.availability import DayState, service_closure
+from bot.domain.booking import Booking, Channel
 from bot.domain.flows import Party
 from bot.domain.identity import Detail
-from bot.domain.model import Booking, Channel, Office, Service, from_ts, to_ts
+from bot.domain.model import Office, Service, from_ts, to_ts
 from bot.domain.phone import read_phone
 from bot.domain.staff_flows import AddDraft, AddStep, add_at
 from bot.i18n import Translator

@@ -15,9 +15,10 @@ from telegram import Update
 
 from bot.context import Context, UpdateHandler
 from bot.domain.arguments import Period, find_desk, looks_like_desk, parse_period
+from bot.domain.booking import Booking
 from bot.domain.closing import closed_already
 from bot.domain.flows import Party
-from bot.domain.model import REASON_LIMIT, Booking, Closure, Office
+from bot.domain.model import REASON_LIMIT, Closure, Office
 from bot.domain.staff_flows import ClosureDraft
 from bot.i18n import Translator
 from bot.services import counter

@@ -10,8 +10,9 @@ from telegram.ext import MessageHandler, filters
 
 from bot.context import Context, UpdateHandler
 from bot.domain.arguments import Period, find_desk
+from bot.domain.booking import Booking, Status
 from bot.domain.flows import Party
-from bot.domain.model import Booking, Status, to_ts
+from bot.domain.model import to_ts
 from bot.domain.staff_flows import REASON_LIMIT, CancelDraft, CancelStep
 from bot.domain.visits import STEPS, actions, allowed, undoable
 from bot.services import counter

@@ -10,7 +10,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import Context, UpdateHandler
-from bot.domain.model import Status, to_ts
+from bot.domain.booking import Status
+from bot.domain.model import to_ts
 from handlers import callbacks
 from handlers.callbacks import I_WILL_BE_THERE
 from handlers.common import answer, callback_data, citizen, edit

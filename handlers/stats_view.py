@@ -16,8 +16,9 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
+from bot.domain.booking import Channel
 from bot.domain.channels import Channels, Unit
-from bot.domain.model import Channel, Office
+from bot.domain.model import Office
 from bot.domain.statistics import ServiceTime, Stats
 from bot.domain.waiting import Punctuality, Spread, Waiting
 from bot.i18n import Translator

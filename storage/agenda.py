@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.model import Booking
+from bot.domain.booking import Booking
 from bot.domain.visits import Undo, VisitStep
 from storage import audit
 from storage.bookings import from_row

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.model import Booking
+from bot.domain.booking import Booking
 from storage import bookings
 from storage.engine import Connection
 

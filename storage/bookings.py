@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from bot.domain.booking import Booking, Channel, Scheduled, Status
 from bot.domain.booking_code import new_code
-from bot.domain.model import Booking, Channel, Scheduled, Status, from_ts
+from bot.domain.model import from_ts
 from storage import closures, holds, outbox
 from storage.engine import OVERLAP, Connection, IntegrityError, savepoint
 from storage.occupancy import LONGEST, OCCUPYING_SQL, is_free

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot.domain.model import Busy, Closure
+from bot.domain.booking import Busy
+from bot.domain.model import Closure
 from storage import closures
 from storage.engine import Connection
 from storage.occupancy import busy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.domain.model import OCCUPYING, Busy
+from bot.domain.booking import OCCUPYING, Busy
 from storage.engine import Connection
 
 OCCUPYING_SQL = "(" + ", ".join(f"'{status}'" for status in OCCUPYING) + ")"

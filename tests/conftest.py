@@ -20,7 +20,8 @@ from bot.domain.model import Office
 from bot.outbox import Dispatcher
 from bot.pacing import Pace
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from bot.testing.postgres import Cluster, Scratch, Unavailable
 from storage.db import Database
 

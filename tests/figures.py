@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.domain.arguments import Period
-from bot.domain.model import Channel, Office, Status, to_ts
+from bot.domain.booking import Channel, Status
+from bot.domain.model import Office, to_ts
 from bot.domain.statistics import LEAD_STEP, Facts, Stats, Tally, compute, suggestions
 from bot.domain.waiting import VisitTimes
 from tests.conftest import ROME

@@ -11,7 +11,8 @@ from datetime import date, datetime, timedelta
 
 from codicefiscale import codicefiscale
 
-from bot.domain.model import Channel, Office, local_datetime, to_ts
+from bot.domain.booking import Channel
+from bot.domain.model import Office, local_datetime, to_ts
 from storage import bookings, citizens
 from storage.bookings import Booked, Request
 from storage.db import Database

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.domain.model import Busy, Closure, Office, Service, Slot, from_ts, local_datetime, to_ts
+from bot.domain.booking import Busy, Slot
+from bot.domain.model import Closure, Office, Service, from_ts, local_datetime, to_ts
 
 
 class DayState(enum.StrEnum):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.model import ONLINE, Channel, Status
+from bot.domain.booking import ONLINE, Channel, Status
 from bot.domain.waiting import VisitTimes, midnights
 
 WEEKS_UP_TO = 92

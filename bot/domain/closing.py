@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.domain.availability import closure_reason
-from bot.domain.model import Booking, Busy, Closure, Office, local_datetime, to_ts
+from bot.domain.booking import Booking, Busy
+from bot.domain.model import Closure, Office, local_datetime, to_ts
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.domain.model import Status
+from bot.domain.booking import Status
 from bot.domain.waiting import ATTENDED_STATUSES, WALK_IN, VisitTimes, due
 
 Desk = tuple[int, int, int]

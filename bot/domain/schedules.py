@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.model import Office, Scheduled, Service, to_ts
+from bot.domain.booking import Scheduled
+from bot.domain.model import Office, Service, to_ts
 
 REMINDER = "reminder"
 CONFIRM_DEADLINE = "confirm_deadline"

@@ -22,8 +22,9 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from bot.domain.arguments import Period
+from bot.domain.booking import ATTENDED, Status
 from bot.domain.channels import Channels, ChannelTally
-from bot.domain.model import ATTENDED, Office, Status, local_datetime, to_ts
+from bot.domain.model import Office, local_datetime, to_ts
 from bot.domain.replay import LateStarts, Replays
 from bot.domain.waiting import VisitTimes, Waiting, WaitTally
 

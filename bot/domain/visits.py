@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.booking import Booking, Channel, Status
 from bot.domain.messages import N_
-from bot.domain.model import Booking, Channel, Status
 
 
 class Action(enum.StrEnum):

@@ -27,7 +27,8 @@ from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from bot.domain.model import ATTENDED, Booking, Channel, local_datetime, to_ts
+from bot.domain.booking import ATTENDED, Booking, Channel
+from bot.domain.model import local_datetime, to_ts
 
 WALK_IN = Channel.DESK
 ATTENDED_STATUSES = frozenset(ATTENDED)

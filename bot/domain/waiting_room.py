@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.domain.model import Booking, Status
+from bot.domain.booking import Booking, Status
 
 
 def wait_from(visit: Booking) -> datetime | None:

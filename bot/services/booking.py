@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.domain.model import Channel, Office, Service, to_ts
+from bot.domain.booking import Channel
+from bot.domain.model import Office, Service, to_ts
 from bot.services.free_time import on_the_day
 from storage import audit, bookings, citizens, drafts
 from storage.bookings import Booked, InTheWay, Refusal, Request

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.domain.booking import Booking
 from bot.domain.closing import Plan, plan
-from bot.domain.model import Booking, Closure, Office, to_ts
+from bot.domain.model import Closure, Office, to_ts
 from bot.domain.notices import BOOKING_CANCELLED
 from storage import audit, bookings, closures, outbox
 from storage.agenda import cancellable, relocate

@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 
 from bot.domain import availability
 from bot.domain.availability import DayState, Window
-from bot.domain.model import Busy, Closure, Office, Service, Slot, local_datetime, to_ts
+from bot.domain.booking import Busy, Slot
+from bot.domain.model import Closure, Office, Service, local_datetime, to_ts
 from bot.domain.walk_in import counter_now, counter_office
 from bot.services.scope import Scope
 from storage import holds

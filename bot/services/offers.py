@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from bot.domain.availability import booking_window, free_slots
-from bot.domain.model import Closure, Office, Service, Slot, local_datetime, to_ts
+from bot.domain.booking import Slot
+from bot.domain.model import Closure, Office, Service, local_datetime, to_ts
 from bot.domain.notices import WAITLIST_OFFER
 from bot.services.scope import Scope
 from storage import closures, holds, outbox, waitlist

@@ -11,7 +11,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.domain.model import DEFAULT_LANGUAGE, Booking, Status
+from bot.domain.booking import Booking, Status
+from bot.domain.model import DEFAULT_LANGUAGE
 from bot.domain.notices import BOOKING_CANCELLED, KINDS, WAITLIST_OFFER
 from bot.domain.schedules import CONFIRM_DEADLINE, REMINDER
 from storage import bookings, citizens, outbox, waitlist

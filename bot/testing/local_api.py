@@ -4,8 +4,8 @@
 Telegram, and it answers as Telegram does, including the errors that shape the code: HTML that
 does not parse, a message over 4096 characters, callback data over 64 bytes, a callback answer
 over 200 characters, editing a message to the same text, a blocked user (403), flood control
-(429). It keeps every chat's messages as a client would show them. `LocalUser` plays a
-Telegram user: sends text, presses buttons.
+(429). It keeps every chat's messages as a client would show them (bot/testing/client.py);
+`bot/testing/local_user.py` plays a Telegram user against it.
 
 By default it answers at once; given a `RoundTrip` it answers as Telegram does over a network:
 each call travels there, is handled (and counted against the rate limit) by "Telegram", and its
@@ -19,18 +19,15 @@ import contextlib
 import itertools
 import json
 import random
-import re
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from html import unescape
+from dataclasses import dataclass
 from typing import Any
 
-from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
-from bot.context import App
+from bot.testing.client import ApiError, ChatMessage, html_to_text, utf16_length
 
 BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Sportello",
             "username": "SportelloBot", "can_join_groups": True,
@@ -40,83 +37,6 @@ MESSAGE_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
 ANSWER_LIMIT = 200
 """Characters of the notification that answers a callback query."""
-
-_TAG = re.compile(r"<(/?)([a-z-]+)((?:\s+[a-z-]+=\"[^\"<>]*\")*)\s*>")
-_ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
-_ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-                 "tg-spoiler", "span", "blockquote", "tg-emoji"}
-
-
-class ApiError(Exception):
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.code, self.description, self.retry_after = code, description, retry_after
-
-
-def html_to_text(markup: str) -> str:
-    """The text a client shows for `markup` sent with parse_mode=HTML; ApiError as Telegram."""
-    out: list[str] = []
-    stack: list[str] = []
-    position = 0
-    while position < len(markup):
-        char = markup[position]
-        if char == "<":
-            tag = _TAG.match(markup, position)
-            if not tag or tag[2] not in _ALLOWED_TAGS:
-                raise ApiError(400, f"Bad Request: can't parse entities: unsupported start tag "
-                                    f"at byte offset {position}")
-            if tag[1]:
-                if not stack or stack.pop() != tag[2]:
-                    raise ApiError(400, f"Bad Request: can't parse entities: unmatched end tag "
-                                        f"at byte offset {position}")
-            else:
-                stack.append(tag[2])
-            position = tag.end()
-        elif char == "&":
-            entity = _ENTITY.match(markup, position)
-            if not entity:
-                raise ApiError(400, f"Bad Request: can't parse entities: unescaped & at byte "
-                                    f"offset {position}")
-            out.append(unescape(entity[0]))
-            position = entity.end()
-        else:
-            out.append(char)
-            position += 1
-    if stack:
-        raise ApiError(400, f"Bad Request: can't parse entities: no end tag for {stack[-1]}")
-    return "".join(out)
-
-
-def _length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-@dataclass
-class ChatMessage:
-    """A message as the client shows it."""
-
-    message_id: int
-    chat_id: int
-    from_bot: bool
-    text: str = ""
-    markup: str = ""
-    """The HTML the bot sent, before parsing."""
-    keyboard: list[list[dict[str, Any]]] = field(default_factory=list)
-    document: tuple[str, bytes] | None = None
-    edits: int = 0
-
-    def buttons(self) -> list[str]:
-        return [button["text"] for row in self.keyboard for button in row]
-
-    def button(self, label: str) -> dict[str, Any]:
-        """The button labelled `label`, else the first whose label contains it."""
-        buttons = [button for row in self.keyboard for button in row]
-        for found in (b for b in buttons if b["text"] == label):
-            return found
-        for found in (b for b in buttons if label in b["text"]):
-            return found
-        raise LookupError(f"no button {label!r} in {self.buttons()}")
-
 
 @dataclass
 class Fault:
@@ -295,7 +215,7 @@ class LocalBotAPI(BaseRequest):
         limit = MESSAGE_LIMIT if key == "text" else 1024
         if key == "text" and not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if _length(text) > limit:
+        if utf16_length(text) > limit:
             raise ApiError(400, "Bad Request: message is too long")
         message.text, message.markup = text, raw
 
@@ -375,119 +295,3 @@ class LocalBotAPI(BaseRequest):
         message = ChatMessage(next(ids), chat_id, from_bot=False)
         self.messages.setdefault(chat_id, {})[message.message_id] = message
         return message
-
-
-class LocalUser:
-    """A Telegram user talking to the bot through `LocalBotAPI`."""
-
-    def __init__(self, api: LocalBotAPI, application: App | None, user_id: int, *,
-                 first_name: str = "Mario", language_code: str | None = "it",
-                 chat_id: int | None = None, chat_type: str = "private") -> None:
-        self.api, self.application = api, application
-        self.user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
-        if language_code:
-            self.user["language_code"] = language_code
-        self.chat_id = chat_id if chat_id is not None else user_id
-        self.last_sent = 0
-        """The id of the message this user sent last."""
-        chat = {"id": self.chat_id, "type": chat_type}
-        chat.update({"first_name": first_name} if chat_type == "private" else {"title": "Group"})
-        api.chats[self.chat_id] = chat
-
-    @property
-    def id(self) -> int:
-        return int(self.user["id"])
-
-    @property
-    def messages(self) -> list[ChatMessage]:
-        return self.api.bot_messages(self.chat_id)
-
-    @property
-    def last(self) -> ChatMessage:
-        return self.messages[-1]
-
-    def last_with_buttons(self) -> ChatMessage:
-        for message in reversed(self.messages):
-            if message.keyboard:
-                return message
-        raise LookupError("no message with buttons")
-
-    async def _process(self, payload: dict[str, Any]) -> None:
-        """Deliver an update, and return once it is processed. `application` None: a subclass
-        delivers it some other way (bot/testing/webhook_client.py, through the webhook)."""
-        assert self.application is not None
-        payload["update_id"] = self.api.next_update_id()
-        update = Update.de_json(payload, self.application.bot)
-        # the way polling hands an update over: through the application's update processor
-        await self.application.update_processor.process_update(
-            update, self.application.process_update(update))
-
-    def _message(self, message_id: int | None = None, **content: Any) -> dict[str, Any]:
-        if message_id is None:
-            message_id = self.api.add_user_message(self.chat_id).message_id
-            self.last_sent = message_id
-        return {"message_id": message_id, "date": int(time.time()),
-                "chat": self.api.chats[self.chat_id], "from": self.user, **content}
-
-    @staticmethod
-    def _text(text: str) -> dict[str, Any]:
-        content: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            command = text.split()[0]
-            content["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": len(command)}]
-        return content
-
-    async def send(self, text: str) -> ChatMessage:
-        """Send `text`; return the bot's last message afterwards."""
-        await self.write(text)
-        return self.last
-
-    async def write(self, text: str) -> None:
-        """Send `text` and wait until the bot has handled it (or dropped it)."""
-        await self._process({"message": self._message(**self._text(text))})
-
-    def post(self, text: str) -> None:
-        """Send `text` the way Telegram delivers it to a bot that polls: kept for getUpdates."""
-        self.api.incoming({"update_id": self.api.next_update_id(),
-                           "message": self._message(**self._text(text))})
-
-    async def edit(self, text: str, message_id: int | None = None) -> ChatMessage:
-        """Edit the message this user sent last (or `message_id`) to read `text`, as clients
-        allow for 48 hours; return the bot's last message afterwards."""
-        edited = self._message(message_id or self.last_sent, edit_date=int(time.time()),
-                               **self._text(text))
-        await self._process({"edited_message": edited})
-        return self.last
-
-    async def send_content(self, **content: Any) -> ChatMessage:
-        """Send something other than text, e.g. `sticker={...}` or `photo=[...]`."""
-        await self._process({"message": self._message(**content)})
-        return self.last
-
-    async def press(self, label: str, message: ChatMessage | None = None) -> str | None:
-        """Press the button whose text contains `label` (in `message`, else the last keyboard);
-        return the text of the answer to the callback query, if any."""
-        target = message or self.last_with_buttons()
-        return await self.press_data(target.button(label)["callback_data"], target)
-
-    async def press_inline(self, data: str) -> dict[str, Any] | None:
-        """Press a button of a message sent inline, through another chat: the callback query
-        has no message. Return the answer's parameters, if any."""
-        query_id = f"q{self.api.next_update_id()}"
-        await self._process({"callback_query": {
-            "id": query_id, "from": self.user, "chat_instance": "inline", "data": data,
-            "inline_message_id": "AAAAAQ",
-        }})
-        return self.api.callback_answers.get(query_id)
-
-    async def press_data(self, data: str, message: ChatMessage | None = None) -> str | None:
-        """Send a callback query with any `data`, as a modified client could."""
-        target = message or self.last_with_buttons()
-        query_id = f"q{self.api.next_update_id()}"
-        await self._process({"callback_query": {
-            "id": query_id, "from": self.user, "chat_instance": str(self.chat_id), "data": data,
-            "message": self.api.message_json(target),
-        }})
-        answer = self.api.callback_answers.get(query_id)
-        return answer.get("text") if answer else None

@@ -12,7 +12,8 @@ from typing import Any
 
 import httpx
 
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from bot.webhook import SECRET_HEADER
 from storage import inbox
 from storage.db import Database

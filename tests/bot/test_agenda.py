@@ -5,9 +5,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import load_office
-from bot.domain.model import Booking, Status
+from bot.domain.booking import Booking, Status
 from bot.i18n import I18n
-from bot.testing.local_api import MESSAGE_LIMIT, html_to_text
+from bot.testing.client import html_to_text
+from bot.testing.local_api import MESSAGE_LIMIT
 from handlers.agenda_view import PAGE_LIMIT, pages, units
 
 OFFICE = load_office()

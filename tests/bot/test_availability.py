@@ -13,16 +13,8 @@ from hypothesis import strategies as st
 
 from bot.config import load_office
 from bot.domain.availability import DayState, day_states, desks_free_at, free_slots
-from bot.domain.model import (
-    Busy,
-    Closure,
-    Interval,
-    Office,
-    Reminder,
-    Service,
-    local_datetime,
-    to_ts,
-)
+from bot.domain.booking import Busy
+from bot.domain.model import Closure, Interval, Office, Reminder, Service, local_datetime, to_ts
 
 SAMPLE = load_office()
 TZ = ZoneInfo("Europe/Rome")

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from bot.domain.booking import Channel, Status
 from bot.domain.channels import ChannelTally, Unit, stretches
-from bot.domain.model import Channel, Status
 from bot.domain.waiting import VisitTimes
 from tests.conftest import ROME
 from tests.figures import at, visit

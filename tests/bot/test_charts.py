@@ -2,7 +2,7 @@ from datetime import date
 
 from bot.config import load_office
 from bot.domain.arguments import Period
-from bot.domain.model import Channel
+from bot.domain.booking import Channel
 from bot.i18n import I18n
 from handlers import charts
 from tests.figures import at, stats_of, visit

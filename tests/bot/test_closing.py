@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.config import load_office
+from bot.domain.booking import Booking, Busy, Status
 from bot.domain.closing import closed_already, plan
-from bot.domain.model import Booking, Busy, Closure, Status, to_ts
+from bot.domain.model import Closure, to_ts
 from tests.conftest import ROME
 
 OFFICE = load_office()

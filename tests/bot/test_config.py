@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import EXIT_CONFIG, main, summary
-from bot.config import load_office, parse_office, read_settings, sample_path
+from bot.config import load_office, parse_office, sample_path
 from bot.config_reader import ConfigError
 from bot.domain.model import Goals, Office
+from bot.settings import read_settings
 
 SAMPLE = sample_path().read_text(encoding="utf-8")
 

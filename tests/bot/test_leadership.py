@@ -11,7 +11,8 @@ from apscheduler.schedulers.base import STATE_PAUSED, STATE_RUNNING
 
 from bot.domain.model import Office, to_ts
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from bot.worker import Worker
 from storage import leases, outbox
 from storage.db import Database

@@ -9,7 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import Application
 
-from bot.testing.local_api import ApiError, Fault, LocalBotAPI, html_to_text
+from bot.testing.client import ApiError, html_to_text
+from bot.testing.local_api import Fault, LocalBotAPI
 from tests.conftest import UserFactory
 
 CHAT = 1001

@@ -17,7 +17,7 @@ from bot.domain.model import Office, to_ts
 from bot.outbox import IN_FLIGHT, Dispatcher
 from bot.pacing import Pace
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalUser
+from bot.testing.local_user import LocalUser
 from storage import bookings, outbox
 from storage.db import Database
 from tests.conftest import UserFactory

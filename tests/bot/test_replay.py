@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.config import load_office
 from bot.domain.arguments import Period
-from bot.domain.model import Channel, Status
+from bot.domain.booking import Channel, Status
 from bot.domain.replay import LateStarts, Replays
 from bot.domain.waiting import VisitTimes, WaitTally
 from tests.conftest import ROME

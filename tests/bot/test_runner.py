@@ -8,8 +8,8 @@ import signal
 from pathlib import Path
 
 from bot import runner
-from bot.config import Settings
 from bot.domain.model import Office
+from bot.settings import Settings
 from bot.testing.local_api import LocalBotAPI
 from storage.db import Database
 

@@ -20,7 +20,8 @@ from bot.domain.model import Office, to_ts
 from bot.domain.schedules import REMINDER
 from bot.outbox import IN_FLIGHT
 from bot.testing.deployment import PATH, SECRET, deployment
-from bot.testing.local_api import LocalBotAPI, LocalUser, RoundTrip
+from bot.testing.local_api import LocalBotAPI, RoundTrip
+from bot.testing.local_user import LocalUser
 from bot.testing.webhook_client import Telegram, WebhookUser
 from storage import bookings, citizens, leases, outbox
 from storage.db import Database

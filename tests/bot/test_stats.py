@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from bot.config import load_office
 from bot.domain.arguments import Period
-from bot.domain.model import Channel, Status
+from bot.domain.booking import Channel, Status
 from bot.domain.statistics import percentile
 from tests.figures import MINUTE, at, stats_of, visit
 

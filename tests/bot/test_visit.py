@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.model import Booking, Status
+from bot.domain.booking import Booking, Status
 from bot.domain.visits import (
     UNDO_MINUTES,
     Action,

@@ -13,7 +13,8 @@ from bot.domain.model import Office, to_ts
 from bot.outbox import Dispatcher
 from bot.services.offers import offer_free_times
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from storage import bookings, citizens, waitlist
 from storage.bookings import Booked, Refusal, Request
 from storage.db import Database

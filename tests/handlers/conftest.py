@@ -12,8 +12,9 @@ import pytest
 from bot.domain import schedules
 from bot.domain.booking_code import new_code
 from bot.domain.model import Office, to_ts
+from bot.testing.client import ChatMessage
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import ChatMessage, LocalUser
+from bot.testing.local_user import LocalUser
 from storage import bookings, citizens
 from storage.bookings import Booked, Request
 from storage.db import Database

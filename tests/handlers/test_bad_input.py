@@ -11,7 +11,8 @@ from telegram.ext import Application
 
 from bot.domain.model import Office
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from handlers.common import answer
 from storage.db import Database
 from tests.conftest import NOW, UserFactory

@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timedelta
 
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalUser
+from bot.testing.local_user import LocalUser
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
 from tests.handlers.conftest import CF, FRIDAY, Steps, fill, no_errors, time_arg

@@ -8,7 +8,7 @@ from telegram.ext import Application
 from bot.context import Deps
 from bot.services import housekeeping
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalUser
+from bot.testing.local_user import LocalUser
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.handlers.conftest import CF, FRIDAY, Steps, data_ending, fill, no_errors, time_arg

@@ -11,7 +11,8 @@ import pytest
 from bot.app import build_application, prepare
 from bot.domain.model import Office
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.handlers.conftest import Steps

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from bot.testing.local_api import MESSAGE_LIMIT, html_to_text
+from bot.testing.client import html_to_text
+from bot.testing.local_api import MESSAGE_LIMIT
 from handlers.message_size import answer_text, clip, echoed, split, units
 
 WORDS = st.text(alphabet="abcàè <>&😀", min_size=0, max_size=30).map(

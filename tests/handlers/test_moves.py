@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.testing.local_api import LocalUser
+from bot.testing.local_user import LocalUser
 from storage.db import Database
 from tests.conftest import ROME, UserFactory
 from tests.handlers.conftest import Steps, no_errors, time_arg

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from bot.domain.model import Office
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory
 from tests.handlers.conftest import CF, FRIDAY, Steps, book_directly, no_errors, time_arg

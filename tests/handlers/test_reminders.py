@@ -12,7 +12,7 @@ from bot.domain.model import Office, to_ts
 from bot.outbox import Dispatcher
 from bot.services import counter
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalUser
+from bot.testing.local_user import LocalUser
 from storage import bookings
 from storage.bookings import Booked
 from storage.db import Database

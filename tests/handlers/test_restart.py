@@ -12,7 +12,8 @@ from telegram.ext import Application
 from bot.app import build_application, prepare
 from bot.domain.model import Office
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from storage.db import Database
 from tests.handlers.conftest import CF, FRIDAY, Steps, data_ending, no_errors, time_arg
 from tests.seed import rows

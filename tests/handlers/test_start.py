@@ -1,4 +1,4 @@
-from bot.testing.local_api import LocalUser
+from bot.testing.local_user import LocalUser
 from tests.conftest import UserFactory
 
 

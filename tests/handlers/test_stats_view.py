@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import load_office
 from bot.domain.arguments import Period
-from bot.domain.model import Channel
+from bot.domain.booking import Channel
 from bot.domain.waiting import VisitTimes
 from bot.i18n import I18n
 from handlers.agenda_view import units

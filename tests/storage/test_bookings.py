@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.availability import DayState, day_states, desks_free_at, free_slots
+from bot.domain.booking import Busy
 from bot.domain.booking_code import new_code
-from bot.domain.model import Busy, Closure, Office, local_datetime, to_ts
+from bot.domain.model import Closure, Office, local_datetime, to_ts
 from storage import bookings, citizens, closures, holds
 from storage.bookings import Booked, Refusal, Request
 from storage.db import Database

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bot.domain.arguments import Period
-from bot.domain.model import Channel, Office, to_ts
+from bot.domain.booking import Channel
+from bot.domain.model import Office, to_ts
 from bot.domain.statistics import Facts, day_bounds
 from storage import bookings
 from storage import stats as stored

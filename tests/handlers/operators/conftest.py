@@ -11,7 +11,7 @@ from bot.config import load_office
 from bot.domain.model import Office, to_ts
 from bot.services.invites import token_hash
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalUser
+from bot.testing.local_user import LocalUser
 from storage import operators
 from storage.db import Database
 from tests.conftest import UserFactory

@@ -7,7 +7,8 @@ import pytest
 from telegram.ext import Application
 
 from bot.app import prepare
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from handlers.operator_access import ADMIN_COMMANDS, OPERATOR_COMMANDS
 from storage.db import Database
 from tests.conftest import NOW

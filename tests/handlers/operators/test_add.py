@@ -7,7 +7,8 @@ from bot.context import Deps
 from bot.domain.model import Office, to_ts
 from bot.services import housekeeping
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from storage import closures
 from storage.db import Database
 from tests.conftest import NOW, UserFactory

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from bot.domain.model import Office, to_ts
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import MESSAGE_LIMIT, LocalUser
+from bot.testing.local_api import MESSAGE_LIMIT
+from bot.testing.local_user import LocalUser
 from storage import operators
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory

@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta
 
 from bot.domain.model import Office, to_ts
-from bot.testing.local_api import LocalUser
+from bot.testing.local_user import LocalUser
 from storage.db import Database
 from tests.conftest import NOW, ROME
 from tests.handlers.operators.conftest import OPERATOR

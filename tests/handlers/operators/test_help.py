@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from tests.handlers.operators.conftest import OPERATOR
 
 

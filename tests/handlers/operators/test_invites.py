@@ -6,7 +6,8 @@ import re
 
 from bot import cli
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.handlers.operators.conftest import ADMIN, OPERATOR

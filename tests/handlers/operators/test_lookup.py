@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.domain.booking_code import parse_code
 from bot.domain.model import Office
-from bot.testing.local_api import LocalUser
+from bot.testing.local_user import LocalUser
 from storage.db import Database
 from tests.conftest import NOW
 from tests.seed import book, rows, value

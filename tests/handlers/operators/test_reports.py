@@ -12,10 +12,12 @@ import pytest
 from telegram.ext import Application
 
 from bot.app import build_application, prepare
-from bot.domain.model import Channel, Office, to_ts
+from bot.domain.booking import Channel
+from bot.domain.model import Office, to_ts
 from bot.domain.visits import STEPS, Action
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from storage import agenda, bookings
 from storage.db import Database
 from tests.conftest import NOW, ROME, UserFactory

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.domain.model import Office, to_ts
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalUser
+from bot.testing.local_user import LocalUser
 from storage.db import Database
 from tests.conftest import NOW
 from tests.seed import book, codice_fiscale, fill_day

@@ -8,7 +8,8 @@ import json
 from bot.domain.model import Office, to_ts
 from bot.services.invites import token_hash
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalBotAPI, LocalUser
+from bot.testing.local_api import LocalBotAPI
+from bot.testing.local_user import LocalUser
 from storage import operators
 from storage.db import Database
 from tests.conftest import NOW

@@ -7,7 +7,7 @@ import json
 
 from bot.domain.model import Office, to_ts
 from bot.testing.clock import FakeClock
-from bot.testing.local_api import LocalUser
+from bot.testing.local_user import LocalUser
 from storage.db import Database
 from tests.conftest import NOW
 from tests.handlers.operators.conftest import OPERATOR
