@@ -81,7 +81,7 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
 
 App: TypeAlias = Application[ExtBot[int], Context, dict[Any, Any], dict[Any, Any],
                              dict[Any, Any], JobQueue[Context]]
-"""The application as bot/app.py builds it: a bot with AIORateLimiter (whose per-request
-arguments are ints), our Context, PTB's default dictionaries."""
+"""The application as bot/app.py builds it: a bot with a rate limiter (bot/pacing.py), our
+Context, PTB's default dictionaries."""
 UpdateHandler: TypeAlias = BaseHandler[Update, Context, None]
 """Every handler of ours: takes an update and our Context, returns nothing."""

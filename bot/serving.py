@@ -108,8 +108,8 @@ def read_webhook_settings(environ: Mapping[str, str], token: str, *, workers: in
     count = workers or int(_number(environ, "SPORTELLO_WORKERS", 1, 1, 64, whole=True))
     tuning = Tuning(
         lease_seconds=_number(environ, "SPORTELLO_LEASE_SECONDS", Tuning.lease_seconds, 2, 600),
-        send_rate=_number(environ, "SPORTELLO_SEND_RATE", TELEGRAM_RATE / count, 0,
-                          TELEGRAM_RATE),
+        send_rate=int(_number(environ, "SPORTELLO_SEND_RATE", TELEGRAM_RATE // count, 0,
+                              TELEGRAM_RATE, whole=True)),
     )
     return WebhookSettings(
         url=_url(environ), secret=secret,

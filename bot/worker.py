@@ -20,7 +20,7 @@ from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler  # type: ignore[import-untyped]  # no py.typed
 from telegram import Update
-from telegram.ext import AIORateLimiter, BaseRateLimiter
+from telegram.ext import BaseRateLimiter
 from telegram.request import BaseRequest
 
 from bot import outbox
@@ -32,7 +32,7 @@ from bot.domain.model import Office, to_ts
 from bot.inbox import Lanes
 from bot.leadership import Leadership
 from bot.metrics import Metrics
-from bot.pacing import Unpaced
+from bot.pacing import Pace, PacedLimiter, Unpaced
 from bot.testing.local_api import OFFLINE_TOKEN
 from bot.updates import CONCURRENT_UPDATES
 from storage import inbox, leases, monitoring, service_durations
@@ -62,8 +62,9 @@ class Tuning:
     poll_seconds: float = 0.5
     lanes: int = CONCURRENT_UPDATES
     """Chats one worker processes at the same time."""
-    send_rate: float = 30.0
-    """Messages a second this worker may send (0: no pacing)."""
+    send_rate: int = 30
+    """Messages a second this worker may send, its replies and (while it holds the jobs' lease)
+    the outbox's together: Telegram's 30 divided among the workers (0: no pacing)."""
 
 
 class Worker:
@@ -76,8 +77,8 @@ class Worker:
         self.metrics = Metrics()
         self.leadership = Leadership(db, name, lease_ms, now_ms, gained=self._take_over,
                                      lost=self._hand_over)
-        limiter: BaseRateLimiter[Any] = (AIORateLimiter(overall_max_rate=tuning.send_rate)
-                                    if tuning.send_rate else Unpaced())
+        limiter: BaseRateLimiter[Any] = (PacedLimiter(Pace(tuning.send_rate))
+                                         if tuning.send_rate else Unpaced())
         self.application = build_application(
             office, db, token=token, request=request, base_url=base_url, clock=clock,
             rate_limiter=limiter, polling=False, on_duty=self.leadership.on_duty)

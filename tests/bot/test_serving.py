@@ -23,7 +23,7 @@ def test_the_settings_and_their_defaults() -> None:
                                   "SPORTELLO_WEBHOOK_SECRET": "s-1", "SPORTELLO_PORT": "9000",
                                   "SPORTELLO_LEASE_SECONDS": "5"}, "1:abc")
     assert (four.workers, four.secret, four.port, four.tuning.lease_seconds) == (4, "s-1", 9000, 5)
-    assert four.tuning.send_rate == 7.5  # Telegram's 30 a second, shared
+    assert four.tuning.send_rate == 7  # Telegram's 30 a second, shared
     told = read_webhook_settings({"SPORTELLO_WEBHOOK_URL": URL, "SPORTELLO_WORKERS": "4"},
                                  "1:abc", workers=2, host="0.0.0.0", port=81)
     assert (told.workers, told.host, told.port, told.tuning.send_rate) == (2, "0.0.0.0", 81, 15)

@@ -11,6 +11,9 @@ from collections.abc import Callable
 from telegram import Update
 from telegram.ext import TypeHandler
 
+from bot import outbox
+from bot.outbox import Dispatcher
+from bot.pacing import PacedLimiter
 from bot.testing.local_api import LocalBotAPI
 from bot.testing.webhook_client import Telegram, WebhookUser
 from bot.worker import Worker
@@ -100,3 +103,13 @@ async def test_a_chat_held_by_a_dead_worker_is_taken_over_when_its_lease_expires
     assert len(user.messages) == 1
     assert await rows(db, "SELECT state, attempts FROM inbox WHERE update_id = 5") == [
         ("done", 2)]
+
+
+async def test_a_worker_paces_its_replies_and_the_outbox_with_one_share_of_telegrams_rate(
+        start_workers: StartWorkers) -> None:
+    worker, = await start_workers(1, loops=False, send_rate=7)
+    limiter = worker.application.bot.rate_limiter
+    assert isinstance(limiter, PacedLimiter)
+    dispatcher: Dispatcher = worker.application.bot_data[outbox.KEY]
+    assert dispatcher.pace is limiter.pace
+    assert limiter.pace.per_second == 7
