@@ -112,6 +112,9 @@ class BookAction(enum.StrEnum):
     TIME = "t"
     NAME = "name"
     CODICE_FISCALE = "cf"
+    """The codice fiscale used last time."""
+    BOTH_RIGHT = "cfok"
+    """The codice fiscale in doubt (its letters are not the name's) and the name are right."""
     SKIP = "skip"
     CONFIRM = "ok"
     BACK = "back"
@@ -335,6 +338,9 @@ ADD_BACK = Family("op:a:back:")
 """+ nonce: one step back in the details of the draft it was sent for."""
 ADD_NO_NOTE = Family("op:a:nonote:")
 ADD_NO_PHONE = Family("op:a:nophone:")
+ADD_BOTH_RIGHT = Family("op:a:cfok:")
+"""+ nonce: the codice fiscale in doubt (its letters are not the name's) and the name are
+right."""
 ADD_CONFIRM = Family("op:a:ok:")
 """+ nonce:channel: book, for a caller on the phone or a citizen at the counter."""
 ADD_ANYWAY = Family("op:a:both:")

@@ -60,7 +60,8 @@ def test_add(service: str, day: date, start: int, nonce: str) -> None:
     assert callbacks.read_add_time(fits(callbacks.add_time(service, start))) == (service, start)
     page = start % 1000
     assert callbacks.read_add_days(fits(callbacks.add_days(service, page))) == (service, page)
-    for family in (callbacks.ADD_NO_NOTE, callbacks.ADD_BACK, callbacks.CLOSE_CONFIRM):
+    for family in (callbacks.ADD_NO_NOTE, callbacks.ADD_BACK, callbacks.ADD_BOTH_RIGHT,
+                   callbacks.CLOSE_CONFIRM):
         assert callbacks.read_nonce(family, fits(callbacks.with_nonce(family, nonce))) == nonce
     for family in (callbacks.ADD_CONFIRM, callbacks.ADD_ANYWAY):
         for channel in callbacks.ADD_CHANNELS:
