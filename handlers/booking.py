@@ -182,7 +182,8 @@ async def on_button(update: Update, context: Context) -> None:
         return
     action, arg = press.action, press.arg
     if action not in ACTIONS[draft.step] | ANYWHERE or (
-            action is BookAction.BOTH_RIGHT and draft.in_doubt is None):
+            action is BookAction.BOTH_RIGHT and (draft.doubt_mark is None
+                                                 or arg != draft.doubt_mark)):
         await stale(update, context, who, t, draft)
         return
     if action is BookAction.QUIT:

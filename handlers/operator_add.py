@@ -37,7 +37,6 @@ from handlers.callbacks import ADD as ADD_BUTTONS
 from handlers.callbacks import (
     ADD_ANYWAY,
     ADD_BACK,
-    ADD_BOTH_RIGHT,
     ADD_CONFIRM,
     ADD_NO_NOTE,
     ADD_NO_PHONE,
@@ -106,8 +105,8 @@ async def pressed(update: Update, context: Context, staff: Staff) -> None:
         await time_chosen(update, context, staff, services[time[0]], time[1])
     elif nonce := callbacks.read_nonce(ADD_NO_NOTE, data):
         await draft_pressed(update, context, staff, AddStep.NOTE, nonce)
-    elif nonce := callbacks.read_nonce(ADD_BOTH_RIGHT, data):
-        await draft_pressed(update, context, staff, AddStep.CODICE_FISCALE, nonce)
+    elif pair := callbacks.read_both_right(data):
+        await draft_pressed(update, context, staff, AddStep.CODICE_FISCALE, pair[0], mark=pair[1])
     elif nonce := callbacks.read_nonce(ADD_NO_PHONE, data):
         await draft_pressed(update, context, staff, AddStep.PHONE, nonce)
     elif pressed := callbacks.read_add_booking(ADD_CONFIRM, data):
@@ -215,9 +214,9 @@ def _back_stop(t: Translator, draft: AddDraft,
     if draft.step is AddStep.NAME:
         return _stop(t)
     keyboard = _stop(t, callbacks.with_nonce(ADD_BACK, draft.nonce))
-    if draft.in_doubt:
+    if draft.doubt_mark:
         keyboard.insert(0, [button(details.both_right_label(t),
-                                   callbacks.with_nonce(ADD_BOTH_RIGHT, draft.nonce))])
+                                   callbacks.both_right(draft.nonce, draft.doubt_mark))])
     return keyboard
 
 
@@ -339,7 +338,7 @@ async def not_free(update: Update, context: Context, staff: Staff, service: Serv
 
 async def draft_pressed(update: Update, context: Context, staff: Staff, wanted: AddStep,
                         nonce: str, channel: Channel | None = None, *,
-                        anyway: bool = False) -> None:
+                        anyway: bool = False, mark: str | None = None) -> None:
     """Both are right (the codice fiscale in doubt and the name), skip the note or the phone,
     Book or Book anyway (these two for a channel): each acts on the draft it was sent for, at
     the matching step."""
@@ -349,9 +348,10 @@ async def draft_pressed(update: Update, context: Context, staff: Staff, wanted: 
         await invalid_button(update, staff)
         return
     if wanted is AddStep.CODICE_FISCALE:
-        # the button carries no code: the one the draft keeps, checked again as if typed
+        # the button carries no code: the one the draft keeps for the pair it was shown for,
+        # checked again as if typed
         code = check(Detail.CODICE_FISCALE, draft.in_doubt or "")
-        if not isinstance(code, str):
+        if mark != draft.doubt_mark or not isinstance(code, str):
             await invalid_button(update, staff)
             return
         draft.take(Detail.CODICE_FISCALE, code)

@@ -10,6 +10,7 @@ an operator's flow and of a booking of their own at the same time.
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
 import secrets
 import string
@@ -20,6 +21,7 @@ from bot.domain.identity import Detail, name_agrees_with_codice_fiscale
 
 NONCE_ALPHABET = string.ascii_lowercase + string.digits
 NONCE_LENGTH = 4
+MARK_BYTES = 4
 
 
 class Party(enum.StrEnum):
@@ -122,6 +124,16 @@ class Person(Saved):
         """The codice fiscale asked about at the codice fiscale step, if any: "Both are right"
         takes it (after checking it again as if typed)."""
         return self.doubted_cf if self.detail is Detail.CODICE_FISCALE else None
+
+    @property
+    def doubt_mark(self) -> str | None:
+        """What "Both are right" carries: a digest of the name and the code it was shown with
+        (never the code itself), so that a press for another pair, older or forged, takes
+        nothing."""
+        if self.in_doubt is None:
+            return None
+        pair = f"{self.name}\n{self.in_doubt}".encode()
+        return hashlib.blake2s(pair, digest_size=MARK_BYTES).hexdigest()
 
 
 class Step(enum.StrEnum):

@@ -60,13 +60,25 @@ def test_add(service: str, day: date, start: int, nonce: str) -> None:
     assert callbacks.read_add_time(fits(callbacks.add_time(service, start))) == (service, start)
     page = start % 1000
     assert callbacks.read_add_days(fits(callbacks.add_days(service, page))) == (service, page)
-    for family in (callbacks.ADD_NO_NOTE, callbacks.ADD_BACK, callbacks.ADD_BOTH_RIGHT,
-                   callbacks.CLOSE_CONFIRM):
+    for family in (callbacks.ADD_NO_NOTE, callbacks.ADD_BACK, callbacks.CLOSE_CONFIRM):
         assert callbacks.read_nonce(family, fits(callbacks.with_nonce(family, nonce))) == nonce
     for family in (callbacks.ADD_CONFIRM, callbacks.ADD_ANYWAY):
         for channel in callbacks.ADD_CHANNELS:
             data = fits(callbacks.add_booking(family, nonce, channel))
             assert callbacks.read_add_booking(family, data) == (nonce, channel)
+
+
+@given(NONCES, st.from_regex(callbacks.MARK, fullmatch=True))
+def test_both_right(nonce: str, mark: str) -> None:
+    assert callbacks.read_both_right(fits(callbacks.both_right(nonce, mark))) == (nonce, mark)
+
+
+@pytest.mark.parametrize("forged", [
+    "op:a:cfok:abcd", "op:a:cfok:abcd:RSSMRA85T10A390L", "op:a:cfok:abcd:0123456",
+    "op:a:cfok:ABCD:01234567", "op:a:cfok:abcd:01234567:x", "op:a:cfok:abcd:0123456G",
+])
+def test_both_right_refuses_anything_else(forged: str) -> None:
+    assert callbacks.read_both_right(forged) is None
 
 
 @given(CODES, st.integers(0, 9999), DAYS, st.sampled_from(Action), IDS)

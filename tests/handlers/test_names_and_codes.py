@@ -111,7 +111,7 @@ async def test_the_code_corrected(make_user: UserFactory, steps: Steps, db: Data
     user = make_user()
     await asked_about(user, steps)
     asked = user.last
-    both = data_ending(asked, ":cfok")
+    both = asked.button("Sono giusti entrambi")["callback_data"]
     reply = await user.send("RSSMRA85T10A390")  # a typo: what is wrong is said, the doubt stays
     assert reply.text.startswith("Un codice fiscale ha 16 lettere e cifre; questo ne ha 15.")
     assert "Sono giusti entrambi" in reply.buttons()
@@ -165,16 +165,15 @@ async def test_a_forged_or_stale_both_are_right_is_refused(make_user: UserFactor
     await user.send("Mario Rossi")
     step = user.last
     both = data_ending(step, ":back").replace(":back", ":cfok")
-    assert await user.press_data(both, step) == INVALID  # nothing in doubt: nothing to take
-    assert await draft(db) == ("codice_fiscale", None, None)
-    assert await user.press_data(both + ":" + CF[1], step) == INVALID  # a code of its own
-    assert await draft(db) == ("codice_fiscale", None, None)
+    for forged in (both, f"{both}:00000000", f"{both}:{CF[1]}"):  # nothing in doubt
+        assert await user.press_data(forged, step) == INVALID
+        assert await draft(db) == ("codice_fiscale", None, None)
 
     await user.send("Ada Lovelace")  # not a code: refused, nothing in doubt
     await user.press("« Indietro")
     await user.send("Ada Lovelace")
     asked = await user.send(CF[0])
-    both = data_ending(asked, ":cfok")
+    both = asked.button("Sono giusti entrambi")["callback_data"]
     await user.send("/annulla")
     assert await user.press_data(both, asked) == INVALID
     assert "Quella conversazione è conclusa." in user.last.text
@@ -182,7 +181,10 @@ async def test_a_forged_or_stale_both_are_right_is_refused(make_user: UserFactor
 
     await asked_about(user, steps)
     asked = user.last
-    both = data_ending(asked, ":cfok")
+    both = asked.button("Sono giusti entrambi")["callback_data"]
+    for forged in (both.rsplit(":", 1)[0], f"{both[:-8]}00000000", f"{both[:-8]}{CF[0]}"):
+        assert await user.press_data(forged, asked) == INVALID  # not the pair on screen
+        assert await draft(db) == ("codice_fiscale", None, CF[0])
     await user.send("/prenota")  # a new conversation: the old one's buttons are stale
     assert await user.press_data(both, asked) == INVALID
     assert await rows(db, "SELECT count(*) FROM bookings") == [(0,)]
