@@ -105,7 +105,7 @@ class Rush:
                 break
         else:
             return f"refused: {TRIES} times taken just before"
-        await self.step(user, user.write("Cittadino Prova"))
+        await self.step(user, user.write("Mario Rossi"))  # the name of every code here
         await self.step(user, user.write(cf))
         await self.step(user, user.write("Prima carta d'identità"))
         await self._press(user, lambda _, d: d.endswith(":ok"))

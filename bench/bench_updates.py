@@ -82,7 +82,8 @@ class FixedClock:
 
 
 def codici_fiscali(count: int) -> list[str]:
-    """Distinct valid codici fiscali (the limit per codice fiscale is 2)."""
+    """Distinct valid codici fiscali of as many Mario Rossi (the limit per codice fiscale is
+    2)."""
     first = date(1950, 1, 1)
     return [codicefiscale.encode(lastname="Rossi", firstname="Mario", gender="M",
                                  birthdate=(first + timedelta(days=n)).strftime("%d/%m/%Y"),
@@ -119,7 +120,7 @@ class Citizen:
             lambda: self.press(lambda label, d: ":day:" in d and label[0].isalpha(),
                                self.group % DAYS),
             lambda: self.press(lambda _, d: ":t:" in d, HOUR * (self.group // DAYS)),
-            lambda: self.user.write(f"Cittadino Prova{self.index}"),
+            lambda: self.user.write("Mario Rossi"),  # the name of every code here
             lambda: self.user.write(self.cf),
             lambda: self.user.write("Rinnovo della carta"),
             lambda: self.press(lambda _, d: d.endswith(":ok")),

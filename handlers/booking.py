@@ -18,6 +18,7 @@ from bot.context import Context, UpdateHandler
 from bot.domain.availability import booking_window
 from bot.domain.booking import Status
 from bot.domain.flows import TEXT_STEPS, Draft, Party, Saved, Step
+from bot.domain.identity import Detail
 from bot.domain.model import from_ts, to_ts
 from bot.i18n import Translator
 from bot.services import free_time
@@ -39,7 +40,8 @@ from storage.holds import Hold
 ACTIONS = {
     Step.CATEGORY: {BookAction.CATEGORY}, Step.SERVICE: {BookAction.SERVICE},
     Step.DAY: {BookAction.PAGE, BookAction.DAY, BookAction.FIRST}, Step.TIME: {BookAction.TIME},
-    Step.NAME: {BookAction.NAME}, Step.CODICE_FISCALE: {BookAction.CODICE_FISCALE},
+    Step.NAME: {BookAction.NAME},
+    Step.CODICE_FISCALE: {BookAction.CODICE_FISCALE, BookAction.BOTH_RIGHT},
     Step.NOTE: {BookAction.SKIP}, Step.SUMMARY: {BookAction.CONFIRM},
 }
 ANYWHERE = {BookAction.BACK, BookAction.QUIT}
@@ -180,7 +182,9 @@ async def on_button(update: Update, context: Context) -> None:
         await stale(update, context, who, t, draft)
         return
     action, arg = press.action, press.arg
-    if action not in ACTIONS[draft.step] | ANYWHERE:
+    if action not in ACTIONS[draft.step] | ANYWHERE or (
+            action is BookAction.BOTH_RIGHT and (draft.doubt_mark is None
+                                                 or arg != draft.doubt_mark)):
         await stale(update, context, who, t, draft)
         return
     if action is BookAction.QUIT:
@@ -199,11 +203,14 @@ async def on_button(update: Update, context: Context) -> None:
             return
         await show(update, context, who, t, draft, prefix, new=True)
         return
-    if action is BookAction.CODICE_FISCALE:
-        # the codice fiscale used last time, checked as if typed: what is wrong with it (a
-        # limit reached) is too long for a toast, so it goes above the step, as when typed
+    if action in (BookAction.CODICE_FISCALE, BookAction.BOTH_RIGHT):
+        # the codice fiscale used last time, or the one in doubt, checked as if typed: what is
+        # wrong with it (a limit reached) is too long for a toast, so it goes above the step,
+        # as when typed
         await answer(update)
-        problem = await details.accept(context, who, t, draft, skip=False)
+        problem = (await details.accept(context, who, t, draft, skip=False)
+                   if action is BookAction.CODICE_FISCALE else
+                   await details.both_right(context, who, t, draft))
         await show(update, context, who, t, draft, problem or "")
         return
     toast, known_times = await act(context, who, t, draft, action, arg)
@@ -251,8 +258,7 @@ async def act(context: Context, who: Citizen, t: Translator, draft: Draft,
             wanted := callbacks.number(arg, callbacks.SECONDS_DIGITS)) is not None:
         return await choose_time(context, who, t, draft, wanted), None
     elif action is BookAction.NAME and who.last_name:
-        draft.name = who.last_name
-        draft.step = Step(draft.next_detail())
+        draft.take(Detail.NAME, who.last_name)
     elif action is BookAction.SKIP:
         return await details.accept(context, who, t, draft, skip=True), None
     else:

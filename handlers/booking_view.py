@@ -92,6 +92,9 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
         rows = [[button(t.plain.gettext("Use {cf}", cf=mask_codice_fiscale(who.last_cf)),
                         data(draft, BookAction.CODICE_FISCALE))]] if (
             who.last_cf and who.last_name == draft.name) else []
+        if draft.doubt_mark:
+            rows.insert(0, [button(details.both_right_label(t),
+                                   data(draft, BookAction.BOTH_RIGHT, draft.doubt_mark))])
         return View(details.prompt(t, draft), [*rows, _nav(t, draft)])
     if draft.step is Step.NOTE:
         return View(details.prompt(t, draft),

@@ -31,6 +31,8 @@ SECONDS_DIGITS = 10
 CODE = re.compile(r"[A-Za-z0-9_-]{1,24}")
 """A service, category or desk code of the office file."""
 NONCE = re.compile(f"[{string.ascii_lowercase}{string.digits}]{{4,8}}")
+MARK = re.compile("[0-9a-f]{8}")
+"""Which name and codice fiscale a "Both are right" was shown for."""
 ALL_DESKS = "*"
 E = TypeVar("E", bound=enum.StrEnum)
 ANY_YEAR = range(1, 10000)
@@ -112,6 +114,10 @@ class BookAction(enum.StrEnum):
     TIME = "t"
     NAME = "name"
     CODICE_FISCALE = "cf"
+    """The codice fiscale used last time."""
+    BOTH_RIGHT = "cfok"
+    """The codice fiscale in doubt (its letters are not the name's) and the name are right;
+    the arg says which pair (callbacks.MARK)."""
     SKIP = "skip"
     CONFIRM = "ok"
     BACK = "back"
@@ -335,6 +341,9 @@ ADD_BACK = Family("op:a:back:")
 """+ nonce: one step back in the details of the draft it was sent for."""
 ADD_NO_NOTE = Family("op:a:nonote:")
 ADD_NO_PHONE = Family("op:a:nophone:")
+ADD_BOTH_RIGHT = Family("op:a:cfok:")
+"""+ nonce:mark: the codice fiscale in doubt (its letters are not the name's) and the name are
+right; the mark (bot/domain/flows.py, Person.doubt_mark) says which pair."""
 ADD_CONFIRM = Family("op:a:ok:")
 """+ nonce:channel: book, for a caller on the phone or a citizen at the counter."""
 ADD_ANYWAY = Family("op:a:both:")
@@ -399,6 +408,17 @@ def read_add_booking(family: Family, data: str) -> tuple[str, Channel] | None:
         return None
     channel = _choice(Channel, fields[1])
     return (fields[0], channel) if channel in ADD_CHANNELS else None
+
+
+def both_right(nonce: str, mark: str) -> str:
+    return ADD_BOTH_RIGHT.encode(nonce, mark)
+
+
+def read_both_right(data: str) -> tuple[str, str] | None:
+    fields = ADD_BOTH_RIGHT.fields(data, 2)
+    if fields is None or not NONCE.fullmatch(fields[0]) or not MARK.fullmatch(fields[1]):
+        return None
+    return fields[0], fields[1]
 
 
 def with_nonce(family: Family, nonce: str) -> str:

@@ -32,7 +32,15 @@ def problem_text(t: Translator, problem: Problem) -> Markup:
 
 
 def prompt(t: Translator, draft: Person) -> Markup:
-    """What the step of a codice fiscale or a note asks (a name's is asked with the time)."""
+    """What the step of a codice fiscale or a note asks (a name's is asked with the time); with
+    a codice fiscale in doubt, whether it and the name are right."""
+    if (code := draft.in_doubt) is not None:
+        return t.gettext(
+            "The letters of the codice fiscale {cf} ({letters}) are not those of the name "
+            "{name}. Please check both: type the codice fiscale again, or go back to correct "
+            "the name (the codice fiscale is kept). If both are right (a name from abroad or "
+            "transliterated may differ), press “Both are right”.",
+            cf=code, letters=f"{code[:3]} {code[3:6]}", name=draft.name)
     if draft.detail is Detail.CODICE_FISCALE:
         return t.gettext("Now type the <b>codice fiscale</b> of {name}.", name=draft.name)
     return t.gettext("Anything the operator should know to prepare your case? Type it "
@@ -45,8 +53,15 @@ def enter(t: Translator, draft: Person, text: str) -> Markup | None:
     value = check(draft.detail, text)
     if isinstance(value, Problem):
         return problem_text(t, value)
-    draft.take(draft.detail, value)
+    if draft.detail is Detail.CODICE_FISCALE and value is not None:
+        draft.offer_codice_fiscale(value)  # if in doubt, the next prompt asks about it
+    else:
+        draft.take(draft.detail, value)
     return None
+
+
+def both_right_label(t: Translator) -> str:
+    return t.plain.gettext("Both are right")
 
 
 async def typed(context: Context, who: Citizen, t: Translator, draft: Draft,
@@ -66,11 +81,20 @@ async def accept(context: Context, who: Citizen, t: Translator, draft: Draft,
         return None
     if not who.last_cf or who.last_name != draft.name:
         return t.gettext("This button is no longer valid.")
-    return await _codice_fiscale(context, who, t, draft, who.last_cf)
+    return await _codice_fiscale(context, who, t, draft, who.last_cf, remembered=True)
+
+
+async def both_right(context: Context, who: Citizen, t: Translator,
+                     draft: Draft) -> Markup | None:
+    """/book's "Both are right": the codice fiscale in doubt, checked again as if typed (the
+    button carries no code: only the one the draft keeps can be taken)."""
+    assert draft.in_doubt is not None  # pressed at the step that shows it (handlers/booking.py)
+    return await _codice_fiscale(context, who, t, draft, draft.in_doubt)
 
 
 async def _codice_fiscale(context: Context, who: Citizen, t: Translator, draft: Draft,
-                          typed: str) -> Markup | None:
+                          typed: str, *, remembered: bool = False) -> Markup | None:
+    """`remembered`: the code booked last time with this very name, so not asked about."""
     value = check(Detail.CODICE_FISCALE, typed)
     if isinstance(value, Problem):
         return problem_text(t, value)
@@ -93,5 +117,8 @@ async def _codice_fiscale(context: Context, who: Citizen, t: Translator, draft: 
             "You can type the codice fiscale of someone else, or /cancel.")
     if other is not None:
         return person_busy(t, deps.office, who, other)
-    draft.take(Detail.CODICE_FISCALE, value)
+    if remembered:
+        draft.take(Detail.CODICE_FISCALE, value)
+    else:
+        draft.offer_codice_fiscale(value)  # if in doubt, the next prompt asks about it
     return None

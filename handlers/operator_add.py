@@ -24,7 +24,7 @@ from bot.context import Context, UpdateHandler
 from bot.domain.availability import DayState, service_closure
 from bot.domain.booking import Booking, Channel
 from bot.domain.flows import Party
-from bot.domain.identity import Detail
+from bot.domain.identity import Detail, check
 from bot.domain.model import Office, Service, from_ts, to_ts
 from bot.domain.phone import read_phone
 from bot.domain.staff_flows import AddDraft, AddStep, add_at
@@ -106,6 +106,8 @@ async def pressed(update: Update, context: Context, staff: Staff) -> None:
         await time_chosen(update, context, staff, services[time[0]], time[1])
     elif nonce := callbacks.read_nonce(ADD_NO_NOTE, data):
         await draft_pressed(update, context, staff, AddStep.NOTE, nonce)
+    elif pair := callbacks.read_both_right(data):
+        await draft_pressed(update, context, staff, AddStep.CODICE_FISCALE, pair[0], mark=pair[1])
     elif nonce := callbacks.read_nonce(ADD_NO_PHONE, data):
         await draft_pressed(update, context, staff, AddStep.PHONE, nonce)
     elif pressed := callbacks.read_add_booking(ADD_CONFIRM, data):
@@ -206,12 +208,17 @@ async def ask(update: Update, context: Context, staff: Staff, draft: AddDraft) -
 
 def _back_stop(t: Translator, draft: AddDraft,
                day: date | None = None) -> list[list[Button]]:
-    """Back from the name (to the times of `day`), or from a later step of the draft; Stop."""
+    """Back from the name (to the times of `day`), or from a later step of the draft; Stop;
+    and "Both are right" while a codice fiscale is in doubt."""
     if draft.step is AddStep.NAME and day is not None:
         return _stop(t, callbacks.add_day(draft.service, day))
     if draft.step is AddStep.NAME:
         return _stop(t)
-    return _stop(t, callbacks.with_nonce(ADD_BACK, draft.nonce))
+    keyboard = _stop(t, callbacks.with_nonce(ADD_BACK, draft.nonce))
+    if draft.doubt_mark:
+        keyboard.insert(0, [button(details.both_right_label(t),
+                                   callbacks.both_right(draft.nonce, draft.doubt_mark))])
+    return keyboard
 
 
 async def back_pressed(update: Update, context: Context, staff: Staff, nonce: str) -> None:
@@ -332,13 +339,26 @@ async def not_free(update: Update, context: Context, staff: Staff, service: Serv
 
 async def draft_pressed(update: Update, context: Context, staff: Staff, wanted: AddStep,
                         nonce: str, channel: Channel | None = None, *,
-                        anyway: bool = False) -> None:
-    """Skip the note or the phone, Book or Book anyway (these two for a channel): each acts on
-    the draft it was sent for, at the matching step."""
+                        anyway: bool = False, mark: str | None = None) -> None:
+    """Both are right (the codice fiscale in doubt and the name), skip the note or the phone,
+    Book or Book anyway (these two for a channel): each acts on the draft it was sent for, at
+    the matching step."""
     deps = context.deps
     draft = await draft_of(context, staff.user_id, AddDraft)
     if draft is None or draft.nonce != nonce or draft.step is not wanted:
         await invalid_button(update, staff)
+        return
+    if wanted is AddStep.CODICE_FISCALE:
+        # the button carries no code: the one the draft keeps for the pair it was shown for,
+        # checked again as if typed
+        code = check(Detail.CODICE_FISCALE, draft.in_doubt or "")
+        if mark != draft.doubt_mark or not isinstance(code, str):
+            await invalid_button(update, staff)
+            return
+        draft.take(Detail.CODICE_FISCALE, code)
+        await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
+        await answer(update)
+        await ask(update, context, staff, draft)
         return
     if wanted is AddStep.NOTE:
         draft.take(Detail.NOTE, None)

@@ -30,6 +30,15 @@ def codice_fiscale(n: int) -> str:
     return first15 + codicefiscale.encode_cin(first15)
 
 
+def codice_fiscale_of(given_name: str, surname: str, *, female: bool = False,
+                      born: str = "10/12/1985") -> str:
+    """The codice fiscale of someone of that name born in Arezzo on `born` (DD/MM/YYYY), as
+    python-codicefiscale encodes it: its letters are the name's."""
+    return str(codicefiscale.encode(lastname=surname, firstname=given_name,
+                                    gender="F" if female else "M", birthdate=born,
+                                    birthplace="A390"))
+
+
 @dataclass(frozen=True)
 class Planned:
     desk: str

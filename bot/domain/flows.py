@@ -10,16 +10,18 @@ an operator's flow and of a booking of their own at the same time.
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
 import secrets
 import string
 from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar, Self
 
-from bot.domain.identity import Detail
+from bot.domain.identity import Detail, name_agrees_with_codice_fiscale
 
 NONCE_ALPHABET = string.ascii_lowercase + string.digits
 NONCE_LENGTH = 4
+MARK_BYTES = 4
 
 
 class Party(enum.StrEnum):
@@ -72,6 +74,10 @@ class Person(Saved):
     codice_fiscale: str | None = None
     note: str | None = None
     note_done: bool = False
+    doubted_cf: str | None = None
+    """A valid codice fiscale whose letters are not those of the name: kept aside, and asked
+    about, until the person booking says both are right (foreign-born citizens and
+    transliterated names exist), types it again, or corrects the name to one it matches."""
 
     @property
     def detail(self) -> Detail | None:
@@ -88,14 +94,46 @@ class Person(Saved):
 
     def take(self, detail: Detail, value: str | None) -> None:
         """The detail given (checked by bot/domain/identity.py; a note may be None): on to the
-        next one still missing."""
+        next one still missing. A name corrected while a codice fiscale was in doubt takes that
+        code too, when it matches the new name."""
         if detail is Detail.NAME:
             self.name = value
+            if (self.codice_fiscale is None and self.doubted_cf is not None
+                    and value is not None and name_agrees_with_codice_fiscale(
+                        value, self.doubted_cf)):
+                self.codice_fiscale, self.doubted_cf = self.doubted_cf, None
         elif detail is Detail.CODICE_FISCALE:
-            self.codice_fiscale = value
+            self.codice_fiscale, self.doubted_cf = value, None
         else:
             self.note, self.note_done = value, True
         self.step = self.next_detail()
+
+    def offer_codice_fiscale(self, code: str) -> bool:
+        """A valid codice fiscale given for the name: taken if its letters are the name's, or
+        if it is the one in doubt given again (the person booking has checked it); otherwise
+        kept in doubt, to be asked about. Whether it was taken."""
+        assert self.name is not None
+        if code == self.doubted_cf or name_agrees_with_codice_fiscale(self.name, code):
+            self.take(Detail.CODICE_FISCALE, code)
+            return True
+        self.doubted_cf = code
+        return False
+
+    @property
+    def in_doubt(self) -> str | None:
+        """The codice fiscale asked about at the codice fiscale step, if any: "Both are right"
+        takes it (after checking it again as if typed)."""
+        return self.doubted_cf if self.detail is Detail.CODICE_FISCALE else None
+
+    @property
+    def doubt_mark(self) -> str | None:
+        """What "Both are right" carries: a digest of the name and the code it was shown with
+        (never the code itself), so that a press for another pair, older or forged, takes
+        nothing."""
+        if self.in_doubt is None:
+            return None
+        pair = f"{self.name}\n{self.in_doubt}".encode()
+        return hashlib.blake2s(pair, digest_size=MARK_BYTES).hexdigest()
 
 
 class Step(enum.StrEnum):
@@ -149,6 +187,8 @@ class Draft(Person):
             return  # moving a booking: its service cannot change; "Cancel" leaves
         elif self.step in BACK:
             self.step = BACK[self.step]
+        if self.step is Step.TIME:
+            self.doubted_cf = None  # kept only while the name is corrected
         if self.step is Step.NAME:
             self.name = None
         elif self.step is Step.CODICE_FISCALE:

@@ -22,6 +22,8 @@ from bot.domain import codice_fiscale
 NAME_LIMIT = 500
 NOTE_LIMIT = 300
 CODE_LENGTH = 16
+MAX_NAME_WORDS = 6
+"""Words of a given name, or of a surname, compared with a codice fiscale's letters."""
 SEPARATOR_CATEGORIES = ("Zs", "Zl", "Zp", "Cc", "Cf", "Pd")
 """Spaces, line breaks, invisible characters (zero-width space, BOM) and dashes."""
 SEPARATORS = "."
@@ -139,9 +141,18 @@ def has_given_name_and_surname(name: str) -> bool:
 
 def name_agrees_with_codice_fiscale(name: str, code: str) -> bool:
     """Whether the surname and name letters of the canonical `code` are those of `name`, typed
-    in either order ("Mario Rossi", "Rossi Mario", "Maria De Luca", "Anna Maria Bianchi")."""
+    in either order ("Mario Rossi", "Rossi Mario", "Maria De Luca", "Anna Maria Bianchi").
+
+    python-codicefiscale works the letters out as the Agenzia delle Entrate does: accents and
+    umlauts dropped (Müller: MLL), apostrophes, hyphens and spaces ignored (D'Angelo: DNG, De
+    Luca: DLC), letters of other alphabets transliterated. Omocodia replaces digits only, never
+    these six letters. The given name or the surname is taken to have at most
+    `MAX_NAME_WORDS` words, so that a long name costs no more than a short one.
+    """
     words = name.split()
-    for cut in range(1, len(words)):
+    cuts = {*range(1, min(len(words), MAX_NAME_WORDS + 1)),
+            *range(max(1, len(words) - MAX_NAME_WORDS), len(words))}
+    for cut in sorted(cuts):
         for given, surname in ((words[:cut], words[cut:]), (words[cut:], words[:cut])):
             if (codicefiscale.encode_lastname(" ".join(surname)) == code[:3]
                     and codicefiscale.encode_firstname(" ".join(given)) == code[3:6]):

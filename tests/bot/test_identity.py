@@ -99,6 +99,7 @@ def test_a_name_needs_a_given_name_and_a_surname(name: str, whole: bool) -> None
     ("Mario Rossi", True), ("Rossi Mario", True), ("mario  ROSSI", True), ("Màrio Rossi", True),
     ("Franco Verdi", False), ("Mario Verdi", False), ("Franco Rossi", False),
     ("Rossi", False), ("Mario Bianchi Rossi", False), ("Mario Rossi Bianchi", True),
+    ("Mario R'ossi", True), ("Mario Röß", True), ("MARIO ROSSI", True),
 ])
 def test_the_name_letters_of_the_code_are_those_of_the_name(name: str, agrees: bool) -> None:
     assert name_agrees_with_codice_fiscale(name, CF) is agrees
@@ -116,6 +117,23 @@ def test_any_name_agrees_with_its_own_code_in_either_order(given_names: list[str
                       + codicefiscale.encode_firstname(given_name) + "85T10A390")
     assert name_agrees_with_codice_fiscale(f"{given_name} {surname}", code)
     assert name_agrees_with_codice_fiscale(f"{surname} {given_name}", code)
+
+
+@pytest.mark.parametrize(("name", "given_name", "surname"), [
+    ("Giulia D'Angelo", "Giulia", "Dangelo"), ("Maria De Luca", "Maria", "DeLuca"),
+    ("Jürgen Müller", "Jurgen", "Muller"), ("Zoë O'Neill-Brontë", "Zoe", "ONeillBronte"),
+])
+def test_particles_apostrophes_and_accents_count_as_their_letters(name: str, given_name: str,
+                                                                   surname: str) -> None:
+    code = with_check(codicefiscale.encode_lastname(surname)
+                      + codicefiscale.encode_firstname(given_name) + "85T10A390")
+    assert name_agrees_with_codice_fiscale(name, code)
+
+
+def test_a_long_name_is_compared_by_its_first_and_last_words() -> None:
+    code = with_check("RSSMRA85T10A390")
+    assert name_agrees_with_codice_fiscale("Mario Rossi " + "Ugo " * 200, code)
+    assert name_agrees_with_codice_fiscale("Ugo " * 200 + "Rossi Mario", code) is False
 
 
 @pytest.mark.parametrize("typed", ["Mario", "M R", "  Rossi  "])

@@ -27,7 +27,7 @@ from storage import bookings, citizens, leases, outbox
 from storage.db import Database
 from storage.engine import Connection
 from tests.bot.conftest import sample
-from tests.handlers.conftest import CF
+from tests.handlers.conftest import CF, NAMES
 from tests.seed import codice_fiscale, request, rows
 
 REMINDED = range(5000, 5040)
@@ -78,7 +78,7 @@ async def book(user: WebhookUser, office: Office, nth: int) -> None:
     await user.press_data(data(lambda _, d: d.endswith(":svc:cie"))[0])
     await user.press_data(data(lambda label, d: ":day:" in d and label[0].isalpha())[0])
     await user.press_data(data(lambda _, d: ":t:" in d)[nth])
-    await user.send(f"Cittadino Prova{nth}")
+    await user.send(NAMES[CF[nth % len(CF)]])
     await user.send(CF[nth % len(CF)])
     await user.press_data(data(lambda _, d: d.endswith(":skip"))[0])
     await user.press_data(data(lambda _, d: d.endswith(":ok"))[0])

@@ -25,6 +25,8 @@ FRIDAY = datetime(2026, 11, 27, 9, 0, tzinfo=ROME)
 """The day after NOW, 09:00: the office is open, every desk free."""
 CF = ("RSSMRA85T10A390L", "BNCNNA90D43A390D", "VRDLCU78L21A390O", "NREGLI01A55A390Y")
 """Valid codici fiscali (born in Arezzo)."""
+NAMES = dict(zip(CF, ("Mario Rossi", "Anna Bianchi", "Luca Verdi", "Giulia Neri"), strict=True))
+"""The name each of CF belongs to (its letters are the name's)."""
 ERRORS = ("Sorry, something went wrong", "qualcosa non ha funzionato")
 """handlers/errors.py: what a citizen must never see for bad input."""
 
@@ -70,10 +72,11 @@ class Steps:
         await self.choose(user, time_arg(start))
 
     async def to_summary(self, user: LocalUser, service: str = "cie", start: datetime = FRIDAY,
-                         name: str = "Mario Rossi", cf: str = CF[0],
+                         name: str | None = None, cf: str = CF[0],
                          note: str | None = None) -> None:
+        """`name`: by default, the one `cf` belongs to."""
         await self.to_name(user, service, start)
-        await user.send(name)
+        await user.send(name or NAMES[cf])
         await user.send(cf)
         if note is None:
             await self.choose(user, "skip")
@@ -81,7 +84,7 @@ class Steps:
             await user.send(note)
 
     async def book(self, user: LocalUser, service: str = "cie", start: datetime = FRIDAY,
-                   name: str = "Mario Rossi", cf: str = CF[0], note: str | None = None) -> str:
+                   name: str | None = None, cf: str = CF[0], note: str | None = None) -> str:
         """A whole booking; its code."""
         await self.to_summary(user, service, start, name, cf, note)
         await self.choose(user, "ok")

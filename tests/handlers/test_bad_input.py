@@ -26,7 +26,7 @@ from tests.handlers.conftest import (
     no_errors,
     time_arg,
 )
-from tests.seed import rows
+from tests.seed import codice_fiscale_of, rows
 
 INVALID_BUTTON = "Questo pulsante non è più valido."
 GO_ON = "Riprendiamo da qui:"
@@ -254,7 +254,7 @@ async def test_names_long_and_with_markup_are_kept_exactly_as_typed(
     marked = "Anna <b>Bianchi</b> & C. <x>"
     reply = await user.send(marked)
     assert f"di {marked}." in reply.text
-    await user.send(CF[1])
+    await user.send(codice_fiscale_of("Anna", "<b>Bianchi</b> & C. <x>", female=True))
     await steps.choose(user, "skip")
     assert f"Nome: {marked}" in user.last.text
     await steps.choose(user, "ok")

@@ -10,7 +10,7 @@ from bot.testing.clock import FakeClock
 from storage.db import Database
 from tests.conftest import UserFactory
 from tests.handlers.conftest import CF, FRIDAY, Steps, book_directly, no_errors
-from tests.seed import rows
+from tests.seed import codice_fiscale_of, rows
 
 ACCOUNT_LIMIT = ("Ha già 4 prenotazioni in programma, il massimo consentito. Per prenotare "
                  "ancora, prima ne annulli una in /appuntamenti.")
@@ -85,7 +85,7 @@ async def test_the_codice_fiscale_limit_at_its_step(make_user: UserFactory, step
                                             "persona, oppure /annulla.")
     assert "Ora scriva il codice fiscale di Luca Verdi." in reply.text
     assert await rows(db, "SELECT step FROM drafts") == [("codice_fiscale",)]
-    reply = await user.send(CF[0])
+    reply = await user.send(codice_fiscale_of("Luca", "Verdi"))  # another Luca Verdi
     assert "C'è qualcosa che l'operatore deve sapere" in reply.text
     no_errors(user)
 
@@ -98,7 +98,7 @@ async def test_the_codice_fiscale_offered_again_is_checked_too(make_user: UserFa
     await steps.book(user, cf=CF[2])
     await book_directly(db, office, clock, 2002, FRIDAY + timedelta(hours=2), cf=CF[2])
     await steps.to_name(user, start=FRIDAY + timedelta(hours=1))
-    await user.press("Usa “Mario Rossi”")
+    await user.press("Usa “Luca Verdi”")
     assert "Usa VRDLCU*******90O" in user.last.buttons()
     await user.press("Usa VRDLCU")
     assert user.last.text.startswith(CF_LIMIT)
@@ -129,6 +129,6 @@ async def test_a_remembered_codice_fiscale_only_for_the_same_name_in_english(
     await steps.to_name(user, start=FRIDAY + timedelta(hours=1))
     refused = await user.send("Luca")
     assert "Please type a name and surname, in letters." in refused.text
-    await user.send("Anna Bianchi")  # someone else: Mario Rossi's code is not offered
+    await user.send("Anna Bianchi")  # someone else: Luca Verdi's code is not offered
     assert not any(label.startswith("Use VRDLCU") for label in user.last.buttons())
     no_errors(user)

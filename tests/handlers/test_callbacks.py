@@ -68,6 +68,19 @@ def test_add(service: str, day: date, start: int, nonce: str) -> None:
             assert callbacks.read_add_booking(family, data) == (nonce, channel)
 
 
+@given(NONCES, st.from_regex(callbacks.MARK, fullmatch=True))
+def test_both_right(nonce: str, mark: str) -> None:
+    assert callbacks.read_both_right(fits(callbacks.both_right(nonce, mark))) == (nonce, mark)
+
+
+@pytest.mark.parametrize("forged", [
+    "op:a:cfok:abcd", "op:a:cfok:abcd:RSSMRA85T10A390L", "op:a:cfok:abcd:0123456",
+    "op:a:cfok:ABCD:01234567", "op:a:cfok:abcd:01234567:x", "op:a:cfok:abcd:0123456G",
+])
+def test_both_right_refuses_anything_else(forged: str) -> None:
+    assert callbacks.read_both_right(forged) is None
+
+
 @given(CODES, st.integers(0, 9999), DAYS, st.sampled_from(Action), IDS)
 def test_the_rest(code: str, days: int, day: date, action: Action, booking_id: int) -> None:
     assert callbacks.read_waitlist_join(fits(callbacks.waitlist_join(code))) == code

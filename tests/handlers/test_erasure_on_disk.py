@@ -18,7 +18,7 @@ from tests.conftest import NOW, UserFactory
 from tests.handlers.conftest import FRIDAY, Steps, no_errors
 
 NAME = "Zefirìna Quaglierini"
-CF = "QGLZFR80A41A390I"
+CF = "QGLZRN80A41A390Z"
 NOTE = "Porto il modulo 7-Q verde"
 """Values found nowhere else in a fresh database."""
 

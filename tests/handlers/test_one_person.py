@@ -16,7 +16,7 @@ from storage.engine import PERSON_OVERLAP, Connection, IntegrityError
 from tests.conftest import UserFactory
 from tests.handlers.conftest import CF, FRIDAY, Steps, book_directly, no_errors
 from tests.handlers.test_booking_limits import CF_LIMIT
-from tests.seed import rows
+from tests.seed import codice_fiscale_of, rows
 
 VARIANTS = (CF[0], f"{CF[0]}\u200b", f"{CF[0]}.", "-".join(CF[0]),
             CF[0].translate({ord(c): ord(c) + 0xFEE0 for c in CF[0]}), CF[0].lower())
@@ -28,7 +28,8 @@ async def test_every_spelling_of_a_codice_fiscale_counts_against_the_same_limit(
         make_user: UserFactory, steps: Steps, db: Database) -> None:
     users = [make_user(2001 + n) for n in range(len(VARIANTS))]
     for n, (user, typed) in enumerate(zip(users[:2], VARIANTS[:2], strict=True)):
-        await steps.book(user, start=FRIDAY + timedelta(minutes=30 * n), cf=typed)
+        await steps.book(user, start=FRIDAY + timedelta(minutes=30 * n), name="Mario Rossi",
+                         cf=typed)
     for n, (user, typed) in enumerate(zip(users[2:], VARIANTS[2:], strict=True), start=2):
         await steps.to_name(user, start=FRIDAY + timedelta(minutes=30 * n))
         await user.send("Mario Rossi")
@@ -44,7 +45,7 @@ async def test_every_spelling_of_a_codice_fiscale_counts_against_the_same_limit(
 async def test_the_summary_shows_the_canonical_code_masked(make_user: UserFactory,
                                                            steps: Steps) -> None:
     user = make_user()
-    await steps.to_summary(user, cf=VARIANTS[4])
+    await steps.to_summary(user, name="Mario Rossi", cf=VARIANTS[4])
     assert "Codice fiscale: RSSMRA*******90L" in user.last.text
 
 
@@ -60,12 +61,13 @@ async def test_a_person_cannot_be_booked_twice_at_the_same_time_from_another_acc
     assert "Ora scriva il codice fiscale di Mario Rossi." in reply.text
     assert code not in reply.text  # nothing of another account's booking
     assert "Carta d'identità" not in reply.text
-    await son.send(CF[1])  # someone else: fine
+    namesake = codice_fiscale_of("Mario", "Rossi", born="01/02/1990")
+    await son.send(namesake)  # someone else: fine
     await steps.choose(son, "skip")
     await steps.choose(son, "ok")
     assert "Prenotato" in son.messages[-2].text
     assert await rows(db, "SELECT codice_fiscale FROM bookings ORDER BY id") == [(CF[0],),
-                                                                                 (CF[1],)]
+                                                                                 (namesake,)]
     no_errors(mother, son)
 
 

@@ -127,11 +127,11 @@ async def test_the_retention_job(make_user: UserFactory, steps: Steps, db: Datab
     assert await rows(db, "SELECT user_id, name, codice_fiscale, note, purged_ts, status"
                           " FROM bookings ORDER BY start_ts") == [
         (1001, None, None, None, int(NOW.timestamp()), "booked"),
-        (1002, "Mario Rossi", CF[1], "Nota recente", None, "booked"),
-        (1003, "Mario Rossi", CF[2], None, None, "booked"),
+        (1002, "Anna Bianchi", CF[1], "Nota recente", None, "booked"),
+        (1003, "Luca Verdi", CF[2], None, None, "booked"),
     ]
     assert await rows(db, "SELECT user_id, last_name, last_cf FROM citizens ORDER BY 1") == [
-        (1001, None, None), (1002, "Mario Rossi", CF[1]), (1003, "Mario Rossi", CF[2])]
+        (1001, None, None), (1002, "Anna Bianchi", CF[1]), (1003, "Luca Verdi", CF[2])]
     assert await erasure.purge_expired(deps) == 0  # nothing twice
 
     clock.advance(days=7)
@@ -166,7 +166,7 @@ async def test_the_codice_fiscale_is_never_shown_whole(make_user: UserFactory, s
     await steps.choose(user, "ok")
     code = await steps.book(user, start=FRIDAY + timedelta(hours=1), cf=CF[1])
     await steps.to_name(user, start=FRIDAY + timedelta(hours=2))
-    await user.press("Usa “Mario Rossi”")
+    await user.press("Usa “Anna Bianchi”")
     assert "Usa BNCNNA*******90D" in user.last.buttons()
     await user.send("/appuntamenti")
     await user.press(f"Sposta {code}")

@@ -29,8 +29,8 @@ async def test_an_edited_name_is_not_taken_and_the_citizen_is_told(
     assert [(step, json.loads(data)["name"]) for step, data in await rows(
         db, "SELECT step, data FROM drafts")] == [("codice_fiscale", "Mario Rosi")]
     assert cf_step.keyboard  # the step on screen goes on as it was
-    await user.send(CF[0])
-    assert "C'è qualcosa che l'operatore deve sapere" in user.last.text
+    await user.send(CF[0])  # Mario Rossi's: the name typed, not the one edited, is asked about
+    assert "non sono quelle del nome Mario Rosi" in user.last.text
     no_errors(user)
 
 

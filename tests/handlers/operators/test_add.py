@@ -14,9 +14,11 @@ from storage.db import Database
 from tests.conftest import NOW, UserFactory
 from tests.handlers.conftest import CF, FRIDAY, Steps, no_errors
 from tests.handlers.operators.conftest import ADMIN, OPERATOR
-from tests.seed import book, codice_fiscale, rows, value
+from tests.seed import book, codice_fiscale, codice_fiscale_of, rows, value
 
 SERVICE = "Carta d'identità elettronica — ritiro"
+ADA = codice_fiscale_of("Ada", "Lovelace", female=True)
+"""LVLDAA85T50A390Q"""
 
 
 async def choose_time(operator: LocalUser, time: str) -> None:
@@ -39,9 +41,9 @@ async def test_a_walk_in_is_booked_now_with_a_valid_codice_fiscale(
     assert "nome e cognome" in (await operator.send("Giuseppe")).text  # a surname too
     await operator.send("  Giuseppe   <Verdi>  ")
     assert operator.last.text == "Ora scriva il codice fiscale di Giuseppe <Verdi>."
-    bad = await operator.send("RSSMRA85T10A562X")
+    bad = await operator.send("VRDGPP85T10A390X")
     assert bad.text.startswith("L'ultimo carattere di questo codice fiscale non corrisponde")
-    await operator.send("rssmra 85t10 a562s")
+    await operator.send("vrdgpp 85t10 a390l")
     assert "Salta" in operator.last.buttons()
     await operator.send("Delega del figlio")
     assert "Un numero di telefono per raggiungere il cittadino" in operator.last.text
@@ -52,7 +54,7 @@ async def test_a_walk_in_is_booked_now_with_a_valid_codice_fiscale(
     summary = operator.last
     assert "Telefono: +39 333 123 4567" in summary.text
     assert "Prenotare" in summary.text
-    assert "Giuseppe <Verdi> (RSSMRA85T10A562S)" in summary.text
+    assert "Giuseppe <Verdi> (VRDGPP85T10A390L)" in summary.text
     assert "Nota: Delega del figlio" in summary.text
     assert await value(db, "SELECT count(*) FROM bookings") == 0  # nothing before Book
     assert summary.buttons() == ["Prenota: al telefono", "Prenota: allo sportello", "« Indietro",
@@ -68,7 +70,7 @@ async def test_a_walk_in_is_booked_now_with_a_valid_codice_fiscale(
     assert "Telefono: +39 333 123 4567" in operator.last.text  # the card
     stored = await rows(db, "SELECT user_id, created_by, name, codice_fiscale, note, start_ts,"
                             " service, channel, phone FROM bookings")
-    assert stored == [(None, OPERATOR, "Giuseppe <Verdi>", "RSSMRA85T10A562S",
+    assert stored == [(None, OPERATOR, "Giuseppe <Verdi>", "VRDGPP85T10A390L",
                        "Delega del figlio", to_ts(NOW), "cie_ritiro", "desk",
                        "+39 333 123 4567")]
     assert await value(db, "SELECT count(*) FROM audit WHERE action = 'add'") == 1
@@ -82,14 +84,14 @@ async def test_the_limits_said_are_the_limits_applied(operator: LocalUser) -> No
     refused = await operator.send("Ada " * 126)  # 503 characters
     assert "al massimo 500" in refused.text
     await operator.send("Ada " * 120)  # 479: taken
-    await operator.send("RSSMRA85T10A562S")
+    await operator.send(codice_fiscale_of("Ada " * 3, "Ada " * 3, female=True))
     assert "il massimo è 300" in (await operator.send("n" * 301)).text
 
 
 async def test_no_note(operator: LocalUser, db: Database) -> None:
     await choose_time(operator, "10:00")
     await operator.send("Ada Lovelace")
-    await operator.send("RSSMRA85T10A562S")
+    await operator.send(ADA)
     await operator.press("Salta")
     await operator.press("Salta")  # no phone either
     await operator.press("Prenota: al telefono")
@@ -101,13 +103,13 @@ async def test_the_summary_of_an_abandoned_booking_books_nothing_else(
         operator: LocalUser, db: Database) -> None:
     await choose_time(operator, "10:00")
     await operator.send("Ada Lovelace")
-    await operator.send("RSSMRA85T10A562S")
+    await operator.send(ADA)
     no_note = operator.last.button("Salta")["callback_data"]
     await operator.press("Salta")
     await operator.press("Salta")
     ada = operator.last_with_buttons()
     await choose_time(operator, "11:00")  # /aggiungi again: Ada's is abandoned
-    await operator.send("Bruno Bianchi")
+    await operator.send("Anna Bianchi")
     await operator.send("BNCNNA90D43A390D")
     assert await operator.press_data(no_note, ada) == "Questo pulsante non è più valido."
     await operator.send("Nota")
@@ -115,14 +117,14 @@ async def test_the_summary_of_an_abandoned_booking_books_nothing_else(
     assert await operator.press("Prenota", ada) == "Questo pulsante non è più valido."
     assert await value(db, "SELECT count(*) FROM bookings") == 0
     assert await operator.press("Prenota") == "Prenotato."
-    assert await rows(db, "SELECT name FROM bookings") == [("Bruno Bianchi",)]
+    assert await rows(db, "SELECT name FROM bookings") == [("Anna Bianchi",)]
 
 
 async def test_a_time_taken_meanwhile_keeps_the_details(
         operator: LocalUser, db: Database, office: Office) -> None:
     await choose_time(operator, "12:50")
     await operator.send("Ada Lovelace")
-    await operator.send("RSSMRA85T10A562S")
+    await operator.send(ADA)
     await operator.send("Nota")
     await operator.press("Salta")
     summary = operator.last
@@ -176,7 +178,7 @@ async def test_an_abandoned_draft_does_not_keep_the_citizen_s_details(
         operator: LocalUser, clock: FakeClock, db: Database, deps: Deps) -> None:
     await choose_time(operator, "10:00")
     await operator.send("Ada Lovelace")
-    await operator.send("RSSMRA85T10A562S")
+    await operator.send(ADA)
     await housekeeping.tidy(deps)
     staff_drafts = "SELECT count(*) FROM drafts WHERE party = 'staff'"
     assert await value(db, staff_drafts) == 1  # still being typed
@@ -194,12 +196,12 @@ async def test_a_restart_in_the_middle_loses_nothing(
     async with restarted:
         await prepare(restarted)
         again = LocalUser(api, restarted, OPERATOR)
-        assert "Salta" in (await again.send("RSSMRA85T10A562S")).buttons()
+        assert "Salta" in (await again.send(ADA)).buttons()
         await again.press("Salta")
         await again.press("Salta")
         await again.press("Prenota")
     assert await rows(db, "SELECT name, codice_fiscale FROM bookings") == [
-        ("Ada Lovelace", "RSSMRA85T10A562S")]
+        ("Ada Lovelace", ADA)]
 
 
 async def test_an_operator_sees_the_booking_in_the_way_and_may_book_anyway(
@@ -251,7 +253,7 @@ async def test_a_time_lost_to_a_closure_says_why_and_offers_other_days(
         operator: LocalUser, db: Database) -> None:
     await choose_time(operator, "12:50")
     await operator.send("Ada Lovelace")
-    await operator.send("RSSMRA85T10A562S")
+    await operator.send(ADA)
     await operator.send("Nota")
     await operator.press("Salta")
     summary = operator.last
@@ -291,11 +293,11 @@ async def test_back_at_every_step_forgets_only_the_step_returned_to(
     await operator.press("« Indietro")
     assert "Nome e cognome del cittadino?" in operator.last.text
     await operator.send("Ada Byron")
-    await operator.send("RSSMRA85T10A562S")
+    await operator.send(codice_fiscale_of("Ada", "Byron", female=True))
     assert operator.last.buttons() == ["« Indietro", "Salta", "Interrompi"]
     await operator.press("« Indietro")
     assert operator.last.text == "Ora scriva il codice fiscale di Ada Byron."
-    await operator.send("BNCNNA90D43A390D")
+    await operator.send(codice_fiscale_of("Ada", "Byron"))  # another one, this time
     await operator.send("Nota")
     await operator.send("333 1234567")
     await operator.press("« Indietro")  # from the summary to the phone
@@ -306,7 +308,7 @@ async def test_back_at_every_step_forgets_only_the_step_returned_to(
     await operator.press("Salta")
     assert await operator.press("Prenota: al telefono") == "Prenotato."
     assert await rows(db, "SELECT name, codice_fiscale, note, phone FROM bookings") == [
-        ("Ada Byron", "BNCNNA90D43A390D", None, None)]
+        ("Ada Byron", codice_fiscale_of("Ada", "Byron"), None, None)]
     stale = "op:a:back:zzzz"
     assert await operator.press_data(stale) == "Questo pulsante non è più valido."
 
@@ -346,7 +348,7 @@ async def test_an_international_phone_in_english(operator: LocalUser, db: Databa
     await operator.press(operator.last.buttons()[0])
     await operator.press("10:00")
     await operator.send("Ada Lovelace")
-    await operator.send("RSSMRA85T10A562S")
+    await operator.send(ADA)
     await operator.press("Skip")
     asked = operator.last
     assert asked.text.startswith("A phone number to reach the citizen if the appointment changes")
