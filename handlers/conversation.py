@@ -14,7 +14,7 @@ from telegram.ext import MessageHandler, filters
 from bot.context import Context, UpdateHandler
 from bot.domain.flows import Party, Saved
 from bot.domain.staff_flows import AddDraft, CancelDraft
-from handlers import booking, operator_add, operator_visit
+from handlers import booking, operator_add_details, operator_visit
 from handlers.callbacks import STOP
 from handlers.common import answer, look_up
 from handlers.operator_access import Staff, live_draft, show, staff_button, staff_of
@@ -36,7 +36,7 @@ async def text_received(update: Update, context: Context) -> None:
         if staff is None:  # removed meanwhile: the draft is worth nothing
             await context.deps.db.write(drafts.delete, user.id, Party.STAFF)
         elif isinstance(draft, AddDraft):
-            await operator_add.text_typed(update, context, staff, draft)
+            await operator_add_details.text_typed(update, context, staff, draft)
             return
         elif isinstance(draft, CancelDraft):
             await operator_visit.reason_typed(update, context, staff, draft)
