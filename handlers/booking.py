@@ -21,7 +21,7 @@ from bot.domain.model import Status, from_ts, to_ts
 from bot.i18n import Translator
 from bot.services import free_time
 from bot.services.free_time import Calendar
-from handlers import callbacks, details
+from handlers import booking_wait, callbacks, details
 from handlers.booking_card import card
 from handlers.booking_confirm import closed_message, confirm, limit_message
 from handlers.booking_view import render
@@ -37,9 +37,11 @@ from storage.holds import Hold
 
 ACTIONS = {
     Step.CATEGORY: {BookAction.CATEGORY}, Step.SERVICE: {BookAction.SERVICE},
-    Step.DAY: {BookAction.PAGE, BookAction.DAY, BookAction.FIRST}, Step.TIME: {BookAction.TIME},
+    Step.DAY: {BookAction.PAGE, BookAction.DAY, BookAction.FIRST, BookAction.WAIT},
+    Step.TIME: {BookAction.TIME, BookAction.PART, BookAction.WAIT},
     Step.NAME: {BookAction.NAME}, Step.CODICE_FISCALE: {BookAction.CODICE_FISCALE},
     Step.NOTE: {BookAction.SKIP}, Step.SUMMARY: {BookAction.CONFIRM},
+    Step.WAITLIST: {BookAction.SPAN, BookAction.TIME},
 }
 ANYWHERE = {BookAction.BACK, BookAction.QUIT}
 
@@ -122,15 +124,16 @@ async def book(update: Update, context: Context) -> None:
 
 
 async def continue_with_time(update: Update, context: Context, service: str,
-                             start: datetime) -> None:
+                             start: datetime, held_until: int) -> None:
     """A /book draft for `service` at `start`, asking for the name: how a waiting-list offer
     is taken up. Starting it releases any earlier booking hold, so the caller holds `start` for
-    the citizen (purpose 'booking') afterwards; until then the offer's own hold keeps it."""
+    the citizen (purpose 'booking', until `held_until`) afterwards; until then the offer's own
+    hold keeps it."""
     who, t = await citizen(update, context)
     office = context.deps.office
     draft = Draft.new(category=office.services[service].category, service=service,
                       day=start.astimezone(office.tz).date().isoformat(), start=to_ts(start),
-                      offered=to_ts(start))
+                      offered=to_ts(start), held_until=held_until)
     draft.step = Step(draft.next_detail())
     await begin(update, context, who, t, draft)
 
@@ -198,6 +201,10 @@ async def on_button(update: Update, context: Context) -> None:
             return
         await show(update, context, who, t, draft, prefix, new=True)
         return
+    if action is BookAction.SPAN:
+        if not await booking_wait.choose(update, context, who, t, draft, arg):
+            await show(update, context, who, t, draft)
+        return
     if action is BookAction.CODICE_FISCALE:
         # the codice fiscale used last time, checked as if typed: what is wrong with it (a
         # limit reached) is too long for a toast, so it goes above the step, as when typed
@@ -242,6 +249,10 @@ async def act(context: Context, who: Citizen, t: Translator, draft: Draft,
         draft.service, draft.page, draft.step = arg, 0, Step.DAY
     elif action is BookAction.PAGE and (page := callbacks.number(arg, 4)) is not None:
         draft.page = page
+    elif action is BookAction.PART and (part := callbacks.number(arg, 2)) is not None:
+        draft.part = part  # one past the last: the last, as the times are now
+    elif action is BookAction.WAIT and draft.replaces is None:
+        draft.wait()
     elif action is BookAction.DAY:
         return await choose_day(context, who, t, draft, callbacks.day(arg, callbacks.ANY_YEAR))
     elif action is BookAction.FIRST:
@@ -269,7 +280,7 @@ async def choose_day(context: Context, who: Citizen, t: Translator, draft: Draft
     if day in booking_window(context.deps.office, context.deps.clock.now()):
         cal = await free_time.load(context.deps, service, day, day, who.user_id)
         if cal.slots(day):
-            draft.day, draft.step = day.isoformat(), Step.TIME
+            draft.day, draft.step, draft.part = day.isoformat(), Step.TIME, 0
             return None, cal  # the times to show next are these
     return t.gettext("No free times on that day: please choose another, or join the waiting "
                      "list."), None
@@ -297,7 +308,7 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
             draft.step, draft.day = Step.DAY, None
             return closed_message(t, start.date(), reason)
         return t.gettext("Sorry, that time is no longer available.")
-    draft.day, draft.start = start.date().isoformat(), wanted
+    draft.day, draft.start, draft.held_until = start.date().isoformat(), wanted, held.expires
     draft.step = Step(draft.next_detail())
     return t.gettext("Kept for you: {when}", when=t.when(start))
 
