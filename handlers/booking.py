@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context, UpdateHandler
-from bot.domain.availability import booking_window
+from bot.domain.availability import DayState, booking_window
 from bot.domain.flows import TEXT_STEPS, Draft, Party, Saved, Step
 from bot.domain.model import Status, from_ts, to_ts
 from bot.i18n import Translator
@@ -279,11 +279,11 @@ async def choose_day(context: Context, who: Citizen, t: Translator, draft: Draft
     # a day outside the window (forged: year 1, year 9999) never reaches the calendar
     if day in booking_window(context.deps.office, context.deps.clock.now()):
         cal = await free_time.load(context.deps, service, day, day, who.user_id)
-        if cal.slots(day):
+        # a full day: the nearest free times and the waiting list, on the times' screen
+        if cal.slots(day) or cal.states([day])[day] is DayState.FULL:
             draft.day, draft.step, draft.part = day.isoformat(), Step.TIME, 0
             return None, cal  # the times to show next are these
-    return t.gettext("No free times on that day: please choose another, or join the waiting "
-                     "list."), None
+    return t.gettext("No time can be booked on that day: please choose another."), None
 
 
 async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draft,

@@ -43,7 +43,7 @@ async def view(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: Ma
     day = date.fromisoformat(draft.day)
     if known is None or known.service != service:
         known = await free_time.load(deps, service, day, day, who.user_id)
-    waitlist = booking_wait.offer(t, draft, t.plain.gettext("⏳ None of these times suit me"))
+    waitlist = booking_wait.offer(draft, t.plain.gettext("⏳ None of these times suit me"))
     parts = time_groups.groups(known.slots(day), deps.office.tz)
     if parts:
         draft.part = min(max(draft.part, 0), len(parts) - 1)

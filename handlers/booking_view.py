@@ -59,9 +59,10 @@ async def render(deps: Deps, draft: Draft, who: Citizen, t: Translator,
     if draft.step is Step.NAME:
         options = [[button(t.plain.gettext("Use “{name}”", name=_cut(who.last_name)),
                         data(draft, BookAction.NAME))]] if who.last_name else []
+        held = draft.held_until  # said while true: the hold's own end
         kept = ([t.gettext("This time is kept for you until {until}.",
-                           until=t.time(from_ts(draft.held_until, office.tz)))]
-                if draft.held_until else [])
+                           until=t.time(from_ts(held, office.tz)))]
+                if held and held > deps.clock.now().timestamp() else [])
         return View(Markup("\n").join([header, t.when(start), *kept]) + "\n\n" + t.gettext(
             "Please type the <b>name and surname</b> of the person who will come."),
             [*options, nav(t, draft)])
@@ -111,7 +112,7 @@ async def _days(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: M
     if DayState.FREE not in states.values() and not cal.first_free(days[0]):
         text += t.ngettext("There are no free times in the next {n} day.",
                            "There are no free times in the next {n} days.", len(days))
-        waitlist = booking_wait.offer(t, draft, t.plain.gettext("⏳ Waiting list"))
+        waitlist = booking_wait.offer(draft, t.plain.gettext("⏳ Waiting list"))
         return View(text, [*waitlist, nav(t, draft)])
     text += t.gettext("Choose a day (✖ closed, ▪ full):")
     grid = [button(MARKS[states[d]] + t.short_date(d),

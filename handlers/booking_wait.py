@@ -32,7 +32,7 @@ def spans(office: Office) -> list[int]:
     return [*(days for days in SPANS if days < horizon), horizon]
 
 
-def offer(t: Translator, draft: Draft, label: str) -> list[list[Button]]:
+def offer(draft: Draft, label: str) -> list[list[Button]]:
     """The button on to the waiting list, labelled `label`; none while moving a booking."""
     return [] if draft.replaces is not None else [[button(label, data(draft, BookAction.WAIT))]]
 

@@ -166,3 +166,23 @@ async def test_forged_waiting_list_presses_are_refused(
     assert await rows(db, "SELECT count(*) FROM waitlist") == [(0,)]
     assert "In quali giorni può venire?" in user.last.text
     no_errors(user)
+
+
+async def test_a_full_day_chosen_shows_the_nearest_times_and_the_waiting_list(
+        db: Database, office: Office, clock: FakeClock, steps: Steps,
+        make_user: UserFactory) -> None:
+    await full_until(db, office, clock, 2)
+    user = make_user(1001)
+    await steps.to_days(user)
+    assert await steps.choose(user, "day:20261128") == (  # a Saturday: closed
+        "In quel giorno non si può prenotare alcun orario: ne scelga un altro.")
+    await user.press("▪ lun 30 nov")
+    assert "lunedì 30 novembre 2026" in user.last.text
+    assert "Gli orari liberi più vicini:" in user.last.text
+    assert user.last.buttons()[0] == "lun 14 dic 09:00"
+    assert user.last.buttons()[-3:] == ["⏳ Nessuno di questi orari mi va bene", "« Indietro",
+                                        "✖ Annulla"]
+    await user.press("Nessuno di questi orari")
+    await user.press("I prossimi 7 giorni")
+    assert "numero 1 in coda" in user.last.text
+    no_errors(user)
