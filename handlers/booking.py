@@ -8,22 +8,20 @@ forged data: each gets an answer and the current step again, never an error.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from markupsafe import Markup
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context, UpdateHandler
-from bot.domain.availability import DayState, booking_window
 from bot.domain.flows import TEXT_STEPS, Draft, Party, Saved, Step
-from bot.domain.model import Status, from_ts, to_ts
+from bot.domain.model import Status, to_ts
 from bot.i18n import Translator
-from bot.services import free_time
 from bot.services.free_time import Calendar
-from handlers import booking_wait, callbacks, details
+from handlers import booking_times, booking_wait, callbacks, details
 from handlers.booking_card import card
-from handlers.booking_confirm import closed_message, confirm, limit_message
+from handlers.booking_confirm import confirm, limit_message
 from handlers.booking_view import render
 from handlers.callbacks import BOOK, BookAction
 from handlers.common import answer, callback_data, citizen, drop_buttons, edit, look_up, send
@@ -33,7 +31,6 @@ from storage import bookings, drafts
 from storage.bookings import Refusal
 from storage.citizens import Citizen
 from storage.engine import Connection
-from storage.holds import Hold
 
 ACTIONS = {
     Step.CATEGORY: {BookAction.CATEGORY}, Step.SERVICE: {BookAction.SERVICE},
@@ -254,12 +251,13 @@ async def act(context: Context, who: Citizen, t: Translator, draft: Draft,
     elif action is BookAction.WAIT and draft.replaces is None:
         draft.wait()
     elif action is BookAction.DAY:
-        return await choose_day(context, who, t, draft, callbacks.day(arg, callbacks.ANY_YEAR))
+        day = callbacks.day(arg, callbacks.ANY_YEAR)
+        return await booking_times.choose_day(context, who, t, draft, day)
     elif action is BookAction.FIRST:
-        return await choose_time(context, who, t, draft, None), None
+        return await booking_times.choose_time(context, who, t, draft, None), None
     elif action is BookAction.TIME and (
             wanted := callbacks.number(arg, callbacks.SECONDS_DIGITS)) is not None:
-        return await choose_time(context, who, t, draft, wanted), None
+        return await booking_times.choose_time(context, who, t, draft, wanted), None
     elif action is BookAction.NAME and who.last_name:
         draft.name = who.last_name
         draft.step = Step(draft.next_detail())
@@ -268,49 +266,6 @@ async def act(context: Context, who: Citizen, t: Translator, draft: Draft,
     else:
         return t.gettext("This button is no longer valid."), None
     return None, None
-
-
-async def choose_day(context: Context, who: Citizen, t: Translator, draft: Draft,
-                     day: date | None) -> tuple[str | None, Calendar | None]:
-    assert draft.service is not None
-    service = context.deps.office.services[draft.service]
-    if day is None:
-        return t.gettext("This button is no longer valid."), None
-    # a day outside the window (forged: year 1, year 9999) never reaches the calendar
-    if day in booking_window(context.deps.office, context.deps.clock.now()):
-        cal = await free_time.load(context.deps, service, day, day, who.user_id)
-        # a full day: the nearest free times and the waiting list, on the times' screen
-        if cal.slots(day) or cal.states([day])[day] is DayState.FULL:
-            draft.day, draft.step, draft.part = day.isoformat(), Step.TIME, 0
-            return None, cal  # the times to show next are these
-    return t.gettext("No time can be booked on that day: please choose another."), None
-
-
-async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draft,
-                      wanted: int | None) -> str | None:
-    """Hold the wanted time (None: the first free one) for the citizen, checked afresh."""
-    deps = context.deps
-    office, now = deps.office, deps.clock.now()
-    assert draft.service is not None
-    service = office.services[draft.service]
-    if wanted is None:
-        cal = await free_time.load_window(deps, service, who.user_id)
-        first = cal.first_free(cal.window.first)
-        if not first:
-            return t.gettext("There are no free times at the moment.")
-        wanted = to_ts(first[0].start)
-    start = from_ts(wanted, office.tz)
-    # the wanted day's bookings are all it takes to check the time, where it is held
-    held = await deps.db.write_relaxed(free_time.hold, office, service, who.user_id, start, now)
-    if not isinstance(held, Hold):
-        reason = held.closure(start.date())
-        if reason is not None:
-            draft.step, draft.day = Step.DAY, None
-            return closed_message(t, start.date(), reason)
-        return t.gettext("Sorry, that time is no longer available.")
-    draft.day, draft.start, draft.held_until = start.date().isoformat(), wanted, held.expires
-    draft.step = Step(draft.next_detail())
-    return t.gettext("Kept for you: {when}", when=t.when(start))
 
 
 async def on_message(update: Update, context: Context, known: Citizen | None,
