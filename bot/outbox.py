@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
@@ -184,7 +184,7 @@ class Dispatcher:
         message = item.message
         t = self.deps.i18n(item.lang)
         try:
-            text, keyboard = notices.notice_message(t, self.deps.office, item.notice)
+            text, keyboard, document = notices.notice_message(t, self.deps.office, item.notice)
             text = clip(text, t.gettext(TOO_LONG))  # a notice is one message, with its buttons
         except Exception as error:  # one notice that cannot be shown must not stop the others
             log.exception("outbox: message %d cannot be rendered", message.id)
@@ -192,11 +192,15 @@ class Dispatcher:
             return
         for _ in range(FLOOD_WAITS):
             try:
+                buttons = InlineKeyboardMarkup.de_json({"inline_keyboard": keyboard}, self.bot)
                 async with self.pace.sending(message.chat_id, bulk=True):
-                    await self.bot.send_message(message.chat_id, text,
-                                                reply_markup=InlineKeyboardMarkup.de_json(
-                                                    {"inline_keyboard": keyboard}, self.bot),
-                                                rate_limit_args=PACED)
+                    if document is None:
+                        await self.bot.send_message(message.chat_id, text, reply_markup=buttons,
+                                                    rate_limit_args=PACED)
+                    else:  # a file is one message too: its text is the caption
+                        await self.bot.send_document(
+                            message.chat_id, InputFile(document[1], filename=document[0]),
+                            caption=text, reply_markup=buttons, rate_limit_args=PACED)
             except RetryAfter as error:
                 self.pace.pause(retry_seconds(error))
                 if keep_going():

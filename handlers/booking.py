@@ -8,24 +8,22 @@ forged data: each gets an answer and the current step again, never an error.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from markupsafe import Markup
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import Context, UpdateHandler
-from bot.domain.availability import booking_window
 from bot.domain.booking import Status
 from bot.domain.flows import TEXT_STEPS, Draft, Party, Saved, Step
 from bot.domain.identity import Detail
-from bot.domain.model import from_ts, to_ts
+from bot.domain.model import to_ts
 from bot.i18n import Translator
-from bot.services import free_time
 from bot.services.free_time import Calendar
-from handlers import callbacks, details
+from handlers import booking_times, booking_wait, callbacks, details
 from handlers.booking_card import card
-from handlers.booking_confirm import closed_message, confirm, limit_message
+from handlers.booking_confirm import confirm, limit_message
 from handlers.booking_view import render
 from handlers.callbacks import BOOK, BookAction
 from handlers.common import answer, callback_data, citizen, drop_buttons, edit, look_up, send
@@ -35,14 +33,15 @@ from storage import bookings, drafts
 from storage.bookings import Refusal
 from storage.citizens import Citizen
 from storage.engine import Connection
-from storage.holds import Hold
 
 ACTIONS = {
     Step.CATEGORY: {BookAction.CATEGORY}, Step.SERVICE: {BookAction.SERVICE},
-    Step.DAY: {BookAction.PAGE, BookAction.DAY, BookAction.FIRST}, Step.TIME: {BookAction.TIME},
+    Step.DAY: {BookAction.PAGE, BookAction.DAY, BookAction.FIRST, BookAction.WAIT},
+    Step.TIME: {BookAction.TIME, BookAction.PART, BookAction.WAIT},
     Step.NAME: {BookAction.NAME},
     Step.CODICE_FISCALE: {BookAction.CODICE_FISCALE, BookAction.BOTH_RIGHT},
     Step.NOTE: {BookAction.SKIP}, Step.SUMMARY: {BookAction.CONFIRM},
+    Step.WAITLIST: {BookAction.SPAN, BookAction.TIME},
 }
 ANYWHERE = {BookAction.BACK, BookAction.QUIT}
 
@@ -125,15 +124,16 @@ async def book(update: Update, context: Context) -> None:
 
 
 async def continue_with_time(update: Update, context: Context, service: str,
-                             start: datetime) -> None:
+                             start: datetime, held_until: int) -> None:
     """A /book draft for `service` at `start`, asking for the name: how a waiting-list offer
     is taken up. Starting it releases any earlier booking hold, so the caller holds `start` for
-    the citizen (purpose 'booking') afterwards; until then the offer's own hold keeps it."""
+    the citizen (purpose 'booking', until `held_until`) afterwards; until then the offer's own
+    hold keeps it."""
     who, t = await citizen(update, context)
     office = context.deps.office
     draft = Draft.new(category=office.services[service].category, service=service,
                       day=start.astimezone(office.tz).date().isoformat(), start=to_ts(start),
-                      offered=to_ts(start))
+                      offered=to_ts(start), held_until=held_until)
     draft.step = Step(draft.next_detail())
     await begin(update, context, who, t, draft)
 
@@ -203,6 +203,10 @@ async def on_button(update: Update, context: Context) -> None:
             return
         await show(update, context, who, t, draft, prefix, new=True)
         return
+    if action is BookAction.SPAN:
+        if not await booking_wait.choose(update, context, who, t, draft, arg):
+            await show(update, context, who, t, draft)
+        return
     if action in (BookAction.CODICE_FISCALE, BookAction.BOTH_RIGHT):
         # the codice fiscale used last time, or the one in doubt, checked as if typed: what is
         # wrong with it (a limit reached) is too long for a toast, so it goes above the step,
@@ -250,13 +254,18 @@ async def act(context: Context, who: Citizen, t: Translator, draft: Draft,
         draft.service, draft.page, draft.step = arg, 0, Step.DAY
     elif action is BookAction.PAGE and (page := callbacks.number(arg, 4)) is not None:
         draft.page = page
+    elif action is BookAction.PART and (part := callbacks.number(arg, 2)) is not None:
+        draft.part = part  # one past the last: the last, as the times are now
+    elif action is BookAction.WAIT and draft.replaces is None:
+        draft.wait()
     elif action is BookAction.DAY:
-        return await choose_day(context, who, t, draft, callbacks.day(arg, callbacks.ANY_YEAR))
+        day = callbacks.day(arg, callbacks.ANY_YEAR)
+        return await booking_times.choose_day(context, who, t, draft, day)
     elif action is BookAction.FIRST:
-        return await choose_time(context, who, t, draft, None), None
+        return await booking_times.choose_time(context, who, t, draft, None), None
     elif action is BookAction.TIME and (
             wanted := callbacks.number(arg, callbacks.SECONDS_DIGITS)) is not None:
-        return await choose_time(context, who, t, draft, wanted), None
+        return await booking_times.choose_time(context, who, t, draft, wanted), None
     elif action is BookAction.NAME and who.last_name:
         draft.take(Detail.NAME, who.last_name)
     elif action is BookAction.SKIP:
@@ -264,49 +273,6 @@ async def act(context: Context, who: Citizen, t: Translator, draft: Draft,
     else:
         return t.gettext("This button is no longer valid."), None
     return None, None
-
-
-async def choose_day(context: Context, who: Citizen, t: Translator, draft: Draft,
-                     day: date | None) -> tuple[str | None, Calendar | None]:
-    assert draft.service is not None
-    service = context.deps.office.services[draft.service]
-    if day is None:
-        return t.gettext("This button is no longer valid."), None
-    # a day outside the window (forged: year 1, year 9999) never reaches the calendar
-    if day in booking_window(context.deps.office, context.deps.clock.now()):
-        cal = await free_time.load(context.deps, service, day, day, who.user_id)
-        if cal.slots(day):
-            draft.day, draft.step = day.isoformat(), Step.TIME
-            return None, cal  # the times to show next are these
-    return t.gettext("No free times on that day: please choose another, or join the waiting "
-                     "list."), None
-
-
-async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draft,
-                      wanted: int | None) -> str | None:
-    """Hold the wanted time (None: the first free one) for the citizen, checked afresh."""
-    deps = context.deps
-    office, now = deps.office, deps.clock.now()
-    assert draft.service is not None
-    service = office.services[draft.service]
-    if wanted is None:
-        cal = await free_time.load_window(deps, service, who.user_id)
-        first = cal.first_free(cal.window.first)
-        if not first:
-            return t.gettext("There are no free times at the moment.")
-        wanted = to_ts(first[0].start)
-    start = from_ts(wanted, office.tz)
-    # the wanted day's bookings are all it takes to check the time, where it is held
-    held = await deps.db.write_relaxed(free_time.hold, office, service, who.user_id, start, now)
-    if not isinstance(held, Hold):
-        reason = held.closure(start.date())
-        if reason is not None:
-            draft.step, draft.day = Step.DAY, None
-            return closed_message(t, start.date(), reason)
-        return t.gettext("Sorry, that time is no longer available.")
-    draft.day, draft.start = start.date().isoformat(), wanted
-    draft.step = Step(draft.next_detail())
-    return t.gettext("Kept for you: {when}", when=t.when(start))
 
 
 async def on_message(update: Update, context: Context, known: Citizen | None,

@@ -122,6 +122,12 @@ class BookAction(enum.StrEnum):
     CONFIRM = "ok"
     BACK = "back"
     QUIT = "quit"
+    PART = "part"
+    """+ the number of a part of the day's times."""
+    WAIT = "wait"
+    """On to the waiting list (Step.WAITLIST)."""
+    SPAN = "span"
+    """+ days from today the citizen can come, for the waiting list."""
 
 
 class BookPress(NamedTuple):
@@ -200,34 +206,6 @@ def with_id(family: Family, value: int) -> str:
 def read_id(family: Family, data: str, digits: int = ID_DIGITS) -> int | None:
     fields = family.fields(data, 1)
     return number(fields[0], digits) if fields else None
-
-
-# --- the waiting list -------------------------------------------------------------------------
-
-WAITLIST_JOIN = Family("wl:join:")
-"""+ service code: asks which days suit."""
-WAITLIST_DAYS = Family("wl:in:")
-"""+ service code : days from today."""
-
-
-def waitlist_join(service: str) -> str:
-    return WAITLIST_JOIN.encode(service)
-
-
-def read_waitlist_join(data: str) -> str | None:
-    fields = WAITLIST_JOIN.fields(data, 1)
-    return code(fields[0]) if fields else None
-
-
-def waitlist_days(service: str, days: int) -> str:
-    return WAITLIST_DAYS.encode(service, days)
-
-
-def read_waitlist_days(data: str) -> tuple[str, int] | None:
-    fields = WAITLIST_DAYS.fields(data, 2)
-    service = code(fields[0]) if fields else None
-    days = number(fields[1], 4) if fields else None
-    return (service, days) if service is not None and days is not None else None
 
 
 # --- privacy and language ---------------------------------------------------------------------

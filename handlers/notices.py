@@ -1,16 +1,17 @@
 """What the bot says on its own (bot/domain/notices.py): one renderer per kind, in the citizen's
-language of the moment it is sent, with the buttons to act on it."""
+language of the moment it is sent, with the buttons to act on it, or the file it carries."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
+from bot.domain import ics
 from bot.domain.booking import Booking
 from bot.domain.model import Office, from_ts
-from bot.domain.notices import BOOKING_CANCELLED, WAITLIST_OFFER
+from bot.domain.notices import BOOKING_CANCELLED, CALENDAR_CANCEL, WAITLIST_OFFER
 from bot.domain.schedules import REMINDER, confirm_deadline
 from bot.i18n import Translator
 from bot.services.triage import Notice
@@ -25,6 +26,13 @@ REASON_SHOWN = 500
 Keyboard = list[list[dict[str, str]]]
 """Buttons as the Bot API takes them."""
 
+
+class Rendered(NamedTuple):
+    text: Markup
+    """The message, or the caption of `document`."""
+    keyboard: Keyboard
+    document: tuple[str, bytes] | None = None
+    """A file to send (its name and content), with `text` as its caption."""
 
 
 def _button(text: str, data: str) -> dict[str, str]:
@@ -98,11 +106,26 @@ def waitlist_offer(t: Translator, office: Office, offer: Offer) -> tuple[Markup,
                            callbacks.with_id(callbacks.OFFER_DECLINE, offer.id))]]
 
 
-def notice_message(t: Translator, office: Office, notice: Notice) -> tuple[Markup, Keyboard]:
+def calendar_cancel(t: Translator, office: Office, booking: Booking,
+                    payload: Mapping[str, Any]) -> Rendered:
+    """The .ics that removes a cancelled booking from the citizen's calendar: its UID, a
+    SEQUENCE above every file sent for it before, stamped when it was queued (a file sent
+    twice, after a crash, is the same file)."""
+    service = office.services[booking.service]
+    event = ics.booking_event(office, service, booking.code, booking.start, booking.end, t.lang,
+                              from_ts(int(payload["stamp"]), office.tz),
+                              sequence=int(payload["sequence"]), cancelled=True)
+    return Rendered(t.gettext("Open it to remove the appointment from your calendar."), [],
+                    (f"{booking.code}.ics", event))
+
+
+def notice_message(t: Translator, office: Office, notice: Notice) -> Rendered:
     if notice.kind == REMINDER and notice.booking:
-        return reminder(t, office, notice.booking)
+        return Rendered(*reminder(t, office, notice.booking))
     if notice.kind == BOOKING_CANCELLED and notice.booking:
-        return booking_cancelled(t, office, notice.booking, notice.payload)
+        return Rendered(*booking_cancelled(t, office, notice.booking, notice.payload))
+    if notice.kind == CALENDAR_CANCEL and notice.booking:
+        return calendar_cancel(t, office, notice.booking, notice.payload)
     if notice.kind == WAITLIST_OFFER and notice.offer:
-        return waitlist_offer(t, office, notice.offer)
+        return Rendered(*waitlist_offer(t, office, notice.offer))
     raise ValueError(f"nothing to render for a {notice.kind!r} message")

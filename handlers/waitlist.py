@@ -1,14 +1,13 @@
-"""The waiting list, for the citizen: join it for some days, see and leave one's places, take or
-let go a time offered.
+"""The waiting list, for the citizen: see and leave one's places, take or let go a time offered
+(joining is a step of /book: handlers/booking_wait.py).
 
-Buttons (handlers/callbacks.py), untrusted and re-checked on every press: join (shown by the
-/book flow when no time fits) asks which days suit; the days chosen (7, 14, or the booking
-horizon) join; leave a place; take or decline an offer (handlers/notices.py).
+Buttons (handlers/callbacks.py), untrusted and re-checked on every press: leave a place; take or
+decline an offer (handlers/notices.py). An offer taken keeps its time for the citizen until the
+offer's own end (at least the office's hold minutes): one time, stated in the offer and again
+while booking. Leaving that booking keeps the place in the queue.
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from markupsafe import Markup
 from telegram import Update
@@ -22,8 +21,6 @@ from handlers.booking import continue_with_time
 from handlers.callbacks import (
     OFFER_DECLINE,
     OFFER_TAKE,
-    WAITLIST_DAYS,
-    WAITLIST_JOIN,
     WAITLIST_LEAVE,
 )
 from handlers.common import (
@@ -39,65 +36,6 @@ from handlers.common import (
 from handlers.menu import BOOK, WAITLIST
 from storage import waitlist
 from storage.waitlist import OfferRefusal, Place
-
-SPANS = (7, 14)
-"""Days a citizen may wait for, besides the whole booking horizon."""
-
-
-def spans(office: Office) -> list[int]:
-    horizon = office.rules.horizon_days
-    return [*(days for days in SPANS if days < horizon), horizon]
-
-
-async def join(update: Update, context: Context) -> None:
-    _, t = await citizen(update, context)
-    office = context.deps.office
-    code = callbacks.read_waitlist_join(callback_data(update))
-    if code is None or code not in office.services:
-        await answer(update, t.plain.gettext("That button is not valid."), alert=True)
-        return
-    await answer(update)
-    today = context.deps.clock.now().astimezone(office.tz).date()
-    keyboard = []
-    for days in spans(office):
-        until = t.short_date(today + timedelta(days=days))
-        label = (t.plain.gettext("Any day until {day}", day=until)
-                 if days == office.rules.horizon_days
-                 else t.plain.gettext("The next {n} days, until {day}", n=days, day=until))
-        keyboard.append([button(label, callbacks.waitlist_days(code, days))])
-    await send(update, context, t.gettext(
-        "<b>Waiting list: {service}</b>\n\nWhen a time becomes free on the days you choose, I "
-        "offer it to you here and keep it for you for {minutes} minutes. Which days can you come?",
-        service=office.service_name(code, t.lang), minutes=office.waitlist_offer_minutes), keyboard)
-
-
-async def join_days(update: Update, context: Context) -> None:
-    found, t = await citizen(update, context)
-    deps = context.deps
-    pressed = callbacks.read_waitlist_days(callback_data(update))
-    if pressed is None or pressed[0] not in deps.office.services or (
-            pressed[1] not in spans(deps.office)):
-        await answer(update, t.plain.gettext("That button is not valid."), alert=True)
-        return
-    code, days = pressed
-    now = deps.clock.now()
-    today = now.astimezone(deps.office.tz).date()
-    entry, new = await deps.db.write(waitlist.join, found.user_id, code, today,
-                                     today + timedelta(days=days), to_ts(now))
-    place = next(p for p in await deps.db.read(waitlist.places, found.user_id)
-                 if p.entry.id == entry.id)
-    values = {"service": deps.office.service_name(code, t.lang), "position": place.position,
-              "first": t.short_date(entry.first), "last": t.short_date(entry.last),
-              "command": WAITLIST.name(t.lang)}
-    text = (t.gettext("You are on the waiting list for {service}, from {first} to {last}: "
-                      "number {position} in the queue. When a time becomes free I offer it to "
-                      "you here. /{command} shows your places.", **values) if new
-            else t.gettext("You were already on the waiting list for {service}: you keep your "
-                           "place (number {position}), and the days are now from {first} to "
-                           "{last}. /{command} shows your places.", **values))
-    await answer(update)
-    await edit(update, context, text)
-    await deps.offer_free_times()
 
 
 def listing(t: Translator, office: Office, places: list[Place]) -> tuple[Markup, Keyboard]:
@@ -182,11 +120,11 @@ async def take(update: Update, context: Context) -> None:
     query = update.callback_query
     if query and query.message:
         await drop_buttons(context, query.message.chat.id, query.message.message_id)
+    until = max(result.expires, now + deps.office.rules.hold_minutes * 60)
     await continue_with_time(update, context, result.service,
-                             from_ts(result.start, deps.office.tz))
+                             from_ts(result.start, deps.office.tz), until)
     # Only now: starting the booking conversation lets go of any hold for an earlier one.
-    await deps.db.write(waitlist.hold_for_booking, result, now,
-                        now + deps.office.rules.hold_minutes * 60)
+    await deps.db.write(waitlist.hold_for_booking, result, now, until)
 
 
 async def decline(update: Update, context: Context) -> None:
@@ -207,8 +145,6 @@ async def decline(update: Update, context: Context) -> None:
 def handlers() -> list[UpdateHandler]:
     return [
         CommandHandler(WAITLIST.names, show_places, filters.ChatType.PRIVATE),
-        CallbackQueryHandler(join, pattern=WAITLIST_JOIN.pattern),
-        CallbackQueryHandler(join_days, pattern=WAITLIST_DAYS.pattern),
         CallbackQueryHandler(leave, pattern=WAITLIST_LEAVE.pattern),
         CallbackQueryHandler(take, pattern=OFFER_TAKE.pattern),
         CallbackQueryHandler(decline, pattern=OFFER_DECLINE.pattern),

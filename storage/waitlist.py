@@ -123,17 +123,28 @@ def leave(conn: Connection, entry_id: int, user_id: int, now: int) -> Entry | No
     return _entry(row)
 
 
-def waiting(conn: Connection) -> list[Entry]:
-    """Everyone who can be offered a time now, first come first: waiting, reachable, and with
-    no other offer open."""
+def waiting(conn: Connection, now: int) -> list[Entry]:
+    """Everyone who can be offered a time now, first come first: waiting, reachable, with no
+    other offer open, and not booking a time offered to them (held for that booking)."""
     rows = conn.execute(
         f"{_ENTRY} JOIN citizens c ON c.user_id = w.user_id"
         " WHERE w.state = 'waiting' AND c.unreachable_ts IS NULL AND NOT EXISTS ("
         "  SELECT 1 FROM waitlist_offers o JOIN waitlist mine ON mine.id = o.entry_id"
-        "  WHERE mine.user_id = w.user_id AND o.state = 'open')"
-        " ORDER BY w.created_ts, w.id"
+        "  WHERE mine.user_id = w.user_id AND o.state = 'open') AND NOT EXISTS ("
+        "  SELECT 1 FROM waitlist_offers o JOIN holds h ON h.owner = w.user_id"
+        "   AND h.purpose = 'booking' AND h.start_ts = o.start_ts AND h.expires_ts > ?"
+        "  WHERE o.entry_id = w.id AND o.state = 'taken')"
+        " ORDER BY w.created_ts, w.id",
+        (now,),
     ).fetchall()
     return [_entry(row) for row in rows]
+
+
+def served(conn: Connection, user_id: int, service: str, now: int) -> None:
+    """The citizen booked the time offered to their place for `service`: the place ends."""
+    conn.execute("UPDATE waitlist SET state = 'booked', ended_ts = ?"
+                 " WHERE user_id = ? AND service = ? AND state = 'waiting'",
+                 (now, user_id, service))
 
 
 def expire(conn: Connection, today: date, now: int) -> None:
@@ -202,8 +213,9 @@ def withdraw(conn: Connection, offer_id: int) -> bool:
 
 
 def take(conn: Connection, offer_id: int, user_id: int, now: int) -> Offer | OfferRefusal:
-    """Accept an offer: the place is left as served; the time stays held (purpose 'offer')
-    until `hold_for_booking`."""
+    """Accept an offer: the time stays held (purpose 'offer') until `hold_for_booking`. The
+    place stays in the queue, passed over while the citizen books that time, and ends when
+    they have (`served`): leaving the booking keeps it."""
     found = _open_offer(conn, offer_id, user_id, now)
     if isinstance(found, OfferRefusal):
         return found
@@ -211,8 +223,6 @@ def take(conn: Connection, offer_id: int, user_id: int, now: int) -> Offer | Off
         _close(conn, found, "expired")
         return OfferRefusal.UNAVAILABLE
     conn.execute("UPDATE waitlist_offers SET state = 'taken' WHERE id = ?", (found.id,))
-    conn.execute("UPDATE waitlist SET state = 'booked', ended_ts = ? WHERE id = ?",
-                 (now, found.entry_id))
     return found
 
 

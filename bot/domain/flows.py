@@ -145,6 +145,9 @@ class Step(enum.StrEnum):
     CODICE_FISCALE = "codice_fiscale"
     NOTE = "note"
     SUMMARY = "summary"
+    WAITLIST = "waitlist"
+    """Which days the citizen can come, to wait for a time (then, if some are free on those
+    days after all, those times)."""
 
 
 TEXT_STEPS = (Step.NAME, Step.CODICE_FISCALE, Step.NOTE)
@@ -177,6 +180,18 @@ class Draft(Person):
     offered: int | None = None
     """The start of a waiting-list offer taken up: booked at that time, the booking's channel
     is the waiting list."""
+    held_until: int | None = None
+    """When the time chosen stops being kept for the citizen (the hold's own expiry)."""
+    part: int = 0
+    """Which group of the day's times is shown (a long day is shown a part at a time)."""
+    waiting_from: str | None = None
+    """The step the waiting list was asked for from (day or time): where « Back leads."""
+    wait_days: int | None = None
+    """The days the citizen can come, chosen for the waiting list (see Step.WAITLIST)."""
+
+    def wait(self) -> None:
+        """On to the waiting list, from the step shown now."""
+        self.waiting_from, self.wait_days, self.step = self.step, None, Step.WAITLIST
 
     def back(self) -> None:
         """One step back, forgetting the detail of the step returned to."""
@@ -185,6 +200,12 @@ class Draft(Person):
             self.note_done = self.fixed
         elif self.step is Step.DAY and self.fixed:
             return  # moving a booking: its service cannot change; "Cancel" leaves
+        elif self.step is Step.WAITLIST:
+            if self.wait_days is not None:
+                self.wait_days = None  # the times free on those days: back to the days
+            else:
+                self.step = Step(self.waiting_from or Step.DAY)
+            return
         elif self.step in BACK:
             self.step = BACK[self.step]
         if self.step is Step.TIME:

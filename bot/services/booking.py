@@ -8,20 +8,23 @@ from datetime import datetime
 from bot.domain.booking import Channel
 from bot.domain.model import Office, Service, to_ts
 from bot.services.free_time import on_the_day
-from storage import audit, bookings, citizens, drafts
+from storage import audit, bookings, citizens, drafts, waitlist
 from storage.bookings import Booked, InTheWay, Refusal, Request
 from storage.engine import Connection
 
 
 def book_for_citizen(conn: Connection, request: Request,
                      now: int) -> Booked | Refusal | InTheWay:
-    """The citizen's own booking: their identity is remembered for the next one and their
-    conversation ends, in the same transaction."""
+    """The citizen's own booking: their identity is remembered for the next one, their
+    conversation ends and, for a time offered from the waiting list, their place there, in the
+    same transaction."""
     result = bookings.book(conn, request, now)
     if isinstance(result, Booked) and request.user_id is not None:
         citizens.remember_identity(conn, request.user_id, request.name or "",
                                    request.codice_fiscale or "")
         drafts.delete(conn, request.user_id)
+        if request.channel == Channel.WAITLIST:
+            waitlist.served(conn, request.user_id, request.service, now)
     return result
 
 

@@ -2,9 +2,10 @@
 close days (keeping the bookings they cover at another desk where one can take them, cancelling
 the rest), lift a closure.
 
-A cancellation drops the booking's pending reminders and queues one notice for a citizen who
-booked on Telegram: outbox kind `booking_cancelled`, payload {"reason": ..., "by": "operator" or
-"closure"}, due at once, pointless after the appointment's start.
+A cancellation drops the booking's pending reminders and queues, for a citizen who booked on
+Telegram, the notice (outbox kind `booking_cancelled`, payload {"reason": ..., "by": "operator" or
+"closure"}) and the cancelling .ics after it (`calendar_cancel`), due at once, pointless after the
+appointment's start (`tell_cancelled`, also for confirm-or-lose).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 from bot.domain.booking import Booking
 from bot.domain.closing import Plan, plan
 from bot.domain.model import Closure, Office, to_ts
-from bot.domain.notices import BOOKING_CANCELLED
+from bot.domain.notices import BOOKING_CANCELLED, CALENDAR_CANCEL
 from storage import audit, bookings, closures, outbox
 from storage.agenda import cancellable, relocate
 from storage.engine import Connection
@@ -29,10 +30,21 @@ def cancel(conn: Connection, booking_id: int, now: int, *, actor: int, by: str,
     if cancelled is None:
         return None
     audit.record(conn, now, actor, "cancel", booking_id, reason)
-    if cancelled.user_id is not None:
-        outbox.enqueue(conn, cancelled.user_id, BOOKING_CANCELLED, now, now, booking_id=booking_id,
-                       expires=to_ts(cancelled.start), payload={"reason": reason, "by": by})
+    tell_cancelled(conn, cancelled, now, reason=reason, by=by)
     return cancelled
+
+
+def tell_cancelled(conn: Connection, cancelled: Booking, now: int, *, reason: str,
+                   by: str) -> None:
+    """Queue, for a booking made on Telegram that the office or confirm-or-lose cancelled, the
+    notice and then the .ics that removes it from the citizen's calendar: two rows, in order."""
+    if cancelled.user_id is None:
+        return
+    for kind, payload in ((BOOKING_CANCELLED, {"reason": reason, "by": by}),
+                          (CALENDAR_CANCEL, {"sequence": bookings.moves(conn, cancelled.id) + 1,
+                                             "stamp": now})):
+        outbox.enqueue(conn, cancelled.user_id, kind, now, now, booking_id=cancelled.id,
+                       expires=to_ts(cancelled.start), payload=payload)
 
 
 @dataclass(frozen=True, slots=True)

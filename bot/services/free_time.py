@@ -75,14 +75,20 @@ async def load_window(deps: Scope, service: Service, owner: int | None) -> Calen
     return await load(deps, service, window.first, window.last, owner)
 
 
+def on_days(conn: Connection, office: Office, service: Service, first: date, last: date,
+            now: datetime, owner: int | None) -> Calendar:
+    """The free times from `first` to `last`, read in the caller's transaction."""
+    busy, closed = taken(conn, service.desks, to_ts(local_datetime(first, 0, office.tz)),
+                         to_ts(local_datetime(last + timedelta(days=1), 0, office.tz)),
+                         to_ts(now), first, owner)
+    return Calendar(office, service, busy, closed, now)
+
+
 def on_the_day(conn: Connection, office: Office, service: Service, start: datetime,
                now: datetime, owner: int | None) -> Calendar:
     """The free times of `start`'s day, read in the caller's transaction."""
     day = start.astimezone(office.tz).date()
-    busy, closed = taken(conn, service.desks, to_ts(local_datetime(day, 0, office.tz)),
-                         to_ts(local_datetime(day + timedelta(days=1), 0, office.tz)),
-                         to_ts(now), day, owner)
-    return Calendar(office, service, busy, closed, now)
+    return on_days(conn, office, service, day, day, now, owner)
 
 
 def hold(conn: Connection, office: Office, service: Service, owner: int, start: datetime,

@@ -6,6 +6,9 @@ place in the queue, oldest first, it looks for the earliest free time of the ser
 citizen's days that was not offered to them before; it holds that time for them for
 `office.waitlist_offer_minutes` and queues the offer in the outbox. An offer not taken in time
 expires at the next run, and its time goes to the next in the queue.
+
+A citizen joins only when no time is free on the days they can come (`join_unless_free`): a time
+free already is theirs to choose at once, never an offer.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from bot.domain.availability import booking_window, free_slots
 from bot.domain.booking import Slot
 from bot.domain.model import Closure, Office, Service, local_datetime, to_ts
 from bot.domain.notices import WAITLIST_OFFER
+from bot.services.free_time import on_days
 from bot.services.scope import Scope
-from storage import closures, holds, outbox, waitlist
+from storage import closures, drafts, holds, outbox, waitlist
 from storage.engine import Connection
 from storage.occupancy import busy
 
@@ -69,11 +73,34 @@ def _hold_first_fit(conn: Connection, office: Office, entry: waitlist.Entry,
     return None
 
 
+SHOWN = 8
+"""Free times shown instead of a place in the queue."""
+
+
+def free_between(conn: Connection, office: Office, service: Service, first: date, last: date,
+                 now: datetime, owner: int) -> list[Slot]:
+    """The first free times of `service` from `first` to `last`, as /book would show them."""
+    cal = on_days(conn, office, service, first, last, now, owner)
+    return [slot for slot in cal.first_free(first, SHOWN) if slot.start.date() <= last]
+
+
+def join_unless_free(conn: Connection, office: Office, service: Service, user_id: int,
+                     first: date, last: date,
+                     now: datetime) -> tuple[waitlist.Entry, bool] | list[Slot]:
+    """A place in the queue for `service` from `first` to `last` (and the /book conversation
+    that asked for it ends), as `waitlist.join`; or, if times are free on those days, those."""
+    free = free_between(conn, office, service, first, last, now, user_id)
+    if free:
+        return free
+    drafts.delete(conn, user_id)
+    return waitlist.join(conn, user_id, service.code, first, last, to_ts(now))
+
+
 def make_offers(conn: Connection, office: Office, now: datetime) -> int:
     """Expire what is over, then offer each place the first free time that fits it."""
     now_ts, today = to_ts(now), now.astimezone(office.tz).date()
     waitlist.expire(conn, today, now_ts)
-    entries = waitlist.waiting(conn)
+    entries = waitlist.waiting(conn, now_ts)
     if not entries:
         return 0
     times = _FreeTimes(conn, office, closures.active(conn, today), now)

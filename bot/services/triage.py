@@ -13,8 +13,9 @@ from typing import Any
 
 from bot.domain.booking import Booking, Status
 from bot.domain.model import DEFAULT_LANGUAGE
-from bot.domain.notices import BOOKING_CANCELLED, KINDS, WAITLIST_OFFER
+from bot.domain.notices import BOOKING_CANCELLED, CALENDAR_CANCEL, KINDS, WAITLIST_OFFER
 from bot.domain.schedules import CONFIRM_DEADLINE, REMINDER
+from bot.services.counter import tell_cancelled
 from storage import bookings, citizens, outbox, waitlist
 from storage.engine import Connection
 from storage.waitlist import Offer
@@ -64,7 +65,7 @@ def _pointless(message: outbox.Message, notice: Notice, now: int,
     booking, offer = notice.booking, notice.offer
     if message.expires is not None and message.expires <= now:
         return "expired"
-    if message.kind in (*ABOUT_A_BOOKING, BOOKING_CANCELLED) and booking is None:
+    if message.kind in (*ABOUT_A_BOOKING, BOOKING_CANCELLED, CALENDAR_CANCEL) and booking is None:
         return "no such booking"
     if message.kind in ABOUT_A_BOOKING and booking and booking.status != Status.BOOKED:
         return f"booking {booking.status}"
@@ -94,10 +95,12 @@ def give_up(conn: Connection, message: outbox.Message, now: int, why: str) -> Se
 
 def _confirm_or_lose(conn: Connection, message: outbox.Message,
                      booking_id: int, now: int) -> Settled:
-    """The deadline passed unconfirmed: cancel (its other messages with it), queue the notice."""
-    bookings.cancel(conn, booking_id, now, by="unconfirmed", reason="not confirmed in time")
-    outbox.enqueue(conn, message.chat_id, BOOKING_CANCELLED, now, now, booking_id=booking_id,
-                   payload={"reason": "", "by": "unconfirmed"})
+    """The deadline passed unconfirmed: cancel (its other messages with it), queue the notice
+    and the cancelling .ics."""
+    cancelled = bookings.cancel(conn, booking_id, now, by="unconfirmed",
+                                reason="not confirmed in time")
+    if cancelled is not None:
+        tell_cancelled(conn, cancelled, now, reason="", by="unconfirmed")
     return _settle(conn, message, SENT, now, freed=True)
 
 

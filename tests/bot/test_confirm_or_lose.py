@@ -52,8 +52,15 @@ async def test_an_unconfirmed_booking_is_cancelled_at_the_deadline_and_its_time_
 
     assert await rows(db, "SELECT id, status, cancelled_by FROM bookings ORDER BY id") == [
         (kept.id, "booked", None), (lost.id, "cancelled", "unconfirmed")]
-    assert "non è stata confermata in tempo" in forgetful.last.text
-    assert forgetful.last.buttons() == ["📅 Prenoti un altro orario"]
+    notice, calendar = forgetful.messages[-2:]
+    assert "non è stata confermata in tempo" in notice.text
+    assert notice.buttons() == ["📅 Prenoti un altro orario"]
+    assert calendar.text == "Lo apra per togliere l'appuntamento dal suo calendario."
+    assert calendar.document is not None
+    assert calendar.document[0] == f"{lost.code}.ics"
+    for line in ("METHOD:CANCEL", f"UID:{lost.code}@sportello", "SEQUENCE:1",
+                 "STATUS:CANCELLED", "DTSTART;TZID=Europe/Rome:20261130T093000"):
+        assert f"\r\n{line}\r\n".encode() in calendar.document[1], line
     assert "lunedì 30 novembre 2026, 09:30" in waiting.last.text
     assert await rows(db, "SELECT kind, state, last_error FROM outbox WHERE booking_id = ?"
                           " ORDER BY id", kept.id) == [
@@ -61,7 +68,8 @@ async def test_an_unconfirmed_booking_is_cancelled_at_the_deadline_and_its_time_
         ("confirm_deadline", "dropped", "confirmed")]
     assert await rows(db, "SELECT kind, state FROM outbox WHERE booking_id = ? ORDER BY id",
                       lost.id) == [("reminder", "sent"), ("reminder", "sent"),
-                                   ("confirm_deadline", "sent"), ("booking_cancelled", "sent")]
+                                   ("confirm_deadline", "sent"), ("booking_cancelled", "sent"),
+                                   ("calendar_cancel", "sent")]
 
 
 async def test_booked_shortly_before_the_deadline_the_reminder_comes_at_once(

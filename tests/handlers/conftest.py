@@ -57,7 +57,18 @@ class Steps:
     office: Office
 
     async def choose(self, user: LocalUser, suffix: str) -> str | None:
+        """Press the button whose data ends with `suffix`; a time in another part of a long
+        day is looked for there (the "🕘" buttons) first."""
         message = user.last_with_buttons()
+        if suffix.startswith("t:"):
+            parts = [button["callback_data"] for row in message.keyboard for button in row
+                     if ":part:" in button.get("callback_data", "")]
+            for part in parts:
+                if any(button.get("callback_data", "").endswith(":" + suffix)
+                       for row in message.keyboard for button in row):
+                    break
+                await user.press_data(part, message)
+                message = user.last_with_buttons()
         return await user.press_data(data_ending(message, ":" + suffix), message)
 
     async def to_days(self, user: LocalUser, service: str = "cie") -> None:

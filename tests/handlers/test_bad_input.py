@@ -31,7 +31,7 @@ from tests.seed import codice_fiscale_of, rows
 INVALID_BUTTON = "Questo pulsante non è più valido."
 GO_ON = "Riprendiamo da qui:"
 NO_TIME = "Ci dispiace, quell'orario non è più disponibile."
-NO_DAY = "Nessun orario libero in quel giorno"
+NO_DAY = "In quel giorno non si può prenotare alcun orario"
 
 
 async def nothing_booked(db: Database) -> None:
@@ -129,22 +129,26 @@ async def test_another_citizens_booking_id(make_user: UserFactory, db: Database,
     no_errors(user)
 
 
-async def test_a_closed_or_full_day_cannot_be_chosen(make_user: UserFactory, steps: Steps,
-                                                     db: Database) -> None:
+async def test_a_closed_day_cannot_be_chosen_and_a_full_one_shows_other_times(
+        make_user: UserFactory, steps: Steps, db: Database) -> None:
     friday = FRIDAY.replace(hour=8, minute=30)
     await fill(db, "S17", friday, friday.replace(hour=13))  # Friday: S17 alone marries
     user = make_user()
     await steps.to_days(user, "matrimonio")
     days = user.last_with_buttons()
     nonce = data_ending(days, ":first").split(":")[1]
-    # full; a Sunday; a holiday; a configured closure; past the horizon; past; out of range
-    for day in ("20261127", "20261129", "20261208", "20261224", "20270126", "20261125",
+    # a Sunday; a holiday; a configured closure; past the horizon; past; out of range
+    for day in ("20261129", "20261208", "20261224", "20270126", "20261125",
                 "00010101", "99991231"):
         toast = await user.press_data(f"b:{nonce}:day:{day}", user.last_with_buttons())
         assert toast is not None
         assert toast.startswith(NO_DAY), day
         assert await draft_step(db, user) == "day"
     assert "Scelga un giorno" in user.last.text
+    # full: its times' screen says so, with the nearest free times and the waiting list
+    assert await user.press_data(f"b:{nonce}:day:20261127", user.last_with_buttons()) is None
+    assert "Non restano orari liberi per venerdì 27 novembre 2026." in user.last.text
+    assert "⏳ Nessuno di questi orari mi va bene" in user.last.buttons()
     assert await rows(db, "SELECT count(*) FROM bookings WHERE user_id IS NOT NULL") == [(0,)]
     assert await rows(db, "SELECT count(*) FROM holds") == [(0,)]
     no_errors(user)

@@ -81,10 +81,8 @@ def test_both_right_refuses_anything_else(forged: str) -> None:
     assert callbacks.read_both_right(forged) is None
 
 
-@given(CODES, st.integers(0, 9999), DAYS, st.sampled_from(Action), IDS)
-def test_the_rest(code: str, days: int, day: date, action: Action, booking_id: int) -> None:
-    assert callbacks.read_waitlist_join(fits(callbacks.waitlist_join(code))) == code
-    assert callbacks.read_waitlist_days(fits(callbacks.waitlist_days(code, days))) == (code, days)
+@given(CODES, DAYS, st.sampled_from(Action), IDS)
+def test_the_rest(code: str, day: date, action: Action, booking_id: int) -> None:
     assert callbacks.read_desk_chooser(fits(callbacks.desk_chooser(day))) == day
     assert callbacks.read_desk(fits(callbacks.desk(code))) == code
     data = fits(callbacks.visit_step(action, booking_id))
@@ -100,7 +98,7 @@ def test_the_rest(code: str, days: int, day: date, action: Action, booking_id: i
     "op:v:zap:1", "op:v:in:²", "op:a:t:cie:" + "9" * 11, "op:a:d:cie:2026112", "op:a:ok:ABCDEFGH",
     "op:a:ok:", "op:a:ok:abcd", "op:a:ok:abcd:chat", "op:a:ok:abcd:waitlist", "op:a:ok:abcd:desk:",
     "op:a:p:cie", "op:a:p:cie:1000", "op:a:p:cie:-1", "op:a:back:", "op:a:back:ABCD",
-    "op:a:both:abcd", "op:a:both:ABCD:phone", "op:c:ok", "wl:in:cie:7:7", "wl:in:cie:²",
+    "op:a:both:abcd", "op:a:both:ABCD:phone", "op:c:ok", "b:abcd:span:7:7", "b:abcd:part:²",
     "pv:zzz", "lang:xx", "x" * 65,
     "op:rm:" + "9" * 16,
 ])
@@ -110,7 +108,7 @@ def test_malformed_data_decodes_to_nothing(data: str) -> None:
         callbacks.read_desk_chooser, callbacks.read_desk, callbacks.read_visit_step,
         callbacks.read_add_service, callbacks.read_add_day, callbacks.read_add_time,
         callbacks.read_add_days, lambda d: callbacks.read_nonce(callbacks.ADD_BACK, d),
-        callbacks.read_waitlist_join, callbacks.read_waitlist_days, callbacks.read_privacy,
+        callbacks.read_privacy,
         lambda d: callbacks.read_language(d, ("it", "en")),
         lambda d: callbacks.read_id(callbacks.I_WILL_BE_THERE, d),
         lambda d: callbacks.read_id(callbacks.OPERATOR_REMOVE, d, callbacks.USER_DIGITS),

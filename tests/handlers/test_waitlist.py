@@ -1,5 +1,6 @@
-"""The waiting list as the citizen sees it: joining, the places, leaving, taking or letting go
-an offer; every button re-checked, whoever presses it and however old the message."""
+"""The waiting list as the citizen sees it: the places, leaving, taking or letting go an offer
+(joining: test_waitlist_join.py); every button re-checked, whoever presses it and however old
+the message."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import Application
 
 from bot.config import load_office
 from bot.context import Deps
@@ -45,12 +44,6 @@ async def two_full_mondays(db: Database, office: Office, clock: FakeClock) -> li
     return await book_times(db, office, clock, starts)
 
 
-async def no_free_time(app: Application, user: LocalUser, service: str = "cie") -> None:
-    """What the /book flow shows when nothing fits: a button to join the waiting list."""
-    await app.bot.send_message(user.id, "Nessun orario libero.", reply_markup=InlineKeyboardMarkup(
-        [[InlineKeyboardButton("⏳ Lista d'attesa", callback_data=f"wl:join:{service}")]]))
-
-
 async def wait(db: Database, clock: FakeClock, user_id: int, service: str = "cie",
                days: int = 7) -> int:
     now = to_ts(clock.now())
@@ -59,69 +52,6 @@ async def wait(db: Database, clock: FakeClock, user_id: int, service: str = "cie
                               TODAY + timedelta(days=days), now)
     clock.advance(seconds=1)
     return entry.id
-
-
-@pytest.mark.usefixtures("two_full_mondays")
-async def test_joining_from_the_booking_flow_for_the_days_chosen(
-        app: Application, db: Database, make_user: UserFactory) -> None:
-    first, second = make_user(1001), make_user(1002)
-    await no_free_time(app, first)
-    await first.press("Lista d'attesa")
-    assert f"Lista d'attesa: {CIE}" in first.last.text
-    assert "lo tengo per lei per 30 minuti" in first.last.text
-    assert first.last.buttons() == ["I prossimi 7 giorni, fino a gio 3 dic",
-                                    "I prossimi 14 giorni, fino a gio 10 dic",
-                                    "Qualsiasi giorno fino a lun 25 gen"]
-    await first.press("I prossimi 7 giorni")
-    assert first.last.text == (f"È nella lista d'attesa per {CIE}, da gio 26 nov a gio 3 dic: "
-                               "numero 1 in coda. Quando si libera un orario glielo offro qui. "
-                               "/attesa mostra i suoi posti.")
-    assert first.last.buttons() == []
-
-    await no_free_time(app, second)
-    await second.press("Lista d'attesa")
-    await second.press("I prossimi 14 giorni")
-    assert "numero 2 in coda" in second.last.text
-    assert await rows(db, "SELECT user_id, first_day, last_day, state FROM waitlist") == [
-        (first.id, "2026-11-26", "2026-12-03", "waiting"),
-        (second.id, "2026-11-26", "2026-12-10", "waiting")]
-    assert await rows(db, "SELECT count(*) FROM holds") == [(0,)]  # nothing free to offer
-
-
-@pytest.mark.usefixtures("two_full_mondays")
-async def test_joining_when_a_time_fits_already_brings_the_offer(
-        app: Application, db: Database, courier: Dispatcher, make_user: UserFactory) -> None:
-    user = make_user(1001)
-    await no_free_time(app, user)
-    await user.press("Lista d'attesa")
-    await user.press("Qualsiasi giorno")
-    await courier.drain()
-    assert "lunedì 14 dicembre 2026, 09:00" in user.last.text
-    assert user.last.buttons() == ["✅ Lo prenoto", "No, grazie"]
-
-
-@pytest.mark.usefixtures("two_full_mondays")
-async def test_joining_again_keeps_the_place_and_changes_the_days(
-        app: Application, db: Database, clock: FakeClock, make_user: UserFactory) -> None:
-    first = make_user(1001)
-    await wait(db, clock, first.id)
-    await wait(db, clock, 1002)
-    await no_free_time(app, first)
-    await first.press("Lista d'attesa")
-    await first.press("I prossimi 14 giorni")
-    assert "Era già nella lista d'attesa" in first.last.text
-    assert "(numero 1), e i giorni ora vanno da gio 26 nov a gio 10 dic" in first.last.text
-    assert await rows(db, "SELECT count(*) FROM waitlist") == [(2,)]
-
-
-async def test_forged_join_buttons_are_refused(
-        app: Application, db: Database, make_user: UserFactory) -> None:
-    user = make_user(1001)
-    await no_free_time(app, user)
-    for data in ("wl:join:nope", "wl:join:", "wl:in:cie:30", "wl:in:cie:abc", "wl:in:nope:7",
-                 "wl:in:cie:", "wl:in:cie:7:7", "wl:in:cie:²"):
-        assert await user.press_data(data) == NOT_VALID, data
-    assert await rows(db, "SELECT count(*) FROM waitlist") == [(0,)]
 
 
 @pytest.mark.usefixtures("two_full_mondays")
@@ -178,14 +108,17 @@ async def test_taking_an_offer_holds_the_time_and_goes_on_to_book_it(
     offer = first.last
     listing = await first.send("/attesa")
     assert "Le è offerto un orario fino alle 09:30" in listing.text
+    assert "Lo teniamo per lei fino alle 09:30. Lo vuole?" in offer.text
     await first.press("Lo prenoto", offer)
+    # the hold stated in the offer is the one kept while booking: one time, said twice alike
     assert await rows(db, "SELECT owner, purpose, start_ts, expires_ts FROM holds") == [
-        (first.id, "booking", to_ts(MONDAY), to_ts(clock.now()) + 600)]
+        (first.id, "booking", to_ts(MONDAY), to_ts(clock.now()) + 30 * 60)]
     assert await rows(db, "SELECT state FROM waitlist_offers") == [("taken",)]
-    assert await rows(db, "SELECT state FROM waitlist ORDER BY id") == [("booked",),
+    assert await rows(db, "SELECT state FROM waitlist ORDER BY id") == [("waiting",),
                                                                       ("waiting",)]
     assert first.api.messages[first.id][offer.message_id].keyboard == []
     assert "lunedì 30 novembre 2026, 09:00" in first.last.text
+    assert "Questo orario è tenuto per lei fino alle 09:30." in first.last.text
     assert "Scriva il nome e cognome" in first.last.text
 
     offer_id = (await rows(db, "SELECT id FROM waitlist_offers"))[0][0]
@@ -201,6 +134,54 @@ async def test_taking_an_offer_holds_the_time_and_goes_on_to_book_it(
     assert await rows(db, "SELECT user_id, start_ts, status, channel FROM bookings"
                           " WHERE user_id = ?", first.id) == [
         (first.id, to_ts(MONDAY), "booked", "waitlist")]
+    assert await rows(db, "SELECT user_id, state FROM waitlist ORDER BY id") == [
+        (first.id, "booked"), (second.id, "waiting")]
+
+
+async def test_an_offer_taken_at_its_last_minute_still_leaves_the_hold_minutes(
+        db: Database, office: Office, clock: FakeClock,
+        offered: tuple[LocalUser, LocalUser]) -> None:
+    first, _ = offered
+    clock.advance(minutes=office.waitlist_offer_minutes - 1)
+    await first.press("Lo prenoto", first.last)
+    until = to_ts(clock.now()) + office.rules.hold_minutes * 60
+    assert await rows(db, "SELECT expires_ts FROM holds") == [(until,)]
+    assert "Questo orario è tenuto per lei fino alle 09:39." in first.last.text
+
+
+@pytest.mark.parametrize("leave", ["/annulla", "✖ Annulla"])
+async def test_leaving_the_booking_of_an_offer_keeps_the_place_in_the_queue(
+        db: Database, clock: FakeClock, deps: Deps, courier: Dispatcher, leave: str,
+        offered: tuple[LocalUser, LocalUser], two_full_mondays: list[Any]) -> None:
+    first, second = offered
+    await first.press("Lo prenoto", first.last)
+    # another time frees while the first books theirs: not offered to them meanwhile
+    await db.write(bookings.cancel, two_full_mondays[1].id, to_ts(clock.now()), by="citizen")
+    await offer_free_times(deps)
+    await courier.drain()
+    assert await rows(db, "SELECT w.user_id, o.start_ts, o.state FROM waitlist_offers o"
+                          " JOIN waitlist w ON w.id = o.entry_id ORDER BY o.id") == [
+        (first.id, to_ts(MONDAY), "taken"),
+        (second.id, to_ts(MONDAY + timedelta(minutes=30)), "open")]
+    if leave.startswith("/"):
+        await first.send(leave)
+    else:
+        await first.press(leave)
+    assert await rows(db, "SELECT user_id, state FROM waitlist ORDER BY id") == [
+        (first.id, "waiting"), (second.id, "waiting")]
+    assert (await first.send("/attesa")).text.startswith(
+        f"I suoi posti nelle liste d'attesa\n\n1. {CIE}, da gio 26 nov a gio 3 dic: numero 1 in "
+        "coda.")
+    assert await rows(db, "SELECT count(*) FROM holds WHERE owner = ?", first.id) == [(0,)]
+    # first in the queue again: the next time freed is theirs (not the one they let go)
+    await db.write(waitlist.decline, (await rows(db, "SELECT max(id) FROM waitlist_offers"))[0][0],
+                   second.id, to_ts(clock.now()))
+    await offer_free_times(deps)
+    [(user_id, start)] = await rows(db, "SELECT w.user_id, o.start_ts FROM waitlist_offers o"
+                                        " JOIN waitlist w ON w.id = o.entry_id"
+                                        " WHERE o.state = 'open'")
+    assert (user_id, start != to_ts(MONDAY)) == (first.id, True)
+    no_errors(first, second)
 
 
 async def test_letting_an_offer_go_passes_it_to_the_next_at_once(

@@ -46,5 +46,5 @@ async def test_a_closure_and_its_cancellations_commit_together(db: Database,
     assert [v.id for v in closed.cancelled] == [booking]
     assert closed.kept == []
     assert closed.closure.id is not None
-    assert await rows(db, "SELECT kind, chat_id FROM outbox WHERE booking_id = ?", booking) == [
-        ("booking_cancelled", 5)]
+    assert await rows(db, "SELECT kind, chat_id FROM outbox WHERE booking_id = ? ORDER BY id",
+                      booking) == [("booking_cancelled", 5), ("calendar_cancel", 5)]

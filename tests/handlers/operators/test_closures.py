@@ -93,7 +93,7 @@ async def test_closing_a_desk_shows_then_cancels_and_notifies_each_booking_once(
     ]
     assert await operator.press_data("op:c:ok", preview) == (
         "Questo pulsante non è più valido.")  # pressed again: nothing more happens
-    assert await value(db, "SELECT count(*) FROM outbox") == 2
+    assert await value(db, "SELECT count(*) FROM outbox") == 4  # each notice with its .ics
     assert await value(db, "SELECT count(*) FROM closures") == 1
     audited = await rows(db, "SELECT action, booking_id FROM audit WHERE actor = ?"
                              " AND action IN ('close', 'cancel') ORDER BY id", OPERATOR)
@@ -109,7 +109,7 @@ async def test_closing_the_whole_office_for_a_range(operator: LocalUser, db: Dat
     await operator.press("Chiudi e annulla 5 prenotazioni", preview)
     assert await value(db, "SELECT count(*) FROM bookings WHERE status = 'cancelled'") == 5
     chats = sorted(c for (c,) in await rows(db, "SELECT chat_id FROM outbox"))
-    assert chats == [1, 1, 2, 3]
+    assert chats == [1, 1, 1, 1, 2, 2, 3, 3]  # a notice and a calendar file to each booking
     assert ids  # all five: the walk-in is cancelled too, without a notice
 
 
