@@ -15,9 +15,9 @@ from bot.context import Context, UpdateHandler
 from bot.domain.flows import Party, Saved
 from bot.domain.staff_flows import AddDraft, CancelDraft
 from handlers import booking, operator_add_details, operator_visit
-from handlers.callbacks import STOP
 from handlers.common import answer, look_up
 from handlers.operator_access import Staff, live_draft, show, staff_button, staff_of
+from handlers.staff_callbacks import STOP
 from storage import drafts
 from storage.engine import Connection
 

@@ -23,16 +23,7 @@ from telegram import Update
 from bot.context import Context, UpdateHandler
 from bot.domain.model import Service
 from bot.domain.staff_flows import AddDraft, AddStep, add_at
-from handlers import callbacks
-from handlers.callbacks import ADD as ADD_BUTTONS
-from handlers.callbacks import (
-    ADD_ANYWAY,
-    ADD_BACK,
-    ADD_CONFIRM,
-    ADD_NO_NOTE,
-    ADD_NO_PHONE,
-    ADD_SERVICES,
-)
+from handlers import staff_callbacks
 from handlers.common import answer, callback_data
 from handlers.operator_access import (
     ADD,
@@ -51,6 +42,15 @@ from handlers.operator_add_times import (
     offer_services,
     offer_times,
 )
+from handlers.staff_callbacks import ADD as ADD_BUTTONS
+from handlers.staff_callbacks import (
+    ADD_ANYWAY,
+    ADD_BACK,
+    ADD_CONFIRM,
+    ADD_NO_NOTE,
+    ADD_NO_PHONE,
+    ADD_SERVICES,
+)
 from storage import drafts
 
 
@@ -60,31 +60,31 @@ async def add_command(update: Update, context: Context, staff: Staff) -> None:
 
 async def pressed(update: Update, context: Context, staff: Staff) -> None:
     services, data = context.deps.office.services, callback_data(update)
-    if (service := callbacks.read_add_service(data)) is not None and service in services:
+    if (service := staff_callbacks.read_add_service(data)) is not None and service in services:
         await answer(update)
         await offer_days(update, context, staff, services[service])
-    elif (page := callbacks.read_add_days(data)) and page[0] in services:
+    elif (page := staff_callbacks.read_add_days(data)) and page[0] in services:
         await answer(update)
         await offer_days(update, context, staff, services[page[0]], page[1])
     elif data == ADD_SERVICES.encode():
         await answer(update)
         await offer_services(update, context, staff)
-    elif nonce := callbacks.read_nonce(ADD_BACK, data):
+    elif nonce := staff_callbacks.read_nonce(ADD_BACK, data):
         await back_pressed(update, context, staff, nonce)
-    elif (day := callbacks.read_add_day(data)) and day[0] in services:
+    elif (day := staff_callbacks.read_add_day(data)) and day[0] in services:
         await answer(update)
         await offer_times(update, context, staff, services[day[0]], day[1])
-    elif (time := callbacks.read_add_time(data)) and time[0] in services:
+    elif (time := staff_callbacks.read_add_time(data)) and time[0] in services:
         await time_chosen(update, context, staff, services[time[0]], time[1])
-    elif nonce := callbacks.read_nonce(ADD_NO_NOTE, data):
+    elif nonce := staff_callbacks.read_nonce(ADD_NO_NOTE, data):
         await draft_pressed(update, context, staff, AddStep.NOTE, nonce)
-    elif pair := callbacks.read_both_right(data):
+    elif pair := staff_callbacks.read_both_right(data):
         await draft_pressed(update, context, staff, AddStep.CODICE_FISCALE, pair[0], mark=pair[1])
-    elif nonce := callbacks.read_nonce(ADD_NO_PHONE, data):
+    elif nonce := staff_callbacks.read_nonce(ADD_NO_PHONE, data):
         await draft_pressed(update, context, staff, AddStep.PHONE, nonce)
-    elif pressed := callbacks.read_add_booking(ADD_CONFIRM, data):
+    elif pressed := staff_callbacks.read_add_booking(ADD_CONFIRM, data):
         await draft_pressed(update, context, staff, AddStep.SUMMARY, pressed[0], pressed[1])
-    elif pressed := callbacks.read_add_booking(ADD_ANYWAY, data):
+    elif pressed := staff_callbacks.read_add_booking(ADD_ANYWAY, data):
         await draft_pressed(update, context, staff, AddStep.SUMMARY, pressed[0], pressed[1],
                             anyway=True)
     else:

@@ -21,15 +21,8 @@ from bot.domain.phone import read_phone
 from bot.domain.staff_flows import AddDraft, AddStep
 from bot.i18n import Translator
 from bot.services import booking
-from handlers import callbacks, details
+from handlers import details, staff_callbacks
 from handlers.agenda_view import desk_name, service_name
-from handlers.callbacks import (
-    ADD_ANYWAY,
-    ADD_BACK,
-    ADD_CONFIRM,
-    ADD_NO_NOTE,
-    ADD_NO_PHONE,
-)
 from handlers.common import Button, answer, button, send
 from handlers.operator_access import (
     Staff,
@@ -40,6 +33,7 @@ from handlers.operator_access import (
 )
 from handlers.operator_add_times import desks_free, not_free, stop_keyboard
 from handlers.operator_visit import show_visit
+from handlers.staff_callbacks import ADD_ANYWAY, ADD_BACK, ADD_CONFIRM, ADD_NO_NOTE, ADD_NO_PHONE
 from storage import bookings, drafts
 from storage.bookings import Booked, InTheWay, Refusal, Request
 
@@ -58,7 +52,7 @@ async def ask(update: Update, context: Context, staff: Staff, draft: AddDraft) -
     if draft.step in (AddStep.NOTE, AddStep.PHONE):
         skip = ADD_NO_NOTE if draft.step is AddStep.NOTE else ADD_NO_PHONE
         keyboard[0].insert(1, button(t.plain.gettext("Skip"),
-                                     callbacks.with_nonce(skip, draft.nonce)))
+                                     staff_callbacks.with_nonce(skip, draft.nonce)))
     text = (details.prompt(t, draft) if draft.step is not AddStep.PHONE else t.gettext(
         "A phone number to reach the citizen if the appointment changes (the bot cannot tell "
         "someone booked here)? Type it, Italian or with the country code, or skip."))
@@ -70,13 +64,13 @@ def _back_stop(t: Translator, draft: AddDraft,
     """Back from the name (to the times of `day`), or from a later step of the draft; Stop;
     and "Both are right" while a codice fiscale is in doubt."""
     if draft.step is AddStep.NAME and day is not None:
-        return stop_keyboard(t, callbacks.add_day(draft.service, day))
+        return stop_keyboard(t, staff_callbacks.add_day(draft.service, day))
     if draft.step is AddStep.NAME:
         return stop_keyboard(t)
-    keyboard = stop_keyboard(t, callbacks.with_nonce(ADD_BACK, draft.nonce))
+    keyboard = stop_keyboard(t, staff_callbacks.with_nonce(ADD_BACK, draft.nonce))
     if draft.doubt_mark:
         keyboard.insert(0, [button(details.both_right_label(t),
-                                   callbacks.both_right(draft.nonce, draft.doubt_mark))])
+                                   staff_callbacks.both_right(draft.nonce, draft.doubt_mark))])
     return keyboard
 
 
@@ -148,20 +142,20 @@ async def confirm(update: Update, context: Context, staff: Staff, draft: AddDraf
     if draft.phone:
         text += Markup("\n") + t.gettext("Phone: {phone}", phone=draft.phone)
     p, nonce = t.plain, draft.nonce
-    back_stop = stop_keyboard(t, callbacks.with_nonce(ADD_BACK, nonce))
+    back_stop = stop_keyboard(t, staff_callbacks.with_nonce(ADD_BACK, nonce))
     keyboard = [[button(p.pgettext("confirm a booking", "Book: on the phone"),
-                        callbacks.add_booking(ADD_CONFIRM, nonce, Channel.PHONE)),
+                        staff_callbacks.add_booking(ADD_CONFIRM, nonce, Channel.PHONE)),
                  button(p.pgettext("confirm a booking", "Book: at the counter"),
-                        callbacks.add_booking(ADD_CONFIRM, nonce, Channel.DESK))],
+                        staff_callbacks.add_booking(ADD_CONFIRM, nonce, Channel.DESK))],
                 *back_stop]
     if other is not None:
         day = from_ts(start, deps.office.tz).date()
         text += Markup("\n\n") + overlap_warning(t, deps.office, other)
         keyboard = [[button(p.gettext("Book anyway: on the phone"),
-                            callbacks.add_booking(ADD_ANYWAY, nonce, Channel.PHONE)),
+                            staff_callbacks.add_booking(ADD_ANYWAY, nonce, Channel.PHONE)),
                      button(p.gettext("Book anyway: at the counter"),
-                            callbacks.add_booking(ADD_ANYWAY, nonce, Channel.DESK))],
-                    [button(p.gettext("Another time"), callbacks.add_day(draft.service, day)),
+                            staff_callbacks.add_booking(ADD_ANYWAY, nonce, Channel.DESK))],
+                    [button(p.gettext("Another time"), staff_callbacks.add_day(draft.service, day)),
                      *back_stop[0]]]
     await show(update, context, text, keyboard)
 

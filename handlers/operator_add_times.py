@@ -15,25 +15,23 @@ from bot.domain.availability import DayState, service_closure
 from bot.domain.model import Service, from_ts, to_ts
 from bot.i18n import Translator
 from bot.services import free_time
-from handlers import callbacks
+from handlers import staff_callbacks
 from handlers.booking_card import documents
 from handlers.booking_confirm import closed_message
-from handlers.callbacks import (
-    ADD_SERVICES,
-)
 from handlers.common import Button, answer, button
 from handlers.operator_access import (
     Staff,
     show,
     today,
 )
+from handlers.staff_callbacks import ADD_SERVICES
 from storage import closures
 
 DAYS_SHOWN = 8
 TIMES_PER_ROW = 5
 MAX_TIMES = 95
 """Telegram allows 100 buttons on a message."""
-STOP = callbacks.STOP.encode()
+STOP = staff_callbacks.STOP.encode()
 
 
 def stop_keyboard(t: Translator, back: str | None = None) -> list[list[Button]]:
@@ -48,7 +46,7 @@ async def offer_services(update: Update, context: Context, staff: Staff) -> None
     t = staff.t
     await show(update, context, t.gettext(
         "Booking for a citizen on the phone or at the counter. Which service?"),
-        [[button(service.name.get(t.lang), callbacks.add_service(code))]
+        [[button(service.name.get(t.lang), staff_callbacks.add_service(code))]
          for code, service in context.deps.office.services.items()] + stop_keyboard(t))
 
 
@@ -70,14 +68,14 @@ async def offer_days(update: Update, context: Context, staff: Staff, service: Se
     pages = (len(free) + DAYS_SHOWN - 1) // DAYS_SHOWN
     page = min(page, pages - 1)
     shown = free[page * DAYS_SHOWN:(page + 1) * DAYS_SHOWN]
-    keyboard = [[button(t.short_date(day), callbacks.add_day(service.code, day))]
+    keyboard = [[button(t.short_date(day), staff_callbacks.add_day(service.code, day))]
                 for day in shown]
     turn = []
     if page > 0:
-        turn.append(button(t.plain.gettext("◀ Earlier"), callbacks.add_days(service.code,
+        turn.append(button(t.plain.gettext("◀ Earlier"), staff_callbacks.add_days(service.code,
                                                                             page - 1)))
     if page + 1 < pages:
-        turn.append(button(t.plain.gettext("Later ▶"), callbacks.add_days(service.code,
+        turn.append(button(t.plain.gettext("Later ▶"), staff_callbacks.add_days(service.code,
                                                                           page + 1)))
     text = t.gettext("{service}: which day?", service=name)
     if service.documents.get(t.lang).strip():
@@ -89,12 +87,12 @@ async def offer_times(update: Update, context: Context, staff: Staff, service: S
                       day: date, heading: str = "") -> None:
     deps, t = context.deps, staff.t
     slots = (await free_time.load(deps, service, day, day, at_counter=True)).slots(day)[:MAX_TIMES]
-    back = stop_keyboard(t, callbacks.add_days(service.code, 0))
+    back = stop_keyboard(t, staff_callbacks.add_days(service.code, 0))
     if not slots:
         await show(update, context, heading + t.gettext("No free time left on {day}.",
                                                         day=t.date(day)), back)
         return
-    times = [button(t.time(slot.start), callbacks.add_time(service.code, to_ts(slot.start)))
+    times = [button(t.time(slot.start), staff_callbacks.add_time(service.code, to_ts(slot.start)))
              for slot in slots]
     await show(update, context, heading + t.gettext(
         "{service}, {day}: which time?", service=service.name.get(t.lang), day=t.date(day)),

@@ -12,11 +12,8 @@ from bot.context import Context, UpdateHandler
 from bot.domain.arguments import ALL_DESKS, Period, find_desk, parse_day
 from bot.domain.closing import closed_already
 from bot.domain.model import Office
-from handlers import callbacks
+from handlers import staff_callbacks
 from handlers.agenda_view import desk_name, pages
-from handlers.callbacks import AGENDA as AGENDA_PAGE
-from handlers.callbacks import DESK as DESK_BUTTON
-from handlers.callbacks import DESK_CHOOSER
 from handlers.common import Button, Keyboard, answer, button, callback_data, send
 from handlers.message_size import echoed
 from handlers.operator_access import (
@@ -31,12 +28,15 @@ from handlers.operator_access import (
     staff_command,
     today,
 )
+from handlers.staff_callbacks import AGENDA as AGENDA_PAGE
+from handlers.staff_callbacks import DESK as DESK_BUTTON
+from handlers.staff_callbacks import DESK_CHOOSER
 from storage import agenda, audit, closures, operators
 
 DESKS_PER_ROW = 5
 
 
-agenda_data = callbacks.agenda
+agenda_data = staff_callbacks.agenda
 
 
 def desk_keyboard(office: Office,
@@ -75,7 +75,7 @@ async def agenda_command(update: Update, context: Context, staff: Staff) -> None
 
 
 async def page_pressed(update: Update, context: Context, staff: Staff) -> None:
-    found = callbacks.read_agenda(callback_data(update))
+    found = staff_callbacks.read_agenda(callback_data(update))
     if found is None or (found.desk is not None and found.desk not in context.deps.office.desks):
         await invalid_button(update, staff)
         return
@@ -109,7 +109,7 @@ def page_keyboard(staff: Staff, office: Office, day: date, desk: str | None, pag
             (f"◀ {page}/{count}", page - 1), (f"{page + 2}/{count} ▶", page + 1),
         ) if 0 <= number < count])
     if desk is None:
-        rows.append([button(t.plain.gettext("Choose a desk"), callbacks.desk_chooser(day))])
+        rows.append([button(t.plain.gettext("Choose a desk"), staff_callbacks.desk_chooser(day))])
     else:
         codes = list(office.desks)
         index = codes.index(desk)
@@ -127,7 +127,7 @@ def page_keyboard(staff: Staff, office: Office, day: date, desk: str | None, pag
 
 async def desks_pressed(update: Update, context: Context, staff: Staff) -> None:
     """The desk chooser of a day's agenda."""
-    day = callbacks.read_desk_chooser(callback_data(update))
+    day = staff_callbacks.read_desk_chooser(callback_data(update))
     if day is None:
         await invalid_button(update, staff)
         return
@@ -152,17 +152,17 @@ async def desk_command(update: Update, context: Context, staff: Staff) -> None:
     text = (t.gettext("Today you are at {desk}. Choose another:",
                       desk=desk_name(deps.office, current))
             if current else t.gettext("Which desk are you at today?"))
-    await send(update, context, text, desk_keyboard(deps.office, callbacks.desk))
+    await send(update, context, text, desk_keyboard(deps.office, staff_callbacks.desk))
 
 
 async def unknown_desk(update: Update, context: Context, staff: Staff, typed: str) -> None:
     await send(update, context, staff.t.gettext("There is no desk {desk}. Choose yours:",
                                                 desk=echoed(typed)),
-               desk_keyboard(context.deps.office, callbacks.desk))
+               desk_keyboard(context.deps.office, staff_callbacks.desk))
 
 
 async def desk_pressed(update: Update, context: Context, staff: Staff) -> None:
-    found = callbacks.read_desk(callback_data(update))
+    found = staff_callbacks.read_desk(callback_data(update))
     if found is None or found not in context.deps.office.desks:
         await invalid_button(update, staff)
         return

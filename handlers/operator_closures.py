@@ -22,9 +22,8 @@ from bot.domain.model import REASON_LIMIT, Closure, Office
 from bot.domain.staff_flows import ClosureDraft
 from bot.i18n import Translator
 from bot.services import counter
-from handlers import callbacks
+from handlers import callbacks, staff_callbacks
 from handlers.agenda_view import NAME_SHOWN, clip, desk_name
-from handlers.callbacks import CLOSE_CONFIRM, CLOSURE, CLOSURE_LIFT, STOP
 from handlers.common import answer, button, callback_data, send
 from handlers.operator_access import (
     CLOSE,
@@ -39,6 +38,7 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import date_examples
+from handlers.staff_callbacks import CLOSE_CONFIRM, CLOSURE, CLOSURE_LIFT, STOP
 from storage import closures, drafts
 
 MAX_CLOSURE_DAYS = 366
@@ -148,13 +148,13 @@ async def close_command(update: Update, context: Context, staff: Staff) -> None:
                               len(doomed))
              if doomed else t.plain.pgettext("close the office", "Close"))
     await send(update, context, Markup("\n").join(lines),
-               [[button(label, callbacks.with_nonce(CLOSE_CONFIRM, draft.nonce)),
+               [[button(label, staff_callbacks.with_nonce(CLOSE_CONFIRM, draft.nonce)),
                  button(t.plain.gettext("Don't close"), STOP.encode())]])
 
 
 async def close_confirmed(update: Update, context: Context, staff: Staff) -> None:
     deps, t, office = context.deps, staff.t, context.deps.office
-    nonce = callbacks.read_nonce(CLOSE_CONFIRM, callback_data(update))
+    nonce = staff_callbacks.read_nonce(CLOSE_CONFIRM, callback_data(update))
     draft = await draft_of(context, staff.user_id, ClosureDraft)
     if nonce is None or draft is None or draft.nonce != nonce:
         await invalid_button(update, staff)

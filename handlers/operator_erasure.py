@@ -13,11 +13,11 @@ from telegram import Update
 
 from bot.context import Context, UpdateHandler
 from bot.services import erasure
-from handlers import callbacks
-from handlers.callbacks import PERSON_ERASE, PERSON_ERASE_YES
+from handlers import callbacks, staff_callbacks
 from handlers.common import answer, button, callback_data, send
 from handlers.operator_access import Staff, invalid_button, now_ts, staff_button
 from handlers.operator_visit import show_visit
+from handlers.staff_callbacks import PERSON_ERASE, PERSON_ERASE_YES
 from storage import bookings, privacy
 
 
@@ -45,7 +45,7 @@ async def ask(update: Update, context: Context, staff: Staff) -> None:
     await send(update, context, Markup("\n\n").join(lines),
                [[button(t.plain.gettext("Yes, erase"),
                         callbacks.with_id(PERSON_ERASE_YES, visit.id)),
-                 button(t.plain.gettext("No"), callbacks.STOP.encode())]])
+                 button(t.plain.gettext("No"), staff_callbacks.STOP.encode())]])
 
 
 async def erase(update: Update, context: Context, staff: Staff) -> None:

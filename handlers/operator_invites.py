@@ -10,7 +10,6 @@ from bot.context import Context, UpdateHandler
 from bot.domain.model import from_ts
 from bot.services import invites
 from handlers import callbacks
-from handlers.callbacks import OPERATOR_REMOVE
 from handlers.common import Keyboard, answer, button, callback_data, citizen, send
 from handlers.menu import START, command_list
 from handlers.operator_access import (
@@ -27,6 +26,7 @@ from handlers.operator_access import (
     staff_commands,
     staff_of,
 )
+from handlers.staff_callbacks import OPERATOR_REMOVE
 from storage import operators
 from storage.operators import Redeemed
 

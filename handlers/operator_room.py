@@ -12,9 +12,9 @@ from bot.domain.arguments import Period
 from bot.domain.waiting_room import Desk, Room, room, waited
 from bot.i18n import Translator
 from handlers.agenda_view import PAGE_LIMIT, desk_name, units
-from handlers.callbacks import ROOM_REFRESH
 from handlers.common import answer, button
 from handlers.operator_access import ROOM, Staff, show, staff_button, staff_command, today
+from handlers.staff_callbacks import ROOM_REFRESH
 from storage import agenda
 
 

@@ -16,17 +16,8 @@ from bot.domain.model import to_ts
 from bot.domain.staff_flows import REASON_LIMIT, CancelDraft, CancelStep
 from bot.domain.visits import STEPS, actions, allowed, undoable
 from bot.services import counter
-from handlers import callbacks
+from handlers import callbacks, staff_callbacks
 from handlers.agenda_view import desk_name, detail, service_name
-from handlers.callbacks import NEXT as NEXT_BUTTON
-from handlers.callbacks import (
-    PERSON_ERASE,
-    STOP,
-    VISIT_CANCEL,
-    VISIT_CANCEL_YES,
-    VISIT_STEP,
-    VISIT_UNDO,
-)
 from handlers.common import Keyboard, answer, button, callback_data, send
 from handlers.operator_access import (
     NEXT,
@@ -41,6 +32,15 @@ from handlers.operator_access import (
     today,
 )
 from handlers.operator_agenda import agenda_data, desk_keyboard, unknown_desk
+from handlers.staff_callbacks import NEXT as NEXT_BUTTON
+from handlers.staff_callbacks import (
+    PERSON_ERASE,
+    STOP,
+    VISIT_CANCEL,
+    VISIT_CANCEL_YES,
+    VISIT_STEP,
+    VISIT_UNDO,
+)
 from storage import agenda, audit, bookings, drafts, operators
 
 DETAIL = re.compile(r"^/b(\d{1,12})(?:@\w+)?$")
@@ -53,7 +53,8 @@ async def view(context: Context, staff: Staff, visit: Booking) -> tuple[Markup, 
         booked_by = (await deps.db.read(operators.name_of, visit.created_by)
                      or t.gettext("operator {id}", id=visit.created_by))
     now, grace = deps.clock.now(), deps.office.rules.no_show_grace_minutes
-    rows = [[button(t.plain.gettext(STEPS[action].label), callbacks.visit_step(action, visit.id))
+    rows = [[button(t.plain.gettext(STEPS[action].label),
+                    staff_callbacks.visit_step(action, visit.id))
              for action in actions(visit, now, deps.office.tz, grace)]]
     taken_by = await deps.db.read(agenda.step_taken_by, visit)
     back = undoable(visit, taken_by, staff.user_id, now)
@@ -114,7 +115,7 @@ async def show_next(update: Update, context: Context, staff: Staff, desk: str | 
     deps, t = context.deps, staff.t
     if desk is None:
         await send(update, context, t.gettext("Which desk are you at today?"),
-                   desk_keyboard(deps.office, callbacks.desk))
+                   desk_keyboard(deps.office, staff_callbacks.desk))
         return
     start, end = Period(today(deps), today(deps)).bounds(deps.office.tz)
     visit = await deps.db.read(agenda.next_at, desk, start, end)
@@ -142,7 +143,7 @@ async def _pressed_visit(update: Update, context: Context, staff: Staff,
 
 
 async def step_pressed(update: Update, context: Context, staff: Staff) -> None:
-    pressed = callbacks.read_visit_step(callback_data(update))
+    pressed = staff_callbacks.read_visit_step(callback_data(update))
     visit = await _pressed_visit(update, context, staff, pressed[1] if pressed else None)
     if pressed is None or visit is None:
         return

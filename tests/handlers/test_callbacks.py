@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.domain.visits import Action
 from handlers import callbacks
+from handlers import staff_callbacks as staff
 from handlers.callbacks import BookAction, Erasure, MyAction
 
 CODES = st.from_regex(callbacks.CODE, fullmatch=True)
@@ -36,41 +37,41 @@ def test_my_booking(action: MyAction, booking_id: int) -> None:
 
 
 @given(st.sampled_from([callbacks.I_WILL_BE_THERE, callbacks.WAITLIST_LEAVE, callbacks.OFFER_TAKE,
-                        callbacks.OFFER_DECLINE, callbacks.VISIT_CANCEL, callbacks.CLOSURE_LIFT,
-                        callbacks.VISIT_CANCEL_YES]), IDS)
+                        callbacks.OFFER_DECLINE, staff.VISIT_CANCEL, staff.CLOSURE_LIFT,
+                        staff.VISIT_CANCEL_YES]), IDS)
 def test_one_id(family: callbacks.Family, value: int) -> None:
     assert callbacks.read_id(family, fits(callbacks.with_id(family, value))) == value
 
 
 @given(st.integers(1, 10**15 - 1))
 def test_operator_remove(user_id: int) -> None:
-    data = fits(callbacks.with_id(callbacks.OPERATOR_REMOVE, user_id))
-    assert callbacks.read_id(callbacks.OPERATOR_REMOVE, data, callbacks.USER_DIGITS) == user_id
+    data = fits(callbacks.with_id(staff.OPERATOR_REMOVE, user_id))
+    assert callbacks.read_id(staff.OPERATOR_REMOVE, data, callbacks.USER_DIGITS) == user_id
 
 
 @given(DAYS, st.one_of(st.none(), CODES), st.integers(0, 9999))
 def test_agenda(day: date, desk: str | None, page: int) -> None:
-    assert callbacks.read_agenda(fits(callbacks.agenda(day, desk, page))) == (day, desk, page)
+    assert staff.read_agenda(fits(staff.agenda(day, desk, page))) == (day, desk, page)
 
 
 @given(CODES, DAYS, st.integers(0, 10**10 - 1), NONCES)
 def test_add(service: str, day: date, start: int, nonce: str) -> None:
-    assert callbacks.read_add_service(fits(callbacks.add_service(service))) == service
-    assert callbacks.read_add_day(fits(callbacks.add_day(service, day))) == (service, day)
-    assert callbacks.read_add_time(fits(callbacks.add_time(service, start))) == (service, start)
+    assert staff.read_add_service(fits(staff.add_service(service))) == service
+    assert staff.read_add_day(fits(staff.add_day(service, day))) == (service, day)
+    assert staff.read_add_time(fits(staff.add_time(service, start))) == (service, start)
     page = start % 1000
-    assert callbacks.read_add_days(fits(callbacks.add_days(service, page))) == (service, page)
-    for family in (callbacks.ADD_NO_NOTE, callbacks.ADD_BACK, callbacks.CLOSE_CONFIRM):
-        assert callbacks.read_nonce(family, fits(callbacks.with_nonce(family, nonce))) == nonce
-    for family in (callbacks.ADD_CONFIRM, callbacks.ADD_ANYWAY):
-        for channel in callbacks.ADD_CHANNELS:
-            data = fits(callbacks.add_booking(family, nonce, channel))
-            assert callbacks.read_add_booking(family, data) == (nonce, channel)
+    assert staff.read_add_days(fits(staff.add_days(service, page))) == (service, page)
+    for family in (staff.ADD_NO_NOTE, staff.ADD_BACK, staff.CLOSE_CONFIRM):
+        assert staff.read_nonce(family, fits(staff.with_nonce(family, nonce))) == nonce
+    for family in (staff.ADD_CONFIRM, staff.ADD_ANYWAY):
+        for channel in staff.ADD_CHANNELS:
+            data = fits(staff.add_booking(family, nonce, channel))
+            assert staff.read_add_booking(family, data) == (nonce, channel)
 
 
 @given(NONCES, st.from_regex(callbacks.MARK, fullmatch=True))
 def test_both_right(nonce: str, mark: str) -> None:
-    assert callbacks.read_both_right(fits(callbacks.both_right(nonce, mark))) == (nonce, mark)
+    assert staff.read_both_right(fits(staff.both_right(nonce, mark))) == (nonce, mark)
 
 
 @pytest.mark.parametrize("forged", [
@@ -78,15 +79,15 @@ def test_both_right(nonce: str, mark: str) -> None:
     "op:a:cfok:ABCD:01234567", "op:a:cfok:abcd:01234567:x", "op:a:cfok:abcd:0123456G",
 ])
 def test_both_right_refuses_anything_else(forged: str) -> None:
-    assert callbacks.read_both_right(forged) is None
+    assert staff.read_both_right(forged) is None
 
 
 @given(CODES, DAYS, st.sampled_from(Action), IDS)
 def test_the_rest(code: str, day: date, action: Action, booking_id: int) -> None:
-    assert callbacks.read_desk_chooser(fits(callbacks.desk_chooser(day))) == day
-    assert callbacks.read_desk(fits(callbacks.desk(code))) == code
-    data = fits(callbacks.visit_step(action, booking_id))
-    assert callbacks.read_visit_step(data) == (action, booking_id)
+    assert staff.read_desk_chooser(fits(staff.desk_chooser(day))) == day
+    assert staff.read_desk(fits(staff.desk(code))) == code
+    data = fits(staff.visit_step(action, booking_id))
+    assert staff.read_visit_step(data) == (action, booking_id)
     for choice in Erasure:
         assert callbacks.read_privacy(callbacks.privacy(choice)) is choice
 
@@ -104,22 +105,22 @@ def test_the_rest(code: str, day: date, action: Action, booking_id: int) -> None
 ])
 def test_malformed_data_decodes_to_nothing(data: str) -> None:
     readers = [
-        callbacks.read_book, callbacks.read_my_booking, callbacks.read_agenda,
-        callbacks.read_desk_chooser, callbacks.read_desk, callbacks.read_visit_step,
-        callbacks.read_add_service, callbacks.read_add_day, callbacks.read_add_time,
-        callbacks.read_add_days, lambda d: callbacks.read_nonce(callbacks.ADD_BACK, d),
+        callbacks.read_book, callbacks.read_my_booking, staff.read_agenda,
+        staff.read_desk_chooser, staff.read_desk, staff.read_visit_step,
+        staff.read_add_service, staff.read_add_day, staff.read_add_time,
+        staff.read_add_days, lambda d: staff.read_nonce(staff.ADD_BACK, d),
         callbacks.read_privacy,
         lambda d: callbacks.read_language(d, ("it", "en")),
         lambda d: callbacks.read_id(callbacks.I_WILL_BE_THERE, d),
-        lambda d: callbacks.read_id(callbacks.OPERATOR_REMOVE, d, callbacks.USER_DIGITS),
-        lambda d: callbacks.read_id(callbacks.CLOSURE_LIFT, d),
-        lambda d: callbacks.read_add_booking(callbacks.ADD_CONFIRM, d),
-        lambda d: callbacks.read_add_booking(callbacks.ADD_ANYWAY, d),
-        lambda d: callbacks.read_nonce(callbacks.CLOSE_CONFIRM, d),
+        lambda d: callbacks.read_id(staff.OPERATOR_REMOVE, d, callbacks.USER_DIGITS),
+        lambda d: callbacks.read_id(staff.CLOSURE_LIFT, d),
+        lambda d: staff.read_add_booking(staff.ADD_CONFIRM, d),
+        lambda d: staff.read_add_booking(staff.ADD_ANYWAY, d),
+        lambda d: staff.read_nonce(staff.CLOSE_CONFIRM, d),
     ]
     assert [read(data) for read in readers] == [None] * len(readers)
 
 
 def test_data_over_64_bytes_is_never_written() -> None:
     with pytest.raises(ValueError, match="over 64 bytes"):
-        callbacks.add_day("x" * 60, date(2026, 11, 26))
+        staff.add_day("x" * 60, date(2026, 11, 26))
