@@ -99,6 +99,14 @@ def choice(kind: type[E], text: str) -> E | None:
         return None
 
 
+def read_choice_and_id(family: Family, kind: type[E], data: str) -> tuple[E, int] | None:
+    """A family whose data is one of `kind`'s values and a row id: what to do to which row."""
+    fields = family.fields(data, 2)
+    action = choice(kind, fields[0]) if fields else None
+    row = number(fields[1]) if fields else None
+    return (action, row) if action is not None and row is not None else None
+
+
 # --- the citizen's /book: b:<nonce>:<action>[:<arg>] --------------------------------------------
 
 BOOK = Family("b:")
@@ -169,13 +177,10 @@ def my_booking(action: MyAction, booking_id: int) -> str:
 
 
 def read_my_booking(data: str) -> tuple[MyAction, int] | None:
-    fields = MY_BOOKING.fields(data, 2)
-    action = choice(MyAction, fields[0]) if fields else None
-    booking_id = number(fields[1]) if fields else None
-    return (action, booking_id) if action is not None and booking_id is not None else None
+    return read_choice_and_id(MY_BOOKING, MyAction, data)
 
 
-# --- single-number families: a booking, a waiting-list place or offer, a closure, an operator --
+# --- single-number families: a booking, a waiting-list place or offer (the staff's: there) ---
 
 I_WILL_BE_THERE = Family("rm:ok:")
 """+ booking id: the reminder's confirmation."""
@@ -222,6 +227,3 @@ def language(lang: str) -> str:
 def read_language(data: str, known: tuple[str, ...]) -> str | None:
     fields = LANGUAGE.fields(data, 1)
     return fields[0] if fields and fields[0] in known else None
-
-
-# --- the operators' agenda, desks and visits --------------------------------------------------

@@ -188,24 +188,20 @@ async def draft_pressed(update: Update, context: Context, staff: Staff, wanted: 
             await invalid_button(update, staff)
             return
         draft.take(Detail.CODICE_FISCALE, code)
-        await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
-        await answer(update)
-        await ask(update, context, staff, draft)
-        return
-    if wanted is AddStep.NOTE:
+    elif wanted is AddStep.NOTE:
         draft.take(Detail.NOTE, None)
-        await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
-        await answer(update)
-        await ask(update, context, staff, draft)
-        return
-    if wanted is AddStep.PHONE:
+    elif wanted is AddStep.PHONE:
         draft.give_phone(None)
-        await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
-        await answer(update)
-        await confirm(update, context, staff, draft)
+    else:
+        assert channel is not None
+        await book(update, context, staff, draft, channel, anyway=anyway)
         return
-    assert channel is not None
-    await book(update, context, staff, draft, channel, anyway=anyway)
+    await deps.db.write(drafts.save, staff.user_id, draft, now_ts(deps))
+    await answer(update)
+    if draft.step is AddStep.SUMMARY:
+        await confirm(update, context, staff, draft)
+    else:
+        await ask(update, context, staff, draft)
 
 
 async def book(update: Update, context: Context, staff: Staff, draft: AddDraft,

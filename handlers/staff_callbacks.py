@@ -21,7 +21,10 @@ from handlers.callbacks import (
     day,
     day_field,
     number,
+    read_choice_and_id,
 )
+
+# --- single-number families: a visit, a person, a closure, an operator --------------------------
 
 VISIT_CANCEL = Family("op:x:")
 """+ booking id: ask the reason of the cancellation."""
@@ -38,6 +41,7 @@ OPERATOR_REMOVE = Family("op:rm:")
 
 
 
+# --- the operators' agenda, desks and visits --------------------------------------------------
 
 AGENDA = Family("op:ag:")
 DESK_CHOOSER = Family("op:dc:")
@@ -96,10 +100,7 @@ def visit_step(action: Action, booking_id: int) -> str:
 
 
 def read_visit_step(data: str) -> tuple[Action, int] | None:
-    fields = VISIT_STEP.fields(data, 2)
-    action = choice(Action, fields[0]) if fields else None
-    booking_id = number(fields[1]) if fields else None
-    return (action, booking_id) if action is not None and booking_id is not None else None
+    return read_choice_and_id(VISIT_STEP, Action, data)
 
 
 # --- /add and /close: the steps of an operator's flow -----------------------------------------
