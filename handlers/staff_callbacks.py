@@ -40,7 +40,6 @@ OPERATOR_REMOVE = Family("op:rm:")
 """+ the operator's user id."""
 
 
-
 # --- the operators' agenda, desks and visits --------------------------------------------------
 
 AGENDA = Family("op:ag:")
