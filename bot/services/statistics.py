@@ -14,11 +14,11 @@ from bot.domain.statistics import FactsTotal, Stats, Tally, compute, day_bounds,
 from storage import stats as stored
 from storage.db import Database
 
-CHUNK = 500
-"""Visits per read: a millisecond or two of the database each."""
-STRETCH = 400
-"""Bookings added up per read, whatever the size of a day: a millisecond or two each (a day of
-400 desks, 6,000 bookings, added up at once held the database for 30 ms)."""
+CHUNK = 250
+"""Visits per read: about a millisecond of the database each."""
+STRETCH = 200
+"""Bookings added up per read, whatever the size of a day: about a millisecond each (a day of
+400 desks, 6,000 bookings, added up at once would hold the database for tens of ms)."""
 
 
 async def period_stats(db: Database, office: Office, period: Period,
