@@ -13,7 +13,7 @@ second would by themselves spread such a rush over minutes: what is measured is 
 capacity (its rate limiter swapped for one that sends at once), as DESIGN.md asks.
 Target: p99 under 1 s, every citizen answered, no double booking.
 
-    python -m bench.bench_rush [--citizens 1000] [--within 10] [--latency-ms 50]
+    python -m bench.bench_rush [--citizens 1000] [--within 10] [--latency-ms 50] [--profile]
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bench import network
 from bench.bench_updates import codici_fiscali, data_where
+from bench.profile_kinds import breakdown
 from bot.app import build_application, prepare
 from bot.config import load_office
 from bot.domain.booking import OCCUPYING
@@ -131,14 +133,17 @@ async def main(args: argparse.Namespace) -> None:
                                         rate_limiter=Unpaced())
         async with application:
             await prepare(application)
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
+            profiler = start_profiler() if args.profile else None
             await asyncio.gather(*(
                 rush.citizen(LocalUser(api, application, FIRST_USER + n, language_code="en"),
                              services[n % len(services)].code,
                              services[n % len(services)].category, cfs[n],
                              rush.random.uniform(0, args.within))
                 for n in range(args.citizens)))
-            took = time.perf_counter() - began
+            took, cpu = time.perf_counter() - began, time.process_time() - cpu
+            if profiler is not None:
+                profiler.stop()
         booked, overlaps, people = await db.read(lambda conn: (
             conn.tuples("SELECT count(*) FROM bookings WHERE status = 'booked'")[0][0],
             conn.tuples(f"SELECT count(*) FROM bookings a JOIN bookings b ON a.desk = b.desk"
@@ -152,7 +157,8 @@ async def main(args: argparse.Namespace) -> None:
     delays = sorted(rush.delays)
     print(f"Saturday rush: {args.citizens} citizens start /book within {args.within:g} s for "
           f"{SATURDAY:%A %d %B %Y}, {len(services)} services open then; {trip}; the bot's own "
-          f"capacity (unpaced); {took:.1f} s in all")
+          f"capacity (unpaced); {took:.1f} s in all, {cpu:.1f} s of CPU (the citizens and the "
+          f"in-process Bot API included: {len(rush.delays) / cpu:.0f} updates per CPU second)")
     print(f"  update -> answer: p50 {statistics.median(delays):.0f} ms, p95 "
           f"{percentile(delays, 0.95):.0f} ms, p99 {percentile(delays, 0.99):.0f} ms, max "
           f"{delays[-1]:.0f} ms over {len(delays)} updates (target p99 < 1000 ms: "
@@ -163,6 +169,18 @@ async def main(args: argparse.Namespace) -> None:
     for outcome, count in rush.outcomes.most_common():
         print(f"    {count:5d}  {outcome}")
     print(f"  double bookings: {overlaps} at a desk, {people} of one person")
+    if profiler is not None:
+        print("where the time went (the main thread's, by kind of work):")
+        for kind, share in breakdown(profiler.last_session):
+            print(f"  {share:6.1%}  {kind}")
+
+
+def start_profiler() -> Any:
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0002, async_mode="disabled")
+    profiler.start()
+    return profiler
 
 
 if __name__ == "__main__":
@@ -172,5 +190,7 @@ if __name__ == "__main__":
                         help="seconds over which the citizens start")
     parser.add_argument("--think-ms", type=float, nargs=2, default=[500.0, 1500.0],
                         help="pause before each next step, at random between the two")
+    parser.add_argument("--profile", action="store_true",
+                        help="where the time goes, by kind of work (bench/profile_kinds.py)")
     network.add_arguments(parser, latency_ms=50)
     asyncio.run(main(parser.parse_args()))

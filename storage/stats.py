@@ -1,8 +1,10 @@
-"""What /stats counts, added up by the database over a few days (bot/domain/statistics.py
-`Facts`), and the period's visits read in chunks for the figures that need each visit (`Tally`)."""
+"""What /stats counts, added up by the database over a stretch of bookings
+(bot/domain/statistics.py `Facts`), and the period's visits read in chunks for the figures that
+need each visit (`Tally`)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -60,6 +62,36 @@ def facts(conn: Connection, days: Sequence[tuple[date, int, int]]) -> Facts:
             f"SELECT CASE WHEN start_ts > created_ts THEN (start_ts - created_ts) / {LEAD_STEP}"
             f" ELSE 0 END AS lead, count(*) {VISITS} GROUP BY lead", (start, end))),
         service_times=timed)
+
+
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    facts: Facts
+    resume: int | None
+    """The first instant of the next stretch; None when this one reached the period's end."""
+
+
+def facts_from(conn: Connection, days: Sequence[tuple[date, int, int]], since: int,
+               limit: int) -> Stretch:
+    """The facts of the stretch of `days` (consecutive: (day, its first instant, the next
+    day's)) from `since` to just before the `limit`th booking after it: a bounded read whatever
+    the size of the office, or of the day (a day of 400 desks is 7,000 bookings). More than
+    `limit` only when that many start at the same instant `since`. Walks the start index only,
+    to find where the stretch ends."""
+    end = days[-1][2]
+    found = conn.tuples("SELECT start_ts FROM bookings WHERE start_ts >= ? AND start_ts < ?"
+                        " ORDER BY start_ts LIMIT 1 OFFSET ?", (since, end, limit))
+    until = max(found[0][0], since + 1) if found else end
+    inside = []
+    for day, first, following in days[bisect_right(days, since, key=_first) - 1:]:
+        if first >= until:
+            break
+        inside.append((day, max(first, since), min(following, until)))
+    return Stretch(facts(conn, inside), until if until < end else None)
+
+
+def _first(day: tuple[date, int, int]) -> int:
+    return day[1]
 
 
 def visit_times(conn: Connection, start: int, end: int, after: Resume | None,

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.domain.arguments import Period
 from bot.domain.booking import Channel
 from bot.domain.model import Office, to_ts
-from bot.domain.statistics import Facts, day_bounds
+from bot.domain.statistics import Facts, FactsTotal, day_bounds
 from storage import bookings
 from storage import stats as stored
 from storage.db import Database
@@ -91,3 +91,31 @@ async def test_a_period_added_up_by_the_database_is_every_visit_counted_one_by_o
         added_up += await db.read(stored.facts, days[first:first + 5])
     assert added_up == facts_of(visits, office, made=made, cancelled=cancelled)
     assert sum(visits for visits, _ in added_up.days.values()) == len(visits) > 1000
+
+
+async def test_stretches_of_bookings_add_up_to_every_visit_counted_one_by_one(
+        db: Database, office: Office) -> None:
+    """Each read adds up at most `limit` bookings, whatever the size of a day: a day is split
+    between reads, and the days' counts are added up across them."""
+    period = Period(date(2026, 10, 20), date(2026, 10, 30))  # summer time ends on 25 October
+    await db.write(insert_history, office, date(2026, 10, 15), date(2026, 11, 5), 120)
+    start, end = period.bounds(office.tz)
+    visits = [visit for chunk in await db.read(read_all, start, end, 1000) for visit in chunk]
+    [(made,)] = await rows(db, "SELECT count(*) FROM bookings WHERE created_ts >= ?"
+                               " AND created_ts < ?", start, end)
+    [(cancelled,)] = await rows(db, "SELECT count(*) FROM bookings WHERE cancelled_ts >= ?"
+                                    " AND cancelled_ts < ?", start, end)
+    expected = facts_of(visits, office, made=made, cancelled=cancelled)
+    days = day_bounds(period, office)
+    for limit in (1, 37, 120, 5000):
+        total, since, stretches = FactsTotal(), start, 0
+        while since is not None:
+            stretch = await db.read(stored.facts_from, days, since, limit)
+            until = end if stretch.resume is None else stretch.resume
+            [(held, first)] = await rows(db, "SELECT count(*), min(start_ts) FROM bookings"
+                                             " WHERE start_ts >= ? AND start_ts < ?", since, until)
+            assert held <= limit or {first} == {since}
+            total.add(stretch.facts)
+            since, stretches = stretch.resume, stretches + 1
+        assert total.result() == expected
+        assert (stretches > 1) == (limit < len(visits))
