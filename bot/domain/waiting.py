@@ -68,14 +68,22 @@ def waited(channel: str, booked: int, created: int, arrived: int | None,
     return max(0, started - due(channel, booked, created, arrived))
 
 
+def due_at(visit: Booking) -> datetime | None:
+    """When `visit` became due (see the module's docstring), once the citizen has arrived or the
+    desk has started; None for someone not (yet) come: late, not waiting."""
+    if visit.checked_in is None and visit.started is None:
+        return None
+    arrived = None if visit.checked_in is None else to_ts(visit.checked_in)
+    moment = due(visit.channel, to_ts(visit.start), to_ts(visit.created), arrived)
+    return datetime.fromtimestamp(moment, visit.start.tzinfo)
+
+
 def minutes_waited(visit: Booking) -> int | None:
     """One booking's wait as the figures count it, in whole minutes; None until started."""
-    def ts(moment: datetime | None) -> int | None:
-        return None if moment is None else to_ts(moment)
-
-    wait = waited(visit.channel, to_ts(visit.start), to_ts(visit.created), ts(visit.checked_in),
-                  ts(visit.started))
-    return None if wait is None else minutes(wait)
+    since = due_at(visit)
+    if visit.started is None or since is None:
+        return None
+    return minutes(max(0, to_ts(visit.started) - to_ts(since)))
 
 
 def minutes(seconds: int) -> int:

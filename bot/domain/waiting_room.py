@@ -1,8 +1,9 @@
 """Who is in the waiting room now, desk by desk (pure): served since when, waiting since when,
 late, and the day's average wait and service time so far.
 
-A wait runs from the moment the citizen could be seen (arrival, or the booked time if they came
-early) to the start of the service; for someone still waiting, to now.
+A wait runs from the moment the citizen was due, by the same rule as the statistics'
+(bot/domain/waiting.py: the booked time, or the arrival if later; a walk-in's arrival), to the
+start of the service; for someone still waiting, to now.
 """
 
 from __future__ import annotations
@@ -13,11 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.domain.booking import Booking, Status
-
-
-def wait_from(visit: Booking) -> datetime | None:
-    """When the citizen could have been seen: arrival, or the booked time if they came early."""
-    return None if visit.checked_in is None else max(visit.checked_in, visit.start)
+from bot.domain.waiting import due_at
 
 
 @dataclass(slots=True)
@@ -54,7 +51,7 @@ class Room:
 
 def waited(visit: Booking, now: datetime) -> timedelta:
     """The wait so far (or in all, once started); nothing before the wait begins."""
-    since = wait_from(visit)
+    since = due_at(visit)
     if since is None:
         return timedelta()
     return max(timedelta(), (visit.started if visit.started is not None else now) - since)

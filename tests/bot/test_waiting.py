@@ -5,23 +5,25 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.config import load_office
 from bot.domain.arguments import Period
-from bot.domain.booking import Channel, Status
+from bot.domain.booking import Booking, Channel, Status
 from bot.domain.statistics import percentile
 from bot.domain.waiting import (
     VisitTimes,
     Waiting,
     WaitTally,
     minutes,
+    minutes_waited,
     spread,
     waited,
 )
+from bot.domain.waiting_room import waited as room_waited
 from tests.conftest import ROME
 from tests.figures import MINUTE, at, stats_of, visit
 
@@ -159,3 +161,21 @@ def test_a_counted_distribution_agrees_with_the_list(values: list[int]) -> None:
     assert counted.count == len(values)
     assert counted.median == statistics.median(ordered)
     assert counted.p90 == percentile(ordered, 0.9)
+
+
+@given(st.sampled_from(Channel), st.integers(-60, 60), st.one_of(st.none(), st.integers(-30, 90)),
+       st.integers(0, 120))
+def test_the_waiting_room_and_the_figures_count_one_wait(
+        channel: Channel, created: int, arrived: int | None, started: int) -> None:
+    """/room's wait of a started visit is the statistics' (the same moment due), whatever the
+    channel, and whether or not an arrival was recorded."""
+    start = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+    def after(minutes: int) -> datetime:
+        return start + timedelta(minutes=minutes)
+
+    one = Booking(1, "ABC234", None, "cie", "S01", start, after(30), Status.SERVED, "Mario Rossi",
+                  None, None, after(created), channel=channel,
+                  checked_in=None if arrived is None else after(arrived),
+                  started=after(started), served=after(started + 20))
+    assert minutes(int(room_waited(one, after(200)).total_seconds())) == minutes_waited(one)
