@@ -15,10 +15,9 @@ import logging
 from collections import deque
 from collections.abc import Callable
 
-from telegram import Update
-
 from bot.context import App
 from bot.metrics import Metrics
+from bot.updates import parse
 from storage import inbox, leases
 from storage.db import Database
 from storage.engine import Connection
@@ -111,7 +110,7 @@ class Lanes:
         if delivery.attempts > 1:
             log.warning("update %d goes through again (attempt %d of %d): the worker processing "
                         "it stopped", delivery.update_id, delivery.attempts, inbox.MAX_ATTEMPTS)
-        update = Update.de_json(json.loads(delivery.payload), self.application.bot)
+        update = parse(json.loads(delivery.payload), self.application.bot)
         # Handlers' exceptions go to the application's error handlers; none comes out here.
         running = asyncio.ensure_future(self.application.process_update(update))
         while not (await asyncio.wait({running}, timeout=self.lease_ms / 3000))[0]:

@@ -14,6 +14,10 @@ Most of what a flood costs is python-telegram-bot turning each update into objec
 millisecond each): 500 updates would stop the bot for a quarter of a second. So the updates a chat
 sends beyond its limit are dropped from getUpdates' answer before that (`FloodGate`), all but one
 per answer, which reaches the processor to be dropped there, and to have the chat told.
+
+A pressed button's update carries the whole message the button was under, its keyboard included,
+which no handler reads: parsing a keyboard of twenty times took three times as long as the rest of
+the update (~0.7 of ~0.95 ms here). `lean` drops it before parsing (polling, webhook, inbox alike).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import BaseUpdateProcessor
 from telegram.request import BaseRequest, RequestData
 
@@ -39,6 +43,23 @@ QUEUE_LIMIT = 10
 """Updates of one chat admitted at a time, the one being handled included: more than a person
 who waits for each answer ever has."""
 FloodNotice = Callable[[Update], Awaitable[None]]
+UNREAD = ("reply_markup", "entities", "caption_entities")
+"""What the message of a pressed button holds that no handler reads: its keyboard, its formatting
+(the text and caption stay)."""
+
+
+def lean(update: dict[str, Any]) -> dict[str, Any]:
+    """`update` (as the Bot API sends it) without what no handler reads; changed in place."""
+    query = update.get("callback_query")
+    message = query.get("message") if isinstance(query, dict) else None
+    if isinstance(query, dict) and isinstance(message, dict):
+        query["message"] = {key: value for key, value in message.items() if key not in UNREAD}
+    return update
+
+
+def parse(update: dict[str, Any], bot: Bot) -> Update:
+    """python-telegram-bot's objects for `update`, without what no handler reads."""
+    return Update.de_json(lean(update), bot)
 
 
 @dataclass
@@ -110,7 +131,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 if self.waiting(chat) + counted[chat] > self.queue_limit + 1:
                     self.dropped += 1
                     continue
-            kept.append(update)
+            kept.append(lean(update))
         if updates and (not kept or kept[-1] is not updates[-1]):
             kept.append({"update_id": updates[-1]["update_id"]})
         return kept

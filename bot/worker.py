@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler  # type: ignore[import-untyped]  # no py.typed
-from telegram import Update
 from telegram.ext import BaseRateLimiter
 from telegram.request import BaseRequest
 
@@ -34,7 +33,7 @@ from bot.leadership import Leadership
 from bot.metrics import Metrics
 from bot.pacing import Pace, PacedLimiter, Unpaced
 from bot.testing.local_api import OFFLINE_TOKEN
-from bot.updates import CONCURRENT_UPDATES
+from bot.updates import CONCURRENT_UPDATES, parse
 from storage import inbox, leases, monitoring, service_durations
 from storage import outbox as queued
 from storage.db import Database
@@ -161,7 +160,7 @@ class Worker:
         """Keep an update received by the webhook; False if it was a second delivery."""
         try:
             data = json.loads(body)
-            update = Update.de_json(data, self.application.bot)
+            update = parse(data, self.application.bot)
             update_id = int(data["update_id"])
         except Exception as error:
             self.metrics.errors.labels("webhook").inc()

@@ -6,11 +6,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from telegram import Update
-
 from bot.context import App
 from bot.testing.client import ChatMessage
 from bot.testing.local_api import LocalBotAPI
+from bot.updates import parse
 
 
 class LocalUser:
@@ -53,7 +52,7 @@ class LocalUser:
         delivers it some other way (bot/testing/webhook_client.py, through the webhook)."""
         assert self.application is not None
         payload["update_id"] = self.api.next_update_id()
-        update = Update.de_json(payload, self.application.bot)
+        update = parse(payload, self.application.bot)
         # the way polling hands an update over: through the application's update processor
         await self.application.update_processor.process_update(
             update, self.application.process_update(update))

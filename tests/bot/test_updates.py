@@ -149,3 +149,22 @@ async def test_a_flood_that_comes_by_polling_is_answered_up_to_the_limit_and_not
     assert "Stai scrivendo più in fretta" in texts[QUEUE_LIMIT]
     assert texts[-1].startswith("Benvenuto")
     assert sum(name == "sendMessage" for name, _ in api.calls) == QUEUE_LIMIT + 2
+
+
+def test_before_parsing_a_pressed_buttons_message_loses_its_keyboard_and_nothing_else() -> None:
+    keyboard = {"inline_keyboard": [[{"text": "09:00", "callback_data": "b:1:t:9"}]]}
+    pressed = {"update_id": 1, "callback_query": {
+        "id": "q1", "from": {"id": 5, "is_bot": False, "first_name": "M"}, "chat_instance": "5",
+        "data": "b:1:t:9", "message": {
+            "message_id": 7, "date": 0, "chat": {"id": 5, "type": "private"}, "text": "Orari",
+            "entities": [{"type": "bold", "offset": 0, "length": 5}],
+            "reply_markup": keyboard}}}
+    command = {"update_id": 2, "message": {
+        "message_id": 8, "date": 0, "chat": {"id": 5, "type": "private"}, "text": "/prenota",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 8}],
+        "reply_markup": keyboard}}
+    kept = PerChatUpdateProcessor().admit([pressed, command])
+    assert kept[0]["callback_query"]["message"] == {
+        "message_id": 7, "date": 0, "chat": {"id": 5, "type": "private"}, "text": "Orari"}
+    assert kept[0]["callback_query"]["data"] == "b:1:t:9"
+    assert kept[1]["message"]["entities"] == command["message"]["entities"]  # commands need them
