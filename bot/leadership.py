@@ -1,7 +1,8 @@
 """The outbox and the periodic jobs run in one worker at a time: the one holding the jobs' lease.
 
-Every worker asks for the lease every quarter of its length (`beat`); the holder renews it, the
-others are refused until it expires, so when the holder dies another takes over within a lease
+Every worker asks for the lease every quarter of its length (`beat`), on the database connection
+kept for heartbeats (a busy pool does not delay it); the holder renews it, the others are refused
+until it expires, so when the holder dies another takes over within a lease
 and a beat. A lease row with a heartbeat, rather than PostgreSQL's advisory locks, works the same
 on both engines, and says in the database who leads.
 
@@ -45,8 +46,8 @@ class Leadership:
         """Take or renew the lease; on taking it, `gained()` (the outbox is recovered, the jobs
         resumed) before this worker is on duty; on losing it, `lost()`. Whether it holds it."""
         now = self.now_ms()
-        held = await self.db.write_relaxed(leases.take, leases.JOBS, self.holder, now,
-                                           self.lease_ms)
+        held = await self.db.heartbeat(leases.take, leases.JOBS, self.holder, now,
+                                       self.lease_ms)
         if held:
             self._until = now + self.lease_ms
             if not self.leading:
@@ -64,4 +65,4 @@ class Leadership:
         if self.leading:
             self.leading = False
             self._lost()
-            await self.db.write_relaxed(leases.release, leases.JOBS, self.holder)
+            await self.db.heartbeat(leases.release, leases.JOBS, self.holder)

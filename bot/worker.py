@@ -1,7 +1,9 @@
 """One webhook worker: the Application, fed from the inbox by its lanes (bot/inbox.py), and its
 share of the deployment's duties. bot/webhook.py serves it over HTTP.
 
-Every `poll` seconds a worker looks for chats waiting that nobody holds, and the one holding
+Every quarter of a lease a worker renews its leases: the jobs' (bot/leadership.py) and its lanes'
+chats' (bot/inbox.py), each from a task of its own that waits for nothing else. Every `poll`
+seconds it looks for chats waiting that nobody holds, and the one holding
 the jobs' lease (bot/leadership.py) delivers the outbox if anything is due (a handler of another
 worker queued it: its nudge does nothing there). Every minute each worker reads the services'
 durations again (an administrator's /calibrate went through one worker), and the jobs' holder
@@ -104,6 +106,7 @@ class Worker:
         if loops:
             self._loops = [
                 asyncio.create_task(self._every(self.leadership.interval, self.leadership.beat)),
+                asyncio.create_task(self._every(self.leadership.interval, self.lanes.keep)),
                 asyncio.create_task(self._every(self.tuning.poll_seconds, self.tick)),
             ]
 
@@ -153,8 +156,8 @@ class Worker:
             self._durations = durations
             self.deps.current.replace(with_durations(self.deps.office, durations))
         if self.leadership.on_duty():
-            await self.db.write_relaxed(inbox.purge_finished, now - KEEP_INBOX)
-            await self.db.write_relaxed(leases.purge_expired, now - KEEP_INBOX)
+            await self.db.queue(inbox.purge_finished, now - KEEP_INBOX)
+            await self.db.queue(leases.purge_expired, now - KEEP_INBOX)
 
     async def receive(self, body: bytes) -> bool:
         """Keep an update received by the webhook; False if it was a second delivery."""
@@ -166,8 +169,8 @@ class Worker:
             self.metrics.errors.labels("webhook").inc()
             raise BadUpdate(str(error)) from None
         who = update.effective_chat or update.effective_user
-        new = await self.db.write_relaxed(inbox.receive, update_id, who.id if who else 0,
-                                          body.decode(), self.now_ms())
+        new = await self.db.queue(inbox.receive, update_id, who.id if who else 0,
+                                  body.decode(), self.now_ms())
         self.metrics.received.labels("new" if new else "repeated").inc()
         if new:
             self.lanes.arrived()

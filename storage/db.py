@@ -6,7 +6,9 @@ of two concurrent updates never interleave on one connection. `read` sees one co
 snapshot. `write` commits all of `work` or none of it, as if no other transaction ran meanwhile:
 SQLite has one writer at a time; PostgreSQL runs it SERIALIZABLE and, when the server finds that
 a concurrent transaction made it unsafe, runs it again. So `work` must act on nothing but the
-database.
+database. The inbox and the leases, which every worker touches all the time, are written by
+`queue` (and `heartbeat`) instead: their SQL guards each decision with the lock of the row it
+decides on, so PostgreSQL can run them READ COMMITTED, never failing them for a concurrent one.
 """
 
 from __future__ import annotations
@@ -43,6 +45,11 @@ class Mode(enum.Enum):
     RELAXED = "relaxed"
     """A write whose commit does not wait for the disk: it survives the process crashing, not a
     power cut. For conversation state, which a citizen can type again; never for a booking."""
+    QUEUE = "queue"
+    """A relaxed write over the inbox and the leases only, whose every decision is guarded by a
+    row lock its own statements take (an upsert's, an UPDATE's, FOR UPDATE): safe at PostgreSQL's
+    READ COMMITTED, where many workers claiming at once wait for each other's rows, briefly,
+    instead of failing with serialization errors."""
 
 
 def is_url(target: str | Path) -> bool:
@@ -122,3 +129,16 @@ class Database(abc.ABC):
     async def write_relaxed(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Like `write`, but see `Mode.RELAXED`."""
         return await self._transaction(Mode.RELAXED, lambda conn: work(conn, *args, **kwargs))
+
+    async def queue(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run `work(conn, ...)` in one transaction, see `Mode.QUEUE`."""
+        return await self._transaction(Mode.QUEUE, lambda conn: work(conn, *args, **kwargs))
+
+    async def heartbeat(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Like `queue`, but never waiting behind the other transactions for a connection: a
+        lease's renewal, which must come in time however busy the worker is."""
+        return await self._apart(lambda conn: work(conn, *args, **kwargs))
+
+    async def _apart(self, work: Callable[[Connection], T]) -> T:
+        """A `Mode.QUEUE` transaction on a connection kept for it, where the engine has several."""
+        return await self._transaction(Mode.QUEUE, work)

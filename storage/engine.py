@@ -32,6 +32,11 @@ class Cursor(Protocol):
 
 
 class Connection(Protocol):
+    @property
+    def engine(self) -> str:
+        """'sqlite' or 'postgresql': for the rare statement only one of them takes."""
+        ...
+
     def execute(self, sql: str, parameters: Sequence[object] = (), /) -> Cursor: ...
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[object]], /) -> Cursor: ...

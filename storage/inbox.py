@@ -2,10 +2,18 @@
 
 The webhook only writes the update here and answers at once (`receive`). A worker's lane takes
 a chat's lease and the oldest pending update of that chat in one transaction (`claim`), processes
-it, then marks it done and takes the chat's next in another (`next_of_chat`), until the chat has
-none left and its lease is let go. So a chat's updates are processed one at a time, in update_id
-order, by whichever worker holds its lease; a lease whose worker died expires and is taken over,
-and the update that worker had in hand is processed again (`attempts` counts the tries).
+it, then marks it done and takes the chat's next in another (`finish_and_next`), until the chat
+has none left and its lease is let go. So a chat's updates are processed one at a time, in
+update_id order, by whichever worker holds its lease; a lease whose worker died expires and is
+taken over, and the update that worker had in hand is processed again (`attempts` counts the
+tries). Only the lease's holder marks an update done: `finish_and_next` first renews the lease,
+which fails once another worker has taken the chat over.
+
+Every function here is safe at PostgreSQL's READ COMMITTED (`Database.queue`): each decision is
+made under the lock of the lease row it is about (leases.take, leases.renew), and the statements
+after it see what was committed before that lock was granted. Claiming lanes skip the inbox rows
+other claiming lanes have locked (FOR UPDATE SKIP LOCKED), so that they spread over the waiting
+chats instead of queueing for the same one.
 """
 
 from __future__ import annotations
@@ -48,29 +56,34 @@ _UNLEASED = (
 
 
 CANDIDATES = 8
-"""Chats tried in one claim: on PostgreSQL another worker may take the first a moment before."""
+"""Chats tried in one claim: on PostgreSQL another worker may take one a moment before."""
 
 
 def claim(conn: Connection, holder: str, now: int, lease: int) -> Delivery | None:
     """Take the chat of the oldest pending update no one else is processing, and that update;
     None if there is none."""
-    rows = conn.execute(f"SELECT i.chat_id {_UNLEASED} ORDER BY i.update_id LIMIT ?",
-                        (now, CANDIDATES)).fetchall()
-    for chat_id in dict.fromkeys(row[0] for row in rows):
-        found = next_of_chat(conn, chat_id, holder, now, lease)
-        if found is not None:
-            return found
+    # Each statement of a READ COMMITTED transaction sees what was committed before it began:
+    # a chat another lane took while this one waited for its lease is not a candidate again.
+    # Only a chat's oldest pending update is a candidate, so that two lanes never lock two rows
+    # of one chat, then each wait for the other's.
+    skip = " FOR UPDATE OF i SKIP LOCKED" if conn.engine == "postgresql" else ""
+    for _ in range(CANDIDATES):
+        row = conn.execute(
+            f"SELECT i.chat_id {_UNLEASED} AND NOT EXISTS (SELECT 1 FROM inbox o WHERE"
+            " o.chat_id = i.chat_id AND o.state = 'pending' AND o.update_id < i.update_id)"
+            f" ORDER BY i.update_id LIMIT 1{skip}", (now,)).fetchone()
+        if row is None:
+            return None
+        if leases.take(conn, leases.chat(row[0]), holder, now, lease):
+            found = _oldest(conn, row[0], holder, now)
+            if found is not None:
+                return found
     return None
 
 
-def next_of_chat(conn: Connection, chat_id: int, holder: str, now: int,
-                 lease: int) -> Delivery | None:
-    """Renew `holder`'s lease on the chat and hand over its oldest pending update; with none
-    left, let the lease go. None also when the lease is someone else's now (this worker
-    stalled past its expiry): that one goes on with the chat."""
-    name = leases.chat(chat_id)
-    if not leases.take(conn, name, holder, now, lease):
-        return None
+def _oldest(conn: Connection, chat_id: int, holder: str, now: int) -> Delivery | None:
+    """The chat's oldest pending update, counted as one more attempt, for `holder` who has just
+    taken or renewed the chat's lease; with none left, the lease is let go."""
     while True:
         row = conn.execute(
             "UPDATE inbox SET attempts = attempts + 1 WHERE update_id = (SELECT update_id"
@@ -79,7 +92,7 @@ def next_of_chat(conn: Connection, chat_id: int, holder: str, now: int,
             (chat_id,),
         ).fetchone()
         if row is None:
-            leases.release(conn, name, holder)
+            leases.release(conn, leases.chat(chat_id), holder)
             return None
         delivery = Delivery(*row)
         if delivery.attempts <= MAX_ATTEMPTS:
@@ -97,11 +110,27 @@ def finish(conn: Connection, update_id: int, state: str, now: int) -> None:
 
 def finish_and_next(conn: Connection, delivery: Delivery, holder: str, now: int,
                     lease: int) -> Delivery | None:
-    """Mark `delivery` done and hand over the chat's next update; with none left, the chat goes
+    """Mark `delivery` done and hand over the chat's next update, if `holder` still holds the
+    chat (else the one who took it over goes on, and marks it); with none left, the chat goes
     and another is claimed, in the same transaction."""
+    name = leases.chat(delivery.chat_id)
+    if leases.renew(conn, name, holder, now, lease):
+        finish(conn, delivery.update_id, "done", now)
+        found = _oldest(conn, delivery.chat_id, holder, now)
+        if found is not None:
+            return found
+    return claim(conn, holder, now, lease)
+
+
+def finish_and_let_go(conn: Connection, delivery: Delivery, holder: str, now: int) -> bool:
+    """Mark `delivery` done and let its chat go (a clean stop), if `holder` still holds it;
+    whether it did."""
+    name = leases.chat(delivery.chat_id)
+    if not leases.renew(conn, name, holder, now, 0):
+        return False
     finish(conn, delivery.update_id, "done", now)
-    return (next_of_chat(conn, delivery.chat_id, holder, now, lease)
-            or claim(conn, holder, now, lease))
+    leases.release(conn, name, holder)
+    return True
 
 
 def claimable(conn: Connection, now: int) -> int:

@@ -3,10 +3,16 @@
 Times are milliseconds since the epoch, on the workers' clocks (kept by NTP: a skew between
 machines eats into the margin a holder keeps before its lease runs out, see bot/leadership.py).
 Taking is one statement, an upsert whose condition is checked under the row's lock, so two
-workers asking at once cannot both get it, on SQLite as on PostgreSQL.
+workers asking at once cannot both get it, on SQLite as on PostgreSQL (even at READ COMMITTED:
+the loser waits for the winner's row, then finds it taken). Renewing is an UPDATE of the row only
+while its holder is still the one renewing: how a holder checks, under the same lock, that no one
+took over before it acts on what it holds (the fence); a lease that ran out but that nobody took
+is still its holder's to renew.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from storage.engine import Connection
 
@@ -28,6 +34,19 @@ def take(conn: Connection, name: str, holder: str, now: int, lease: int) -> bool
         " RETURNING holder",
         (name, holder, now + lease, now),
     ).fetchone() is not None
+
+
+def renew(conn: Connection, name: str, holder: str, now: int, lease: int) -> bool:
+    """Extend `holder`'s lease on `name` to `now + lease`; False if it is no longer `holder`'s
+    (another took it over, or it was let go)."""
+    return conn.execute("UPDATE leases SET expires_ms = ? WHERE name = ? AND holder = ?",
+                        (now + lease, name, holder)).rowcount == 1
+
+
+def renew_all(conn: Connection, held: Iterable[tuple[str, str]], now: int,
+              lease: int) -> set[tuple[str, str]]:
+    """`renew` each (name, holder); those still held."""
+    return {(name, holder) for name, holder in held if renew(conn, name, holder, now, lease)}
 
 
 def release(conn: Connection, name: str, holder: str) -> None:

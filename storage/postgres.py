@@ -1,5 +1,7 @@
 """PostgreSQL: a pool of psycopg connections shared by worker threads, SERIALIZABLE writes run again
-when the server asks, the storage functions' SQL translated, migrations under an advisory lock.
+when the server asks (after a random pause that doubles at each try), the storage functions' SQL
+translated, migrations under an advisory lock. The leases' heartbeats have a connection and a
+thread of their own, so that a busy pool never delays them past their lease.
 
 Needs the `postgres` extra (psycopg and psycopg_pool). Storage functions are written once, in
 SQL both engines accept; what PostgreSQL spells differently is translated here:
@@ -32,12 +34,18 @@ POOL_SIZE = 8
 ATTEMPTS = 30
 """Tries of one write before its serialization failure is raised: in a race of 200 for one time,
 each loser needs one or two."""
+FIRST_PAUSE = 0.002
+LONGEST_PAUSE = 0.25
+"""Seconds: before its n-th try a write waits a random time up to FIRST_PAUSE * 2**(n - 2), at
+most LONGEST_PAUSE ("full jitter"): writers that failed together spread out instead of failing
+together again, and under a long contention the tries thin out rather than hammer the server."""
 MIGRATION_LOCK = 0x5907_7E11
 """The advisory lock taken while migrating, so that processes starting together take turns."""
 _BEGIN = {
     db.Mode.READ: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     db.Mode.WRITE: "BEGIN ISOLATION LEVEL SERIALIZABLE",
     db.Mode.RELAXED: "BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL synchronous_commit = off",
+    db.Mode.QUEUE: "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = off",
 }
 _TRY_AGAIN = (errors.SerializationFailure, errors.DeadlockDetected)
 _TOKEN = re.compile(r"'[^']*'|\bIS\s+NOT\s+\?|\bIS\s+\?|\?|%", re.IGNORECASE)
@@ -92,6 +100,7 @@ class PostgresConnection:
     """A `storage.engine.Connection` over a psycopg connection inside a transaction."""
 
     __slots__ = ("raw",)
+    engine = "postgresql"
 
     def __init__(self, raw: psycopg.Connection[Any]) -> None:
         self.raw = raw
@@ -150,10 +159,14 @@ def connect(url: str) -> psycopg.Connection[Any]:
 class PostgresDatabase(db.Database):
     engine = "postgresql"
 
-    def __init__(self, url: str, pool: ConnectionPool[Any], size: int) -> None:
+    def __init__(self, url: str, pool: ConnectionPool[Any], size: int,
+                 beats: ConnectionPool[Any]) -> None:
         self.url = url
         self._pool = pool
         self._threads = ThreadPoolExecutor(size, thread_name_prefix="sportello-db")
+        self._beats = beats
+        """One connection for the heartbeats (`_apart`), with a thread of its own."""
+        self._beat_thread = ThreadPoolExecutor(1, thread_name_prefix="sportello-beat")
 
     @property
     def target(self) -> str:
@@ -161,11 +174,20 @@ class PostgresDatabase(db.Database):
 
     @classmethod
     async def open(cls, url: str, size: int = POOL_SIZE) -> PostgresDatabase:  # type: ignore[override]
-        pool: ConnectionPool[Any] = ConnectionPool(
-            url, min_size=1, max_size=size, open=False, name="sportello",
-            kwargs={"autocommit": True, "row_factory": _rows})
-        await asyncio.to_thread(pool.open, wait=True)
-        database = cls(url, pool, size)
+        def make(name: str, largest: int) -> ConnectionPool[Any]:
+            made: ConnectionPool[Any] = ConnectionPool(
+                url, min_size=1, max_size=largest, open=False, name=name,
+                kwargs={"autocommit": True, "row_factory": _rows})
+            made.open(wait=True)
+            return made
+
+        pool = await asyncio.to_thread(make, "sportello", size)
+        try:
+            beats = await asyncio.to_thread(make, "sportello-beats", 1)
+        except BaseException:
+            await asyncio.to_thread(pool.close)
+            raise
+        database = cls(url, pool, size, beats)
         try:
             await database._call(migrate)
         except BaseException:
@@ -182,20 +204,18 @@ class PostgresDatabase(db.Database):
         return await asyncio.get_running_loop().run_in_executor(self._threads, run)
 
     async def _transaction(self, mode: db.Mode, work: Callable[[PostgresConnection], T]) -> T:
-        def run() -> T:
-            for attempt in range(1, ATTEMPTS + 1):
-                with self._pool.connection() as raw:
-                    result = _once(raw, _BEGIN[mode], work, last=attempt == ATTEMPTS)
-                if result is not _AGAIN:
-                    return result  # type: ignore[return-value]
-                time.sleep(random.uniform(0, 0.002 * attempt))  # spreads the retries
-            raise AssertionError("unreachable")
+        return await asyncio.get_running_loop().run_in_executor(
+            self._threads, _with_tries, self._pool, _BEGIN[mode], work)
 
-        return await asyncio.get_running_loop().run_in_executor(self._threads, run)
+    async def _apart(self, work: Callable[[PostgresConnection], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(
+            self._beat_thread, _with_tries, self._beats, _BEGIN[db.Mode.QUEUE], work)
 
     async def close(self) -> None:
         await asyncio.to_thread(self._pool.close)
+        await asyncio.to_thread(self._beats.close)
         self._threads.shutdown(wait=False)
+        self._beat_thread.shutdown(wait=False)
 
     async def scrub(self) -> bool:
         """VACUUM the tables that hold personal data: the old row versions an erasure left are
@@ -209,6 +229,24 @@ class PostgresDatabase(db.Database):
 
 
 _AGAIN = object()
+
+
+def pause(attempt: int) -> float:
+    """Seconds to wait before try `attempt` (2, 3, ...) of a write the server turned down."""
+    return random.uniform(0, min(LONGEST_PAUSE, FIRST_PAUSE * 2 ** (attempt - 2)))
+
+
+def _with_tries(pool: ConnectionPool[Any], begin: str,
+                work: Callable[[PostgresConnection], T]) -> T:
+    """Run the transaction until it commits or fails for good, with a connection of `pool` for
+    each try, given back during the pause."""
+    for attempt in range(1, ATTEMPTS + 1):
+        with pool.connection() as raw:
+            result = _once(raw, begin, work, last=attempt == ATTEMPTS)
+        if result is not _AGAIN:
+            return result  # type: ignore[return-value]
+        time.sleep(pause(attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _once(raw: psycopg.Connection[Any], begin: str, work: Callable[[PostgresConnection], T], *,

@@ -22,13 +22,14 @@ TRIGGER_RULES = {"overlapping booking at the same desk": OVERLAP,
                  "overlapping booking of the same person": PERSON_OVERLAP}
 """What the schema's triggers say when they refuse a row, and the name of their rule."""
 _BEGIN = {db.Mode.READ: "BEGIN", db.Mode.WRITE: "BEGIN IMMEDIATE",
-          db.Mode.RELAXED: "BEGIN IMMEDIATE"}
+          db.Mode.RELAXED: "BEGIN IMMEDIATE", db.Mode.QUEUE: "BEGIN IMMEDIATE"}
 
 
 class SqliteConnection:
     """A `storage.engine.Connection` over a sqlite3 connection."""
 
     __slots__ = ("raw",)
+    engine = "sqlite"
 
     def __init__(self, raw: sqlite3.Connection) -> None:
         self.raw = raw
@@ -190,7 +191,7 @@ class SqliteDatabase(db.Database):
 
         def run(raw: sqlite3.Connection) -> T:
             conn = SqliteConnection(raw)
-            if mode is not db.Mode.RELAXED:
+            if mode is db.Mode.WRITE:  # one writer at a time: QUEUE is RELAXED here
                 return _in_transaction(raw, _BEGIN[mode], lambda: work(conn))
             raw.execute("PRAGMA synchronous = NORMAL")
             try:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
+from bot.testing.postgres import Scratch
 from storage import inbox, leases
 from storage.db import Database
 from tests.seed import rows
@@ -94,3 +99,91 @@ async def test_with_its_chat_done_a_lane_goes_on_with_another_in_the_same_transa
     assert await rows(db, "SELECT name, holder FROM leases") == [("chat:20", "a/0")]
     assert await db.write(inbox.finish_and_next, after, "a/0", 1002, LEASE) is None
     assert await rows(db, "SELECT name FROM leases") == []
+
+
+async def test_a_lease_that_ran_out_but_that_no_one_took_is_still_its_holders(
+        db: Database) -> None:
+    await db.write(inbox.receive, 1, 10, "{}", 1000)
+    await db.write(inbox.receive, 2, 10, "{}", 1000)
+    taken = await db.queue(inbox.claim, "a/0", 1000, LEASE)
+    # a stalls past its lease (its renewal comes late); no one took the chat meanwhile
+    assert await db.heartbeat(leases.renew, "chat:10", "a/0", 12_000, LEASE)
+    assert await db.read(inbox.claimable, 12_000) == 0  # so no one processes update 1 again
+    after = await db.queue(inbox.finish_and_next, taken, "a/0", 12_001, LEASE)
+    assert (after.update_id, after.attempts) == (2, 1)
+    assert await rows(db, STATE) == [(1, "done", 1), (2, "pending", 1)]
+
+
+async def test_an_update_is_marked_done_only_by_its_chats_holder(db: Database) -> None:
+    await db.write(inbox.receive, 1, 10, "{}", 1000)
+    await db.write(inbox.receive, 2, 10, "{}", 1000)
+    first = await db.queue(inbox.claim, "a/0", 1000, LEASE)
+    again = await db.queue(inbox.claim, "b/0", 11_000, LEASE)  # a stalled past its lease
+    assert not await db.heartbeat(leases.renew, "chat:10", "a/0", 11_001, LEASE)
+    assert await db.queue(inbox.finish_and_next, first, "a/0", 11_001, LEASE) is None
+    assert not await db.queue(inbox.finish_and_let_go, first, "a/0", 11_001)
+    assert await rows(db, STATE) == [(1, "pending", 2), (2, "pending", 0)]
+    assert await db.queue(inbox.finish_and_let_go, again, "b/0", 11_002)
+    assert await rows(db, STATE) == [(1, "done", 2), (2, "pending", 0)]
+    assert await rows(db, "SELECT name FROM leases") == []
+
+
+async def test_leases_are_renewed_together_and_the_lost_ones_told(db: Database) -> None:
+    await db.write(leases.take, "chat:1", "a/0", 1000, LEASE)
+    await db.write(leases.take, "chat:2", "a/1", 1000, LEASE)
+    await db.write(leases.take, "chat:2", "b/0", 11_000, LEASE)  # a/1's ran out: b took it
+    kept = await db.heartbeat(leases.renew_all, [("chat:1", "a/0"), ("chat:2", "a/1")],
+                              11_500, LEASE)
+    assert kept == {("chat:1", "a/0")}
+    assert await rows(db, "SELECT name, holder, expires_ms FROM leases ORDER BY name") == [
+        ("chat:1", "a/0", 21_500), ("chat:2", "b/0", 21_000)]
+
+
+@pytest.mark.postgres
+async def test_a_claim_passes_over_the_chat_another_is_claiming_without_waiting_for_it(
+        scratch: Scratch) -> None:
+    """Two lanes claiming at once on PostgreSQL: the second takes the next chat at once, with
+    neither a serialization failure nor a wait for the first's transaction."""
+    import psycopg  # the postgres extra
+
+    from storage.postgres import PostgresConnection
+
+    scratch.empty()
+    db = await Database.open(scratch.url)
+    try:
+        for update_id, chat in ((1, 10), (2, 10), (3, 20), (4, 30)):
+            await db.write(inbox.receive, update_id, chat, "{}", 1000)
+        with psycopg.connect(scratch.url, autocommit=True) as raw:
+            raw.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+            first = inbox.claim(PostgresConnection(raw), "a/0", 1000, LEASE)  # not committed
+            assert first is not None
+            assert first.chat_id == 10
+            second = await asyncio.wait_for(db.queue(inbox.claim, "b/0", 1000, LEASE), 30)
+            assert second is not None
+            assert second.chat_id == 20
+            raw.execute("COMMIT")
+        third = await db.queue(inbox.claim, "c/0", 1000, LEASE)
+        assert third is not None
+        assert third.chat_id == 30
+        assert await rows(db, "SELECT name, holder FROM leases ORDER BY name") == [
+            ("chat:10", "a/0"), ("chat:20", "b/0"), ("chat:30", "c/0")]
+    finally:
+        await db.close()
+
+
+async def test_many_lanes_claiming_at_once_each_get_a_chat_of_their_own(db: Database) -> None:
+    chats = 24
+    for n in range(chats):
+        await db.write(inbox.receive, n + 1, 100 + n, "{}", 1000)
+    others = [await Database.open(db.target) for _ in range(3)]
+    try:
+        claims = [database.queue(inbox.claim, f"w{w}/{lane}", 1000, LEASE)
+                  for w, database in enumerate([db, *others]) for lane in range(8)]
+        taken = await asyncio.gather(*claims)
+    finally:
+        for database in others:
+            await database.close()
+    assert len(taken) == 32
+    got = [delivery.chat_id for delivery in taken if delivery is not None]
+    assert sorted(got) == [100 + n for n in range(chats)]  # each once, none left behind
+    assert all(delivery.attempts == 1 for delivery in taken if delivery is not None)
