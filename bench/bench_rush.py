@@ -53,6 +53,7 @@ from bench import network
 from bench.bench_updates import codici_fiscali, data_where
 from bench.bench_webhook import own_cpu, tree_cpu
 from bench.profile_kinds import breakdown
+from bot import memory
 from bot.app import build_application, prepare
 from bot.config import load_office
 from bot.domain.booking import OCCUPYING
@@ -181,7 +182,7 @@ async def main(args: argparse.Namespace) -> None:
                 for n in range(args.citizens)]
 
     with tempfile.TemporaryDirectory() as folder:
-        path, api = Path(folder) / "rush.db", LocalBotAPI(round_trip=trip)
+        path, api = Path(folder) / "rush.db", LocalBotAPI(round_trip=trip, keep_calls=False)
         if args.workers:
             took, cpu, where = await through_workers(args.workers, api, Path(folder), citizens)
         else:
@@ -231,6 +232,7 @@ async def in_process(office: Office, path: Path, api: LocalBotAPI, profile: bool
                                     rate_limiter=Unpaced())
     async with application:
         await prepare(application)
+        memory.settle()  # as `sportello run` does
         began, cpu = time.perf_counter(), time.process_time()
         profiler = start_profiler() if profile else None
         await asyncio.gather(*citizens(

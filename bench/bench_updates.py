@@ -61,6 +61,7 @@ from bench.floor_bot import (
     typed_call,
 )
 from bench.profile_kinds import breakdown
+from bot import memory
 from bot.app import build_application, prepare
 from bot.config import load_office
 from bot.domain.model import Office
@@ -158,12 +159,12 @@ async def timed(api: LocalBotAPI, users: list[list[Callable[[], Awaitable[object
         for step in steps:
             await step()
 
-    calls = len(api.calls)
+    calls = api.call_count
     started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(go(steps) for steps in users))
     updates = sum(len(steps) for steps in users)
     return Run(updates, time.perf_counter() - started, time.process_time() - cpu,
-               len(api.calls) - calls)
+               api.call_count - calls)
 
 
 def recorded_steps(citizen: Citizen) -> list[Callable[[], Awaitable[object]]]:
@@ -195,7 +196,8 @@ class Counted:
 async def run_sportello(office: Office, count: int, cfs: list[str], round_trip: RoundTrip, *,
                         paced: bool = False, recording: bool = False
                         ) -> tuple[Run, dict[tuple[int, int], list[Call]]]:
-    api = RecordingAPI(round_trip) if recording else LocalBotAPI(round_trip=round_trip)
+    api = (RecordingAPI(round_trip) if recording
+           else LocalBotAPI(round_trip=round_trip, keep_calls=False))
     with tempfile.TemporaryDirectory() as folder:
         db = await Database.open(Path(folder) / "bench.db")
         transactions = Counted(db)
@@ -204,6 +206,7 @@ async def run_sportello(office: Office, count: int, cfs: list[str], round_trip: 
                                             rate_limiter=None if paced else Unpaced())
             async with application:
                 await prepare(application)
+                memory.settle()  # as `sportello run` does
                 citizens = [Citizen(LocalUser(api, application, FIRST_USER + n), office, n,
                                     cfs[n]) for n in range(count)]
                 transactions.count = 0
@@ -219,9 +222,10 @@ async def run_sportello(office: Office, count: int, cfs: list[str], round_trip: 
 
 async def run_floor(office: Office, count: int, cfs: list[str], round_trip: RoundTrip,
                     recorded: dict[tuple[int, int], list[Call]], call: Replay) -> Run:
-    api = LocalBotAPI(round_trip=round_trip)
+    api = LocalBotAPI(round_trip=round_trip, keep_calls=False)
     application = floor_bot(api, recorded, call)
     async with application:
+        memory.settle()  # the same collector as Sportello's
         citizens = [Citizen(LocalUser(api, application, FIRST_USER + n), office, n, cfs[n])
                     for n in range(count)]
         return await timed(api, [c.steps() for c in citizens])
@@ -233,10 +237,11 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def run_echo(count: int, updates: int, round_trip: RoundTrip) -> Run:
-    api = LocalBotAPI(round_trip=round_trip)
+    api = LocalBotAPI(round_trip=round_trip, keep_calls=False)
     application = bare(api)
     application.add_handler(MessageHandler(filters.TEXT, echo))
     async with application:
+        memory.settle()
         users = [LocalUser(api, application, FIRST_USER + n) for n in range(count)]
         return await timed(api, [[lambda u=user, n=n: u.write(f"messaggio {n}")
                                   for n in range(updates // count)] for user in users])

@@ -13,6 +13,7 @@ import signal
 
 from telegram.request import BaseRequest
 
+from bot import memory
 from bot.app import build_application, prepare
 from bot.context import App
 from bot.domain.model import Office
@@ -63,6 +64,7 @@ async def _run(application: App, stop: asyncio.Event, where: str,
             raise NotReached(where)
         await application.initialize()
         await prepare(application)
+        memory.settle()
         await application.start()
         log.info("Sportello is running for %s", office.name)
         await poll(application, stop, where, ALLOWED_UPDATES)

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot import logs
+from bot import logs, memory
 from bot.cli import with_admins
 from bot.config import load_office
 from bot.serving import read_webhook_settings
@@ -79,6 +79,7 @@ def from_environment() -> Starlette:
                             token=settings.token, base_url=settings.api_base_url,
                             tuning=web.tuning)
             await worker.start()
+            memory.settle()
             app.state.worker = worker
             try:
                 yield
