@@ -27,9 +27,23 @@ def _drafts(conn: Connection, user_id: int) -> tuple[tuple[Saved, int] | None, .
     return drafts.get(conn, user_id, Party.STAFF), drafts.get(conn, user_id, Party.CITIZEN)
 
 
+def _taken_before(message_id: int, *found: tuple[Saved, int] | None) -> bool:
+    """Whether a conversation has taken this message already: its update is processed again
+    (bot/inbox.py: at least once), and was answered the first time. If not, each draft records
+    it, saved with whatever the message changes."""
+    drafts_found = [draft for draft, _ in filter(None, found)]
+    if any(draft.typed >= message_id for draft in drafts_found):
+        return True
+    for draft in drafts_found:
+        draft.typed = message_id
+    return False
+
+
 async def text_received(update: Update, context: Context) -> None:
     user, message = update.effective_user, update.effective_message
     known, (as_staff, as_citizen) = await look_up(update, context, _drafts)
+    if message is not None and _taken_before(message.message_id, as_staff, as_citizen):
+        return
     if user is not None and message is not None and message.text is not None and (
             draft := live_draft(context.deps, as_staff, Saved)) is not None:
         staff = await staff_of(update, context)

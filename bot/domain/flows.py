@@ -46,6 +46,10 @@ class Saved:
     STEPS: ClassVar[type[enum.StrEnum]]
     nonce: str
     step: enum.StrEnum
+    typed: int = 0
+    """The id of the last message the person typed into this conversation: an update processed
+    a second time (a worker stopped after saving the draft, before the inbox marked the update
+    done) is recognised, and its text not taken again as the next step's answer."""
 
     @classmethod
     def new(cls, **values: Any) -> Self:

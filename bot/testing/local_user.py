@@ -82,6 +82,11 @@ class LocalUser:
         """Send `text` and wait until the bot has handled it (or dropped it)."""
         await self._process({"message": self._message(**self._text(text))})
 
+    async def write_again(self, text: str) -> None:
+        """The message this user sent last, reading `text`, processed once more: what a worker
+        does with an update another worker stopped in the middle of."""
+        await self._process({"message": self._message(self.last_sent, **self._text(text))})
+
     def post(self, text: str) -> None:
         """Send `text` the way Telegram delivers it to a bot that polls: kept for getUpdates."""
         self.api.incoming({"update_id": self.api.next_update_id(),

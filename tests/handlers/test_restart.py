@@ -3,6 +3,7 @@ again on the same SQLite file; Telegram (the same LocalBotAPI) keeps the chats."
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -87,4 +88,30 @@ async def test_old_buttons_after_a_restart_never_crash(office: Office, tmp_path:
         assert "Sposta la prenotazione" in answers[2]  # the move starts afresh
         assert answers[3].startswith("Annullare questa prenotazione?")
         assert await rows(db, "SELECT count(*) FROM bookings WHERE status = 'booked'") == [(1,)]
+        no_errors(user)
+
+
+async def test_a_text_processed_again_is_not_taken_twice(office: Office, tmp_path: Path,
+                                                         clock: FakeClock) -> None:
+    """A worker that stopped after saving the draft, before the inbox marked the update done:
+    another worker processes the same message again (bot/inbox.py). Taken twice, the name would
+    have been read as the codice fiscale, and a codice fiscale as the note."""
+    api, path, steps = LocalBotAPI(), tmp_path / "again.db", Steps(office)
+    async with running(office, path, api, clock) as (application, db):
+        user = LocalUser(api, application, 1001)
+        await steps.to_days(user)
+        await steps.choose(user, f"day:{FRIDAY:%Y%m%d}")
+        await steps.choose(user, time_arg(FRIDAY))
+        await user.write("Mario Rossi")
+        await user.write(CF[0])
+        answered = len(user.messages)
+        await user.write_again(CF[0])
+        assert len(user.messages) == answered  # answered the first time: nothing more
+        [(step, data)] = await rows(db, "SELECT step, data FROM drafts")
+        assert (step, json.loads(data)["note"]) == ("note", None)  # the code not taken as one
+        reply = await user.send("Prima carta d'identità")
+        assert "Prima carta d'identità" in reply.text  # the summary
+        await steps.choose(user, "ok")
+        assert await rows(db, "SELECT name, codice_fiscale, note FROM bookings") == [
+            ("Mario Rossi", CF[0], "Prima carta d'identità")]
         no_errors(user)
