@@ -66,7 +66,9 @@ class Translator:
         return PlainText(self.translations)
 
     def gettext(self, message: str, **values: object) -> Markup:
-        return Markup(self.translations.gettext(message)).format(**values)
+        translated = Markup(self.translations.gettext(message))
+        # formatting goes through Python's string.Formatter: a message with no values skips it
+        return translated.format(**values) if values or "{" in translated else translated
 
     def pgettext(self, context: str, message: str, **values: object) -> Markup:
         return Markup(self.translations.pgettext(context, message)).format(**values)

@@ -14,7 +14,7 @@ import hashlib
 import json
 import secrets
 import string
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Self
 
 from bot.domain.identity import Detail, name_agrees_with_codice_fiscale
@@ -57,7 +57,8 @@ class Saved:
         return cls(nonce=nonce, **values)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self))
+        # every field is a plain value: no need of asdict's deep copy (four times the time)
+        return json.dumps({field.name: getattr(self, field.name) for field in fields(self)})
 
     @classmethod
     def from_json(cls, text: str) -> Self:
