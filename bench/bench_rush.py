@@ -5,10 +5,12 @@ Bot API `--latency-ms` away (default 50). They choose the Saturday, then a time 
 and a note, and confirm.
 
 How quickly a citizen acts is the benchmark's assumption, not the bot's (`--pace`, printed):
-- `fast` (default, the first model): 0.5-1.5 s (`--think-ms`) before every next step, typing a
-  name or a 16-character codice fiscale included: about 700 updates a second offered at the peak.
-- `human`: a tap 2-5 s after the screen arrives (reading it), text started 1-3 s after it and
-  typed at 4-6 characters a second (a name ~3 s, a codice fiscale ~3-4 s, the note ~4-5 s more).
+- `human` (default): a tap 2-5 s after the screen arrives (reading it), text started 1-3 s after
+  it and typed at 4-6 characters a second (a name ~3 s, a codice fiscale ~3-4 s, the note ~4-5 s
+  more).
+- `fast` (the first model, kept as a stress test): 0.5-1.5 s (`--think-ms`) before every next
+  step, typing a name or a 16-character codice fiscale included (10-30 characters a second, which
+  no one types): about 700 updates a second offered at the peak.
 Both draw from the seeded random (`--seed`).
 
 Where the bot runs (`--workers`): by default in this process, as `sportello run` hands updates
@@ -288,7 +290,7 @@ if __name__ == "__main__":
     parser.add_argument("--think-ms", type=float, nargs=2, default=[500.0, 1500.0],
                         help="with --pace fast: pause before each next step, at random between "
                              "the two")
-    parser.add_argument("--pace", choices=sorted(PACES), default="fast",
+    parser.add_argument("--pace", choices=sorted(PACES), default="human",
                         help="how quickly the citizens act (the benchmark's assumption)")
     parser.add_argument("--workers", type=int, default=0,
                         help="through sportello serve --workers N (default: in this process)")
