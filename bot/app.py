@@ -16,9 +16,10 @@ from telegram.ext import (
     Defaults,
     JobQueue,
 )
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot import jobs, outbox
+from bot.bot_api import AiohttpRequest
 from bot.context import App, Context, CurrentOffice, Deps, Doorbell
 from bot.domain import codice_fiscale
 from bot.domain.calibration import with_durations
@@ -76,11 +77,10 @@ def build_application(office: Office, db: Database, *, token: str = OFFLINE_TOKE
         .rate_limiter(limiter)
         .concurrent_updates(processor)
     )
-    if request is not None:
-        builder = builder.request(request)
+    builder = builder.request(request or AiohttpRequest())
     # one connection for long polling, as python-telegram-bot's default
     builder = builder.get_updates_request(
-        FloodGate(request or HTTPXRequest(connection_pool_size=1), processor))
+        FloodGate(request or AiohttpRequest(connection_pool_size=1), processor))
     if base_url:
         builder = builder.base_url(f"{base_url.rstrip('/')}/bot")
     if not polling:
