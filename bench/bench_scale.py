@@ -188,8 +188,7 @@ async def measure(office: Office, runs: int, folder: Path, stats: bool) -> dict[
         purged = []
 
         async def month_view(_: int) -> None:
-            cal = await free_time.load(scope, service, month[0], month[-1])
-            cal.states(month)
+            await free_time.ask(scope, service, lambda cal: cal.states(month))
 
         async def whole_agenda(_: int) -> None:
             pages(await db.read(agenda.between, start, end), office, t, day, None)
