@@ -16,7 +16,8 @@ no read held longer than a few milliseconds. Reads run in the event loop's threa
 Building a year of 400 desks takes minutes: `--keep FOLDER` builds each size once there and
 reuses it in later runs.
 
-    python -m bench.bench_scale [--desks 25 100 400] [--runs 30] [--keep FOLDER] [--no-stats]
+    python -m bench.bench_scale [--desks 25 100 400] [--runs 30] [--keep FOLDER]
+        [--no-stats | --stats-runs 2]
 """
 
 from __future__ import annotations
@@ -191,6 +192,7 @@ class Size:
     purged: list[int]
     """Bookings purged by each run of the retention purge."""
     runs: dict[str, Runs] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 async def prepare(office: Office, folder: Path) -> Size:
@@ -226,20 +228,24 @@ async def prepare(office: Office, folder: Path) -> Size:
                 lambda: period_stats(db, office, year), purged)
 
 
-async def stats_of(size: Size) -> str:
-    """/stats for a year timed once with every read's hold noted, then once traced for memory."""
-    reads = LongestRead(size.db)
+async def stats_of(size: Size, first: bool) -> None:
+    """/stats for a year timed; the first time with every read's hold noted, then once more
+    traced for memory."""
+    reads = LongestRead(size.db) if first else None
     await size.runs.setdefault("/stats for a year", Runs()).time(lambda _: size.year_stats())
+    if reads is None:
+        return
     reads.stop()
     tracemalloc.start()
     await size.year_stats()
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     held = [ms * 1000 for ms in sorted(reads.cpu)]
-    return (f"  /stats for a year: {reads.reads} reads, each held the database for: median "
-            f"{held[len(held) // 2]:.1f} ms CPU, p99 {held[len(held) * 99 // 100]:.1f} ms, the"
-            f" longest {held[-1]:.1f} ms (on the clock {reads.longest * 1000:.1f} ms); peak "
-            f"Python memory {peak:.1f} MB (another run, traced)")
+    size.notes.append(
+        f"  /stats for a year: {reads.reads} reads, each held the database for: median "
+        f"{held[len(held) // 2]:.1f} ms CPU, p99 {held[len(held) * 99 // 100]:.1f} ms, the "
+        f"longest {held[-1]:.1f} ms (on the clock {reads.longest * 1000:.1f} ms); peak Python "
+        f"memory {peak:.1f} MB (another run, traced)")
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -254,22 +260,22 @@ async def main(args: argparse.Namespace) -> None:
         try:
             for desks in args.desks:
                 sizes[desks] = await prepare(scaled(office, desks), folder)
-            # Each run times every size in turn: a machine shared with other work slows them
-            # alike, instead of the sizes timed last.
             for _ in range(args.runs):
                 for size in sizes.values():
                     for name, work in size.work.items():
                         await size.runs.setdefault(name, Runs()).time(work)
+            for run in range(args.stats_runs if args.stats else 0):
+                for size in sizes.values():
+                    await stats_of(size, run == 0)
             for desks, size in sizes.items():
-                held = await stats_of(size) if args.stats else None
                 print(f"{desks} desks (the purge: {statistics.median(size.purged):,.0f} "
                       f"bookings a day)")
                 for name, runs in size.runs.items():
                     cost = runs.cost()
                     print(f"  {name:<20} {cost.wall_ms:9.2f} ms median, "
                           f"{cost.cpu_ms:9.2f} ms CPU (least)")
-                if held:
-                    print(held)
+                for note in size.notes:
+                    print(note)
         finally:
             for size in sizes.values():
                 await size.db.close()
@@ -299,4 +305,6 @@ if __name__ == "__main__":
                         help="build each size's database in FOLDER once and reuse it after")
     parser.add_argument("--no-stats", dest="stats", action="store_false",
                         help="leave /stats out (a minute at 400 desks)")
+    parser.add_argument("--stats-runs", type=int, default=2,
+                        help="runs of /stats at each size (each size in turn), 2 unless told")
     asyncio.run(main(parser.parse_args()))
