@@ -30,6 +30,7 @@ from bot.domain.availability import (
     closure_reason,
     day_states,
     free_slots,
+    known,
 )
 from bot.domain.booking import Busy
 from bot.domain.model import Closure, Office, from_ts, local_datetime, to_ts
@@ -210,18 +211,20 @@ async def views(db: Database, office: Office, now: datetime) -> None:
         return db.read(read_view, service.desks, first, last, to_ts(now), office.tz)
 
     taken, closed = await read(month[0], month[-1])
-    states = day_states(office, service, month, taken, closed, now)
+    states = day_states(office, service, month, known(taken), closed, now)
     counts = sorted({(state, list(states.values()).count(state)) for state in states.values()})
     report(f"month view: {SERVICE}, {month[0]} to {month[-1]}, {len(taken):,} taken stretches "
            f"read ({', '.join(f'{n} {state}' for state, n in counts)} days)",
            await timed(RUNS, lambda: read(month[0], month[-1]),
-                       lambda data: day_states(office, service, month, *data, now)),
+                       lambda data: day_states(office, service, month, known(data[0]), data[1],
+                                               now)),
            TARGETS["month"])
     day = next(d for d in month[10:] if states[d] is DayState.FREE)
-    offered = free_slots(office, service, day, *await read(day, day), now)
+    busy, closed = await read(day, day)
+    offered = free_slots(office, service, day, known(busy), closed, now)
     report(f"one day's free times: {SERVICE}, {day} ({len(offered)} offered)",
            await timed(RUNS, lambda: read(day, day),
-                       lambda data: free_slots(office, service, day, *data, now)),
+                       lambda data: free_slots(office, service, day, known(data[0]), data[1], now)),
            TARGETS["day"])
 
 

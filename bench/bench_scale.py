@@ -7,6 +7,8 @@ of one day (every desk, every page), /stats for a year (its time, its peak Pytho
 longest the database is held by one of its reads) and the daily retention purge (a day's
 bookings); then each size's cost as a multiple of the smallest's, taken of the least CPU time
 of the runs (the clock's median, which a machine shared with other work inflates, in brackets).
+Each run times every size in turn, so that a change in the machine's other work meanwhile
+weighs on every size alike.
 Target: 16 times the desks costs at most 16 times the time; /stats a few MB whatever the size,
 no read held longer than a few milliseconds. Reads run in the event loop's thread
 (storage/sqlite.py): a read held long delays every update meanwhile.
@@ -14,7 +16,8 @@ no read held longer than a few milliseconds. Reads run in the event loop's threa
 Building a year of 400 desks takes minutes: `--keep FOLDER` builds each size once there and
 reuses it in later runs.
 
-    python -m bench.bench_scale [--desks 25 100 400] [--runs 30] [--keep FOLDER] [--no-stats]
+    python -m bench.bench_scale [--desks 25 100 400] [--runs 30] [--keep FOLDER]
+        [--no-stats | --stats-runs 2]
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -127,14 +130,21 @@ class Cost:
     other work inflates least. The multiples are taken of it."""
 
 
-async def median_cost(runs: int, work: Callable[[int], Awaitable[Any]]) -> Cost:
-    walls, cpus = [], []
-    for run in range(runs):
+@dataclass
+class Runs:
+    """The times of one piece of work at one size, run by run."""
+
+    walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+
+    async def time(self, work: Callable[[int], Awaitable[Any]]) -> None:
         began, cpu = time.perf_counter(), time.process_time()
-        await work(run)
-        walls.append((time.perf_counter() - began) * 1000)
-        cpus.append((time.process_time() - cpu) * 1000)
-    return Cost(statistics.median(walls), min(cpus))
+        await work(len(self.walls))
+        self.walls.append((time.perf_counter() - began) * 1000)
+        self.cpus.append((time.process_time() - cpu) * 1000)
+
+    def cost(self) -> Cost:
+        return Cost(statistics.median(self.walls), min(self.cpus))
 
 
 async def build(db: Database, office: Office) -> int:
@@ -171,74 +181,106 @@ async def opened(office: Office, folder: Path) -> tuple[Database, int, float]:
     return db, count, time.perf_counter() - began
 
 
-async def measure(office: Office, runs: int, folder: Path, stats: bool) -> dict[str, Cost]:
+@dataclass
+class Size:
+    """One size of the office: its database and the work timed on it."""
+
+    office: Office
+    db: Database
+    work: dict[str, Callable[[int], Awaitable[Any]]]
+    year_stats: Callable[[], Awaitable[Any]]
+    purged: list[int]
+    """Bookings purged by each run of the retention purge."""
+    runs: dict[str, Runs] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+async def prepare(office: Office, folder: Path) -> Size:
     db, count, built = await opened(office, folder)
-    try:
-        scope = Scope(office, db, FixedClock())
-        service = office.services[SERVICE]
-        month = booking_window(office, NOW).days()[:31]
-        t = I18n()("it")
-        day = NOW.date() + timedelta(days=3)
-        start, end = Period(day, day).bounds(office.tz)
-        year = Period(NOW.date() - timedelta(days=365), NOW.date() - timedelta(days=1))
-        # The daily purge: each run purges the bookings of one more day, from the oldest not yet
-        # purged (a database kept from an earlier run has had some purged).
-        oldest = await db.read(lambda conn: conn.tuples(
-            "SELECT min(end_ts) FROM bookings WHERE purged_ts IS NULL")[0][0])
-        purged = []
+    scope = Scope(office, db, FixedClock())
+    service = office.services[SERVICE]
+    month = booking_window(office, NOW).days()[:31]
+    t = I18n()("it")
+    day = NOW.date() + timedelta(days=3)
+    start, end = Period(day, day).bounds(office.tz)
+    year = Period(NOW.date() - timedelta(days=365), NOW.date() - timedelta(days=1))
+    # The daily purge: each run purges the bookings of one more day, from the oldest not yet
+    # purged (a database kept from an earlier run has had some purged).
+    oldest = await db.read(lambda conn: conn.tuples(
+        "SELECT min(end_ts) FROM bookings WHERE purged_ts IS NULL")[0][0])
+    purged: list[int] = []
 
-        async def month_view(_: int) -> None:
-            cal = await free_time.load(scope, service, month[0], month[-1])
-            cal.states(month)
+    async def month_view(_: int) -> None:
+        await free_time.ask(scope, service, lambda cal: cal.states(month))
 
-        async def whole_agenda(_: int) -> None:
-            pages(await db.read(agenda.between, start, end), office, t, day, None)
+    async def whole_agenda(_: int) -> None:
+        pages(await db.read(agenda.between, start, end), office, t, day, None)
 
-        async def year_stats(_: int = 0) -> None:
-            await period_stats(db, office, year)
+    async def purge(run: int) -> None:
+        purged.append(await db.write(privacy.purge_older_than, oldest + (run + 1) * 86400,
+                                     to_ts(NOW)))
 
-        async def purge(run: int) -> None:
-            purged.append(await db.write(privacy.purge_older_than, oldest + (run + 1) * 86400,
-                                         to_ts(NOW)))
+    print(f"{len(office.desks)} desks: {count:,} bookings (built in {built:.0f} s); "
+          f"{service.code} at {len(service.desks)} desks; the agenda of {day} "
+          f"{len(await db.read(agenda.between, start, end)):,} bookings")
+    return Size(office, db, {"month view": month_view, "agenda of a day": whole_agenda,
+                             "retention purge": purge},
+                lambda: period_stats(db, office, year), purged)
 
-        found = {"month view": await median_cost(runs, month_view),
-                 "agenda of a day": await median_cost(max(3, runs // 5), whole_agenda),
-                 "retention purge": await median_cost(runs, purge)}
-        print(f"{len(office.desks)} desks: {count:,} bookings (built in {built:.0f} s); "
-              f"{service.code} at {len(service.desks)} desks; the agenda of {day} "
-              f"{len(await db.read(agenda.between, start, end)):,} bookings; the purge "
-              f"{statistics.median(purged):,.0f} bookings a day")
-        if stats:
-            reads = LongestRead(db)
-            found["/stats for a year"] = await median_cost(1, year_stats)
-            reads.stop()
-            tracemalloc.start()
-            await year_stats()
-            peak = tracemalloc.get_traced_memory()[1] / 2**20
-            tracemalloc.stop()
-        for name, cost in found.items():
-            print(f"  {name:<20} {cost.wall_ms:9.2f} ms median, {cost.cpu_ms:9.2f} ms CPU (least)")
-        if stats:
-            held = [ms * 1000 for ms in sorted(reads.cpu)]
-            print(f"  /stats for a year: {reads.reads} reads, each held the database for: median "
-                  f"{held[len(held) // 2]:.1f} ms CPU, p99 {held[len(held) * 99 // 100]:.1f}"
-                  f" ms, the longest {held[-1]:.1f} ms (on the clock {reads.longest * 1000:.1f}"
-                  f" ms); peak Python memory {peak:.1f} MB (another run, traced)")
-        return found
-    finally:
-        await db.close()
+
+async def stats_of(size: Size, first: bool) -> None:
+    """/stats for a year timed; the first time with every read's hold noted, then once more
+    traced for memory."""
+    reads = LongestRead(size.db) if first else None
+    await size.runs.setdefault("/stats for a year", Runs()).time(lambda _: size.year_stats())
+    if reads is None:
+        return
+    reads.stop()
+    tracemalloc.start()
+    await size.year_stats()
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    held = [ms * 1000 for ms in sorted(reads.cpu)]
+    size.notes.append(
+        f"  /stats for a year: {reads.reads} reads, each held the database for: median "
+        f"{held[len(held) // 2]:.1f} ms CPU, p99 {held[len(held) * 99 // 100]:.1f} ms, the "
+        f"longest {held[-1]:.1f} ms (on the clock {reads.longest * 1000:.1f} ms); peak Python "
+        f"memory {peak:.1f} MB (another run, traced)")
 
 
 async def main(args: argparse.Namespace) -> None:
     office = load_office()
     print(f"bench_scale: the sample office copied to {', '.join(map(str, args.desks))} desks; "
-          f"SQLite, WAL; load average {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
-    results: dict[int, dict[str, Cost]] = {}
+          f"SQLite, WAL; {args.runs} runs of each size in turn; load average "
+          f"{' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+    sizes: dict[int, Size] = {}
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        for desks in args.desks:
-            results[desks] = await measure(scaled(office, desks), args.runs, folder, args.stats)
+        try:
+            for desks in args.desks:
+                sizes[desks] = await prepare(scaled(office, desks), folder)
+            for _ in range(args.runs):
+                for size in sizes.values():
+                    for name, work in size.work.items():
+                        await size.runs.setdefault(name, Runs()).time(work)
+            for run in range(args.stats_runs if args.stats else 0):
+                for size in sizes.values():
+                    await stats_of(size, run == 0)
+            for desks, size in sizes.items():
+                print(f"{desks} desks (the purge: {statistics.median(size.purged):,.0f} "
+                      f"bookings a day)")
+                for name, runs in size.runs.items():
+                    cost = runs.cost()
+                    print(f"  {name:<20} {cost.wall_ms:9.2f} ms median, "
+                          f"{cost.cpu_ms:9.2f} ms CPU (least)")
+                for note in size.notes:
+                    print(note)
+        finally:
+            for size in sizes.values():
+                await size.db.close()
+    results = {desks: {name: runs.cost() for name, runs in size.runs.items()}
+               for desks, size in sizes.items()}
     smallest = min(results)
     print(f"\ncost as a multiple of {smallest} desks' (CPU time; the clock's in brackets); "
           f"target: n times the desks at most n times the cost")
@@ -254,6 +296,7 @@ async def main(args: argparse.Namespace) -> None:
         print(f"  {desks} desks (x{times:g}): " + ", ".join(parts))
     print(f"load average at the end: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
 
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--desks", type=int, nargs="+", default=[25, 100, 400])
@@ -262,4 +305,6 @@ if __name__ == "__main__":
                         help="build each size's database in FOLDER once and reuse it after")
     parser.add_argument("--no-stats", dest="stats", action="store_false",
                         help="leave /stats out (a minute at 400 desks)")
+    parser.add_argument("--stats-runs", type=int, default=2,
+                        help="runs of /stats at each size (each size in turn), 2 unless told")
     asyncio.run(main(parser.parse_args()))

@@ -61,8 +61,8 @@ async def view(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: Ma
         times = [time_button(t, draft, slot) for slot in shown]
         return View(text, [*rows(times, TIMES_PER_ROW), *_parts(t, draft, parts), *waitlist,
                            nav(t, draft)])
-    window = await free_time.load_window(deps, service, who.user_id)
-    nearest = window.first_free(day, ALTERNATIVES)
+    nearest = await free_time.ask(deps, service, lambda cal: cal.first_free(day, ALTERNATIVES),
+                                  who.user_id)
     text = header + "\n" + t.gettext("No free times are left on {day}.", day=t.date(day))
     if nearest:
         text += "\n" + t.gettext("The nearest free times:")
@@ -94,8 +94,8 @@ async def choose_time(context: Context, who: Citizen, t: Translator, draft: Draf
     assert draft.service is not None
     service = office.services[draft.service]
     if wanted is None:
-        cal = await free_time.load_window(deps, service, who.user_id)
-        first = cal.first_free(cal.window.first)
+        first = await free_time.ask(deps, service, lambda cal: cal.first_free(cal.window.first),
+                                    who.user_id)
         if not first:
             return t.gettext("There are no free times at the moment.")
         wanted = to_ts(first[0].start)

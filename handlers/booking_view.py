@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from markupsafe import Markup
 
 from bot.context import Deps
-from bot.domain.availability import DayState
+from bot.domain.availability import DayState, booking_window
 from bot.domain.booking import Booking, mask_codice_fiscale
 from bot.domain.flows import Draft, Step
 from bot.domain.model import from_ts
@@ -101,19 +103,23 @@ def _cut(text: str | None, length: int = 30) -> str:
 async def _days(deps: Deps, draft: Draft, who: Citizen, t: Translator, header: Markup) -> View:
     assert draft.service is not None
     service = deps.office.services[draft.service]
-    cal = await free_time.load_window(deps, service, who.user_id)
-    days = cal.window.days()
+    days = booking_window(deps.office, deps.clock.now()).days()
     pages = max(1, -(-len(days) // DAYS_PER_PAGE))
     draft.page = min(max(draft.page, 0), pages - 1)
     shown = days[draft.page * DAYS_PER_PAGE:(draft.page + 1) * DAYS_PER_PAGE]
-    states = cal.states(shown)
+
+    def states_and_any(cal: free_time.Calendar) -> tuple[dict[date, DayState], bool]:
+        states = cal.states(shown)
+        return states, DayState.FREE in states.values() or bool(cal.first_free(days[0]))
+
+    states, any_free = await free_time.ask(deps, service, states_and_any, who.user_id)
     text = (header + "\n" + t.ngettext("It takes about {n} minute.",
                                       "It takes about {n} minutes.", service.duration)
             + "\n\n" + documents(t, service) + "\n\n")
     rule = confirm_rule(t, service)
     if rule is not None:
         text += rule + "\n\n"
-    if DayState.FREE not in states.values() and not cal.first_free(days[0]):
+    if not any_free:
         text += t.ngettext("There are no free times in the next {n} day.",
                            "There are no free times in the next {n} days.", len(days))
         waitlist = booking_wait.offer(draft, t.plain.gettext("⏳ Waiting list"))

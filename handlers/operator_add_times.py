@@ -57,7 +57,7 @@ async def offer_days(update: Update, context: Context, staff: Staff, service: Se
     deps, t = context.deps, staff.t
     horizon = deps.office.rules.horizon_days
     days = [today(deps) + timedelta(days=n) for n in range(horizon + 1)]
-    states = (await free_time.load(deps, service, days[0], days[-1], at_counter=True)).states(days)
+    states = await free_time.ask(deps, service, lambda cal: cal.states(days), at_counter=True)
     free = [day for day in days if states[day] == DayState.FREE]
     back = stop_keyboard(t, ADD_SERVICES.encode())
     name = service.name.get(t.lang)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import bisect
 import enum
+import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -73,7 +74,7 @@ def service_closure(office: Office, service: Service, closures: Iterable[Closure
     return next((reason for reason in reasons if reason), "")
 
 
-class _Taken:
+class Taken:
     """Taken stretches per desk, merged and sorted, answering "is [start, end) free?"."""
 
     def __init__(self, busy: Iterable[Busy]) -> None:
@@ -102,15 +103,30 @@ class _Taken:
         return index < 0 or self._ends[desk][index] <= start
 
 
-def _desk_slots(office: Office, service: Service, day: date, closures: Sequence[Closure],
-                taken: _Taken, earliest: int) -> Iterable[tuple[int, str]]:
-    """Every free (start, desk) of `day`, desk by desk, each desk's in time order."""
+TakenOn = Callable[[Sequence[str], date], Taken]
+"""The taken stretches of these desks on that day (at least: more desks or days may answer)."""
+
+
+def known(busy: Iterable[Busy]) -> TakenOn:
+    """Taken stretches read already: the same answer whichever desks and day are asked."""
+    taken = Taken(busy)
+    return lambda desks, day: taken
+
+
+def _open_desks(office: Office, service: Service, day: date,
+                closures: Sequence[Closure]) -> Iterator[str]:
+    """The desks of `service` with hours on `day`, not closed then, in preference order."""
+    return (code for code in service.desks if office.desks[code].hours_on(day)
+            and closure_reason(office, closures, day, code) is None)
+
+
+def _desk_slots(office: Office, service: Service, day: date, desks: Sequence[str],
+                taken: Taken, earliest: int) -> Iterator[tuple[int, str]]:
+    """Every free (start, desk) of `day` at `desks` (open that day), desk by desk, each desk's
+    in time order."""
     step, length = office.rules.slot_step_minutes * 60, service.duration * 60
-    for code in service.desks:
-        desk = office.desks[code]
-        if closure_reason(office, closures, day, code) is not None:
-            continue
-        for interval in desk.hours_on(day):
+    for code in desks:
+        for interval in office.desks[code].hours_on(day):
             opens = to_ts(local_datetime(day, interval.start, office.tz))
             closes = to_ts(local_datetime(day, interval.end, office.tz))
             start = opens
@@ -122,56 +138,67 @@ def _desk_slots(office: Office, service: Service, day: date, closures: Sequence[
                 start += step
 
 
-def free_slots(office: Office, service: Service, day: date, busy: Iterable[Busy],
-               closures: Sequence[Closure], now: datetime) -> list[Slot]:
-    """The free start times of `day`, each with the first desk free for the whole duration."""
+def _day_slots(office: Office, service: Service, day: date, taken_on: TakenOn,
+               closures: Sequence[Closure], now: datetime) -> Iterator[tuple[int, str]]:
+    """`_desk_slots` of every desk open on `day`; none outside the window or on a closed day."""
     window = booking_window(office, now)
     if day not in window or closure_reason(office, closures, day) is not None:
-        return []
+        return iter(())
+    desks = list(_open_desks(office, service, day, closures))
+    return _desk_slots(office, service, day, desks, taken_on(desks, day), window.earliest)
+
+
+def free_slots(office: Office, service: Service, day: date, taken_on: TakenOn,
+               closures: Sequence[Closure], now: datetime) -> list[Slot]:
+    """The free start times of `day`, each with the first desk free for the whole duration."""
     first_desk: dict[int, str] = {}
-    for start, desk in _desk_slots(office, service, day, closures, _Taken(busy), window.earliest):
+    for start, desk in _day_slots(office, service, day, taken_on, closures, now):
         first_desk.setdefault(start, desk)
     return [Slot(from_ts(start, office.tz), desk) for start, desk in sorted(first_desk.items())]
 
 
+def _state(office: Office, service: Service, day: date, desks: Iterator[str],
+           taken_on: TakenOn, earliest: int) -> DayState:
+    """Free at the first of `desks` (those open on `day`) with a free time, full if none has
+    one, closed if there are none. The desks are looked at (and their taken stretches asked
+    for) 1, 2, 4, ... at a time: a day that is not full costs a few desks whatever the size of
+    the office; a full day, every desk."""
+    size, state = 1, DayState.CLOSED
+    while chunk := list(itertools.islice(desks, size)):
+        if next(_desk_slots(office, service, day, chunk, taken_on(chunk, day), earliest),
+                None) is not None:
+            return DayState.FREE
+        size, state = size * 2, DayState.FULL
+    return state
+
+
 def iter_day_states(office: Office, service: Service, days: Iterable[date],
-                    busy: Iterable[Busy], closures: Sequence[Closure],
+                    taken_on: TakenOn, closures: Sequence[Closure],
                     now: datetime) -> Iterator[tuple[date, DayState]]:
     """Each day, in order, with its state, worked out only when asked for: the search for the
     first free day stops there."""
     window = booking_window(office, now)
-    taken = _Taken(busy)
     for day in days:
         if day not in window or closure_reason(office, closures, day) is not None:
             yield day, DayState.CLOSED
-            continue
-        slots = _desk_slots(office, service, day, closures, taken, window.earliest)
-        if next(iter(slots), None) is not None:
-            yield day, DayState.FREE
-        elif any(office.desks[d].hours_on(day) and closure_reason(office, closures, day, d) is None
-                 for d in service.desks):
-            yield day, DayState.FULL
         else:
-            yield day, DayState.CLOSED
+            yield day, _state(office, service, day, _open_desks(office, service, day, closures),
+                              taken_on, window.earliest)
 
 
-def day_states(office: Office, service: Service, days: Iterable[date], busy: Iterable[Busy],
+def day_states(office: Office, service: Service, days: Iterable[date], taken_on: TakenOn,
                closures: Sequence[Closure], now: datetime) -> dict[date, DayState]:
     """For each day: free (at least one time), full, or closed (or outside the window)."""
-    return dict(iter_day_states(office, service, days, busy, closures, now))
+    return dict(iter_day_states(office, service, days, taken_on, closures, now))
 
 
-def desks_free_at(office: Office, service: Service, start: datetime, busy: Iterable[Busy],
+def desks_free_at(office: Office, service: Service, start: datetime, taken_on: TakenOn,
                   closures: Sequence[Closure], now: datetime) -> list[str]:
     """The desks at which `service` may be booked at exactly `start`, in preference order.
 
     Empty when `start` is not an offered time: outside the hours, off the slot grid, closed,
     taken, too soon or past the horizon. Callback data is checked with this before any write.
     """
-    day = start.astimezone(office.tz).date()
-    window = booking_window(office, now)
-    if day not in window or closure_reason(office, closures, day) is not None:
-        return []
     wanted = to_ts(start)
-    return [desk for at, desk in _desk_slots(office, service, day, closures, _Taken(busy),
-                                             window.earliest) if at == wanted]
+    return [desk for at, desk in _day_slots(office, service, start.astimezone(office.tz).date(),
+                                            taken_on, closures, now) if at == wanted]

@@ -1,27 +1,33 @@
-"""Free days and times of one service, read once from the database and asked many questions:
-the one way every flow (citizen, operator) reads what the availability rules need."""
+"""Free days and times of one service: the one way every flow (citizen, operator) reads what the
+availability rules need. A day's times are read at once (`load`: every desk's bookings that day);
+the days of the window only as the questions need them (`ask`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from bot.domain import availability
-from bot.domain.availability import DayState, Window
-from bot.domain.booking import Busy, Slot
+from bot.domain.availability import DayState, Taken, TakenOn, Window, known
+from bot.domain.booking import Slot
 from bot.domain.model import Closure, Office, Service, local_datetime, to_ts
 from bot.domain.walk_in import counter_now, counter_office
 from bot.services.scope import Scope
-from storage import holds
+from storage import closures, holds
 from storage.engine import Connection
 from storage.free_time import taken
+from storage.occupancy import busy
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Calendar:
     office: Office
     service: Service
-    busy: list[Busy]
+    taken_on: TakenOn
     closures: list[Closure]
     now: datetime
 
@@ -30,26 +36,26 @@ class Calendar:
         return availability.booking_window(self.office, self.now)
 
     def states(self, days: list[date]) -> dict[date, DayState]:
-        return availability.day_states(self.office, self.service, days, self.busy, self.closures,
-                                       self.now)
+        return availability.day_states(self.office, self.service, days, self.taken_on,
+                                       self.closures, self.now)
 
     def slots(self, day: date) -> list[Slot]:
-        return availability.free_slots(self.office, self.service, day, self.busy, self.closures,
-                                       self.now)
+        return availability.free_slots(self.office, self.service, day, self.taken_on,
+                                       self.closures, self.now)
 
     def desks_at(self, start: datetime) -> list[str]:
-        return availability.desks_free_at(self.office, self.service, start, self.busy,
+        return availability.desks_free_at(self.office, self.service, start, self.taken_on,
                                           self.closures, self.now)
 
     def closure(self, day: date) -> str | None:
         return availability.service_closure(self.office, self.service, self.closures, day)
 
-    def first_free(self, since: date, count: int = 1) -> list[Slot]:
-        """The earliest free times from `since` on, across days."""
+    def first_free(self, since: date, count: int = 1, until: date = date.max) -> list[Slot]:
+        """The earliest free times from `since` to `until`, across days."""
         found: list[Slot] = []
-        days = [d for d in self.window.days() if d >= since]
+        days = [d for d in self.window.days() if since <= d <= until]
         for day, state in availability.iter_day_states(self.office, self.service, days,
-                                                       self.busy, self.closures, self.now):
+                                                       self.taken_on, self.closures, self.now):
             if state is DayState.FREE:
                 found += self.slots(day)[: count - len(found)]
             if len(found) >= count:
@@ -57,31 +63,49 @@ class Calendar:
         return found
 
 
+def _office_now(deps: Scope, at_counter: bool) -> tuple[Office, datetime]:
+    """The office and the time, by the rules an operator books by (bot/domain/walk_in.py) when
+    `at_counter`."""
+    office, now = deps.office, deps.clock.now()
+    return (counter_office(office), counter_now(office, now)) if at_counter else (office, now)
+
+
 async def load(deps: Scope, service: Service, first: date, last: date,
                owner: int | None = None, *, at_counter: bool = False) -> Calendar:
-    """Bookings, others' live holds and run-time closures from `first` to `last`, in one read.
-    `at_counter`: by the rules an operator books by (bot/domain/walk_in.py)."""
-    office, now = deps.office, deps.clock.now()
-    if at_counter:
-        office, now = counter_office(office), counter_now(office, now)
-    start = to_ts(local_datetime(first, 0, office.tz))
-    end = to_ts(local_datetime(last + timedelta(days=1), 0, office.tz))
-    busy, closed = await deps.db.read(taken, service.desks, start, end, to_ts(now), first, owner)
-    return Calendar(office, service, busy, closed, now)
-
-
-async def load_window(deps: Scope, service: Service, owner: int | None) -> Calendar:
-    window = availability.booking_window(deps.office, deps.clock.now())
-    return await load(deps, service, window.first, window.last, owner)
+    """Bookings, others' live holds and run-time closures from `first` to `last`, in one read."""
+    office, now = _office_now(deps, at_counter)
+    return await deps.db.read(on_days, office, service, first, last, now, owner)
 
 
 def on_days(conn: Connection, office: Office, service: Service, first: date, last: date,
             now: datetime, owner: int | None) -> Calendar:
     """The free times from `first` to `last`, read in the caller's transaction."""
-    busy, closed = taken(conn, service.desks, to_ts(local_datetime(first, 0, office.tz)),
-                         to_ts(local_datetime(last + timedelta(days=1), 0, office.tz)),
-                         to_ts(now), first, owner)
-    return Calendar(office, service, busy, closed, now)
+    found, closed = taken(conn, service.desks, to_ts(local_datetime(first, 0, office.tz)),
+                          to_ts(local_datetime(last + timedelta(days=1), 0, office.tz)),
+                          to_ts(now), first, owner)
+    return Calendar(office, service, known(found), closed, now)
+
+
+def as_asked(conn: Connection, office: Office, service: Service, now: datetime,
+             owner: int | None) -> Calendar:
+    """The free times of any day of the window, each desk's day read in the caller's
+    transaction only when a question needs it (a month's free days: a few desks a day)."""
+    tz, now_ts = office.tz, to_ts(now)
+
+    def taken_on(desks: Sequence[str], day: date) -> Taken:
+        return Taken(busy(conn, desks, to_ts(local_datetime(day, 0, tz)),
+                          to_ts(local_datetime(day + timedelta(days=1), 0, tz)), now_ts, owner))
+
+    today = now.astimezone(tz).date()
+    return Calendar(office, service, taken_on, closures.active(conn, today), now)
+
+
+async def ask(deps: Scope, service: Service, question: Callable[[Calendar], T],
+              owner: int | None = None, *, at_counter: bool = False) -> T:
+    """`question` answered in one read by a calendar that reads only what it needs: the days'
+    states and the first free times of the booking window."""
+    office, now = _office_now(deps, at_counter)
+    return await deps.db.read(lambda conn: question(as_asked(conn, office, service, now, owner)))
 
 
 def on_the_day(conn: Connection, office: Office, service: Service, start: datetime,

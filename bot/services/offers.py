@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from bot.domain.availability import booking_window, free_slots
+from bot.domain.availability import booking_window, free_slots, known
 from bot.domain.booking import Slot
 from bot.domain.model import Closure, Office, Service, local_datetime, to_ts
 from bot.domain.notices import WAITLIST_OFFER
-from bot.services.free_time import on_days
+from bot.services.free_time import as_asked
 from bot.services.scope import Scope
 from storage import closures, drafts, holds, outbox, waitlist
 from storage.engine import Connection
@@ -42,8 +42,9 @@ class _FreeTimes:
         key = (service.code, day)
         if key not in self._known:
             tz = self.office.tz
-            taken = busy(self.conn, service.desks, to_ts(local_datetime(day, 0, tz)),
-                         to_ts(local_datetime(day + timedelta(days=1), 0, tz)), to_ts(self.now))
+            taken = known(busy(self.conn, service.desks, to_ts(local_datetime(day, 0, tz)),
+                               to_ts(local_datetime(day + timedelta(days=1), 0, tz)),
+                               to_ts(self.now)))
             self._known[key] = [slot for slot in free_slots(self.office, service, day, taken,
                                                              self.closed, self.now)
                                 if slot.start >= self.earliest]
@@ -80,8 +81,8 @@ SHOWN = 8
 def free_between(conn: Connection, office: Office, service: Service, first: date, last: date,
                  now: datetime, owner: int) -> list[Slot]:
     """The first free times of `service` from `first` to `last`, as /book would show them."""
-    cal = on_days(conn, office, service, first, last, now, owner)
-    return [slot for slot in cal.first_free(first, SHOWN) if slot.start.date() <= last]
+    cal = as_asked(conn, office, service, now, owner)
+    return cal.first_free(first, SHOWN, last)
 
 
 def join_unless_free(conn: Connection, office: Office, service: Service, user_id: int,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,7 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import load_office
-from bot.domain.availability import DayState, day_states, desks_free_at, free_slots
+from bot.domain.availability import (
+    DayState,
+    Taken,
+    TakenOn,
+    day_states,
+    desks_free_at,
+    free_slots,
+    known,
+)
 from bot.domain.booking import Busy
 from bot.domain.model import Closure, Interval, Office, Reminder, Service, local_datetime, to_ts
 
@@ -77,7 +86,7 @@ def expected_offer(scene: Scene) -> dict[int, str]:
 
 
 def offered(scene: Scene, day: date | None = None) -> list:
-    return free_slots(SAMPLE, scene.service, day or scene.day, scene.busy, scene.closures,
+    return free_slots(SAMPLE, scene.service, day or scene.day, known(scene.busy), scene.closures,
                       scene.now)
 
 
@@ -104,7 +113,7 @@ def test_no_offered_time_breaks_a_rule(scene: Scene) -> None:
                        for b in scene.busy)
     assert {to_ts(slot.start): slot.desk for slot in slots} == expected_offer(scene)
     for slot in slots[:1] + slots[-1:]:
-        assert desks_free_at(SAMPLE, scene.service, slot.start, scene.busy, scene.closures,
+        assert desks_free_at(SAMPLE, scene.service, slot.start, known(scene.busy), scene.closures,
                              scene.now)[0] == slot.desk
 
 
@@ -112,7 +121,7 @@ def test_no_offered_time_breaks_a_rule(scene: Scene) -> None:
 @given(scenes())
 def test_day_states_agree_with_free_slots(scene: Scene) -> None:
     days = [scene.day + timedelta(days=n) for n in range(-2, 5)]
-    states = day_states(SAMPLE, scene.service, days, scene.busy, scene.closures, scene.now)
+    states = day_states(SAMPLE, scene.service, days, known(scene.busy), scene.closures, scene.now)
     assert list(states) == days
     for day in days:
         assert (states[day] is DayState.FREE) == bool(offered(scene, day))
@@ -120,6 +129,55 @@ def test_day_states_agree_with_free_slots(scene: Scene) -> None:
                                          for c in (*SAMPLE.closures, *scene.closures)):
             assert states[day] is DayState.CLOSED
 
+
+
+def reading(busy: list[Busy], asked: list[tuple[tuple[str, ...], date]]) -> TakenOn:
+    """Taken stretches as the database gives them: only the desks and the day asked for (each
+    question noted in `asked`)."""
+    def taken_on(desks: Sequence[str], day: date) -> Taken:
+        asked.append((tuple(desks), day))
+        start = to_ts(local_datetime(day, 0, TZ))
+        end = to_ts(local_datetime(day + timedelta(days=1), 0, TZ))
+        return Taken(b for b in busy if b.desk in desks and b.start < end and start < b.end)
+    return taken_on
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenes())
+def test_day_states_read_a_few_desks_at_a_time_agree_with_free_slots(scene: Scene) -> None:
+    days = [scene.day + timedelta(days=n) for n in range(-2, 5)]
+    asked: list[tuple[tuple[str, ...], date]] = []
+    states = day_states(SAMPLE, scene.service, days, reading(scene.busy, asked), scene.closures,
+                        scene.now)
+    assert states == day_states(SAMPLE, scene.service, days, known(scene.busy), scene.closures,
+                                scene.now)
+    for day in days:
+        assert (states[day] is DayState.FREE) == bool(offered(scene, day))
+        read = [desk for desks, on in asked if on == day for desk in desks]
+        assert len(read) == len(set(read))  # no desk read twice for a day
+
+
+def test_a_day_is_free_from_its_first_desk_with_a_free_time_and_full_from_all() -> None:
+    """cie is handled at six desks: the first three taken all Tuesday, the last three all
+    Wednesday. Tuesday is found free once desks 1, 2-3 and 4-6 are read; Wednesday at desk 1
+    alone; Thursday, all taken, is full once every desk is read, each once."""
+    service, now = SAMPLE.services["cie"], datetime(2026, 12, 14, 8, 0, tzinfo=TZ)
+    tuesday, wednesday, thursday = (date(2026, 12, 15) + timedelta(days=n) for n in range(3))
+
+    def all_day(desks: Sequence[str], day: date) -> list[Busy]:
+        return [Busy(desk, to_ts(local_datetime(day, 0, TZ)),
+                     to_ts(local_datetime(day + timedelta(days=1), 0, TZ))) for desk in desks]
+
+    desks = service.desks
+    busy = [*all_day(desks[:3], tuesday), *all_day(desks[3:], wednesday),
+            *all_day(desks, thursday)]
+    asked: list[tuple[tuple[str, ...], date]] = []
+    states = day_states(SAMPLE, service, [tuesday, wednesday, thursday], reading(busy, asked),
+                        [], now)
+    assert list(states.values()) == [DayState.FREE, DayState.FREE, DayState.FULL]
+    assert asked == [(desks[:1], tuesday), (desks[1:3], tuesday), (desks[3:], tuesday),
+                     (desks[:1], wednesday),
+                     (desks[:1], thursday), (desks[1:3], thursday), (desks[3:], thursday)]
 
 # Daylight saving in Europe/Rome, 2026: clocks go forward at 02:00 on Sunday 29 March and
 # back at 03:00 on Sunday 25 October. The sample is closed on Sundays: desk S01 opens by exception.
@@ -151,7 +209,7 @@ def clock_times(*hours: int) -> list[str]:
 def test_office_hours_on_either_side_of_a_change(day: date, first_utc: str) -> None:
     """08:30 on the clock, every day: 07:30 UTC in winter time, 06:30 UTC in summer time."""
     office = sunday_opening(day, "08:30", "10:00") if day.weekday() == 6 else SAMPLE
-    slots = free_slots(office, office.services["cie_ritiro"], day, [], [], now_for(day))
+    slots = free_slots(office, office.services["cie_ritiro"], day, known([]), [], now_for(day))
     assert slots[0].start.strftime("%H:%M") == "08:30"
     assert slots[0].start.astimezone(UTC).strftime("%H:%M") == first_utc
     assert [s.start.strftime("%H:%M") for s in slots if s.start.hour < 10] == clock_times(8, 9)[3:]
@@ -163,12 +221,12 @@ def test_office_hours_on_either_side_of_a_change(day: date, first_utc: str) -> N
 ])
 def test_slots_through_the_night_of_the_change(day: date, times: list[str]) -> None:
     office = sunday_opening(day, "01:00", "04:00")
-    slots = free_slots(office, office.services["cie_ritiro"], day, [], [], now_for(day))
+    slots = free_slots(office, office.services["cie_ritiro"], day, known([]), [], now_for(day))
     assert [slot.start.strftime("%H:%M") for slot in slots] == times
     starts = [to_ts(slot.start) for slot in slots]
     assert all(later - earlier == 600 for earlier, later in itertools.pairwise(starts))
     states = day_states(office, office.services["cie_ritiro"], [day - timedelta(days=7), day],
-                        [], [], now_for(day))
+                        known([]), [], now_for(day))
     assert list(states.values()) == [DayState.CLOSED, DayState.FREE]
 
 
@@ -176,7 +234,7 @@ def test_a_booking_across_the_spring_gap_lasts_its_real_length() -> None:
     office = sunday_opening(SPRING, "01:00", "04:00")
     taken = local_datetime(SPRING, 110, TZ)  # 01:50 CET: 30 minutes take it to 03:20 CEST
     busy = [Busy("S01", to_ts(taken), to_ts(taken) + 1800)]
-    slots = free_slots(office, office.services["cie_ritiro"], SPRING, busy, [], BEFORE)
+    slots = free_slots(office, office.services["cie_ritiro"], SPRING, known(busy), [], BEFORE)
     assert [slot.start.strftime("%H:%M") for slot in slots] == [
         *clock_times(1)[:5], "03:20", "03:30", "03:40", "03:50"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.availability import free_slots
+from bot.domain.availability import free_slots, known
 from bot.domain.model import Office
 from bot.testing.client import ChatMessage
 from bot.testing.local_user import LocalUser
@@ -45,7 +45,7 @@ async def test_a_long_day_is_shown_a_part_at_a_time(
     await user.press(part("11:00", "12:30"))
     seen += times(user.last)
     expected = [f"{slot.start:%H:%M}" for slot in free_slots(
-        office, office.services["cie"], TUESDAY.date(), [], [], NOW)]
+        office, office.services["cie"], TUESDAY.date(), known([]), [], NOW)]
     assert len(expected) == 38
     assert sorted(seen) == expected
     await user.press("11:40")

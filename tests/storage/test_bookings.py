@@ -13,8 +13,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.availability import DayState, day_states, desks_free_at, free_slots
-from bot.domain.booking import Busy
+from bot.domain.availability import (
+    DayState,
+    TakenOn,
+    day_states,
+    desks_free_at,
+    free_slots,
+    known,
+)
 from bot.domain.booking_code import new_code
 from bot.domain.model import Closure, Office, local_datetime, to_ts
 from storage import bookings, citizens, closures, holds
@@ -72,11 +78,11 @@ def active(conn: Connection) -> list[tuple[str, int, int, int | None]]:
 
 
 def day_view(conn: Connection, desks: tuple[str, ...],
-             owner: int | None) -> tuple[list[Busy], list[Closure]]:
+             owner: int | None) -> tuple[TakenOn, list[Closure]]:
     """What a handler reads before offering times on DAY: taken stretches and closures."""
     start = to_ts(local_datetime(DAY, 0, TZ))
     end = to_ts(local_datetime(DAY + timedelta(days=1), 0, TZ))
-    return busy(conn, desks, start, end, NOW, owner), closures.active(conn, DAY)
+    return known(busy(conn, desks, start, end, NOW, owner)), closures.active(conn, DAY)
 
 
 @pytest.mark.parametrize(("start", "end"), [
