@@ -89,12 +89,25 @@ def on_days(conn: Connection, office: Office, service: Service, first: date, las
 def as_asked(conn: Connection, office: Office, service: Service, now: datetime,
              owner: int | None) -> Calendar:
     """The free times of any day of the window, each desk's day read in the caller's
-    transaction only when a question needs it (a month's free days: a few desks a day)."""
+    transaction only when a question needs it (a month's free days: a few desks a day).
+
+    A day is first asked about one desk, mostly the same desk every day: that desk is read for
+    the whole window at once, the first time, so a month of free days is one read of one desk's
+    month, not a read a day. More desks are read for the day asked only (a full day)."""
     tz, now_ts = office.tz, to_ts(now)
+    window = availability.booking_window(office, now)
+    alone: dict[str, Taken] = {}
+
+    def read(desks: Sequence[str], first: date, last: date) -> Taken:
+        return Taken(busy(conn, desks, to_ts(local_datetime(first, 0, tz)),
+                          to_ts(local_datetime(last + timedelta(days=1), 0, tz)), now_ts, owner))
 
     def taken_on(desks: Sequence[str], day: date) -> Taken:
-        return Taken(busy(conn, desks, to_ts(local_datetime(day, 0, tz)),
-                          to_ts(local_datetime(day + timedelta(days=1), 0, tz)), now_ts, owner))
+        if len(desks) != 1 or day not in window:
+            return read(desks, day, day)
+        if desks[0] not in alone:
+            alone[desks[0]] = read(desks, window.first, window.last)
+        return alone[desks[0]]
 
     today = now.astimezone(tz).date()
     return Calendar(office, service, taken_on, closures.active(conn, today), now)
