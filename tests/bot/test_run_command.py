@@ -26,7 +26,7 @@ from bot.cli import (
 )
 from bot.testing.local_api import BOT_USER
 
-TOKEN = "123456789:fake-token-only-for-the-redaction-test"
+TOKEN = "0:not-a-real-token"
 SECRET = TOKEN.partition(":")[2]
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 60
