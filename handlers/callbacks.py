@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple, TypeVar
@@ -34,6 +35,7 @@ MARK = re.compile("[0-9a-f]{8}")
 """Which name and codice fiscale a "Both are right" was shown for."""
 ALL_DESKS = "*"
 E = TypeVar("E", bound=enum.StrEnum)
+T = TypeVar("T")
 ANY_YEAR = range(1, 10000)
 """Every year a date can have: a day the booking window then refuses with its own answer."""
 
@@ -65,6 +67,11 @@ class Family:
             return None
         fields = data[len(self.prefix):].split(":")
         return fields if len(fields) == count else None
+
+    def field(self, data: str, parse: Callable[[str], T | None]) -> T | None:
+        """The one field after the prefix, as `parse` reads it; None for anything else."""
+        fields = self.fields(data, 1)
+        return parse(fields[0]) if fields else None
 
 
 def number(text: str, digits: int = ID_DIGITS) -> int | None:
@@ -194,8 +201,7 @@ def with_id(family: Family, value: int) -> str:
 
 
 def read_id(family: Family, data: str, digits: int = ID_DIGITS) -> int | None:
-    fields = family.fields(data, 1)
-    return number(fields[0], digits) if fields else None
+    return family.field(data, lambda text: number(text, digits))
 
 
 # --- privacy and language ---------------------------------------------------------------------
@@ -213,8 +219,7 @@ def privacy(choice: Erasure) -> str:
 
 
 def read_privacy(data: str) -> Erasure | None:
-    fields = PRIVACY.fields(data, 1)
-    return choice(Erasure, fields[0]) if fields else None
+    return PRIVACY.field(data, lambda text: choice(Erasure, text))
 
 
 LANGUAGE = Family("lang:")
@@ -225,5 +230,4 @@ def language(lang: str) -> str:
 
 
 def read_language(data: str, known: tuple[str, ...]) -> str | None:
-    fields = LANGUAGE.fields(data, 1)
-    return fields[0] if fields and fields[0] in known else None
+    return LANGUAGE.field(data, lambda text: text if text in known else None)

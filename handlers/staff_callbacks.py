@@ -81,8 +81,7 @@ def desk_chooser(on: date) -> str:
 
 
 def read_desk_chooser(data: str) -> date | None:
-    fields = DESK_CHOOSER.fields(data, 1)
-    return day(fields[0]) if fields else None
+    return DESK_CHOOSER.field(data, day)
 
 
 def desk(desk_code: str) -> str:
@@ -90,8 +89,7 @@ def desk(desk_code: str) -> str:
 
 
 def read_desk(data: str) -> str | None:
-    fields = DESK.fields(data, 1)
-    return code(fields[0]) if fields else None
+    return DESK.field(data, code)
 
 
 def visit_step(action: Action, booking_id: int) -> str:
@@ -136,8 +134,7 @@ def add_service(service: str) -> str:
 
 
 def read_add_service(data: str) -> str | None:
-    fields = ADD_SERVICE.fields(data, 1)
-    return code(fields[0]) if fields else None
+    return ADD_SERVICE.field(data, code)
 
 
 def add_day(service: str, on: date) -> str:
@@ -203,5 +200,4 @@ def with_nonce(family: Family, nonce: str) -> str:
 
 
 def read_nonce(family: Family, data: str) -> str | None:
-    fields = family.fields(data, 1)
-    return fields[0] if fields and NONCE.fullmatch(fields[0]) else None
+    return family.field(data, lambda text: text if NONCE.fullmatch(text) else None)

@@ -11,6 +11,7 @@ from bot.domain.arguments import Period
 from bot.domain.booking import Channel
 from bot.domain.model import Office, to_ts
 from bot.domain.statistics import Facts, FactsTotal, day_bounds
+from bot.domain.waiting import VisitTimes
 from storage import bookings
 from storage import stats as stored
 from storage.db import Database
@@ -75,21 +76,28 @@ async def test_the_chunks_walk_the_start_index_without_sorting(tmp_path: Path) -
     assert "TEMP B-TREE" not in found
 
 
-async def test_a_period_added_up_by_the_database_is_every_visit_counted_one_by_one(
-        db: Database, office: Office) -> None:
-    period = Period(date(2026, 10, 14), date(2026, 11, 10))  # summer time ends on 25 October
-    await db.write(insert_history, office, date(2026, 10, 1), date(2026, 11, 20), 60)
+async def counted_one_by_one(db: Database, office: Office,
+                              period: Period) -> tuple[list[VisitTimes], Facts]:
+    """The period's visits, read one by one, and their facts worked out in Python."""
     start, end = period.bounds(office.tz)
     visits = [visit for chunk in await db.read(read_all, start, end, 1000) for visit in chunk]
     [(made,)] = await rows(db, "SELECT count(*) FROM bookings WHERE created_ts >= ?"
                                " AND created_ts < ?", start, end)
     [(cancelled,)] = await rows(db, "SELECT count(*) FROM bookings WHERE cancelled_ts >= ?"
                                     " AND cancelled_ts < ?", start, end)
+    return visits, facts_of(visits, office, made=made, cancelled=cancelled)
+
+
+async def test_a_period_added_up_by_the_database_is_every_visit_counted_one_by_one(
+        db: Database, office: Office) -> None:
+    period = Period(date(2026, 10, 14), date(2026, 11, 10))  # summer time ends on 25 October
+    await db.write(insert_history, office, date(2026, 10, 1), date(2026, 11, 20), 60)
+    visits, expected = await counted_one_by_one(db, office, period)
     days = day_bounds(period, office)
     added_up = Facts()
     for first in range(0, len(days), 5):  # any chunks: the same sums
         added_up += await db.read(stored.facts, days[first:first + 5])
-    assert added_up == facts_of(visits, office, made=made, cancelled=cancelled)
+    assert added_up == expected
     assert sum(visits for visits, _ in added_up.days.values()) == len(visits) > 1000
 
 
@@ -99,13 +107,8 @@ async def test_stretches_of_bookings_add_up_to_every_visit_counted_one_by_one(
     between reads, and the days' counts are added up across them."""
     period = Period(date(2026, 10, 20), date(2026, 10, 30))  # summer time ends on 25 October
     await db.write(insert_history, office, date(2026, 10, 15), date(2026, 11, 5), 120)
+    visits, expected = await counted_one_by_one(db, office, period)
     start, end = period.bounds(office.tz)
-    visits = [visit for chunk in await db.read(read_all, start, end, 1000) for visit in chunk]
-    [(made,)] = await rows(db, "SELECT count(*) FROM bookings WHERE created_ts >= ?"
-                               " AND created_ts < ?", start, end)
-    [(cancelled,)] = await rows(db, "SELECT count(*) FROM bookings WHERE cancelled_ts >= ?"
-                                    " AND cancelled_ts < ?", start, end)
-    expected = facts_of(visits, office, made=made, cancelled=cancelled)
     days = day_bounds(period, office)
     for limit in (1, 37, 120, 5000):
         total, since, stretches = FactsTotal(), start, 0
